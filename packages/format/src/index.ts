@@ -1,0 +1,28 @@
+export { encodeRecord, type EncodeOptions } from './encodeRecord.js';
+export { encodeNormalized, toTracerMeta } from './encodeNormalized.js';
+export { LEVEL_NAMES, levelFromSeverity, parseLevel, severityFromLevel } from './levels.js';
+export { describe, normalizeRecord, v1MetaKeys, type NormalizeResult } from './normalizeRecord.js';
+export {
+  DEFAULT_VALUE_LIMITS,
+  defineData,
+  isPlainJson,
+  reviveValue,
+  stringifyValue,
+  toJsonSafe,
+  TYPE_TAG,
+  type ValueLimits,
+} from './safeJson.js';
+export { formatEpochMicros, formatEpochMillis, formatHrTime, parseTimestamp, TIMESTAMP_PATTERN } from './timestamp.js';
+export type {
+  DroppedCounts,
+  LevelName,
+  LinkMeta,
+  NormalizedRecord,
+  RecordProblem,
+  RecordType,
+  SpanKindName,
+  StatusName,
+  TracerMeta,
+} from './types.js';
+export { validateRecord } from './validateRecord.js';
+export { FORMAT_VERSION, META_KEY } from './version.js';

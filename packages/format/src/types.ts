@@ -1,0 +1,109 @@
+/** What a record describes; readers pair `span_start` and `span_end` by `span_id`. */
+export type RecordType = 'span_start' | 'span_end' | 'span_event' | 'log';
+
+/** OpenTelemetry span kind, lower case. */
+export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+/** OpenTelemetry span status code, lower case. */
+export type StatusName = 'unset' | 'ok' | 'error';
+
+/** Log level names, mapped to OpenTelemetry severity numbers by `severityFromLevel`. */
+export type LevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** A link from a span to another span context. */
+export interface LinkMeta {
+  trace_id: string;
+  span_id: string;
+  attributes?: Record<string, unknown>;
+}
+
+/** Counts of span data the SDK dropped because of its limits (only non-zero counts are written). */
+export interface DroppedCounts {
+  attributes?: number;
+  events?: number;
+  links?: number;
+}
+
+/** The fields of `__tracer_meta__` as a writer supplies them; see TRACE_RECORD.md for each. */
+export interface TracerMeta {
+  /** UTC ISO-8601 with microseconds, e.g. `2025-10-26T12:34:15.193415Z`. */
+  timestamp: string;
+  /** `<span name>.start`, `<span name>.end`, a span event's name, or a log's event name. */
+  event: string;
+  type?: RecordType;
+  trace_id?: string;
+  span_id?: string;
+  parent_span_id?: string;
+  /** The span's name (records of type span_start, span_end and span_event). */
+  name?: string;
+  kind?: SpanKindName;
+  status?: StatusName;
+  status_message?: string;
+  level?: LevelName;
+  severity_number?: number;
+  severity_text?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  function?: string;
+  /** `true` on a span start record: an end record for the same span supersedes it. */
+  provisional?: boolean;
+  /** The span's start time (end records), same format as `timestamp`. */
+  start_time?: string;
+  /** The span's duration in milliseconds with microsecond precision (end records). */
+  duration_ms?: number;
+  service?: string;
+  scope?: string;
+  scope_version?: string;
+  pid?: number;
+  links?: LinkMeta[];
+  dropped?: DroppedCounts;
+  /** Encoded user key -> original user key, for user keys moved aside to avoid a collision. */
+  renamed?: Record<string, string>;
+  /** Extra metadata fields a writer adds; encoded after the known ones. */
+  [extra: string]: unknown;
+}
+
+/** Every record, whatever its version, as readers see it after `normalizeRecord`. */
+export interface NormalizedRecord {
+  /** 2 for records with `__tracer_meta__` (with or without `format_version`), 1 for the top-level layout. */
+  formatVersion: number;
+  timestamp: string;
+  /** Microseconds since the Unix epoch, for ordering. */
+  timeUs: number;
+  event: string;
+  type: RecordType;
+  traceId?: string;
+  spanId?: string;
+  parentSpanId?: string;
+  /** Span name: from `name`, or the event without its `.start`/`.end` suffix. */
+  name?: string;
+  kind?: SpanKindName;
+  status?: StatusName;
+  statusMessage?: string;
+  level?: LevelName;
+  severityNumber?: number;
+  file?: string;
+  line?: number;
+  column?: number;
+  function?: string;
+  provisional: boolean;
+  startTimeUs?: number;
+  durationMs?: number;
+  service?: string;
+  scope?: string;
+  scopeVersion?: string;
+  pid?: number;
+  links?: LinkMeta[];
+  dropped?: DroppedCounts;
+  /** All metadata as written (known and extra fields), without `renamed`. */
+  meta: Record<string, unknown>;
+  /** User data, with collision renames undone. */
+  attrs: Record<string, unknown>;
+}
+
+/** One problem found in a record: the field path (`__tracer_meta__.span_id`) and what is wrong. */
+export interface RecordProblem {
+  field: string;
+  message: string;
+}
