@@ -1,0 +1,218 @@
+import { diag } from '@opentelemetry/api';
+import { trackExit, untrackExit, type ExitFlushable } from './exitHooks.js';
+import { reportError } from './reportError.js';
+import type { Sink } from './sinks/Sink.js';
+
+/** Options for `RecordWriter`. */
+export interface RecordWriterOptions {
+  /** Write each line before `write` returns (default false: buffered, written within `flushIntervalMs`). */
+  sync?: boolean;
+  /** Longest time a line waits in the buffer, in ms (default 100). */
+  flushIntervalMs?: number;
+  /** Most lines held waiting; beyond it new lines are dropped and counted (default 65,536). */
+  maxQueueSize?: number;
+  /** Write as soon as this many bytes wait, without waiting for the interval (default 64 KiB). */
+  maxBatchBytes?: number;
+  /** Flush at process exit, signals and uncaught exceptions (default true). */
+  flushOnExit?: boolean;
+}
+
+/** Counts a writer keeps; `dropped` grows when the queue is full or a write fails for good. */
+export interface RecordWriterStats {
+  written: number;
+  dropped: number;
+  failedWrites: number;
+  queued: number;
+}
+
+const DROP_REPORT_INTERVAL_MS = 5000;
+
+/**
+ * Queues encoded lines and writes them to a sink in batches: asynchronous by default, never more than
+ * `maxQueueSize` lines in memory, failed batches retried, and everything flushed at exit. Never throws.
+ */
+export class RecordWriter implements ExitFlushable {
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private writing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  private users = 0;
+  private droppedSinceReport = 0;
+  private lastDropReport = 0;
+  private lastError: string | undefined;
+  private readonly stats: RecordWriterStats = { written: 0, dropped: 0, failedWrites: 0, queued: 0 };
+  private readonly sync: boolean;
+  private readonly flushIntervalMs: number;
+  private readonly maxQueueSize: number;
+  private readonly maxBatchBytes: number;
+
+  constructor(
+    /** Where lines go. */
+    readonly sink: Sink,
+    options: RecordWriterOptions = {},
+  ) {
+    this.sync = options.sync ?? false;
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.maxQueueSize = options.maxQueueSize ?? 65536;
+    this.maxBatchBytes = options.maxBatchBytes ?? 65536;
+    if (options.flushOnExit !== false) trackExit(this);
+  }
+
+  /** Accepts one encoded line (without newline). */
+  write(line: string): void {
+    if (this.closed) return;
+    if (this.sync) {
+      try {
+        this.sink.writeSync(`${line}\n`);
+        this.stats.written++;
+        this.lastError = undefined;
+      } catch (error) {
+        this.stats.failedWrites++;
+        this.drop(1);
+        this.fail(error);
+      }
+      return;
+    }
+    if (this.pending.length >= this.maxQueueSize) {
+      this.drop(1);
+      return;
+    }
+    this.pending.push(line);
+    this.pendingBytes += line.length + 1;
+    if (this.pendingBytes >= this.maxBatchBytes) this.scheduleSoon();
+    else this.timer ??= setTimeout(this.drain, this.flushIntervalMs).unref();
+  }
+
+  /** Counts so far. */
+  getStats(): RecordWriterStats {
+    return { ...this.stats, queued: this.pending.length };
+  }
+
+  /** Whether lines are waiting or being written. */
+  hasPending(): boolean {
+    return this.pending.length > 0 || this.writing !== undefined;
+  }
+
+  private scheduleSoon(): void {
+    if (this.immediate !== undefined || this.writing !== undefined) return;
+    this.immediate = setImmediate(this.drain);
+    this.immediate.unref();
+  }
+
+  private readonly drain = (): void => {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.writing !== undefined || this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.writing = this.sink.write(`${lines.join('\n')}\n`).then(
+      () => {
+        this.stats.written += lines.length;
+        this.lastError = undefined;
+      },
+      (error: unknown) => {
+        this.stats.failedWrites++;
+        this.fail(error);
+        this.requeue(lines);
+      },
+    ).finally(() => {
+      this.writing = undefined;
+      if (this.pending.length === 0) return;
+      if (this.pendingBytes >= this.maxBatchBytes && this.lastError === undefined) this.scheduleSoon();
+      else this.timer ??= setTimeout(this.drain, this.flushIntervalMs).unref();
+    });
+  };
+
+  /** Puts a failed batch back in front, so writing resumes when the fault clears; what does not fit is dropped. */
+  private requeue(lines: string[]): void {
+    if (this.closed) {
+      this.drop(lines.length);
+      return;
+    }
+    const room = Math.max(0, this.maxQueueSize - this.pending.length);
+    const kept = lines.length <= room ? lines : lines.slice(lines.length - room);
+    this.drop(lines.length - kept.length);
+    this.pending = kept.concat(this.pending);
+    for (const line of kept) this.pendingBytes += line.length + 1;
+  }
+
+  private drop(count: number): void {
+    if (count <= 0) return;
+    this.stats.dropped += count;
+    this.droppedSinceReport += count;
+    const now = Date.now();
+    if (now - this.lastDropReport >= DROP_REPORT_INTERVAL_MS) {
+      diag.warn(`aitrace: dropped ${this.droppedSinceReport} record(s) (queue full or writes failing; ${this.stats.dropped} in total)`);
+      this.droppedSinceReport = 0;
+      this.lastDropReport = now;
+    }
+  }
+
+  private fail(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    // A persistent fault (disk full) fails every retry; report it once until it changes or clears.
+    if (message === this.lastError) return;
+    this.lastError = message;
+    reportError(error, 'writing trace records failed');
+  }
+
+  /** Resolves when every line accepted before the call is written (or has failed and been reported). */
+  async flush(): Promise<void> {
+    for (let rounds = 0; rounds < 1000 && this.hasPending(); rounds++) {
+      if (this.writing === undefined) this.drain();
+      const failuresBefore = this.stats.failedWrites;
+      await this.writing;
+      if (this.stats.failedWrites !== failuresBefore) break;
+    }
+    await this.sink.flush().catch((error: unknown) => this.fail(error));
+  }
+
+  /** Writes everything waiting before returning; used at exit. */
+  flushSync(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.pending.length === 0 && this.writing === undefined) return;
+    const lines = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      this.sink.writeSync(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+      this.stats.written += lines.length;
+    } catch (error) {
+      this.stats.failedWrites++;
+      this.drop(lines.length);
+      this.fail(error);
+    }
+  }
+
+  /** Registers one more user; the writer closes when the last one calls `close`. */
+  retain(): this {
+    this.users++;
+    return this;
+  }
+
+  /** Flushes and closes the sink once the last user is done; later writes are ignored. Idempotent. */
+  close(): Promise<void> {
+    if (this.users > 1) {
+      this.users--;
+      return this.flush();
+    }
+    this.closing ??= (async () => {
+      await this.flush();
+      this.closed = true;
+      this.drop(this.pending.length);
+      this.pending = [];
+      untrackExit(this);
+      await this.sink.close().catch((error: unknown) => this.fail(error));
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,107 @@
+import type { Attributes } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { DEFAULT_VALUE_LIMITS, encodeRecord, formatHrTime, levelFromSeverity, parseLevel, type TracerMeta, type ValueLimits } from '@aitrace/format';
+import { createWriter, resolveConfig, type AitraceOptions } from './AitraceOptions.js';
+import { reportError } from './reportError.js';
+import type { RecordWriter } from './RecordWriter.js';
+import { codeLocation, serviceName } from './spanMeta.js';
+
+// Log record fields that differ between sdk-logs releases; read defensively.
+interface LogCompat {
+  eventName?: string;
+  instrumentationScope?: { name: string; version?: string };
+  instrumentationLibrary?: { name: string; version?: string };
+}
+
+/** The event name of a log record: its eventName, a string body, or a name-like field of an object body. */
+function eventOf(log: ReadableLogRecord): { event: string; bodyIsEvent: boolean } {
+  const eventName = (log as unknown as LogCompat).eventName;
+  if (typeof eventName === 'string' && eventName !== '') return { event: eventName, bodyIsEvent: false };
+  const body = log.body;
+  if (typeof body === 'string' && body !== '') return { event: body, bodyIsEvent: true };
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const fields = body as Record<string, unknown>;
+    for (const key of ['event', 'msg', 'message']) {
+      if (typeof fields[key] === 'string' && fields[key] !== '') return { event: fields[key], bodyIsEvent: false };
+    }
+  }
+  return { event: log.severityText ?? 'log', bodyIsEvent: false };
+}
+
+/**
+ * An sdk-logs LogRecordExporter that writes each log record as one aitrace record, linked to its span.
+ * Use it with SimpleLogRecordProcessor or BatchLogRecordProcessor.
+ */
+export class TraceRecordLogExporter implements LogRecordExporter {
+  /** The writer this exporter sends records to. */
+  readonly writer: RecordWriter;
+  private readonly compatMode: boolean;
+  private readonly limits: ValueLimits;
+  private readonly pid = process.pid;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: AitraceOptions = {}) {
+    const config = resolveConfig(options);
+    this.writer = createWriter(options, config).retain();
+    this.compatMode = config.compatMode;
+    this.limits = options.limits ?? DEFAULT_VALUE_LIMITS;
+  }
+
+  export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    if (this.shutdownPromise !== undefined) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('aitrace: the log exporter is shut down') });
+      return;
+    }
+    try {
+      for (const log of logs) this.writer.write(this.encode(log));
+      resultCallback({ code: ExportResultCode.SUCCESS });
+    } catch (error) {
+      reportError(error, 'log export');
+      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+
+  private encode(log: ReadableLogRecord): string {
+    const { event, bodyIsEvent } = eventOf(log);
+    const meta: TracerMeta = { timestamp: formatHrTime(log.hrTime), event, type: 'log' };
+    const context = log.spanContext;
+    if (context !== undefined) {
+      meta.trace_id = context.traceId;
+      meta.span_id = context.spanId;
+    }
+    const level = (log.severityNumber !== undefined ? levelFromSeverity(log.severityNumber) : undefined) ??
+      (log.severityText !== undefined ? parseLevel(log.severityText) : undefined);
+    if (level !== undefined) meta.level = level;
+    if (log.severityNumber !== undefined && log.severityNumber > 0) meta.severity_number = log.severityNumber;
+    if (log.severityText !== undefined && log.severityText !== level) meta.severity_text = log.severityText;
+    Object.assign(meta, codeLocation(log.attributes as Attributes));
+    const service = serviceName(log.resource);
+    if (service !== undefined) meta.service = service;
+    const compat = log as unknown as LogCompat;
+    const scope = compat.instrumentationScope ?? compat.instrumentationLibrary;
+    if (scope !== undefined) {
+      meta.scope = scope.name;
+      if (scope.version) meta.scope_version = scope.version;
+    }
+    meta.pid = this.pid;
+    let data: Record<string, unknown> = log.attributes;
+    if (!bodyIsEvent && log.body !== undefined && log.body !== null) {
+      let key = 'body';
+      while (key in data) key = `_${key}`;
+      data = { ...data, [key]: log.body };
+    }
+    return encodeRecord(meta, data, { compatMode: this.compatMode, limits: this.limits });
+  }
+
+  /** Resolves when every record exported so far is written. */
+  forceFlush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Flushes and closes; later exports fail without writing. Safe to call more than once. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.writer.close();
+    return this.shutdownPromise;
+  }
+}

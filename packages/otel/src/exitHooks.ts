@@ -1,0 +1,48 @@
+/** Something that must write out what it holds before the process goes away. */
+export interface ExitFlushable {
+  /** Writes everything accepted so far before returning. */
+  flushSync(): void;
+  /** Starts writing everything accepted so far. */
+  flush(): Promise<void>;
+  /** Whether anything is waiting to be written. */
+  hasPending(): boolean;
+}
+
+const live = new Set<ExitFlushable>();
+let installed = false;
+
+function flushAllSync(): void {
+  for (const writer of live) writer.flushSync();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  flushAllSync();
+  // Keep Node's default behaviour (exit with 128 + signal) unless the app handles the signal itself.
+  if (process.listenerCount(signal) === 1) {
+    process.removeListener(signal, onSignal);
+    process.kill(process.pid, signal);
+  }
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', flushAllSync);
+  process.on('beforeExit', () => {
+    for (const writer of live) if (writer.hasPending()) void writer.flush();
+  });
+  process.on('uncaughtExceptionMonitor', flushAllSync);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** Flushes `writer` on process.exit, beforeExit, SIGINT/SIGTERM and uncaught exceptions until `untrackExit`. */
+export function trackExit(writer: ExitFlushable): void {
+  install();
+  live.add(writer);
+}
+
+/** Stops flushing `writer` at exit (after it was closed). */
+export function untrackExit(writer: ExitFlushable): void {
+  live.delete(writer);
+}

@@ -1,0 +1,12 @@
+export { resolveConfig, createSink, createWriter, type AitraceOptions } from './AitraceOptions.js';
+export { captureCallSite, type CallSite } from './callSite.js';
+export { createAitrace, type Aitrace } from './createAitrace.js';
+export { RecordWriter, type RecordWriterOptions, type RecordWriterStats } from './RecordWriter.js';
+export { FileSink, rotatedPath, type FileSinkOptions } from './sinks/FileSink.js';
+export { MemorySink } from './sinks/MemorySink.js';
+export { resolvePathTemplate } from './sinks/pathTemplate.js';
+export type { Sink } from './sinks/Sink.js';
+export { StreamSink, type StreamSinkOptions } from './sinks/StreamSink.js';
+export { TraceRecordLogExporter } from './TraceRecordLogExporter.js';
+export { TraceRecordLogProcessor } from './TraceRecordLogProcessor.js';
+export { TraceRecordSpanProcessor, type TraceRecordSpanProcessorOptions } from './TraceRecordSpanProcessor.js';

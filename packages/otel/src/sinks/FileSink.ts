@@ -1,0 +1,174 @@
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, write, writeSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { resolvePathTemplate } from './pathTemplate.js';
+import type { Sink } from './Sink.js';
+
+/** Options for `FileSink`. */
+export interface FileSinkOptions {
+  /** Rotate when the file would grow past this many bytes; a line is never split (default: no rotation). */
+  maxFileSize?: number | undefined;
+  /** Rotated files kept besides the current one: `trace.1.jsonl` (newest) ... `trace.N.jsonl` (default 5). */
+  maxFiles?: number | undefined;
+}
+
+const NEWLINE = 0x0a;
+
+/** The name of the n-th rotated file: `trace.jsonl` -> `trace.1.jsonl`. */
+export function rotatedPath(path: string, n: number): string {
+  const ext = extname(path);
+  return join(dirname(path), `${basename(path, ext)}.${n}${ext}`);
+}
+
+/**
+ * Appends to a file (O_APPEND, created with its directories). Asynchronous writes go through libuv's
+ * thread pool, one at a time; `writeSync` writes before returning. Optional size-based rotation.
+ */
+export class FileSink implements Sink {
+  /** The resolved file path (templates expanded). */
+  readonly path: string;
+  private fd: number | undefined;
+  private size = 0;
+  private readonly maxFileSize: number | undefined;
+  private readonly maxFiles: number;
+  // The chunk handed to the thread pool and not yet confirmed, with the file size before it.
+  private inFlight: { buffer: Buffer; sizeBefore: number } | undefined;
+
+  constructor(pathTemplate: string, options: FileSinkOptions = {}) {
+    this.path = resolve(resolvePathTemplate(pathTemplate));
+    this.maxFileSize = options.maxFileSize;
+    this.maxFiles = options.maxFiles ?? 5;
+    mkdirSync(dirname(this.path), { recursive: true });
+    this.open();
+  }
+
+  private open(): number {
+    this.fd = openSync(this.path, 'a');
+    this.size = fstatSync(this.fd).size;
+    return this.fd;
+  }
+
+  private descriptor(): number {
+    if (this.fd === undefined) throw new Error(`${this.path}: the file sink is closed`);
+    return this.fd;
+  }
+
+  private rotate(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (this.maxFiles <= 0) {
+      rmSync(this.path, { force: true });
+    } else {
+      rmSync(rotatedPath(this.path, this.maxFiles), { force: true });
+      for (let n = this.maxFiles - 1; n >= 1; n--) {
+        const from = rotatedPath(this.path, n);
+        if (existsSync(from)) renameSync(from, rotatedPath(this.path, n + 1));
+      }
+      if (existsSync(this.path)) renameSync(this.path, rotatedPath(this.path, 1));
+    }
+    this.open();
+  }
+
+  /** Splits a chunk into the part that fits before rotation and the rest, at a line boundary. */
+  private takeFitting(buffer: Buffer): Buffer {
+    if (this.maxFileSize === undefined || this.size + buffer.length <= this.maxFileSize) return buffer;
+    const room = this.maxFileSize - this.size;
+    let cut = room > 0 ? buffer.lastIndexOf(NEWLINE, room - 1) + 1 : 0;
+    if (cut === 0 && this.size === 0) cut = buffer.indexOf(NEWLINE) + 1 || buffer.length; // one line larger than the limit
+    if (cut === 0) {
+      this.rotate();
+      return this.takeFitting(buffer);
+    }
+    return buffer.subarray(0, cut);
+  }
+
+  async write(chunk: string): Promise<void> {
+    let buffer = Buffer.from(chunk);
+    while (buffer.length > 0) {
+      const part = this.takeFitting(buffer);
+      await this.writeAsync(part);
+      buffer = buffer.subarray(part.length);
+      if (buffer.length > 0) this.rotate();
+    }
+  }
+
+  private writeAsync(buffer: Buffer): Promise<void> {
+    const fd = this.descriptor();
+    this.inFlight = { buffer, sizeBefore: this.size };
+    return new Promise((resolvePromise, reject) => {
+      const writeFrom = (offset: number): void => {
+        write(fd, buffer, offset, buffer.length - offset, null, (error, written) => {
+          if (error) {
+            this.inFlight = undefined;
+            reject(new Error(`${this.path}: ${error.message}`, { cause: error }));
+            return;
+          }
+          this.size += written;
+          if (offset + written < buffer.length) {
+            writeFrom(offset + written);
+          } else {
+            this.inFlight = undefined;
+            resolvePromise();
+          }
+        });
+      };
+      writeFrom(0);
+    });
+  }
+
+  writeSync(chunk: string): void {
+    this.completeInFlightSync();
+    let buffer = Buffer.from(chunk);
+    while (buffer.length > 0) {
+      const part = this.takeFitting(buffer);
+      this.writeAllSync(part);
+      buffer = buffer.subarray(part.length);
+      if (buffer.length > 0) this.rotate();
+    }
+  }
+
+  private writeAllSync(buffer: Buffer): void {
+    const fd = this.descriptor();
+    let offset = 0;
+    try {
+      while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+    } catch (error) {
+      throw new Error(`${this.path}: ${(error as Error).message}`, { cause: error });
+    } finally {
+      this.size += offset;
+    }
+  }
+
+  /**
+   * At exit an asynchronous write may still sit in the thread pool, where it would be lost with the process.
+   * The file size tells how much of it landed; the rest is written now.
+   */
+  private completeInFlightSync(): void {
+    const pending = this.inFlight;
+    if (pending === undefined || this.fd === undefined) return;
+    this.inFlight = undefined;
+    const landed = fstatSync(this.fd).size - pending.sizeBefore;
+    if (landed >= pending.buffer.length) {
+      this.size = pending.sizeBefore + pending.buffer.length;
+      return;
+    }
+    this.size = pending.sizeBefore + Math.max(0, landed);
+    this.writeAllSync(pending.buffer.subarray(Math.max(0, landed)));
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.closeSync();
+    return Promise.resolve();
+  }
+
+  closeSync(): void {
+    if (this.fd === undefined) return;
+    this.completeInFlightSync();
+    const fd = this.fd;
+    this.fd = undefined;
+    closeSync(fd);
+  }
+}
