@@ -2,7 +2,8 @@ import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources (the "source" export condition), so tests need no build.
-const conditions = ['source', ...defaultServerConditions];
+// "module" is left out: some OpenTelemetry packages point it at ESM builds that Node itself cannot load.
+const conditions = ['source', ...defaultServerConditions.filter((condition) => condition !== 'module')];
 
 export default defineConfig({
   resolve: { conditions },

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { loadConfig, type AitraceConfig, type LoadConfigOptions } from '@aitrace/format/config';
+import { getConfigOverrides, loadConfig, type AitraceConfig, type LoadConfigOptions } from '@aitrace/format/config';
 import type { ValueLimits } from '@aitrace/format';
 import { RecordWriter } from './RecordWriter.js';
 import { FileSink } from './sinks/FileSink.js';
@@ -35,7 +35,8 @@ export interface AitraceOptions {
 
 /** The configuration after options, environment, config file and defaults are merged. */
 export function resolveConfig(options: AitraceOptions): AitraceConfig {
-  const overrides: Partial<AitraceConfig> = {};
+  // Values set in code (setCompatMode, setConfig) apply to every writer; options win over them.
+  const overrides: Partial<AitraceConfig> = getConfigOverrides();
   if (options.compatMode !== undefined) overrides.compatMode = options.compatMode;
   if (options.sync !== undefined) overrides.sync = options.sync;
   if (options.flushIntervalMs !== undefined) overrides.flushIntervalMs = options.flushIntervalMs;

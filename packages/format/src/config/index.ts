@@ -25,6 +25,11 @@ export function setConfig(values: Partial<AitraceConfig>): void {
   cached = undefined;
 }
 
+/** Values set in code with `setConfig` / `setCompatMode`; writers merge them over their sources. */
+export function getConfigOverrides(): Partial<AitraceConfig> {
+  return { ...overrides };
+}
+
 /** Forgets values set in code and re-reads the environment and config file on the next `getConfig()`. */
 export function resetConfig(): void {
   overrides = {};

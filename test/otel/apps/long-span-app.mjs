@@ -1,0 +1,14 @@
+// Starts spans and logs, then a long span; prints "ready" once the long span's start is on disk. argv: file, mode.
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { createAitrace } from '@aitrace/otel';
+
+const [file, mode = 'async'] = process.argv.slice(2);
+const aitrace = createAitrace({ output: file, sync: mode === 'sync' });
+const provider = new BasicTracerProvider({ spanProcessors: [aitrace.spanProcessor] });
+const tracer = provider.getTracer('crash-test');
+for (let i = 0; i < 50; i++) tracer.startSpan(`step.${i}`, { attributes: { i } }).end();
+tracer.startSpan('long.running.job', { attributes: { payload: 'x'.repeat(200) } });
+await aitrace.forceFlush();
+process.stdout.write('ready\n');
+setInterval(() => tracer.startSpan('tick').end(), 5);

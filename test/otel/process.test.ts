@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readTrace, unendedSpans } from './traceFile.js';
+
+const apps = fileURLToPath(new URL('./apps/', import.meta.url));
+
+function run(app: string, args: string[]): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>; ready: Promise<void> } {
+  const child = spawn(process.execPath, [join(apps, app), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('ready\n')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`exited before ready: ${stderr}`)));
+  });
+  ready.catch(() => undefined);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { child, exited, ready };
+}
+
+function tempFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'aitrace-proc-')), 'trace.jsonl');
+}
+
+describe('a traced process that dies', () => {
+  for (const mode of ['async', 'sync']) {
+    it(`keeps the start of a running span and every earlier record after SIGKILL (${mode})`, async () => {
+      const file = tempFile();
+      const app = run('long-span-app.mjs', [file, mode]);
+      await app.ready;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      app.child.kill('SIGKILL');
+      const { signal } = await app.exited;
+      expect(signal).toBe('SIGKILL');
+
+      const text = readFileSync(file, 'utf8');
+      expect(text.endsWith('\n')).toBe(true);
+      const records = readTrace(file);
+      const long = records.find((r) => r.event === 'long.running.job.start');
+      expect(long?.provisional).toBe(true);
+      expect(long?.attrs.payload).toBe('x'.repeat(200));
+      for (let i = 0; i < 50; i++) {
+        expect(records.some((r) => r.event === `step.${i}.end`)).toBe(true);
+      }
+      expect(unendedSpans(records)).toContain(long?.spanId);
+    });
+  }
+});
+
+describe('a traced process that ends', () => {
+  for (const how of ['normal', 'exit', 'throw', 'sigterm'] as const) {
+    it(`writes every queued record, so every start has its end (${how})`, async () => {
+      const file = tempFile();
+      const app = run('sigterm-app.mjs', [file, how]);
+      if (how === 'sigterm') {
+        await app.ready;
+        app.child.kill('SIGTERM');
+      }
+      const result = await app.exited;
+      if (how === 'sigterm') expect(result.signal).toBe('SIGTERM');
+      if (how === 'throw') {
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain('unhandled failure');
+      }
+      if (how === 'normal' || how === 'exit') expect(result.code).toBe(0);
+
+      const records = readTrace(file);
+      expect(records.filter((r) => r.type === 'span_start')).toHaveLength(400);
+      expect(records.filter((r) => r.type === 'span_end')).toHaveLength(400);
+      expect(unendedSpans(records)).toEqual([]);
+    });
+  }
+});
