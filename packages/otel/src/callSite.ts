@@ -11,11 +11,15 @@ export interface CallSite {
 
 // Frames from these places are the tracing machinery, not the caller.
 const OWN_DIR = fileURLToPath(new URL('.', import.meta.url));
-const INTERNAL = [OWN_DIR, `${sep}node_modules${sep}@opentelemetry${sep}`, `${sep}@aitrace${sep}`, `${sep}packages${sep}otel${sep}`];
+const INTERNAL = [`${sep}node_modules${sep}@opentelemetry${sep}`, `${sep}node_modules${sep}@aitrace${sep}`];
+const TEST_FILE = /\.test\.[cm]?[jt]s$/;
 
 function isInternal(file: string): boolean {
-  if (file.startsWith('node:') || !file.includes(sep) && !file.startsWith('file:')) return true;
-  for (const marker of INTERNAL) if (file.includes(marker)) return true;
+  if (file.startsWith('node:') || (!file.includes(sep) && !file.startsWith('file:'))) return true;
+  const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+  // This package's own modules are machinery; its tests beside them are callers.
+  if (path.startsWith(OWN_DIR) && !TEST_FILE.test(path)) return true;
+  for (const marker of INTERNAL) if (path.includes(marker)) return true;
   return false;
 }
 

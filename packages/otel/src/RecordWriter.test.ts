@@ -1,0 +1,118 @@
+import { setGlobalErrorHandler, loggingErrorHandler } from '@opentelemetry/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecordWriter } from './RecordWriter.js';
+import { MemorySink } from './sinks/MemorySink.js';
+import type { Sink } from './sinks/Sink.js';
+
+/** A sink whose writes can be held (a stalled disk) or made to fail (a full disk). */
+class FaultySink extends MemorySink {
+  failWith: Error | undefined;
+  private held: (() => void)[] = [];
+  stalled = false;
+
+  override write(chunk: string): Promise<void> {
+    if (this.failWith) return Promise.reject(this.failWith);
+    if (this.stalled) return new Promise((resolve) => this.held.push(() => resolve(super.write(chunk))));
+    return super.write(chunk);
+  }
+
+  release(): void {
+    this.stalled = false;
+    for (const resume of this.held.splice(0)) resume();
+  }
+}
+
+const tick = (ms = 5): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('RecordWriter', () => {
+  const errors: Error[] = [];
+  afterEach(() => {
+    errors.length = 0;
+    setGlobalErrorHandler(loggingErrorHandler());
+  });
+  const captureErrors = (): void => setGlobalErrorHandler((error) => errors.push(error as Error));
+
+  it('writes queued lines within the flush interval, in order, without a flush call', async () => {
+    const sink = new MemorySink();
+    const writer = new RecordWriter(sink, { flushIntervalMs: 20, flushOnExit: false });
+    writer.write('{"a":1}');
+    writer.write('{"a":2}');
+    expect(sink.lines()).toEqual([]);
+    await tick(60);
+    expect(sink.lines()).toEqual(['{"a":1}', '{"a":2}']);
+  });
+
+  it('writes before returning in sync mode', () => {
+    const sink = new MemorySink();
+    const writer = new RecordWriter(sink, { sync: true, flushOnExit: false });
+    writer.write('{"a":1}');
+    expect(sink.lines()).toEqual(['{"a":1}']);
+  });
+
+  it('bounds memory when the sink stalls: extra lines are dropped and counted, the rest arrive when it resumes', async () => {
+    const sink = new FaultySink();
+    sink.stalled = true;
+    const writer = new RecordWriter(sink, { maxQueueSize: 100, flushIntervalMs: 1, flushOnExit: false });
+    writer.write('{"first":true}');
+    await tick();
+    for (let i = 0; i < 1000; i++) writer.write(`{"i":${i}}`);
+    const stats = writer.getStats();
+    expect(stats.queued).toBe(100);
+    expect(stats.dropped).toBe(900);
+    sink.release();
+    await writer.flush();
+    expect(sink.lines()).toHaveLength(101);
+    expect(writer.getStats()).toMatchObject({ written: 101, dropped: 900, queued: 0 });
+  });
+
+  it('reports a write error to the global error handler once, keeps the lines, and resumes when the fault clears', async () => {
+    captureErrors();
+    const sink = new FaultySink();
+    sink.failWith = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    const writer = new RecordWriter(sink, { flushIntervalMs: 1, flushOnExit: false });
+    writer.write('{"a":1}');
+    writer.write('{"a":2}');
+    await tick(30);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain('ENOSPC');
+    expect(sink.lines()).toEqual([]);
+    sink.failWith = undefined;
+    await tick(30);
+    expect(sink.lines()).toEqual(['{"a":1}', '{"a":2}']);
+    expect(writer.getStats().dropped).toBe(0);
+  });
+
+  it('never throws into the caller in sync mode when the sink fails', () => {
+    captureErrors();
+    const sink: Sink = Object.assign(new MemorySink(), {
+      writeSync: () => {
+        throw new Error('EACCES: permission denied');
+      },
+    });
+    const writer = new RecordWriter(sink, { sync: true, flushOnExit: false });
+    expect(() => writer.write('{"a":1}')).not.toThrow();
+    expect(errors[0]?.message).toContain('EACCES');
+    expect(writer.getStats().dropped).toBe(1);
+  });
+
+  it('closes once: flushes, then ignores later writes', async () => {
+    const sink = new MemorySink();
+    const writer = new RecordWriter(sink, { flushIntervalMs: 10_000, flushOnExit: false });
+    writer.write('{"a":1}');
+    const first = writer.close();
+    expect(writer.close()).toBe(first);
+    await first;
+    writer.write('{"a":2}');
+    await tick();
+    expect(sink.lines()).toEqual(['{"a":1}']);
+  });
+
+  it('stays open until its last user closes it', async () => {
+    const sink = new MemorySink();
+    const writer = new RecordWriter(sink, { flushIntervalMs: 10_000, flushOnExit: false }).retain().retain();
+    await writer.close();
+    writer.write('{"still":"open"}');
+    await writer.close();
+    expect(sink.lines()).toEqual(['{"still":"open"}']);
+  });
+});

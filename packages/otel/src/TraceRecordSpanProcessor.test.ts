@@ -1,0 +1,80 @@
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { normalizeRecord, validateRecord } from '@aitrace/format';
+import { MemorySink } from './sinks/MemorySink.js';
+import { TraceRecordSpanProcessor } from './TraceRecordSpanProcessor.js';
+
+function setup(options: ConstructorParameters<typeof TraceRecordSpanProcessor>[0] = {}) {
+  const sink = new MemorySink();
+  const processor = new TraceRecordSpanProcessor({ output: sink, sync: true, config: false, ...options });
+  const provider = new BasicTracerProvider({ spanProcessors: [processor], spanLimits: { attributeCountLimit: 2 } });
+  return { sink, processor, tracer: provider.getTracer('unit', '0.1.0'), provider };
+}
+
+describe('TraceRecordSpanProcessor', () => {
+  it('writes the start the moment a span starts, before it ends', () => {
+    const { sink, tracer } = setup();
+    const span = tracer.startSpan('load.config.v2', { attributes: { path: '/etc/app' } });
+    const [start] = sink.records();
+    expect(sink.records()).toHaveLength(1);
+    const meta = start?.__tracer_meta__ as Record<string, unknown>;
+    expect(meta).toMatchObject({ event: 'load.config.v2.start', type: 'span_start', name: 'load.config.v2', provisional: true, kind: 'internal', scope: 'unit' });
+    expect(start?.path).toBe('/etc/app');
+    span.end();
+    expect(sink.records()).toHaveLength(2);
+  });
+
+  it('pairs start and end of a dotted name by span id, and every record is valid', () => {
+    const { sink, tracer } = setup();
+    const outer = tracer.startSpan('a.b.start');
+    tracer.startSpan('a.b').end();
+    outer.end();
+    const records = sink.records();
+    for (const record of records) expect(validateRecord(record)).toEqual([]);
+    const normalized = records.map((record) => {
+      const result = normalizeRecord(record);
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      return result.record;
+    });
+    const outerEnd = normalized.find((r) => r.type === 'span_end' && r.spanId === outer.spanContext().spanId);
+    expect(outerEnd?.name).toBe('a.b.start');
+    expect(outerEnd?.event).toBe('a.b.start.end');
+  });
+
+  it('records links, dropped attribute counts, duration and the call site from code attributes', () => {
+    const { sink, tracer } = setup();
+    const linked = tracer.startSpan('producer');
+    linked.end();
+    const span = tracer.startSpan('consumer', {
+      links: [{ context: linked.spanContext(), attributes: { reason: 'batch' } }],
+      attributes: { 'code.file.path': 'src/worker.ts', 'code.line.number': 12 },
+    });
+    span.setAttribute('extra', 1);
+    span.end();
+    const end = sink.records().at(-1)?.__tracer_meta__ as Record<string, unknown>;
+    expect(end.links).toEqual([{ trace_id: linked.spanContext().traceId, span_id: linked.spanContext().spanId, attributes: { reason: 'batch' } }]);
+    expect(end.dropped).toEqual({ attributes: 1 });
+    expect(end.file).toBe('src/worker.ts');
+    expect(end.line).toBe(12);
+    expect(typeof end.duration_ms).toBe('number');
+  });
+
+  it('captures the caller from the stack when asked and no code attributes exist', () => {
+    const { sink, tracer } = setup({ captureStack: true });
+    tracer.startSpan('from.here');
+    const meta = sink.records()[0]?.__tracer_meta__ as Record<string, unknown>;
+    expect(String(meta.file)).toContain('TraceRecordSpanProcessor.test.ts');
+    expect(meta.line).toBeGreaterThan(0);
+  });
+
+  it('writes nothing after shutdown and never throws', async () => {
+    const { sink, tracer, processor } = setup();
+    const open = tracer.startSpan('open.at.shutdown');
+    await processor.shutdown();
+    await processor.shutdown();
+    expect(() => open.end()).not.toThrow();
+    expect(() => tracer.startSpan('late').end()).not.toThrow();
+    expect(sink.records()).toHaveLength(1);
+    await expect(processor.forceFlush()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileSink, rotatedPath } from './FileSink.js';
+import { resolvePathTemplate } from './pathTemplate.js';
+
+describe('FileSink', () => {
+  it('creates missing directories and appends to an existing file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
+    const path = join(dir, 'deep', 'er', 'trace.jsonl');
+    const first = new FileSink(path);
+    await first.write('{"a":1}\n');
+    await first.close();
+    const second = new FileSink(path);
+    second.writeSync('{"a":2}\n');
+    await second.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+  });
+
+  it('rotates at a line boundary and keeps at most maxFiles old files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
+    const path = join(dir, 'trace.jsonl');
+    const sink = new FileSink(path, { maxFileSize: 20, maxFiles: 2 });
+    await sink.write('{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n');
+    await sink.write('{"n":5}\n');
+    await sink.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"n":5}\n');
+    expect(readFileSync(rotatedPath(path, 1), 'utf8')).toBe('{"n":3}\n{"n":4}\n');
+    expect(readFileSync(rotatedPath(path, 2), 'utf8')).toBe('{"n":1}\n{"n":2}\n');
+  });
+
+  it('never splits a line longer than the limit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
+    const path = join(dir, 'trace.jsonl');
+    const sink = new FileSink(path, { maxFileSize: 10 });
+    const long = `{"long":"${'y'.repeat(50)}"}\n`;
+    sink.writeSync(long);
+    sink.writeSync('{"n":1}\n');
+    sink.closeSync();
+    expect(readFileSync(rotatedPath(path, 1), 'utf8')).toBe(long);
+    expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n');
+  });
+
+  it('expands path templates and names an unknown placeholder', () => {
+    const when = new Date('2025-10-26T12:34:15Z');
+    expect(resolvePathTemplate('traces/{date}/{time}-{pid}.jsonl', when)).toBe(`traces/2025-10-26/123415-${process.pid}.jsonl`);
+    expect(() => resolvePathTemplate('t-{user}.jsonl')).toThrow(/unknown placeholder \{user\}/);
+  });
+});
