@@ -1,0 +1,26 @@
+import { createReadStream } from 'node:fs';
+import { LineReader, type LineReaderOptions, type ReadBatch } from '../LineReader.js';
+
+/** Options for `readTraceFile`. */
+export interface ReadTraceFileOptions extends LineReaderOptions {
+  /** Called after each chunk with the bytes read so far (for progress display). */
+  onProgress?: (bytesRead: number) => void;
+}
+
+/**
+ * Streams a trace file (or stdin for `-`) in bounded memory, yielding a batch of records and problems per chunk.
+ * The last batch reports an unterminated final line as truncated.
+ */
+export async function* readTraceFile(path: string, options: ReadTraceFileOptions = {}): AsyncGenerator<ReadBatch> {
+  const reader = new LineReader(options);
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    const batch = reader.push(chunk);
+    options.onProgress?.(bytes);
+    if (batch.records.length > 0 || batch.problems.length > 0) yield batch;
+  }
+  const last = reader.end();
+  if (last.records.length > 0 || last.problems.length > 0) yield last;
+}
