@@ -1,0 +1,4 @@
+/** A mistake in the command line; the CLI prints it with a hint and exits with code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,21 @@
+import { migrateCommand, MIGRATE_HELP } from './migrate.js';
+import { statsCommand, STATS_HELP } from './stats.js';
+import { tailCommand, TAIL_HELP } from './tail.js';
+import { treeCommand, TREE_HELP } from './tree.js';
+import { validateCommand, VALIDATE_HELP } from './validate.js';
+
+/** A subcommand: its one-line summary, help text and implementation (returns the exit code). */
+export interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** Every subcommand by name. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  tree: { summary: 'print the span trees of a trace file', help: TREE_HELP, run: treeCommand },
+  tail: { summary: 'follow a growing trace file (-f) and show spans as they start and end', help: TAIL_HELP, run: tailCommand },
+  validate: { summary: 'check every line against the record format; FILE:LINE: message', help: VALIDATE_HELP, run: validateCommand },
+  migrate: { summary: 'rewrite v1 records into the current format without losing a field', help: MIGRATE_HELP, run: migrateCommand },
+  stats: { summary: 'count, errors and p50/p95/max duration per span name; slowest traces', help: STATS_HELP, run: statsCommand },
+};

@@ -1,0 +1,126 @@
+import { ForestBuilder, LineReader, walkSpans, type LineRecord, type SpanNode } from '@aitrace/forest';
+import { followFile, readTraceFile } from '@aitrace/forest/node';
+import { parseArgs } from 'node:util';
+import { integerOption, parseOrUsage } from '../args.js';
+import { renderForest, spanLine } from '../renderTree.js';
+import { parseFilter, prune, isActive } from '../spanFilter.js';
+import { createStyle } from '../style.js';
+import { UsageError } from '../UsageError.js';
+import { filterForest, reportProblems } from './tree.js';
+
+export const TAIL_HELP = `Usage: aitrace tail [options] FILE
+
+Shows the spans of a trace file as it grows. Running spans show as running and
+turn final when their end arrives. Follows the file across rotation and truncation.
+
+On a terminal the tree of the most recent traces is redrawn; when piped, one
+line is printed per change: "start", "end" (with state), "log" and "event".
+
+Options:
+  -f, --follow        keep watching the file (without it: print the current state and exit)
+  --traces N          traces shown on a terminal (default 5)
+  --name, --where, --status   filters, as for aitrace tree
+  --interval MS       how often to look for new data (default 100)
+  -h, --help          show this help
+
+Exit codes: 0 done (or interrupted with Ctrl-C), 1 the file cannot be read, 2 usage error.`;
+
+/** `aitrace tail`. */
+export async function tailCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+    follow: { type: 'boolean', short: 'f' },
+    traces: { type: 'string' },
+    name: { type: 'string' },
+    where: { type: 'string', multiple: true },
+    status: { type: 'string' },
+    interval: { type: 'string' },
+  },
+    }),
+  );
+  if (values.help) {
+    console.log(TAIL_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('tail needs exactly one FILE');
+  const file = positionals[0]!;
+  const filter = parseFilter(values.name, values.where, values.status);
+  const traceCount = integerOption(values.traces, 'traces') ?? 5;
+  const style = createStyle(process.stdout);
+  const builder = new ForestBuilder();
+
+  if (values.follow !== true) {
+    const problems = [];
+    for await (const batch of readTraceFile(file)) {
+      builder.add(batch.records);
+      problems.push(...batch.problems);
+    }
+    reportProblems(file, problems);
+    const forest = filterForest(builder.forest(), filter);
+    process.stdout.write(`${renderForest({ traces: forest.traces.slice(-traceCount), logs: [] }, { style }).join('\n')}\n`);
+    return 0;
+  }
+
+  const interactive = process.stdout.isTTY === true;
+  const printed = new Map<string, string>();
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  const announce = (records: LineRecord[]): void => {
+    // Piped output: one line per change, in arrival order, so scripts and people can follow along.
+    const forest = builder.forest();
+    const nodes = new Map<string, SpanNode>();
+    for (const trace of forest.traces) walkSpans(isActive(filter) ? prune(trace.roots, filter) : trace.roots, (node) => nodes.set(`${node.traceId}/${node.spanId}`, node));
+    for (const { record } of records) {
+      const node = nodes.get(`${record.traceId}/${record.spanId}`);
+      if (record.type === 'span_start' || record.type === 'span_end') {
+        if (node === undefined) continue;
+        const key = `${node.traceId}/${node.spanId}`;
+        const line = spanLine(node, { style });
+        if (printed.get(key) === line) continue;
+        printed.set(key, line);
+        process.stdout.write(`${record.type === 'span_start' ? 'start' : 'end'}  ${line}  ${style.dim(`${node.traceId.slice(0, 8)}/${node.spanId}`)}\n`);
+      } else if (!isActive(filter) || node !== undefined) {
+        process.stdout.write(`${record.type === 'span_event' ? 'event' : 'log'}  ${record.event}  ${style.dim(JSON.stringify(record.attrs))}\n`);
+      }
+    }
+  };
+  const redraw = (): void => {
+    const forest = filterForest(builder.forest(), filter);
+    const lines = renderForest({ traces: forest.traces.slice(-traceCount), logs: [] }, { style });
+    process.stdout.write(`\x1b[H\x1b[2J${lines.join('\n')}\n${style.dim(`following ${file} — Ctrl-C to stop`)}\n`);
+  };
+
+  let reader = new LineReader();
+  let scheduled: NodeJS.Timeout | undefined;
+  const interval = integerOption(values.interval, 'interval') ?? 100;
+  for await (const event of followFile(file, { intervalMs: interval, signal: controller.signal })) {
+    if (event.type === 'missing') {
+      process.stderr.write(`${file}: waiting for the file to appear\n`);
+      continue;
+    }
+    if (event.type === 'reset') {
+      // A rotated or truncated file starts a new sequence of lines; the spans seen so far stay.
+      reader = new LineReader();
+      if (!interactive) process.stdout.write(`-- ${file} was ${event.reason}; following the new file\n`);
+      continue;
+    }
+    const batch = reader.push(event.chunk);
+    reportProblems(file, batch.problems);
+    if (batch.records.length === 0) continue;
+    builder.add(batch.records);
+    if (!interactive) announce(batch.records);
+    else scheduled ??= setTimeout(() => {
+      scheduled = undefined;
+      redraw();
+    }, 50);
+  }
+  if (scheduled !== undefined) clearTimeout(scheduled);
+  return 0;
+}

@@ -1,0 +1,90 @@
+import { ForestBuilder, type LineProblem, type SpanForest } from '@aitrace/forest';
+import { readTraceFile } from '@aitrace/forest/node';
+import { parseArgs } from 'node:util';
+import { integerOption, parseOrUsage } from '../args.js';
+import { forestJson } from '../forestJson.js';
+import { createProgress } from '../progress.js';
+import { renderForest } from '../renderTree.js';
+import { isActive, parseFilter, prune, type SpanFilter } from '../spanFilter.js';
+import { createStyle } from '../style.js';
+import { UsageError } from '../UsageError.js';
+
+export const TREE_HELP = `Usage: aitrace tree [options] FILE|-
+
+Prints the span trees of a trace file (or stdin for -): durations, status,
+running / cut-off markers, key attributes, span events and logs.
+
+Options:
+  --trace ID          only the trace with this id (a prefix is enough); reads large files in bounded memory
+  --name TEXT         spans whose name contains TEXT (with their ancestors and subtrees)
+  --where KEY=VALUE   spans with this attribute value; repeatable (all must match)
+  --status STATE      spans in this state: ok, error, running, cut_off
+  --depth N           show N levels below the roots
+  --live              the writer is still running: spans without an end are "running", not "cut off"
+  --json              print the forest as JSON
+  -h, --help          show this help
+
+Exit codes: 0 printed (bad lines are reported on stderr), 1 the file cannot be read, 2 usage error.`;
+
+/** Applies the span filter to every trace; drops traces left empty. */
+export function filterForest(forest: SpanForest, filter: SpanFilter): SpanForest {
+  if (!isActive(filter)) return forest;
+  const traces = forest.traces.map((trace) => ({ ...trace, roots: prune(trace.roots, filter), logs: [] })).filter((trace) => trace.roots.length > 0);
+  return { traces, logs: [] };
+}
+
+/** Prints bad lines as FILE:LINE: message on stderr. */
+export function reportProblems(file: string, problems: LineProblem[]): void {
+  for (const problem of problems) process.stderr.write(`${file}:${problem.line}: ${problem.message}\n`);
+}
+
+/** `aitrace tree`. */
+export async function treeCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+    trace: { type: 'string' },
+    name: { type: 'string' },
+    where: { type: 'string', multiple: true },
+    status: { type: 'string' },
+    depth: { type: 'string' },
+    live: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+    }),
+  );
+  if (values.help) {
+    console.log(TREE_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('tree needs exactly one FILE (or - for stdin)');
+  const file = positionals[0]!;
+  const filter = parseFilter(values.name, values.where, values.status);
+  const maxDepth = integerOption(values.depth, 'depth');
+  const traceId = values.trace?.toLowerCase();
+
+  const builder = new ForestBuilder({ ended: values.live !== true });
+  const problems: LineProblem[] = [];
+  const progress = createProgress(file, 'reading');
+  for await (const batch of readTraceFile(file, { onProgress: (bytes) => progress.update(bytes) })) {
+    // With --trace, only that trace's records are kept, so memory stays bounded on huge files.
+    builder.add(traceId === undefined ? batch.records : batch.records.filter((item) => item.record.traceId?.startsWith(traceId)));
+    problems.push(...batch.problems);
+  }
+  progress.done();
+  reportProblems(file, problems);
+
+  const forest = filterForest(builder.forest(), filter);
+  if (values.json) {
+    console.log(JSON.stringify({ ...forestJson(forest), problems }, null, 2));
+    return 0;
+  }
+  const style = createStyle(process.stdout);
+  const lines = renderForest(forest, { style, maxDepth });
+  if (lines.length === 0) process.stderr.write(traceId !== undefined || isActive(filter) ? 'no spans match\n' : 'no records\n');
+  else process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { validateRecord } from '@aitrace/format';
+import { readTraceFile } from '@aitrace/forest/node';
+import { parseArgs } from 'node:util';
+import { parseOrUsage } from '../args.js';
+import { createProgress } from '../progress.js';
+import { UsageError } from '../UsageError.js';
+
+export const VALIDATE_HELP = `Usage: aitrace validate [options] FILE|-
+
+Checks every line against TRACE_RECORD.md and prints each problem as
+FILE:LINE: field: message.
+
+Options:
+  --json        print {"file", "lines", "records", "problems": [{"line", "field", "message"}]}
+  -h, --help    show this help
+
+Exit codes: 0 valid, 1 problems found or the file cannot be read, 2 usage error.`;
+
+interface Problem {
+  line: number;
+  field?: string;
+  message: string;
+}
+
+/** `aitrace validate`. */
+export async function validateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } },
+    }),
+  );
+  if (values.help) {
+    console.log(VALIDATE_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('validate needs exactly one FILE (or - for stdin)');
+  const file = positionals[0]!;
+  const problems: Problem[] = [];
+  let records = 0;
+  let lines = 0;
+  const onValue = (value: unknown, line: number): void => {
+    for (const problem of validateRecord(value)) problems.push({ line, field: problem.field, message: problem.message });
+  };
+  const progress = createProgress(file, 'validating');
+  for await (const batch of readTraceFile(file, { onValue, onProgress: (bytes) => progress.update(bytes) })) {
+    records += batch.records.length;
+    for (const problem of batch.problems) {
+      // Records that fail to normalize were already reported field by field by the validator.
+      if (!problems.some((p) => p.line === problem.line)) problems.push({ line: problem.line, message: problem.message });
+    }
+    lines = Math.max(lines, ...batch.records.map((r) => r.line), ...batch.problems.map((p) => p.line));
+  }
+  progress.done();
+  problems.sort((a, b) => a.line - b.line);
+  if (values.json) {
+    console.log(JSON.stringify({ file, lines, records, problems }, null, 2));
+  } else {
+    for (const p of problems) process.stdout.write(`${file}:${p.line}: ${p.field !== undefined ? `${p.field}: ` : ''}${p.message}\n`);
+    process.stderr.write(`${file}: ${records} record(s), ${problems.length} problem(s)\n`);
+  }
+  return problems.length > 0 ? 1 : 0;
+}

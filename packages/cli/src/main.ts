@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { COMMANDS } from './commands/index.js';
+import { UsageError } from './UsageError.js';
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** The top-level help. */
+export function mainHelp(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  return `Usage: aitrace <command> [options]
+
+Commands:
+${names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]!.summary}`).join('\n')}
+
+Run "aitrace <command> --help" for a command's options.
+
+Exit codes: 0 success, 1 problems found or a file could not be read, 2 usage error.`;
+}
+
+/** Runs the CLI with the given arguments and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`aitrace: ${error.message}\n${command ? `Run "aitrace ${name} --help" for usage.` : 'Run "aitrace --help" for the commands.'}\n`);
+      return 2;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(`aitrace: ${code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,127 @@
+import type { NormalizedRecord } from '@aitrace/format';
+import type { SpanForest, SpanNode, TraceTree } from '@aitrace/forest';
+import type { Style } from './style.js';
+
+/** How much `renderForest` shows. */
+export interface RenderOptions {
+  style: Style;
+  /** Deepest level shown (roots are 0). */
+  maxDepth?: number | undefined;
+  /** Attributes shown per span (default 4). */
+  maxAttributes?: number;
+}
+
+/** Duration for people: 850µs, 12.3ms, 4.20s, 2m05s. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  if (ms < 1) return `${Math.round(ms * 1000)}µs`;
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+function shortValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+}
+
+/** The first few attributes as `key=value`, skipping the code.* location attributes (shown separately). */
+export function keyAttributes(attrs: Record<string, unknown>, max = 4): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key.startsWith('code.')) continue;
+    if (parts.length === max) {
+      parts.push('…');
+      break;
+    }
+    parts.push(`${key}=${shortValue(value)}`);
+  }
+  return parts.join(' ');
+}
+
+function stateText(node: SpanNode, style: Style): string {
+  switch (node.state) {
+    case 'ok':
+      return style.green('✓');
+    case 'error':
+      return style.red(`✗ error${node.statusMessage ? `: ${node.statusMessage}` : ''}`);
+    case 'running':
+      return style.yellow('▶ running');
+    case 'cut_off':
+      return style.red('✂ cut off');
+  }
+}
+
+function clock(timeUs: number): string {
+  return new Date(timeUs / 1000).toISOString().slice(11, 23);
+}
+
+function recordLine(record: NormalizedRecord, style: Style): string {
+  const attrs = keyAttributes(record.attrs, 6);
+  if (record.type === 'span_event') {
+    const message = record.attrs['exception.message'];
+    const type = record.attrs['exception.type'];
+    const detail = record.event === 'exception' && message !== undefined ? `${String(type ?? 'Error')}: ${String(message)}` : attrs;
+    return `${style.dim(clock(record.timeUs))} ${style.red('!')} ${record.event}${detail ? ` ${detail}` : ''}`;
+  }
+  const level = record.level ?? 'log';
+  const colored = level === 'error' || level === 'fatal' ? style.red(level) : level === 'warn' ? style.yellow(level) : style.dim(level);
+  return `${style.dim(clock(record.timeUs))} ${colored} ${record.event}${attrs ? ` ${style.dim(attrs)}` : ''}`;
+}
+
+/** One span as a line: state, name, kind, duration, key attributes. */
+export function spanLine(node: SpanNode, options: RenderOptions): string {
+  const { style } = options;
+  const parts = [stateText(node, style), style.bold(node.name)];
+  if (node.kind !== undefined && node.kind !== 'internal') parts.push(style.dim(`[${node.kind}]`));
+  if (node.durationMs !== undefined) parts.push(style.cyan(formatDuration(node.durationMs)));
+  if (node.orphan) parts.push(style.yellow(`(orphan: parent ${node.parentSpanId} not found)`));
+  const attrs = keyAttributes(node.attrs, options.maxAttributes ?? 4);
+  if (attrs) parts.push(style.dim(attrs));
+  return parts.join(' ');
+}
+
+function renderNodes(nodes: readonly SpanNode[], prefix: string, depth: number, options: RenderOptions, out: string[]): void {
+  nodes.forEach((node, index) => {
+    const last = index === nodes.length - 1;
+    out.push(`${prefix}${last ? '└─ ' : '├─ '}${spanLine(node, options)}`);
+    const inner = `${prefix}${last ? '   ' : '│  '}`;
+    const hasChildren = node.children.length > 0 && (options.maxDepth === undefined || depth < options.maxDepth);
+    const detailPrefix = `${inner}${hasChildren ? '│ ' : '  '} `;
+    for (const record of [...node.events, ...node.logs].sort((a, b) => a.timeUs - b.timeUs)) out.push(`${detailPrefix}${recordLine(record, options.style)}`);
+    if (hasChildren) renderNodes(node.children, inner, depth + 1, options, out);
+    else if (node.children.length > 0) out.push(`${inner}${options.style.dim(`… ${node.children.length} child span(s) below --depth`)}`);
+  });
+}
+
+/** The header line of a trace: id, services, counts, duration. */
+export function traceHeader(trace: TraceTree, style: Style): string {
+  const parts = [style.bold(`trace ${trace.traceId}`)];
+  if (trace.services.length > 0) parts.push(trace.services.join(','));
+  parts.push(`${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'}`);
+  if (trace.errorCount > 0) parts.push(style.red(`${trace.errorCount} error${trace.errorCount === 1 ? '' : 's'}`));
+  if (trace.runningCount > 0) parts.push(style.yellow(`${trace.runningCount} running`));
+  if (trace.cutOffCount > 0) parts.push(style.red(`${trace.cutOffCount} cut off`));
+  if (trace.endUs !== undefined) parts.push(style.cyan(formatDuration((trace.endUs - trace.startUs) / 1000)));
+  parts.push(style.dim(new Date(trace.startUs / 1000).toISOString()));
+  return parts.join('  ');
+}
+
+/** Renders traces as indented trees, one block per trace. */
+export function renderForest(forest: SpanForest, options: RenderOptions): string[] {
+  const out: string[] = [];
+  for (const trace of forest.traces) {
+    if (out.length > 0) out.push('');
+    out.push(traceHeader(trace, options.style));
+    for (const record of trace.logs) out.push(`   ${recordLine(record, options.style)}`);
+    renderNodes(trace.roots, '', 0, options, out);
+  }
+  if (forest.logs.length > 0) {
+    if (out.length > 0) out.push('');
+    out.push(options.style.bold('logs outside any trace'));
+    for (const record of forest.logs) out.push(`   ${recordLine(record, options.style)}`);
+  }
+  return out;
+}
