@@ -86,7 +86,7 @@ export class ForestBuilder {
       const logs = this.traceLogs.get(traceId) ?? [];
       logs.push(record);
       this.traceLogs.set(traceId, logs);
-      this.traces.get(traceId) ?? this.traces.set(traceId, new Map());
+      if (!this.traces.has(traceId)) this.traces.set(traceId, new Map());
       return;
     }
     const entry = this.entry(traceId, spanId);

@@ -81,6 +81,19 @@ function pathToString(path: readonly (string | number)[]): string {
   return out;
 }
 
+/** A property whose getter threw; encoded as an `unreadable` marker for that property only. */
+class Unreadable {
+  constructor(readonly reason: string) {}
+}
+
+function readProperty(target: object, key: string): unknown {
+  try {
+    return (target as Record<string, unknown>)[key];
+  } catch (error) {
+    return new Unreadable(error instanceof Error ? error.message : String(error));
+  }
+}
+
 class Sanitizer {
   private readonly ancestors: object[] = [];
   private readonly path: (string | number)[] = [];
@@ -112,6 +125,7 @@ class Sanitizer {
   }
 
   private object(value: object): unknown {
+    if (value instanceof Unreadable) return { [TYPE_TAG]: 'unreadable', reason: value.reason };
     const seenAt = this.ancestors.indexOf(value);
     if (seenAt >= 0) return { [TYPE_TAG]: 'circular', ref: pathToString(this.path.slice(0, seenAt)) };
     if (this.ancestors.length >= this.limits.maxDepth) return { [TYPE_TAG]: 'max_depth', depth: this.ancestors.length };
@@ -169,7 +183,7 @@ class Sanitizer {
     let tagged = false;
     for (const key of Object.keys(value)) {
       if (key === TYPE_TAG) tagged = true;
-      defineData(out, key, this.child(key, (value as Record<string, unknown>)[key]));
+      defineData(out, key, this.child(key, readProperty(value, key)));
     }
     return tagged ? { [TYPE_TAG]: 'object', value: out } : out;
   }
@@ -196,7 +210,7 @@ class Sanitizer {
     if (typeof error.stack === 'string') out.stack = this.value(error.stack);
     for (const key of Object.keys(error)) {
       if (key === TYPE_TAG || key === 'name' || key === 'message' || key === 'stack') continue;
-      defineData(out, key, this.child(key, (error as unknown as Record<string, unknown>)[key]));
+      defineData(out, key, this.child(key, readProperty(error, key)));
     }
     if ('cause' in error && !Object.keys(error).includes('cause')) out.cause = this.child('cause', error.cause);
     return out;

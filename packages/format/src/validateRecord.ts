@@ -130,6 +130,7 @@ function checkDropped(dropped: unknown, fail: Fail): void {
 
 function checkSpanRecord(meta: Record<string, unknown>, fail: Fail): void {
   const type = meta.type;
+  if (type === 'log' && meta.provisional === true) fail('provisional', 'must not be true on log records');
   if (type !== 'span_start' && type !== 'span_end' && type !== 'span_event') return;
   for (const field of ['trace_id', 'span_id', 'name']) if (meta[field] === undefined) fail(field, `is required on ${type} records`);
   const event = typeof meta.event === 'string' ? meta.event : '';

@@ -30,8 +30,8 @@ async function start(): Promise<void> {
   const hook = resolveFrom(autoEntry, '@opentelemetry/instrumentation/hook.mjs');
   if (hook !== undefined) registerLoader(pathToFileURL(hook).href);
 
-  const { NodeSDK } = (await import('@opentelemetry/sdk-node')) as typeof import('@opentelemetry/sdk-node');
-  const { getNodeAutoInstrumentations } = (await import('@opentelemetry/auto-instrumentations-node')) as typeof import('@opentelemetry/auto-instrumentations-node');
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { getNodeAutoInstrumentations } = await import('@opentelemetry/auto-instrumentations-node');
   const aitrace = createAitrace();
   const sdk = new NodeSDK({
     spanProcessors: [aitrace.spanProcessor],

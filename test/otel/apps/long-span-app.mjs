@@ -1,5 +1,4 @@
 // Starts spans and logs, then a long span; prints "ready" once the long span's start is on disk. argv: file, mode.
-import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { createAitrace } from '@aitrace/otel';
 

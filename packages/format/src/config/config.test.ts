@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, getConfig, loadConfig, resetConfig, setCompatMode } from './index.js';
+
+const dir = (): string => mkdtempSync(join(tmpdir(), 'aitrace-config-'));
+
+describe('configuration', () => {
+  afterEach(() => resetConfig());
+
+  it('defaults when nothing is set', () => {
+    expect(loadConfig({ env: {}, cwd: dir() }).config).toMatchObject({ compatMode: false, sync: false, flushIntervalMs: 100, output: undefined });
+  });
+
+  it('reads compat-mode from YAML and TOML files, in the directory or a parent', () => {
+    const yaml = dir();
+    writeFileSync(join(yaml, 'aitrace.yaml'), 'compat-mode: true\nmax-file-size: 10MB\n');
+    const nested = join(yaml, 'a', 'b');
+    mkdirSync(nested, { recursive: true });
+    const loaded = loadConfig({ env: {}, cwd: nested });
+    expect(loaded.configFile).toBe(join(yaml, 'aitrace.yaml'));
+    expect(loaded.config).toMatchObject({ compatMode: true, maxFileSize: 10 * 1024 * 1024 });
+    const toml = dir();
+    writeFileSync(join(toml, 'aitrace.toml'), 'compat-mode = true\nsync = true\n');
+    expect(loadConfig({ env: {}, cwd: toml }).config).toMatchObject({ compatMode: true, sync: true });
+  });
+
+  it('uses AITRACE_CONFIG over the search, and names a missing file', () => {
+    const d = dir();
+    writeFileSync(join(d, 'custom.yml'), 'compat-mode: yes\n');
+    expect(loadConfig({ env: { AITRACE_CONFIG: 'custom.yml' }, cwd: d }).config.compatMode).toBe(true);
+    expect(() => loadConfig({ env: { AITRACE_CONFIG: 'gone.yaml' }, cwd: d })).toThrow(/AITRACE_CONFIG: file not found/);
+  });
+
+  it('applies code over environment over file over defaults', () => {
+    const d = dir();
+    writeFileSync(join(d, 'aitrace.yaml'), 'compat-mode: true\nsync: true\nflush-interval-ms: 50\n');
+    const env = { AITRACE_COMPAT_MODE: 'false', AITRACE_SYNC: 'false' };
+    expect(loadConfig({ env, cwd: d }).config).toMatchObject({ compatMode: false, sync: false, flushIntervalMs: 50 });
+    expect(loadConfig({ env, cwd: d, overrides: { compatMode: true } }).config.compatMode).toBe(true);
+  });
+
+  it('gives errors that name the source and the key', () => {
+    const d = dir();
+    expect(() => loadConfig({ env: { AITRACE_COMPAT_MODE: 'maybe' }, cwd: d })).toThrow('environment: AITRACE_COMPAT_MODE: expected true or false, got "maybe"');
+    writeFileSync(join(d, 'aitrace.yaml'), 'compat_mode: true\n');
+    expect(() => loadConfig({ env: {}, cwd: d })).toThrow(`${join(d, 'aitrace.yaml')}: compat_mode: unknown key (did you mean "compat-mode"?)`);
+    writeFileSync(join(d, 'aitrace.yaml'), 'max-files: -1\n');
+    expect(() => loadConfig({ env: {}, cwd: d })).toThrow(/max-files: expected an integer >= 0, got -1/);
+    writeFileSync(join(d, 'aitrace.yaml'), 'compat-mode: [true\n');
+    expect(() => loadConfig({ env: {}, cwd: d })).toThrow(ConfigError);
+    const toml = dir();
+    writeFileSync(join(toml, 'aitrace.toml'), 'compat-mode = "sometimes"\n');
+    expect(() => loadConfig({ env: {}, cwd: toml })).toThrow(/aitrace\.toml: compat-mode: expected true or false, got "sometimes"/);
+  });
+
+  it('lets code turn compat mode on for the whole process', () => {
+    setCompatMode(true);
+    expect(getConfig().compatMode).toBe(true);
+    resetConfig();
+    setCompatMode(false);
+    expect(getConfig().compatMode).toBe(false);
+  });
+});
