@@ -1,4 +1,5 @@
 // Traces a small HTTP API with the standard OTel instrumentations; every span lands in the trace file as it starts.
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { trace } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
@@ -11,6 +12,8 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { createAitrace } from '@aitrace/otel';
 
 const output = process.argv[2] ?? 'traces/http-server.jsonl';
+// --fresh starts a new file; by default records are appended to what is there.
+if (process.argv.includes('--fresh')) rmSync(output, { force: true });
 const aitrace = createAitrace({ output });
 const resource = resourceFromAttributes({ 'service.name': 'inventory-api' });
 const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [aitrace.spanProcessor] });

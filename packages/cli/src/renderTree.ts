@@ -27,17 +27,20 @@ function shortValue(value: unknown): string {
   return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
 }
 
-/** The first few attributes as `key=value`, skipping the code.* location attributes (shown separately). */
+// Attributes people look for first; transport details last.
+const FIRST = /(^|\.)(status_code|route|path|target)$|^(db|rpc|messaging|gen_ai|llm|error|exception)\./;
+const LAST = /^(network|server|client|user_agent|url\.scheme|telemetry|process|host)\b|\.method_original$/;
+
+function rank(key: string): number {
+  return FIRST.test(key) ? 0 : LAST.test(key) ? 2 : 1;
+}
+
+/** A few attributes as `key=value`, most telling first, skipping the code.* location attributes (shown separately). */
 export function keyAttributes(attrs: Record<string, unknown>, max = 4): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key.startsWith('code.')) continue;
-    if (parts.length === max) {
-      parts.push('…');
-      break;
-    }
-    parts.push(`${key}=${shortValue(value)}`);
-  }
+  const keys = Object.keys(attrs).filter((key) => !key.startsWith('code.'));
+  const chosen = keys.map((key, index) => ({ key, index, rank: rank(key) })).sort((a, b) => a.rank - b.rank || a.index - b.index).slice(0, max);
+  const parts = chosen.map(({ key }) => `${key}=${shortValue(attrs[key])}`);
+  if (keys.length > max) parts.push('…');
   return parts.join(' ');
 }
 
