@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI entry (the root test command builds before testing). */
-export const BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../packages/cli/bin/aitrace.js', import.meta.url));
 
 /** A fixture path. */
 export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
