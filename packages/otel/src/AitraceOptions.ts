@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { getConfigOverrides, loadConfig, type AitraceConfig, type LoadConfigOptions } from '@aitrace/format/config';
 import type { ValueLimits } from '@aitrace/format';
 import { RecordWriter } from './RecordWriter.js';
+import { Scrubber, type ScrubOptions } from './Scrubber.js';
 import { FileSink } from './sinks/FileSink.js';
 import type { Sink } from './sinks/Sink.js';
 import { StreamSink } from './sinks/StreamSink.js';
@@ -25,6 +26,8 @@ export interface AitraceOptions {
   maxFileSize?: number;
   /** Rotated files kept (default 5). */
   maxFiles?: number;
+  /** Hide sensitive attribute and log values (default on, with the built-in key patterns); `false` turns it off. */
+  scrub?: ScrubOptions | false;
   /** Limits on user values (string length, nesting depth). */
   limits?: ValueLimits;
   /** Share one writer between a span processor and a log exporter (as `createAitrace` does). */
@@ -68,4 +71,9 @@ export function createWriter(options: AitraceOptions, config: AitraceConfig): Re
     flushIntervalMs: config.flushIntervalMs,
     maxQueueSize: config.maxQueueSize,
   });
+}
+
+/** The scrubber the options ask for. */
+export function createScrubber(options: AitraceOptions): Scrubber {
+  return new Scrubber(options.scrub === false ? { enabled: false } : options.scrub);
 }

@@ -2,7 +2,8 @@ import type { Attributes } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { DEFAULT_VALUE_LIMITS, encodeRecord, formatHrTime, levelFromSeverity, parseLevel, type TracerMeta, type ValueLimits } from '@aitrace/format';
-import { createWriter, resolveConfig, type AitraceOptions } from './AitraceOptions.js';
+import { createScrubber, createWriter, resolveConfig, type AitraceOptions } from './AitraceOptions.js';
+import type { Scrubber } from './Scrubber.js';
 import { reportError } from './reportError.js';
 import type { RecordWriter } from './RecordWriter.js';
 import { codeLocation, serviceName } from './spanMeta.js';
@@ -12,6 +13,15 @@ interface LogCompat {
   eventName?: string;
   instrumentationScope?: { name: string; version?: string };
   instrumentationLibrary?: { name: string; version?: string };
+}
+
+/** Attribute set by the developer-API logger: the record's fields are the (object) body. */
+export const FIELDS_IN_BODY = 'aitrace.fields_in_body';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** The event name of a log record: its eventName, a string body, or a name-like field of an object body. */
@@ -38,6 +48,7 @@ export class TraceRecordLogExporter implements LogRecordExporter {
   readonly writer: RecordWriter;
   private readonly compatMode: boolean;
   private readonly limits: ValueLimits;
+  private readonly scrubber: Scrubber;
   private readonly pid = process.pid;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -46,6 +57,7 @@ export class TraceRecordLogExporter implements LogRecordExporter {
     this.writer = createWriter(options, config).retain();
     this.compatMode = config.compatMode;
     this.limits = options.limits ?? DEFAULT_VALUE_LIMITS;
+    this.scrubber = createScrubber(options);
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
@@ -86,12 +98,16 @@ export class TraceRecordLogExporter implements LogRecordExporter {
     }
     meta.pid = this.pid;
     let data: Record<string, unknown> = log.attributes;
-    if (!bodyIsEvent && log.body !== undefined && log.body !== null) {
+    if (data[FIELDS_IN_BODY] === true && isPlainObject(log.body)) {
+      // The developer-API logger passes its fields in the body, where the SDK keeps any value as it is.
+      data = { ...log.body };
+      for (const key of Object.keys(log.attributes)) if (!key.startsWith('code.') && key !== FIELDS_IN_BODY) data[key] ??= log.attributes[key];
+    } else if (!bodyIsEvent && log.body !== undefined && log.body !== null) {
       let key = 'body';
       while (key in data) key = `_${key}`;
       data = { ...data, [key]: log.body };
     }
-    return encodeRecord(meta, data, { compatMode: this.compatMode, limits: this.limits });
+    return encodeRecord(meta, this.scrubber.scrub(data), { compatMode: this.compatMode, limits: this.limits });
   }
 
   /** Resolves when every record exported so far is written. */

@@ -1,7 +1,8 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { DEFAULT_VALUE_LIMITS, encodeRecord, formatHrTime, type TracerMeta, type ValueLimits } from '@aitrace/format';
-import { resolveConfig, createWriter, type AitraceOptions } from './AitraceOptions.js';
+import { createScrubber, createWriter, resolveConfig, type AitraceOptions } from './AitraceOptions.js';
+import type { Scrubber } from './Scrubber.js';
 import { captureCallSite } from './callSite.js';
 import { reportError } from './reportError.js';
 import type { RecordWriter } from './RecordWriter.js';
@@ -31,6 +32,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
   private readonly compatMode: boolean;
   private readonly limits: ValueLimits;
   private readonly captureStack: boolean;
+  private readonly scrubber: Scrubber;
   private readonly pid = process.pid;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -40,6 +42,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
     this.compatMode = config.compatMode;
     this.limits = options.limits ?? DEFAULT_VALUE_LIMITS;
     this.captureStack = options.captureStack ?? false;
+    this.scrubber = createScrubber(options);
   }
 
   onStart(span: Span, _parentContext: Context): void {
@@ -56,7 +59,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
         if (site !== undefined) Object.assign(meta, site);
       }
       if (span.links.length > 0) meta.links = linksOf(span);
-      this.writer.write(encodeRecord(meta, span.attributes, { compatMode: this.compatMode, limits: this.limits }));
+      this.writer.write(encodeRecord(meta, this.scrubber.scrub(span.attributes), { compatMode: this.compatMode, limits: this.limits }));
     } catch (error) {
       reportError(error, 'span start');
     }
@@ -69,7 +72,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
       const encodeOptions = { compatMode: this.compatMode, limits: this.limits };
       for (const event of span.events) {
         const meta = this.baseMeta(span, formatHrTime(event.time), event.name, 'span_event');
-        this.writer.write(encodeRecord(meta, event.attributes, encodeOptions));
+        this.writer.write(encodeRecord(meta, event.attributes === undefined ? undefined : this.scrubber.scrub(event.attributes), encodeOptions));
       }
       const meta = this.baseMeta(span, formatHrTime(span.endTime), `${span.name}.end`, 'span_end');
       meta.kind = KIND_NAMES[span.kind] ?? 'internal';
@@ -84,7 +87,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
       if (span.droppedEventsCount > 0) dropped.events = span.droppedEventsCount;
       if (span.droppedLinksCount > 0) dropped.links = span.droppedLinksCount;
       if (dropped.attributes !== undefined || dropped.events !== undefined || dropped.links !== undefined) meta.dropped = dropped;
-      this.writer.write(encodeRecord(meta, span.attributes, encodeOptions));
+      this.writer.write(encodeRecord(meta, this.scrubber.scrub(span.attributes), encodeOptions));
     } catch (error) {
       reportError(error, 'span end');
     }

@@ -13,51 +13,48 @@ export interface CallSite {
 const OWN_DIR = fileURLToPath(new URL('.', import.meta.url));
 const INTERNAL = [`${sep}node_modules${sep}@opentelemetry${sep}`, `${sep}node_modules${sep}@aitrace${sep}`];
 const TEST_FILE = /\.test\.[cm]?[jt]s$/;
+// "    at fn (file:///app/x.ts:10:5)", "    at async fn (/app/x.ts:10:5)", "    at /app/x.ts:10:5"
+const FRAME = /^\s*at (?:(?:async )?(.*?) \()?(.+?):(\d+):(\d+)\)?$/;
 
-function isInternal(file: string): boolean {
-  if (file.startsWith('node:') || (!file.includes(sep) && !file.startsWith('file:'))) return true;
-  const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+function isInternal(path: string): boolean {
+  if (path.startsWith('node:') || !path.includes(sep)) return true;
   // This package's own modules are machinery; its tests beside them are callers.
   if (path.startsWith(OWN_DIR) && !TEST_FILE.test(path)) return true;
   for (const marker of INTERNAL) if (path.includes(marker)) return true;
   return false;
 }
 
-function toDisplayPath(file: string): string {
-  const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+function toDisplayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
 }
 
-const structured = (_error: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => frames;
-
 /**
- * The first stack frame outside aitrace, OpenTelemetry and Node internals, or undefined.
+ * The first stack frame outside aitrace, OpenTelemetry and Node internals, or undefined. It reads the formatted
+ * stack, so source maps apply when they are on (`node --enable-source-maps`, tsx, vitest).
  * `extraInternal` names more path fragments to skip (e.g. a wrapper library).
  */
 export function captureCallSite(extraInternal?: readonly string[]): CallSite | undefined {
-  const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
-  const holder: { stack?: NodeJS.CallSite[] } = {};
+  const holder: { stack?: string } = {};
   try {
     Error.stackTraceLimit = 30;
-    Error.prepareStackTrace = structured as typeof Error.prepareStackTrace;
     Error.captureStackTrace(holder, captureCallSite);
-    const frames = holder.stack ?? [];
-    for (const frame of frames) {
-      const file = frame.getFileName();
-      if (file === undefined || file === null || isInternal(file)) continue;
-      if (extraInternal?.some((fragment) => file.includes(fragment))) continue;
-      const site: CallSite = { file: toDisplayPath(file), line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0 };
-      const fn = frame.getFunctionName() ?? frame.getMethodName();
-      if (fn) site.function = fn;
+    const lines = (holder.stack ?? '').split('\n');
+    for (let i = 1; i < lines.length; i++) {
+      const match = FRAME.exec(lines[i]!);
+      if (match === null) continue;
+      const [, fn, location, line, column] = match;
+      const path = location!.startsWith('file:') ? fileURLToPath(location!) : location!;
+      if (isInternal(path) || extraInternal?.some((fragment) => path.includes(fragment))) continue;
+      const site: CallSite = { file: toDisplayPath(path), line: Number(line), column: Number(column) };
+      if (fn && fn !== '<anonymous>') site.function = fn.replace(/^(?:new |Object\.|Module\.)/, '');
       return site;
     }
     return undefined;
   } catch {
     return undefined;
   } finally {
-    Error.prepareStackTrace = previousPrepare;
     Error.stackTraceLimit = previousLimit;
   }
 }

@@ -10,3 +10,5 @@ export { StreamSink, type StreamSinkOptions } from './sinks/StreamSink.js';
 export { TraceRecordLogExporter } from './TraceRecordLogExporter.js';
 export { TraceRecordLogProcessor } from './TraceRecordLogProcessor.js';
 export { TraceRecordSpanProcessor, type TraceRecordSpanProcessorOptions } from './TraceRecordSpanProcessor.js';
+export * from './api/index.js';
+export { DEFAULT_SCRUB_PATTERNS, Scrubber, type ScrubOptions } from './Scrubber.js';
