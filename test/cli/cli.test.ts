@@ -43,7 +43,7 @@ describe('aitrace tree', () => {
     expect(stdout).toMatch(/└─ ✓ agent\.run 120\.0ms task=summarise inbox/);
     expect(stdout).toMatch(/├─ ✓ tool\.search 45\.0ms/);
     expect(stdout).toContain('info search_results hits=3');
-    expect(stdout).toMatch(/✗ error: model timed out after 30s llm\.call 40\.0ms/);
+    expect(stdout).toMatch(/✗ llm\.call 40\.0ms error: model timed out after 30s/);
     expect(stdout).toContain('! exception TimeoutError: model timed out after 30s');
     expect(stdout).not.toContain('\x1b[');
   });

@@ -49,7 +49,7 @@ function stateText(node: SpanNode, style: Style): string {
     case 'ok':
       return style.green('✓');
     case 'error':
-      return style.red(`✗ error${node.statusMessage ? `: ${node.statusMessage}` : ''}`);
+      return style.red('✗');
     case 'running':
       return style.yellow('▶ running');
     case 'cut_off':
@@ -80,6 +80,7 @@ export function spanLine(node: SpanNode, options: RenderOptions): string {
   const parts = [stateText(node, style), style.bold(node.name)];
   if (node.kind !== undefined && node.kind !== 'internal') parts.push(style.dim(`[${node.kind}]`));
   if (node.durationMs !== undefined) parts.push(style.cyan(formatDuration(node.durationMs)));
+  if (node.state === 'error') parts.push(style.red(`error${node.statusMessage ? `: ${node.statusMessage}` : ''}`));
   if (node.orphan) parts.push(style.yellow(`(orphan: parent ${node.parentSpanId} not found)`));
   const attrs = keyAttributes(node.attrs, options.maxAttributes ?? 4);
   if (attrs) parts.push(style.dim(attrs));
