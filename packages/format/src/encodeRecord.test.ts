@@ -46,10 +46,20 @@ describe('encodeRecord', () => {
     expect(roundTrip(encodeRecord(META, data)).attrs).toEqual(data);
   });
 
-  it('writes extra metadata fields after the known ones', () => {
+  it('writes format_version, timestamp and event first, then the other metadata in the writer\'s order', () => {
     const line = encodeRecord({ ...META, host: 'box-1', pid: 7 }, {});
-    expect(line.indexOf('"pid"')).toBeLessThan(line.indexOf('"host"'));
+    expect(line.indexOf('"event"')).toBeLessThan(line.indexOf('"type"'));
+    expect(line.indexOf('"host"')).toBeLessThan(line.indexOf('"pid"'));
     expect(roundTrip(line).meta.host).toBe('box-1');
+  });
+
+  it('escapes what JSON needs escaped in keys, metadata and values', () => {
+    const line = encodeRecord({ ...META, event: 'say "hi"\n', name: 'tab\there' }, { 'key "q"': 'back\\slash', ctl: '\u0001', emoji: '👋' });
+    const record = JSON.parse(line) as Record<string, unknown>;
+    expect((record.__tracer_meta__ as Record<string, unknown>).event).toBe('say "hi"\n');
+    expect(record['key "q"']).toBe('back\\slash');
+    expect(record.ctl).toBe('\u0001');
+    expect(record.emoji).toBe('👋');
   });
 
   it('never throws on hostile values and always writes one valid JSON line', () => {

@@ -10,35 +10,44 @@ export interface EncodeOptions {
   limits?: Readonly<ValueLimits>;
 }
 
-// Known metadata fields in the order they are written; format_version, timestamp and event always lead.
-const ORDERED_FIELDS = [
-  'type',
-  'trace_id',
-  'span_id',
-  'parent_span_id',
-  'name',
-  'kind',
-  'status',
-  'status_message',
-  'level',
-  'severity_number',
-  'severity_text',
-  'file',
-  'line',
-  'column',
-  'function',
-  'provisional',
-  'start_time',
-  'duration_ms',
-  'service',
-  'scope',
-  'scope_version',
-  'pid',
-  'links',
-  'dropped',
-] as const;
+// Written first, in this order; every other metadata field follows in the writer's insertion order.
+const LEADING = new Set<string>(['format_version', 'timestamp', 'event', 'renamed', 'compat']);
 
-const NOT_EXTRA = new Set<string>(['format_version', 'timestamp', 'event', 'renamed', 'compat', ...ORDERED_FIELDS]);
+// Strings without quotes, backslashes, control characters or surrogates need no escaping.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal, without JSON.stringify for the common plain case. */
+function quote(text: string): string {
+  return text.length < 5000 && !NEEDS_ESCAPE.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+// Keys repeat from record to record; their quoted form is looked up instead of checked again.
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_LIMIT = 10_000;
+
+/** A quoted key, prefixed with a comma and followed by a colon: `,"key":`. */
+function keyFragment(key: string): string {
+  let fragment = quotedKeys.get(key);
+  if (fragment === undefined) {
+    fragment = `,${quote(key)}:`;
+    if (quotedKeys.size < QUOTED_KEYS_LIMIT) quotedKeys.set(key, fragment);
+  }
+  return fragment;
+}
+
+/** JSON text of a value: primitives inline, the rest through the safe serializer. */
+function valueJson(value: unknown, limits: Readonly<ValueLimits>): string {
+  switch (typeof value) {
+    case 'string':
+      return value.length <= limits.maxStringLength ? quote(value) : stringifyValue(value, limits);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : stringifyValue(value, limits);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return stringifyValue(value, limits);
+  }
+}
 
 /** The user key a colliding key is moved to: `_` is prepended until the name is free. */
 function freeKey(key: string, data: Readonly<Record<string, unknown>>, compatMode: boolean, taken: Record<string, string> | undefined): string {
@@ -64,7 +73,7 @@ function readValue(data: Readonly<Record<string, unknown>>, key: string, limits:
   } catch (error) {
     value = { $type: 'unreadable', reason: error instanceof Error ? error.message : String(error) };
   }
-  return stringifyValue(value, limits);
+  return valueJson(value, limits);
 }
 
 /**
@@ -75,33 +84,35 @@ function readValue(data: Readonly<Record<string, unknown>>, key: string, limits:
 export function encodeRecord(meta: Readonly<TracerMeta>, data?: Readonly<Record<string, unknown>>, options?: EncodeOptions): string {
   const compatMode = options?.compatMode === true;
   const limits = options?.limits ?? DEFAULT_VALUE_LIMITS;
-  const timestamp = JSON.stringify(String(meta.timestamp));
+  const timestamp = quote(String(meta.timestamp));
+  // One array joined at the end gives a flat string: cheaper to keep queued than a chain of concatenations.
+  const parts: string[] = compatMode ? ['{"timestamp":', timestamp, ',"', META_KEY, '":{'] : ['{"', META_KEY, '":{'];
+  parts.push('"format_version":', String(FORMAT_VERSION), ',"timestamp":', timestamp, ',"event":', quote(String(meta.event)));
+  for (const key in meta) {
+    const value = meta[key];
+    if (value === undefined || LEADING.has(key)) continue;
+    parts.push(keyFragment(key), valueJson(value, limits));
+  }
+  if (compatMode) parts.push(',"compat":true');
 
-  let user = '';
+  let renamedAt = -1;
   let renamed: Record<string, string> | undefined;
   if (data !== undefined && data !== null) {
+    renamedAt = parts.length;
+    parts.push('');
+    parts.push('}');
     for (const key of Object.keys(data)) {
       let outKey = key;
       if (isReserved(key, compatMode)) {
         outKey = freeKey(key, data, compatMode, renamed);
         (renamed ??= {})[outKey] = key;
       }
-      user += `,${JSON.stringify(outKey)}:${readValue(data, key, limits)}`;
+      parts.push(keyFragment(outKey), readValue(data, key, limits));
     }
+  } else {
+    parts.push('}');
   }
-
-  let out = compatMode ? `{"timestamp":${timestamp},"${META_KEY}":{` : `{"${META_KEY}":{`;
-  out += `"format_version":${FORMAT_VERSION},"timestamp":${timestamp},"event":${JSON.stringify(String(meta.event))}`;
-  for (const field of ORDERED_FIELDS) {
-    const value = meta[field];
-    if (value === undefined) continue;
-    out += typeof value === 'string' ? `,"${field}":${JSON.stringify(value)}` : `,"${field}":${stringifyValue(value, limits)}`;
-  }
-  for (const key of Object.keys(meta)) {
-    if (NOT_EXTRA.has(key) || meta[key] === undefined) continue;
-    out += `,${JSON.stringify(key)}:${stringifyValue(meta[key], limits)}`;
-  }
-  if (compatMode) out += ',"compat":true';
-  if (renamed !== undefined) out += `,"renamed":${JSON.stringify(renamed)}`;
-  return `${out}}${user}}`;
+  if (renamed !== undefined) parts[renamedAt] = `,"renamed":${JSON.stringify(renamed)}`;
+  parts.push('}');
+  return parts.join('');
 }

@@ -7,12 +7,10 @@ import type { Sink } from './sinks/Sink.js';
 export interface RecordWriterOptions {
   /** Write each line before `write` returns (default false: buffered, written within `flushIntervalMs`). */
   sync?: boolean;
-  /** Longest time a line waits in the buffer, in ms (default 100). */
+  /** Retry delay after a failed write, in ms, and the documented bound on how long a line waits (default 100). */
   flushIntervalMs?: number;
   /** Most lines held waiting; beyond it new lines are dropped and counted (default 65,536). */
   maxQueueSize?: number;
-  /** Write as soon as this many bytes wait, without waiting for the interval (default 64 KiB). */
-  maxBatchBytes?: number;
   /** Flush at process exit, signals and uncaught exceptions (default true). */
   flushOnExit?: boolean;
 }
@@ -47,7 +45,6 @@ export class RecordWriter implements ExitFlushable {
   private readonly sync: boolean;
   private readonly flushIntervalMs: number;
   private readonly maxQueueSize: number;
-  private readonly maxBatchBytes: number;
 
   constructor(
     /** Where lines go. */
@@ -57,7 +54,6 @@ export class RecordWriter implements ExitFlushable {
     this.sync = options.sync ?? false;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxQueueSize = options.maxQueueSize ?? 65536;
-    this.maxBatchBytes = options.maxBatchBytes ?? 65536;
     if (options.flushOnExit !== false) trackExit(this);
   }
 
@@ -82,7 +78,10 @@ export class RecordWriter implements ExitFlushable {
     }
     this.pending.push(line);
     this.pendingBytes += line.length + 1;
-    if (this.pendingBytes >= this.maxBatchBytes) this.scheduleSoon();
+    // Write as soon as the event loop is free: batches form by themselves while a write is in flight, and
+    // records do not linger long enough to be promoted to the old generation. After a failure the retry waits
+    // for the flush interval instead.
+    if (this.lastError === undefined) this.scheduleSoon();
     else this.timer ??= setTimeout(this.drain, this.flushIntervalMs).unref();
   }
 
@@ -124,7 +123,7 @@ export class RecordWriter implements ExitFlushable {
     ).finally(() => {
       this.writing = undefined;
       if (this.pending.length === 0) return;
-      if (this.pendingBytes >= this.maxBatchBytes && this.lastError === undefined) this.scheduleSoon();
+      if (this.lastError === undefined) this.scheduleSoon();
       else this.timer ??= setTimeout(this.drain, this.flushIntervalMs).unref();
     });
   };

@@ -14,7 +14,7 @@ const loggerProvider = new LoggerProvider({ processors: [aitrace.logRecordProces
 logs.setGlobalLoggerProvider(loggerProvider);
 registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
 const http = createRequire(import.meta.url)('node:http');
-const log = getLogger('orders-api');
+const log = getLogger('orders-api', { captureCallSite: true });
 
 const loadOrder = autoSpan(async function load_order(id) {
   await new Promise((resolve) => setTimeout(resolve, 2));

@@ -16,7 +16,7 @@ export interface AitraceConfig {
   maxFileSize: number | undefined;
   /** Rotated files kept besides the current one (default 5). */
   maxFiles: number;
-  /** Capture file/line/function of the caller for developer-API logs and spans (default true). */
+  /** Record file/line/function of the caller in developer-API logs (default false: a stack capture per call). */
   captureCallSite: boolean;
 }
 
@@ -29,7 +29,7 @@ export const DEFAULT_CONFIG: Readonly<AitraceConfig> = {
   maxQueueSize: 65536,
   maxFileSize: undefined,
   maxFiles: 5,
-  captureCallSite: true,
+  captureCallSite: false,
 };
 
 type Parser = (value: unknown) => { ok: true; value: unknown } | { ok: false; expected: string };

@@ -145,7 +145,7 @@ describe('traceContext()', () => {
 
 describe('getLogger()', () => {
   it('emits records linked to the active span with nested data, levels, bindings and the caller\'s file and line', () => {
-    const log = getLogger('batch').child({ worker: 'w1' });
+    const log = getLogger('batch', { captureCallSite: true }).child({ worker: 'w1' });
     let line = 0;
     span('process.batch', () => {
       line = new Error().stack!.split('\n')[1]!.match(/:(\d+):\d+\)?$/)![1] as unknown as number;
@@ -158,6 +158,8 @@ describe('getLogger()', () => {
     expect(started?.file).toMatch(/api\.test\.ts$/);
     expect(started?.line).toBe(Number(line) + 1);
     expect(records().find((r) => r.event === 'slow_item')?.level).toBe('warn');
+    getLogger('quiet').info('no_site');
+    expect(records().find((r) => r.event === 'no_site')?.file).toBeUndefined();
   });
 
   it('scrubs sensitive keys at any depth, with a marker that says why, and honours extra patterns and callbacks', () => {

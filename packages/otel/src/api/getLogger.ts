@@ -25,7 +25,7 @@ export interface Logger {
 export interface LoggerOptions {
   /** Fields added to every record. */
   bindings?: Record<string, unknown>;
-  /** Record the caller's file/line/function (default true; `AITRACE_CAPTURE_CALL_SITE=false` turns it off). */
+  /** Record the caller's file/line/function (default false, or `AITRACE_CAPTURE_CALL_SITE`): one stack capture per call. */
   captureCallSite?: boolean;
   /** Scrubbing of the fields (default: the built-in sensitive keys). */
   scrub?: ScrubOptions;
@@ -50,7 +50,7 @@ function callSiteDefault(): boolean {
     return getConfig().captureCallSite;
   } catch (error) {
     api.diag.error('aitrace: configuration', error);
-    return true;
+    return false;
   }
 }
 

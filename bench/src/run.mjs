@@ -1,0 +1,75 @@
+// `pnpm bench`: runs every benchmark, prints a table with ratios and target verdicts, writes bench/results.json.
+// BENCH_ONLY=span,log,memory,latency,readers picks sections; BENCH_READER_MB sets the reader file size.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { fmt } from './harness.mjs';
+import { latency } from './latency.mjs';
+import { logPath } from './logPath.mjs';
+import { readers } from './readers.mjs';
+import { spanPath } from './spanPath.mjs';
+
+const only = new Set((process.env.BENCH_ONLY ?? 'span,log,memory,latency,readers').split(','));
+const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString(), targets: [] };
+const target = (name, value, goal, pass) => results.targets.push({ name, value, goal, pass });
+
+if (only.has('span')) {
+  console.log('span path: start+end of a span with 3 attributes, interleaved rounds ...');
+  const r = await spanPath();
+  results.span_path = r;
+  const labels = { a: 'aitrace, file, async (default)', b: 'aitrace, file, sync', c: 'OTel BatchSpanProcessor + no-op exporter', d: 'OTel BatchSpanProcessor + OTLP JSON to file', e: 'raw: JSON.stringify + batched writeSync' };
+  console.table(Object.fromEntries(Object.entries(r).map(([k, v]) => [`(${k}) ${labels[k]}`, { 'spans/s': fmt(v.ops_per_s), 'ns/span': fmt(v.ns_per_op), 'spread %': fmt(v.spread_pct, 1) }])));
+  const ratio = (x, y) => r[x].ops_per_s / r[y].ops_per_s;
+  results.span_ratios = { a_over_c: ratio('a', 'c'), a_over_d: ratio('a', 'd'), a_over_e: ratio('a', 'e'), b_over_a: ratio('b', 'a') };
+  console.log(`ratios (throughput): a/c ${fmt(ratio('a', 'c'), 2)}  a/d ${fmt(ratio('a', 'd'), 2)}  a/e ${fmt(ratio('a', 'e'), 2)}  b/a ${fmt(ratio('b', 'a'), 2)}`);
+  target('span path (a) vs raw limit (e)', ratio('a', 'e'), '>= 0.5x', ratio('a', 'e') >= 0.5);
+  target('span path (a) vs OTLP JSON to file (d)', ratio('a', 'd'), '>= 1.5x', ratio('a', 'd') >= 1.5);
+}
+
+if (only.has('log')) {
+  console.log('\nlog path: one record with 3 fields ...');
+  const r = await logPath();
+  results.log_path = r;
+  console.table(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { 'records/s': fmt(v.ops_per_s), 'ns/record': fmt(v.ns_per_op), 'spread %': fmt(v.spread_pct, 1) }])));
+  const ratio = r.exporter.ops_per_s / r.pino.ops_per_s;
+  results.log_ratios = { exporter_over_pino: ratio, call_site_cost_ns: r.logger_call_site.ns_per_op - r.logger_no_call_site.ns_per_op, logger_with_site_over_without: r.logger_call_site.ops_per_s / r.logger_no_call_site.ops_per_s };
+  console.log(`ratios: exporter/pino ${fmt(ratio, 2)}; call-site capture costs ${fmt(results.log_ratios.call_site_cost_ns)} ns per log call`);
+  target('log path vs pino', ratio, '>= 0.5x', ratio >= 0.5);
+}
+
+if (only.has('memory')) {
+  console.log('\nmemory: each mode in a fresh process ...');
+  const child = fileURLToPath(new URL('./memoryChild.mjs', import.meta.url));
+  results.memory = {};
+  for (const mode of ['million', 'open', 'stalled']) {
+    const out = spawnSync(process.execPath, ['--expose-gc', child, mode], { encoding: 'utf8' });
+    results.memory[mode] = JSON.parse(out.stdout.trim().split('\n').at(-1));
+  }
+  console.table(Object.fromEntries(Object.entries(results.memory).map(([k, v]) => [k, { 'above baseline MB': fmt(v.above_baseline_mb, 1), 'peak heap MB': fmt(v.peak_heap_mb, 1), written: v.written, dropped: v.dropped, s: fmt(v.seconds, 2) }])));
+  target('peak RSS above baseline, 1,000,000 spans', results.memory.million.above_baseline_mb, '< 150 MB', results.memory.million.above_baseline_mb < 150);
+  target('stalled sink stays bounded (1,000,000 spans)', results.memory.stalled.above_baseline_mb, '< 150 MB, drops counted', results.memory.stalled.above_baseline_mb < 150 && results.memory.stalled.dropped > 0);
+}
+
+if (only.has('latency')) {
+  console.log('\nlatency to disk: span start -> start record readable in the file ...');
+  results.latency = await latency();
+  console.log(`p50 ${fmt(results.latency.p50_ms, 1)} ms, p99 ${fmt(results.latency.p99_ms, 1)} ms, max ${fmt(results.latency.max_ms, 1)} ms over ${results.latency.samples} spans`);
+  target('start record readable, p99', results.latency.p99_ms, '<= 100 ms', results.latency.p99_ms <= 100);
+}
+
+if (only.has('readers')) {
+  console.log(`\nreaders: generating / reading a ${process.env.BENCH_READER_MB ?? 1024} MB file ...`);
+  results.readers = readers();
+  const r = results.readers;
+  console.table({
+    'aitrace stats': { 'MB/s': fmt(r.stats.mb_per_s, 1), s: fmt(r.stats.seconds, 1), 'peak RSS MB': fmt(r.stats.peak_rss_mb) },
+    'aitrace tree --trace': { 'MB/s': fmt(r.tree_trace.mb_per_s, 1), s: fmt(r.tree_trace.seconds, 1), 'peak RSS MB': fmt(r.tree_trace.peak_rss_mb) },
+    'buildSpanForest (1,000,000 records)': { 'records/s': fmt(r.build_span_forest.records_per_s), s: fmt(r.build_span_forest.seconds, 2), 'heap added MB': fmt(r.build_span_forest.heap_added_mb) },
+  });
+}
+
+console.log('\ntargets:');
+for (const t of results.targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${fmt(t.value, 2)} (goal ${t.goal})`);
+writeFileSync(new URL('../results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwritten to bench/results.json');
