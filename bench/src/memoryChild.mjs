@@ -1,8 +1,11 @@
-// Runs in a fresh process: node memoryChild.mjs million|open|stalled. Prints one JSON line of measurements.
+// Runs in a fresh process: node memoryChild.mjs million|open|stalled|sdk-floor. Prints one JSON line of measurements.
+// sdk-floor pushes the same spans through OpenTelemetry's BatchSpanProcessor with a no-op exporter: the memory the
+// SDK itself needs, as the baseline for the others.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode } from '@opentelemetry/core';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createAitrace } from '@aitrace/otel';
 import { rssSampler } from './harness.mjs';
 
@@ -19,7 +22,9 @@ const stalledSink = {
 };
 
 const aitrace = createAitrace({ output: mode === 'stalled' ? stalledSink : join(dir, 'trace.jsonl'), config: false });
-const provider = new BasicTracerProvider({ spanProcessors: [aitrace.spanProcessor] });
+const noop = { export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }), shutdown: () => Promise.resolve() };
+const processor = mode === 'sdk-floor' ? new BatchSpanProcessor(noop, { maxQueueSize: 65_536, maxExportBatchSize: 512 }) : aitrace.spanProcessor;
+const provider = new BasicTracerProvider({ spanProcessors: [processor] });
 const tracer = provider.getTracer('memory');
 const attributes = (i) => ({ 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i });
 
@@ -40,7 +45,7 @@ if (mode === 'open') {
     if (i % 5000 === 4999) await new Promise((resolve) => setImmediate(resolve));
   }
 }
-if (mode !== 'stalled') await aitrace.forceFlush();
+if (mode !== 'stalled') await processor.forceFlush();
 const { peakRss, peakHeap } = sampler.stop();
 const stats = aitrace.writer.getStats();
 process.stdout.write(`${JSON.stringify({ mode, baseline_mb: baseline / 2 ** 20, peak_rss_mb: peakRss / 2 ** 20, above_baseline_mb: (peakRss - baseline) / 2 ** 20, peak_heap_mb: peakHeap / 2 ** 20, seconds: (Date.now() - started) / 1000, written: stats.written, dropped: stats.dropped, queued: stats.queued })}\n`);

@@ -42,11 +42,13 @@ if (only.has('memory')) {
   console.log('\nmemory: each mode in a fresh process ...');
   const child = fileURLToPath(new URL('./memoryChild.mjs', import.meta.url));
   results.memory = {};
-  for (const mode of ['million', 'open', 'stalled']) {
+  for (const mode of ['sdk-floor', 'million', 'open', 'stalled']) {
     const out = spawnSync(process.execPath, ['--expose-gc', child, mode], { encoding: 'utf8' });
     results.memory[mode] = JSON.parse(out.stdout.trim().split('\n').at(-1));
   }
   console.table(Object.fromEntries(Object.entries(results.memory).map(([k, v]) => [k, { 'above baseline MB': fmt(v.above_baseline_mb, 1), 'peak heap MB': fmt(v.peak_heap_mb, 1), written: v.written, dropped: v.dropped, s: fmt(v.seconds, 2) }])));
+  results.memory_ratios = { million_over_sdk_floor: results.memory.million.above_baseline_mb / results.memory['sdk-floor'].above_baseline_mb };
+  console.log(`ratio: 1,000,000 spans through aitrace vs through the SDK's own BatchSpanProcessor (no-op exporter): ${fmt(results.memory_ratios.million_over_sdk_floor, 2)}x the RSS growth`);
   target('peak RSS above baseline, 1,000,000 spans', results.memory.million.above_baseline_mb, '< 150 MB', results.memory.million.above_baseline_mb < 150);
   target('stalled sink stays bounded (1,000,000 spans)', results.memory.stalled.above_baseline_mb, '< 150 MB, drops counted', results.memory.stalled.above_baseline_mb < 150 && results.memory.stalled.dropped > 0);
 }

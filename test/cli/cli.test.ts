@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeRecord, formatEpochMillis } from '@aitrace/format';
@@ -181,5 +182,22 @@ describe('aitrace tail -f', () => {
     writeFileSync(file, spanRecord('end', 'b1b1b1b1b1b1b1b1', 'before.rotation'));
     await cli.waitFor(/was rotated/);
     await cli.waitFor(/end\s+✓ before\.rotation/);
+  });
+});
+
+describe('files written by the real OpenTelemetry bridge', () => {
+  it('shows the agent example\'s trace: nested tool calls, HTTP spans under them, logs and the failures', () => {
+    const file = join(tmp(), 'agent.jsonl');
+    const agentDir = fileURLToPath(new URL('../../examples/agent/', import.meta.url));
+    const run = spawnSync(process.execPath, [join(agentDir, 'agent.mjs'), file], { cwd: agentDir, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(0);
+    const { code, stdout } = runCli(['tree', file]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/trace [0-9a-f]{32} {2}research-agent {2}13 spans {2}3 errors/);
+    expect(stdout).toMatch(/├─ ✓ search_docs [\d.]+ms args=\["tracing"\]/);
+    expect(stdout).toMatch(/│ {2}└─ ✓ GET \[client\]/);
+    expect(stdout).toMatch(/✗ send_email [\d.]+ms error: mail server refused the message/);
+    expect(stdout).toContain('debug summary_progress chunk=3 of=3');
+    expect(runCli(['validate', file])).toMatchObject({ code: 0 });
   });
 });

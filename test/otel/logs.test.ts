@@ -105,3 +105,22 @@ describe('log records and span events in a real trace file', () => {
     expect(trace.getActiveSpan()).toBeUndefined();
   });
 });
+
+describe('next to other processors', () => {
+  it('feeds the same spans to another processor (an exporter pipeline) on the same provider', async () => {
+    const { InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+    const file = join(mkdtempSync(join(tmpdir(), 'aitrace-coexist-')), 'trace.jsonl');
+    const aitrace = createAitrace({ output: file, config: false });
+    const memory = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory), aitrace.spanProcessor] });
+    const span = provider.getTracer('both').startSpan('shared.work');
+    span.end();
+    await provider.forceFlush();
+    expect(memory.getFinishedSpans().map((s) => s.spanContext().spanId)).toEqual([span.spanContext().spanId]);
+    await provider.shutdown();
+    expect(readTrace(file).map((r) => [r.type, r.spanId])).toEqual([
+      ['span_start', span.spanContext().spanId],
+      ['span_end', span.spanContext().spanId],
+    ]);
+  });
+});

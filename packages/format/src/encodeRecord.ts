@@ -14,6 +14,7 @@ export interface EncodeOptions {
 const LEADING = new Set<string>(['format_version', 'timestamp', 'event', 'renamed', 'compat']);
 
 // Strings without quotes, backslashes, control characters or surrogates need no escaping.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found here
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A JSON string literal, without JSON.stringify for the common plain case. */

@@ -9,7 +9,9 @@ export interface AutoSpanOptions extends SpanOptions {
   captureArgs?: boolean;
 }
 
-type AnyFunction = (this: unknown, ...args: never[]) => unknown;
+// Any `this` and any parameters: the wrapper must accept every function and give back its exact type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFunction = (this: any, ...args: any[]) => any;
 
 function argumentAttributes(args: readonly unknown[], options: AutoSpanOptions): Attributes | undefined {
   return options.captureArgs === true ? { args: scrubbedJson(args, scrubberFor(options)) } : undefined;

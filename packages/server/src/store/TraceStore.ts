@@ -1,0 +1,135 @@
+import type { NormalizedRecord } from '@aitrace/format';
+
+/** One trace as the trace list shows it. Times are µs since the epoch. */
+export interface TraceSummary {
+  traceId: string;
+  /** Name of the root span: the earliest span without a parent, else the earliest span. */
+  rootName: string | null;
+  rootSpanId: string | null;
+  /** Service of the root span (or of the first record seen). */
+  service: string | null;
+  startUs: number;
+  /** Latest span end, once a span has ended. */
+  endUs: number | null;
+  /** `endUs - startUs` in ms, or null while no span has ended. */
+  durationMs: number | null;
+  spanCount: number;
+  errorCount: number;
+  /** Spans started and not yet ended. */
+  runningCount: number;
+  /** Spans, span events and logs stored for the trace. */
+  recordCount: number;
+  /** Time of the latest record, µs. */
+  lastUs: number;
+}
+
+/** `status` filter of the trace list: any error, still running, or finished without errors. */
+export type TraceStatusFilter = 'error' | 'running' | 'ok';
+
+/** Filters of the trace list; every filter given must match. */
+export interface TraceQuery {
+  /** Some span or log of the trace has this service. */
+  service?: string;
+  /** Some span of the trace has this name. */
+  name?: string;
+  status?: TraceStatusFilter;
+  /** Trace start at or after this time, µs. */
+  fromUs?: number;
+  /** Trace start at or before this time, µs. */
+  toUs?: number;
+  /** Some span, event or log has each of these attributes with this value (compared as text). */
+  attrs?: Array<{ key: string; value: string }>;
+  /** Text found in a trace id, span name, event name, status message or attribute (case-insensitive for ASCII). */
+  q?: string;
+  /** Page size (default 50, at most 1000). */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** One page of the trace list, newest trace first. */
+export interface TracePage {
+  traces: TraceSummary[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Filters of span statistics. */
+export interface StatsQuery {
+  service?: string;
+  fromUs?: number;
+  toUs?: number;
+}
+
+/** Statistics of the spans with one name; durations of ended spans in ms. */
+export interface SpanStats {
+  name: string;
+  count: number;
+  errors: number;
+  running: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+}
+
+/** How far a tailed file has been stored, saved with the records it produced so a restart resumes there. */
+export interface SourceCursor {
+  /** Identity of the file (device and inode), which survives renames by rotation. */
+  fileId: string;
+  /** Where the file was last seen. */
+  path: string;
+  /** Bytes stored so far (always at a line boundary). */
+  offset: number;
+  /** Number of the next line. */
+  line: number;
+  /** Hash of the file's first `headLength` bytes, to tell a reused inode from the same file. */
+  headHash: string;
+  headLength: number;
+}
+
+/** What one ingest stored: the traces it touched (their new summaries) and the records as stored. */
+export interface IngestChanges {
+  accepted: number;
+  traces: TraceSummary[];
+  /** Span records are returned as stored: an end merged with its start, or the start while running. */
+  records: NormalizedRecord[];
+}
+
+/** Retention limits; rows are spans, span events and logs. */
+export interface RetentionPolicy {
+  /** Delete traces whose latest record is older than this many days. */
+  maxAgeDays?: number;
+  /** Keep at most this many rows, deleting the oldest traces (whole traces) first. */
+  maxRows?: number;
+}
+
+/** What a retention pass deleted. */
+export interface RetentionResult {
+  deletedTraces: number;
+  deletedRows: number;
+}
+
+/**
+ * Where the server keeps traces. The HTTP API only talks to this interface, so another database
+ * (PostgreSQL for teams) can be added without touching the API. Methods are async for that reason.
+ */
+export interface TraceStore {
+  /** Stores records in one transaction (all or nothing), with the cursor of the file they came from. */
+  ingest(records: readonly NormalizedRecord[], cursor?: SourceCursor): Promise<IngestChanges>;
+  /** One page of trace summaries matching the query. */
+  listTraces(query: TraceQuery): Promise<TracePage>;
+  /** The summary of one trace, if stored. */
+  getTraceSummary(traceId: string): Promise<TraceSummary | undefined>;
+  /** A trace's records by time (span starts replaced by their ends); empty when unknown. */
+  getTraceRecords(traceId: string): Promise<NormalizedRecord[]>;
+  /** Per span name: count, errors, running, p50/p95/max duration. */
+  spanStats(query: StatsQuery): Promise<SpanStats[]>;
+  /** The saved cursor of a tailed file. */
+  getSourceCursor(fileId: string): Promise<SourceCursor | undefined>;
+  /** Deletes whole traces (and logs without a trace) beyond the policy. */
+  applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult>;
+  /** Number of stored rows (spans, span events, logs). */
+  countRows(): Promise<number>;
+  /** Closes the database; safe to call more than once. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,85 @@
+/** Version of the SQLite schema below, kept in `PRAGMA user_version`. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * The SQLite schema. Spans keep one row each (the start while running, then the end merged with it);
+ * span events and logs go to `records`; `traces` holds per-trace summaries maintained on ingest so the
+ * trace list never aggregates spans. User data sits in the JSON `attrs` column; the normalized record
+ * without it in `record`.
+ */
+export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS spans (
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  time_us INTEGER NOT NULL,
+  start_us INTEGER NOT NULL,
+  end_us INTEGER,
+  duration_ms REAL,
+  name TEXT NOT NULL,
+  event TEXT NOT NULL,
+  type TEXT NOT NULL,
+  status TEXT,
+  service TEXT,
+  level TEXT,
+  record TEXT NOT NULL,
+  attrs TEXT NOT NULL,
+  PRIMARY KEY (trace_id, span_id)
+);
+CREATE INDEX IF NOT EXISTS spans_span_id ON spans (span_id);
+CREATE INDEX IF NOT EXISTS spans_parent ON spans (parent_span_id);
+CREATE INDEX IF NOT EXISTS spans_name ON spans (name, trace_id);
+CREATE INDEX IF NOT EXISTS spans_service ON spans (service, trace_id);
+CREATE INDEX IF NOT EXISTS spans_status ON spans (status, trace_id);
+CREATE INDEX IF NOT EXISTS spans_type ON spans (type);
+CREATE INDEX IF NOT EXISTS spans_start ON spans (start_us);
+
+CREATE TABLE IF NOT EXISTS records (
+  id INTEGER PRIMARY KEY,
+  trace_id TEXT,
+  span_id TEXT,
+  parent_span_id TEXT,
+  time_us INTEGER NOT NULL,
+  name TEXT,
+  event TEXT NOT NULL,
+  type TEXT NOT NULL,
+  status TEXT,
+  service TEXT,
+  level TEXT,
+  record TEXT NOT NULL,
+  attrs TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_trace ON records (trace_id, time_us);
+CREATE INDEX IF NOT EXISTS records_span ON records (span_id);
+CREATE INDEX IF NOT EXISTS records_time ON records (time_us);
+CREATE INDEX IF NOT EXISTS records_event ON records (event);
+CREATE INDEX IF NOT EXISTS records_level ON records (level);
+CREATE INDEX IF NOT EXISTS records_service ON records (service, trace_id);
+
+CREATE TABLE IF NOT EXISTS traces (
+  trace_id TEXT PRIMARY KEY,
+  root_span_id TEXT,
+  root_name TEXT,
+  root_parentless INTEGER NOT NULL DEFAULT 0,
+  root_start_us INTEGER,
+  service TEXT,
+  start_us INTEGER NOT NULL,
+  end_us INTEGER,
+  last_us INTEGER NOT NULL,
+  span_count INTEGER NOT NULL DEFAULT 0,
+  error_count INTEGER NOT NULL DEFAULT 0,
+  running_count INTEGER NOT NULL DEFAULT 0,
+  record_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS traces_start ON traces (start_us, trace_id);
+CREATE INDEX IF NOT EXISTS traces_last ON traces (last_us);
+
+CREATE TABLE IF NOT EXISTS sources (
+  file_id TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  offset INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  head_hash TEXT NOT NULL,
+  head_length INTEGER NOT NULL
+);
+`;

@@ -1,0 +1,67 @@
+import type { TraceQuery } from './TraceStore.js';
+import { decodeTraceCursor } from './traceCursor.js';
+
+/** A WHERE clause over `traces t` and its bound parameters; values never enter the SQL text. */
+export interface SqlFilter {
+  where: string;
+  params: unknown[];
+}
+
+// An attribute value as text: JSON booleans and null by name, numbers and strings as written, objects as JSON.
+const ATTR_TEXT = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE CAST(j.value AS TEXT) END`;
+
+/** Escapes LIKE wildcards so user text matches literally (with ESCAPE '\'). */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Builds the WHERE clause of the trace list for a query (cursor included). */
+export function traceFilterSql(query: TraceQuery): SqlFilter {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (query.cursor !== undefined) {
+    const cursor = decodeTraceCursor(query.cursor);
+    clauses.push('(t.start_us < ? OR (t.start_us = ? AND t.trace_id < ?))');
+    params.push(cursor.startUs, cursor.startUs, cursor.traceId);
+  }
+  if (query.fromUs !== undefined) {
+    clauses.push('t.start_us >= ?');
+    params.push(query.fromUs);
+  }
+  if (query.toUs !== undefined) {
+    clauses.push('t.start_us <= ?');
+    params.push(query.toUs);
+  }
+  if (query.status === 'error') clauses.push('t.error_count > 0');
+  else if (query.status === 'running') clauses.push('t.running_count > 0');
+  else if (query.status === 'ok') clauses.push('t.error_count = 0 AND t.running_count = 0');
+  if (query.service !== undefined) {
+    clauses.push(
+      '(EXISTS (SELECT 1 FROM spans s WHERE s.service = ? AND s.trace_id = t.trace_id)' +
+        ' OR EXISTS (SELECT 1 FROM records r WHERE r.service = ? AND r.trace_id = t.trace_id))',
+    );
+    params.push(query.service, query.service);
+  }
+  if (query.name !== undefined) {
+    clauses.push('EXISTS (SELECT 1 FROM spans s WHERE s.name = ? AND s.trace_id = t.trace_id)');
+    params.push(query.name);
+  }
+  for (const { key, value } of query.attrs ?? []) {
+    clauses.push(
+      `(EXISTS (SELECT 1 FROM spans s, json_each(s.attrs) j WHERE s.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT} = ?)` +
+        ` OR EXISTS (SELECT 1 FROM records r, json_each(r.attrs) j WHERE r.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT} = ?))`,
+    );
+    params.push(key, value, key, value);
+  }
+  if (query.q !== undefined && query.q !== '') {
+    const like = likeContains(query.q);
+    clauses.push(
+      "(t.trace_id LIKE ? ESCAPE '\\'" +
+        " OR EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND (s.name LIKE ? ESCAPE '\\' OR s.attrs LIKE ? ESCAPE '\\'" +
+        " OR json_extract(s.record, '$.statusMessage') LIKE ? ESCAPE '\\'))" +
+        " OR EXISTS (SELECT 1 FROM records r WHERE r.trace_id = t.trace_id AND (r.event LIKE ? ESCAPE '\\' OR r.attrs LIKE ? ESCAPE '\\')))",
+    );
+    params.push(like, like, like, like, like, like);
+  }
+  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
