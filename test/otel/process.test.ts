@@ -73,9 +73,11 @@ describe('a traced process that ends', () => {
       }
       if (how === 'normal' || how === 'exit') expect(result.code).toBe(0);
 
+      // A batch still in flight when the process exits may be written twice (identical lines, which readers
+      // count once, as TRACE_RECORD.md says); what matters is that none is missing and none is partial.
       const records = readTrace(file);
-      expect(records.filter((r) => r.type === 'span_start')).toHaveLength(400);
-      expect(records.filter((r) => r.type === 'span_end')).toHaveLength(400);
+      expect(new Set(records.filter((r) => r.type === 'span_start').map((r) => r.spanId)).size).toBe(400);
+      expect(new Set(records.filter((r) => r.type === 'span_end').map((r) => r.spanId)).size).toBe(400);
       expect(unendedSpans(records)).toEqual([]);
     });
   }

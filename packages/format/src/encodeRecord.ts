@@ -1,4 +1,4 @@
-import { DEFAULT_VALUE_LIMITS, stringifyValue, type ValueLimits } from './safeJson.js';
+import { DEFAULT_VALUE_LIMITS, isPlainJson, stringifyValue, type ValueLimits } from './safeJson.js';
 import type { TracerMeta } from './types.js';
 import { FORMAT_VERSION, META_KEY } from './version.js';
 
@@ -78,6 +78,32 @@ function readValue(data: Readonly<Record<string, unknown>>, key: string, limits:
 }
 
 /**
+ * The common case, serialised natively: metadata that starts with timestamp and event and has no reserved
+ * field, and user data that is plain JSON without colliding keys. Returns undefined when that does not hold.
+ */
+function encodePlain(meta: Readonly<TracerMeta>, data: Readonly<Record<string, unknown>> | undefined, compatMode: boolean, limits: Readonly<ValueLimits>): string | undefined {
+  let index = 0;
+  for (const key in meta) {
+    if ((index === 0 && key !== 'timestamp') || (index === 1 && key !== 'event') || LEADING_RESERVED.has(key)) return undefined;
+    const value = meta[key];
+    if (index++ > 1 && value !== undefined && !isPlainJson(value, limits)) return undefined;
+  }
+  if (index < 2 || typeof meta.timestamp !== 'string' || typeof meta.event !== 'string') return undefined;
+  let user = '';
+  if (data !== undefined && data !== null) {
+    if (Object.prototype.hasOwnProperty.call(data, META_KEY) || (compatMode && Object.prototype.hasOwnProperty.call(data, 'timestamp'))) return undefined;
+    if (Object.getPrototypeOf(data) !== Object.prototype || !isPlainJson(data, limits)) return undefined;
+    const json = JSON.stringify(data);
+    if (json.length > 2) user = `,${json.slice(1, -1)}`;
+  }
+  const metaJson = JSON.stringify(meta).slice(1, -1);
+  const head = compatMode ? `{"timestamp":${quote(meta.timestamp)},"${META_KEY}":{"format_version":${FORMAT_VERSION},` : `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
+  return `${head}${metaJson}${compatMode ? ',"compat":true' : ''}}${user}}`;
+}
+
+const LEADING_RESERVED = new Set<string>(['format_version', 'renamed', 'compat']);
+
+/**
  * Encodes one record as a single JSON line (without the trailing newline): metadata under `__tracer_meta__`,
  * user data at the top level. User keys that collide with reserved keys are moved aside and listed in
  * `__tracer_meta__.renamed`; values JSON cannot hold are tagged (see TRACE_RECORD.md). Never throws.
@@ -85,6 +111,12 @@ function readValue(data: Readonly<Record<string, unknown>>, key: string, limits:
 export function encodeRecord(meta: Readonly<TracerMeta>, data?: Readonly<Record<string, unknown>>, options?: EncodeOptions): string {
   const compatMode = options?.compatMode === true;
   const limits = options?.limits ?? DEFAULT_VALUE_LIMITS;
+  try {
+    const plain = encodePlain(meta, data, compatMode, limits);
+    if (plain !== undefined) return plain;
+  } catch {
+    // A getter that throws: the general path below marks it unreadable.
+  }
   const timestamp = quote(String(meta.timestamp));
   // One array joined at the end gives a flat string: cheaper to keep queued than a chain of concatenations.
   const parts: string[] = compatMode ? ['{"timestamp":', timestamp, ',"', META_KEY, '":{'] : ['{"', META_KEY, '":{'];

@@ -30,36 +30,36 @@ export interface TracerMeta {
   timestamp: string;
   /** `<span name>.start`, `<span name>.end`, a span event's name, or a log's event name. */
   event: string;
-  type?: RecordType;
-  trace_id?: string;
-  span_id?: string;
-  parent_span_id?: string;
+  type?: RecordType | undefined;
+  trace_id?: string | undefined;
+  span_id?: string | undefined;
+  parent_span_id?: string | undefined;
   /** The span's name (records of type span_start, span_end and span_event). */
-  name?: string;
-  kind?: SpanKindName;
-  status?: StatusName;
-  status_message?: string;
-  level?: LevelName;
-  severity_number?: number;
-  severity_text?: string;
-  file?: string;
-  line?: number;
-  column?: number;
-  function?: string;
+  name?: string | undefined;
+  kind?: SpanKindName | undefined;
+  status?: StatusName | undefined;
+  status_message?: string | undefined;
+  level?: LevelName | undefined;
+  severity_number?: number | undefined;
+  severity_text?: string | undefined;
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+  function?: string | undefined;
   /** `true` on a span start record: an end record for the same span supersedes it. */
-  provisional?: boolean;
+  provisional?: boolean | undefined;
   /** The span's start time (end records), same format as `timestamp`. */
-  start_time?: string;
+  start_time?: string | undefined;
   /** The span's duration in milliseconds with microsecond precision (end records). */
-  duration_ms?: number;
-  service?: string;
-  scope?: string;
-  scope_version?: string;
-  pid?: number;
-  links?: LinkMeta[];
-  dropped?: DroppedCounts;
+  duration_ms?: number | undefined;
+  service?: string | undefined;
+  scope?: string | undefined;
+  scope_version?: string | undefined;
+  pid?: number | undefined;
+  links?: LinkMeta[] | undefined;
+  dropped?: DroppedCounts | undefined;
   /** Encoded user key -> original user key, for user keys moved aside to avoid a collision. */
-  renamed?: Record<string, string>;
+  renamed?: Record<string, string> | undefined;
   /** Extra metadata fields a writer adds; encoded after the known ones. */
   [extra: string]: unknown;
 }

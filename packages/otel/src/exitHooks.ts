@@ -15,13 +15,21 @@ function flushAllSync(): void {
   for (const writer of live) writer.flushSync();
 }
 
+const SIGNAL_FLUSH_TIMEOUT_MS = 2000;
+
 function onSignal(signal: NodeJS.Signals): void {
-  flushAllSync();
-  // Keep Node's default behaviour (exit with 128 + signal) unless the app handles the signal itself.
-  if (process.listenerCount(signal) === 1) {
-    process.removeListener(signal, onSignal);
-    process.kill(process.pid, signal);
-  }
+  const appHandlesIt = process.listenerCount(signal) > 1;
+  // A signal handler may wait: let writes already in flight finish instead of racing them with a second copy.
+  const flushed = Promise.all([...live].map((writer) => writer.flush()));
+  const timeout = new Promise((resolve) => setTimeout(resolve, SIGNAL_FLUSH_TIMEOUT_MS).unref());
+  void Promise.race([flushed, timeout]).finally(() => {
+    flushAllSync();
+    // Keep Node's default behaviour (exit with 128 + signal) unless the app handles the signal itself.
+    if (!appHandlesIt) {
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    }
+  });
 }
 
 function install(): void {

@@ -8,6 +8,8 @@ export interface TraceProblem {
   line: number;
   field?: string;
   message: string;
+  /** True when the line could not be read at all; false when it was read as a record despite the problem. */
+  skipped: boolean;
 }
 
 /** Whether a file holds aitrace records: not known yet, yes, or no (some other JSONL). */
@@ -118,7 +120,7 @@ export class TraceFile {
       // The same checks as `aitrace validate`, reported field by field.
       onValue: (value, line) => {
         for (const problem of validateRecord(value)) {
-          this.problemList.push({ line, field: problem.field, message: problem.message });
+          this.problemList.push({ line, field: problem.field, message: problem.message, skipped: true });
           validated.add(line);
         }
       },
@@ -162,8 +164,10 @@ export class TraceFile {
     const batch = this.reader.push(bytes);
     for (const problem of batch.problems) {
       // Lines the validator already reported field by field need no second, vaguer entry.
-      if (!this.validatedLines.has(problem.line)) this.problemList.push({ line: problem.line, message: problem.message });
+      if (!this.validatedLines.has(problem.line)) this.problemList.push({ line: problem.line, message: problem.message, skipped: true });
     }
+    const readLines = new Set(batch.records.map((record) => record.line));
+    for (const problem of this.problemList) if (problem.skipped && readLines.has(problem.line)) problem.skipped = false;
     this.problemList.sort((a, b) => a.line - b.line);
     this.records += batch.records.length;
     this.linesSeen += batch.records.length + new Set(batch.problems.map((p) => p.line)).size;

@@ -1,5 +1,5 @@
 import type { NormalizedRecord } from '@aitrace/format';
-import type { SpanNode, TraceTree } from '@aitrace/forest';
+import { walkSpans, type SpanNode, type TraceTree } from '@aitrace/forest';
 import { isFiltering, pruneSpans, type SpanFilter } from './spanFilter.js';
 import type { TraceFile } from './TraceFile.js';
 
@@ -76,4 +76,18 @@ function startOf(entry: TraceEntry): number {
 
 function byStart(a: TraceEntry, b: TraceEntry): number {
   return startOf(a) - startOf(b);
+}
+
+/** The same entry rebuilt from its file's current forest, so a span that has since ended shows its end. */
+export function currentEntry(entry: TraceEntry): TraceEntry {
+  if (entry.kind !== 'span' && entry.kind !== 'trace') return entry;
+  const traceId = entry.kind === 'span' ? entry.traceId : entry.trace.traceId;
+  const trace = entry.file.forest().traces.find((candidate) => candidate.traceId === traceId);
+  if (trace === undefined) return entry;
+  if (entry.kind === 'trace') return { ...entry, trace };
+  let span: SpanNode | undefined;
+  walkSpans(trace.roots, (node) => {
+    if (node.spanId === entry.span.spanId) span = node;
+  });
+  return span === undefined ? entry : { ...entry, span };
 }

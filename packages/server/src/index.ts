@@ -1,0 +1,1 @@
+export { SqliteTraceStore } from './store/SqliteTraceStore.js';

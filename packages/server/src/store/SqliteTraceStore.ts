@@ -1,0 +1,392 @@
+import Database from 'better-sqlite3';
+import type { NormalizedRecord } from '@aitrace/format';
+import { mergeSpanRecords } from './mergeSpanRecords.js';
+import { QueryError } from './QueryError.js';
+import { spanStats, type SpanSample } from './spanStats.js';
+import { SCHEMA_VERSION, SQLITE_SCHEMA } from './sqliteSchema.js';
+import { encodeTraceCursor } from './traceCursor.js';
+import { traceFilterSql } from './traceFilterSql.js';
+import type {
+  IngestChanges,
+  RetentionPolicy,
+  RetentionResult,
+  SourceCursor,
+  SpanStats,
+  StatsQuery,
+  TracePage,
+  TraceQuery,
+  TraceStore,
+  TraceSummary,
+} from './TraceStore.js';
+
+/** Default and largest page size of the trace list. */
+export const DEFAULT_TRACE_LIMIT = 50;
+export const MAX_TRACE_LIMIT = 1000;
+
+interface TraceRow {
+  trace_id: string;
+  root_span_id: string | null;
+  root_name: string | null;
+  root_parentless: number;
+  root_start_us: number | null;
+  service: string | null;
+  start_us: number;
+  end_us: number | null;
+  last_us: number;
+  span_count: number;
+  error_count: number;
+  running_count: number;
+  record_count: number;
+}
+
+interface StoredRow {
+  record: string;
+  attrs: string;
+}
+
+const DAY_US = 86_400_000_000;
+
+/** The record without its user data, as kept in the `record` column. */
+function recordJson(record: NormalizedRecord): string {
+  const { attrs: _attrs, ...rest } = record;
+  return JSON.stringify(rest);
+}
+
+function readRow(row: StoredRow): NormalizedRecord {
+  return { ...(JSON.parse(row.record) as Omit<NormalizedRecord, 'attrs'>), attrs: JSON.parse(row.attrs) as Record<string, unknown> };
+}
+
+/** Start of a span in µs, from a start record or an end record. */
+function spanStartUs(record: NormalizedRecord): number {
+  if (record.type === 'span_start') return record.timeUs;
+  if (record.startTimeUs !== undefined) return record.startTimeUs;
+  return record.durationMs !== undefined ? record.timeUs - Math.round(record.durationMs * 1000) : record.timeUs;
+}
+
+function isSpanRecord(record: NormalizedRecord): record is NormalizedRecord & { traceId: string; spanId: string } {
+  return (record.type === 'span_start' || record.type === 'span_end') && record.traceId !== undefined && record.spanId !== undefined;
+}
+
+function toSummary(row: TraceRow): TraceSummary {
+  return {
+    traceId: row.trace_id,
+    rootName: row.root_name,
+    rootSpanId: row.root_span_id,
+    service: row.service,
+    startUs: row.start_us,
+    endUs: row.end_us,
+    durationMs: row.end_us === null ? null : Math.max(0, row.end_us - row.start_us) / 1000,
+    spanCount: row.span_count,
+    errorCount: row.error_count,
+    runningCount: row.running_count,
+    recordCount: row.record_count,
+    lastUs: row.last_us,
+  };
+}
+
+/** Options for `SqliteTraceStore`. */
+export interface SqliteTraceStoreOptions {
+  /** A database file (created if missing) or `:memory:`. */
+  path: string;
+}
+
+/** The embedded TraceStore: one SQLite database file (or memory), written in one transaction per ingest. */
+export class SqliteTraceStore implements TraceStore {
+  /** The database file, or `:memory:`. */
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements;
+  private readonly ingestTransaction: (records: readonly NormalizedRecord[], cursor: SourceCursor | undefined) => IngestChanges;
+  private closed = false;
+
+  constructor(options: SqliteTraceStoreOptions) {
+    this.path = options.path;
+    try {
+      this.db = new Database(options.path);
+    } catch (error) {
+      throw new Error(`cannot open the trace database ${JSON.stringify(options.path)}: ${(error as Error).message}`);
+    }
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      this.db.close();
+      throw new Error(`the trace database ${JSON.stringify(options.path)} has schema version ${version}, newer than this server (${SCHEMA_VERSION}); upgrade aitrace`);
+    }
+    if (options.path !== ':memory:' && options.path !== '') this.db.pragma('journal_mode = WAL');
+    // NORMAL with WAL keeps every committed ingest across a process crash; only an OS crash can lose the last ones.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SQLITE_SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.statements = this.prepare();
+    this.ingestTransaction = this.db.transaction((records: readonly NormalizedRecord[], cursor: SourceCursor | undefined) => this.write(records, cursor));
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      selectSpan: db.prepare<[string, string], StoredRow & { type: string; status: string | null }>(
+        'SELECT record, attrs, type, status FROM spans WHERE trace_id = ? AND span_id = ?',
+      ),
+      upsertSpan: db.prepare(
+        `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs)
+         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @startUs, @endUs, @durationMs, @name, @event, @type, @status, @service, @level, @record, @attrs)
+         ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
+           start_us = excluded.start_us, end_us = excluded.end_us, duration_ms = excluded.duration_ms, name = excluded.name,
+           event = excluded.event, type = excluded.type, status = excluded.status, service = excluded.service,
+           level = excluded.level, record = excluded.record, attrs = excluded.attrs`,
+      ),
+      insertRecord: db.prepare(
+        `INSERT INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs)
+         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @name, @event, @type, @status, @service, @level, @record, @attrs)`,
+      ),
+      selectTrace: db.prepare<[string], TraceRow>('SELECT * FROM traces WHERE trace_id = ?'),
+      saveTrace: db.prepare(
+        `INSERT OR REPLACE INTO traces (trace_id, root_span_id, root_name, root_parentless, root_start_us, service, start_us, end_us, last_us,
+           span_count, error_count, running_count, record_count)
+         VALUES (@trace_id, @root_span_id, @root_name, @root_parentless, @root_start_us, @service, @start_us, @end_us, @last_us,
+           @span_count, @error_count, @running_count, @record_count)`,
+      ),
+      traceSpans: db.prepare<[string], StoredRow & { time_us: number }>('SELECT record, attrs, time_us FROM spans WHERE trace_id = ?'),
+      traceRecords: db.prepare<[string], StoredRow & { time_us: number }>('SELECT record, attrs, time_us FROM records WHERE trace_id = ? ORDER BY time_us, id'),
+      selectSource: db.prepare<[string], { file_id: string; path: string; offset: number; line: number; head_hash: string; head_length: number }>(
+        'SELECT * FROM sources WHERE file_id = ?',
+      ),
+      saveSource: db.prepare(
+        'INSERT OR REPLACE INTO sources (file_id, path, offset, line, head_hash, head_length) VALUES (@fileId, @path, @offset, @line, @headHash, @headLength)',
+      ),
+      countRows: db.prepare<[], { n: number }>('SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM records) AS n'),
+    };
+  }
+
+  ingest(records: readonly NormalizedRecord[], cursor?: SourceCursor): Promise<IngestChanges> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      return this.ingestTransaction(records, cursor);
+    });
+  }
+
+  /** Writes one batch; runs inside the ingest transaction. */
+  private write(records: readonly NormalizedRecord[], cursor: SourceCursor | undefined): IngestChanges {
+    const touched = new Map<string, TraceRow>();
+    const stored: NormalizedRecord[] = [];
+    const traceRow = (traceId: string, timeUs: number): TraceRow => {
+      let row = touched.get(traceId) ?? this.statements.selectTrace.get(traceId);
+      row ??= {
+        trace_id: traceId, root_span_id: null, root_name: null, root_parentless: 0, root_start_us: null, service: null,
+        start_us: timeUs, end_us: null, last_us: timeUs, span_count: 0, error_count: 0, running_count: 0, record_count: 0,
+      };
+      touched.set(traceId, row);
+      return row;
+    };
+    for (const record of records) {
+      if (isSpanRecord(record)) {
+        const old = this.statements.selectSpan.get(record.traceId, record.spanId);
+        const previous = old === undefined ? undefined : readRow(old);
+        const next = previous === undefined ? record : mergeSpanRecords(previous, record);
+        const startUs = spanStartUs(next);
+        const endUs = next.type === 'span_end' ? next.timeUs : null;
+        this.statements.upsertSpan.run({
+          ...this.columns(next),
+          startUs,
+          endUs,
+          durationMs: next.durationMs ?? (endUs === null ? null : (endUs - startUs) / 1000),
+        });
+        const trace = traceRow(record.traceId, startUs);
+        if (previous === undefined) {
+          trace.span_count++;
+          trace.record_count++;
+        }
+        trace.error_count += Number(next.status === 'error') - Number(previous?.status === 'error');
+        trace.running_count += Number(next.type === 'span_start') - Number(previous?.type === 'span_start');
+        trace.start_us = Math.min(trace.start_us, startUs);
+        if (endUs !== null) trace.end_us = Math.max(trace.end_us ?? endUs, endUs);
+        trace.last_us = Math.max(trace.last_us, record.timeUs);
+        updateRoot(trace, record.spanId, next, startUs);
+        stored.push(next);
+      } else {
+        this.statements.insertRecord.run(this.columns(record));
+        if (record.traceId !== undefined) {
+          const trace = traceRow(record.traceId, record.timeUs);
+          trace.record_count++;
+          trace.start_us = Math.min(trace.start_us, record.timeUs);
+          trace.last_us = Math.max(trace.last_us, record.timeUs);
+          trace.service ??= record.service ?? null;
+        }
+        stored.push(record);
+      }
+    }
+    for (const row of touched.values()) this.statements.saveTrace.run(row);
+    if (cursor !== undefined) this.statements.saveSource.run(cursor);
+    return { accepted: records.length, traces: [...touched.values()].map(toSummary), records: stored };
+  }
+
+  private columns(record: NormalizedRecord) {
+    return {
+      traceId: record.traceId ?? null,
+      spanId: record.spanId ?? null,
+      parentSpanId: record.parentSpanId ?? null,
+      timeUs: record.timeUs,
+      name: record.name ?? null,
+      event: record.event,
+      type: record.type,
+      status: record.status ?? null,
+      service: record.service ?? null,
+      level: record.level ?? null,
+      record: recordJson(record),
+      attrs: JSON.stringify(record.attrs),
+    };
+  }
+
+  listTraces(query: TraceQuery): Promise<TracePage> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      const limit = query.limit ?? DEFAULT_TRACE_LIMIT;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`);
+      const filter = traceFilterSql(query);
+      const rows = this.db
+        .prepare<unknown[], TraceRow>(`SELECT * FROM traces t ${filter.where} ORDER BY t.start_us DESC, t.trace_id DESC LIMIT ?`)
+        .all(...filter.params, limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        traces: page.map(toSummary),
+        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ startUs: last.start_us, traceId: last.trace_id }) : null,
+      };
+    });
+  }
+
+  getTraceSummary(traceId: string): Promise<TraceSummary | undefined> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      const row = this.statements.selectTrace.get(traceId);
+      return row === undefined ? undefined : toSummary(row);
+    });
+  }
+
+  getTraceRecords(traceId: string): Promise<NormalizedRecord[]> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      const rows = [...this.statements.traceSpans.all(traceId), ...this.statements.traceRecords.all(traceId)];
+      return rows.map(readRow).sort((a, b) => a.timeUs - b.timeUs);
+    });
+  }
+
+  spanStats(query: StatsQuery): Promise<SpanStats[]> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      const clauses: string[] = [];
+      const params: unknown[] = [];
+      if (query.service !== undefined) {
+        clauses.push('service = ?');
+        params.push(query.service);
+      }
+      if (query.fromUs !== undefined) {
+        clauses.push('start_us >= ?');
+        params.push(query.fromUs);
+      }
+      if (query.toUs !== undefined) {
+        clauses.push('start_us <= ?');
+        params.push(query.toUs);
+      }
+      const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+      const rows = this.db
+        .prepare<unknown[], { name: string; status: string | null; type: string; duration_ms: number | null }>(
+          `SELECT name, status, type, duration_ms FROM spans ${where}`,
+        )
+        .iterate(...params);
+      return spanStats(
+        (function* (): Generator<SpanSample> {
+          for (const row of rows) yield { name: row.name, status: row.status, running: row.type === 'span_start', durationMs: row.duration_ms };
+        })(),
+      );
+    });
+  }
+
+  getSourceCursor(fileId: string): Promise<SourceCursor | undefined> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      const row = this.statements.selectSource.get(fileId);
+      if (row === undefined) return undefined;
+      return { fileId: row.file_id, path: row.path, offset: row.offset, line: row.line, headHash: row.head_hash, headLength: row.head_length };
+    });
+  }
+
+  applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      return this.db.transaction(() => {
+        const result: RetentionResult = { deletedTraces: 0, deletedRows: 0 };
+        if (policy.maxAgeDays !== undefined) {
+          const cutoff = nowUs - Math.round(policy.maxAgeDays * DAY_US);
+          this.deleteTraces('last_us < ?', cutoff, result);
+          result.deletedRows += this.db.prepare('DELETE FROM records WHERE trace_id IS NULL AND time_us < ?').run(cutoff).changes;
+        }
+        if (policy.maxRows !== undefined) {
+          const excess = (this.statements.countRows.get()?.n ?? 0) - policy.maxRows;
+          if (excess > 0) {
+            // Oldest first, whole traces at a time (keyed by start) and logs without a trace (keyed by time).
+            const oldest = this.db
+              .prepare<[], { key_us: number; n: number }>(
+                'SELECT start_us AS key_us, record_count AS n FROM traces UNION ALL SELECT time_us, 1 FROM records WHERE trace_id IS NULL ORDER BY key_us',
+              )
+              .iterate();
+            let covered = 0;
+            let cutoff: number | undefined;
+            for (const row of oldest) {
+              covered += row.n;
+              cutoff = row.key_us;
+              if (covered >= excess) break;
+            }
+            if (cutoff !== undefined) {
+              this.deleteTraces('start_us <= ?', cutoff, result);
+              result.deletedRows += this.db.prepare('DELETE FROM records WHERE trace_id IS NULL AND time_us <= ?').run(cutoff).changes;
+            }
+          }
+        }
+        return result;
+      })();
+    });
+  }
+
+  private deleteTraces(condition: string, value: number, result: RetentionResult): void {
+    const selected = `SELECT trace_id FROM traces WHERE ${condition}`;
+    result.deletedRows += this.db.prepare(`DELETE FROM spans WHERE trace_id IN (${selected})`).run(value).changes;
+    result.deletedRows += this.db.prepare(`DELETE FROM records WHERE trace_id IN (${selected})`).run(value).changes;
+    result.deletedTraces += this.db.prepare(`DELETE FROM traces WHERE ${condition}`).run(value).changes;
+  }
+
+  countRows(): Promise<number> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      return this.statements.countRows.get()?.n ?? 0;
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the trace store is closed');
+  }
+}
+
+/** Makes the span the trace's root when it is a better candidate: parentless beats orphan, then earlier start. */
+function updateRoot(trace: TraceRow, spanId: string, span: NormalizedRecord, startUs: number): void {
+  const parentless = span.parentSpanId === undefined ? 1 : 0;
+  const isRoot = trace.root_span_id === spanId;
+  const better =
+    trace.root_span_id === null ||
+    parentless > trace.root_parentless ||
+    (parentless === trace.root_parentless && startUs < (trace.root_start_us ?? Number.POSITIVE_INFINITY));
+  if (!isRoot && !better) return;
+  trace.root_span_id = spanId;
+  trace.root_name = span.name ?? null;
+  trace.root_parentless = parentless;
+  trace.root_start_us = startUs;
+  trace.service = span.service ?? trace.service;
+}

@@ -1,0 +1,17 @@
+// Bundles the extension into one CommonJS file for the VS Code extension host, with the workspace packages
+// (@aitrace/format, @aitrace/forest) inlined from their sources, so the .vsix needs no node_modules.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  conditions: ['source'],
+  sourcemap: 'linked',
+  minify: false,
+  logLevel: 'warning',
+});

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+
+/** The extension's settings, with the defaults its package.json declares. */
+export interface Settings {
+  include: string;
+  exclude: string;
+  pollIntervalMs: number;
+  cutOffWhenWriterExits: boolean;
+  cliPath: string;
+  viewerUrl: string;
+  viewerPort: number;
+  serveArgs: string[];
+}
+
+/** Reads the `aitrace.*` settings (the one place they are read). */
+export function readSettings(): Settings {
+  const config = vscode.workspace.getConfiguration('aitrace');
+  return {
+    include: config.get<string>('files.include', '**/*.jsonl'),
+    exclude: config.get<string>('files.exclude', '**/node_modules/**'),
+    pollIntervalMs: Math.max(100, config.get<number>('pollInterval', 1000)),
+    cutOffWhenWriterExits: config.get<boolean>('cutOffWhenWriterExits', true),
+    cliPath: config.get<string>('cliPath', ''),
+    viewerUrl: config.get<string>('viewer.url', ''),
+    viewerPort: config.get<number>('viewer.port', 0),
+    serveArgs: config.get<string[]>('viewer.serveArgs', ['serve', '--port', '${port}', '--db', ':memory:', '--watch', '${file}']),
+  };
+}
