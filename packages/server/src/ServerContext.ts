@@ -1,0 +1,18 @@
+import type { NormalizedRecord } from '@aitrace/format';
+import type { LiveHub } from './LiveHub.js';
+import type { IngestChanges, SourceCursor, TraceStore } from './store/TraceStore.js';
+
+/** What the request handlers share: the store, live updates and the limits in force. */
+export interface ServerContext {
+  store: TraceStore;
+  hub: LiveHub;
+  /** Stores records in one transaction and pushes the changes to live subscribers. */
+  ingest: (records: NormalizedRecord[], cursor?: SourceCursor) => Promise<IngestChanges>;
+  /** Bearer token required on every data endpoint, if set. */
+  token: string | undefined;
+  maxBodyBytes: number;
+  /** Directory of the built viewer, if any. */
+  viewerDir: string | undefined;
+  /** Unexpected errors (500s) go here. */
+  onProblem: (message: string) => void;
+}

@@ -1,0 +1,65 @@
+import type { TraceStore } from './store/TraceStore.js';
+
+/** Options of `startServer`; every one has a documented default in `SERVER_DEFAULTS`. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one (default 4319). */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1: only this machine can connect). */
+  host?: string;
+  /** SQLite database file, created if missing, or `:memory:` (default `aitrace.db` in the working directory). */
+  db?: string;
+  /** A store to use instead of opening `db`; the server does not close it. */
+  store?: TraceStore;
+  /** Trace files, or directories of `*.jsonl` files, to tail and ingest. */
+  watch?: readonly string[];
+  /** How often watched files are checked, ms (default 250). */
+  watchIntervalMs?: number;
+  /** Bearer token required on every data endpoint (ingest and read); none by default. */
+  token?: string;
+  /** Largest request body, bytes, before and after decompression (default 10 MiB). */
+  maxBodyBytes?: number;
+  /** Delete traces whose latest record is older than this many days (default: keep). */
+  retentionDays?: number;
+  /** Keep at most this many rows (spans, span events, logs), deleting the oldest traces (default: no limit). */
+  maxRows?: number;
+  /** How often retention runs after the run at startup, ms (default 10 minutes). */
+  retentionIntervalMs?: number;
+  /** Directory of the built web viewer; `null` serves none (default: `@aitrace/viewer`'s `dist/` if installed). */
+  viewerDir?: string | null;
+  /** Time allowed to receive request headers, ms (default 10 s): slow clients cannot hold sockets. */
+  headersTimeoutMs?: number;
+  /** Time allowed to receive a whole request, ms (default 60 s). */
+  requestTimeoutMs?: number;
+  /** Told about bad lines in watched files and unexpected errors (default: written to stderr). */
+  onProblem?: (message: string) => void;
+}
+
+/** Defaults of `ServerOptions`, in one place. */
+export const SERVER_DEFAULTS = {
+  port: 4319,
+  host: '127.0.0.1',
+  db: 'aitrace.db',
+  watchIntervalMs: 250,
+  maxBodyBytes: 10 * 1024 * 1024,
+  retentionIntervalMs: 10 * 60 * 1000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+} as const;
+
+function check(ok: boolean, option: string, rule: string, value: unknown): void {
+  if (!ok) throw new RangeError(`aitrace server: option ${option} must be ${rule}, got ${JSON.stringify(value)}`);
+}
+
+const positive = (value: number | undefined): boolean => value === undefined || (Number.isFinite(value) && value > 0);
+
+/** Throws a RangeError naming the first option that is out of range. */
+export function checkServerOptions(options: ServerOptions): void {
+  check(options.port === undefined || (Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535), 'port', 'a whole number from 0 to 65535', options.port);
+  check(options.token === undefined || options.token.trim() !== '', 'token', 'a non-empty string', options.token);
+  check(options.maxBodyBytes === undefined || (Number.isInteger(options.maxBodyBytes) && options.maxBodyBytes > 0), 'maxBodyBytes', 'a whole number of bytes above 0', options.maxBodyBytes);
+  check(positive(options.retentionDays), 'retentionDays', 'a number of days above 0', options.retentionDays);
+  check(options.maxRows === undefined || (Number.isInteger(options.maxRows) && options.maxRows > 0), 'maxRows', 'a whole number above 0', options.maxRows);
+  for (const name of ['watchIntervalMs', 'retentionIntervalMs', 'headersTimeoutMs', 'requestTimeoutMs'] as const) {
+    check(positive(options[name]), name, 'a number of milliseconds above 0', options[name]);
+  }
+}

@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hasValidToken } from './http/bearerAuth.js';
+import { HttpError } from './http/HttpError.js';
+import { sendJson } from './http/respond.js';
+import { ingestJsonl } from './routes/ingestJsonl.js';
+import { ingestOtlp } from './routes/ingestOtlp.js';
+import { getStats, getTrace, listTraces } from './routes/queryRoutes.js';
+import { serveViewer } from './serveViewer.js';
+import type { ServerContext } from './ServerContext.js';
+import { QueryError } from './store/QueryError.js';
+
+// google.rpc.Code values for OTLP error bodies, by HTTP status.
+const RPC_CODES: Readonly<Record<number, number>> = { 400: 3, 401: 16, 404: 5, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14 };
+
+function allow(methods: string, request: IncomingMessage): void {
+  if (!methods.split(', ').includes(request.method ?? '')) throw new HttpError(405, `${request.method} is not allowed here; use ${methods}`, {}, { Allow: methods });
+}
+
+async function route(request: IncomingMessage, response: ServerResponse, url: URL, context: ServerContext): Promise<void> {
+  const path = url.pathname;
+  const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/v1/');
+  if (!isApi) {
+    allow('GET, HEAD', request);
+    await serveViewer(response, context.viewerDir, path, request.method === 'HEAD');
+    return;
+  }
+  if (path === '/api/health') {
+    allow('GET', request);
+    sendJson(response, 200, { status: 'ok', auth: context.token !== undefined });
+    return;
+  }
+  if (context.token !== undefined && !hasValidToken(request, url, context.token)) {
+    throw new HttpError(401, 'a bearer token is required: send "Authorization: Bearer <token>" (the --token of the server)', {}, { 'WWW-Authenticate': 'Bearer realm="aitrace"' });
+  }
+  if (path === '/api/ingest') {
+    allow('POST', request);
+    return ingestJsonl(request, response, context);
+  }
+  if (path === '/v1/traces' || path === '/v1/logs') {
+    allow('POST', request);
+    return ingestOtlp(path === '/v1/traces' ? 'traces' : 'logs', request, response, context);
+  }
+  if (path === '/api/traces') {
+    allow('GET', request);
+    return listTraces(url, response, context);
+  }
+  const traceMatch = /^\/api\/traces\/([^/]+)$/.exec(path);
+  if (traceMatch !== null) {
+    allow('GET', request);
+    return getTrace(decodeURIComponent(traceMatch[1]!), url, response, context);
+  }
+  if (path === '/api/stats') {
+    allow('GET', request);
+    return getStats(url, response, context);
+  }
+  if (path === '/api/events') {
+    allow('GET', request);
+    const trace = url.searchParams.get('trace');
+    context.hub.subscribe(response, trace === null || trace === '' ? {} : { traceId: trace.toLowerCase() });
+    return;
+  }
+  throw new HttpError(404, `no API route ${path}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs`);
+}
+
+function sendError(response: ServerResponse, url: URL, error: unknown, context: ServerContext): void {
+  let httpError: HttpError;
+  if (error instanceof HttpError) httpError = error;
+  else if (error instanceof QueryError) httpError = new HttpError(400, error.message);
+  else if (error instanceof URIError) httpError = new HttpError(400, `the path is not valid percent-encoding: ${error.message}`);
+  else {
+    context.onProblem(`internal error on ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
+    httpError = new HttpError(500, `internal error: ${(error as Error).message}`);
+  }
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  // OTLP clients read a google.rpc.Status; everyone else gets { error, ...details }.
+  const body = url.pathname.startsWith('/v1/')
+    ? { code: RPC_CODES[httpError.status] ?? 2, message: httpError.message }
+    : { error: httpError.message, ...httpError.details };
+  sendJson(response, httpError.status, body, httpError.headers);
+}
+
+/** The server's request listener: routes, the bearer-token check and error answers. */
+export function createRequestHandler(context: ServerContext): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      sendJson(response, 400, { error: `the request target ${JSON.stringify(request.url)} is not a valid URL` });
+      return;
+    }
+    route(request, response, url, context).catch((error: unknown) => sendError(response, url, error, context));
+  };
+}

@@ -1,0 +1,41 @@
+import type { ServerResponse } from 'node:http';
+import { encodeNormalized } from '@aitrace/format';
+import { HttpError } from '../http/HttpError.js';
+import { parseStatsQuery, parseTraceQuery } from '../http/parseTraceQuery.js';
+import { BASE_HEADERS, sendJson } from '../http/respond.js';
+import type { ServerContext } from '../ServerContext.js';
+
+/** `GET /api/traces`: one page of trace summaries, newest first: `{ traces, nextCursor }`. */
+export async function listTraces(url: URL, response: ServerResponse, context: ServerContext): Promise<void> {
+  sendJson(response, 200, await context.store.listTraces(parseTraceQuery(url.searchParams)));
+}
+
+/**
+ * `GET /api/traces/{traceId}`: `{ traceId, summary, records }` with the trace's normalized records by time,
+ * or with `?format=jsonl` the records as a JSONL trace file.
+ */
+export async function getTrace(traceId: string, url: URL, response: ServerResponse, context: ServerContext): Promise<void> {
+  const format = url.searchParams.get('format') ?? 'json';
+  if (format !== 'json' && format !== 'jsonl') throw new HttpError(400, `format must be json or jsonl, got ${JSON.stringify(format)}`);
+  const id = traceId.toLowerCase();
+  const [summary, records] = await Promise.all([context.store.getTraceSummary(id), context.store.getTraceRecords(id)]);
+  if (summary === undefined && records.length === 0) throw new HttpError(404, `no trace with id ${JSON.stringify(traceId)} is stored`);
+  if (format === 'json') {
+    sendJson(response, 200, { traceId: id, summary: summary ?? null, records });
+    return;
+  }
+  const text = records.map((record) => `${encodeNormalized(record)}\n`).join('');
+  response.writeHead(200, {
+    ...BASE_HEADERS,
+    'Content-Type': 'application/x-ndjson; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'Content-Disposition': `attachment; filename="trace-${id.replace(/[^0-9a-z]/g, '')}.jsonl"`,
+  });
+  response.end(text);
+}
+
+/** `GET /api/stats`: `{ spans: SpanStats[] }`, per span name. */
+export async function getStats(url: URL, response: ServerResponse, context: ServerContext): Promise<void> {
+  sendJson(response, 200, { spans: await context.store.spanStats(parseStatsQuery(url.searchParams)) });
+}

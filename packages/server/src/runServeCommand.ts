@@ -1,0 +1,168 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SERVER_DEFAULTS, type ServerOptions } from './ServerOptions.js';
+import { startServer } from './startServer.js';
+
+/** Where `runServeCommand` writes and what stops it (tests pass these; the CLI uses the defaults). */
+export interface ServeCommandIo {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** Stops the server like Ctrl-C does. */
+  signal?: AbortSignal;
+  /** Environment to read AITRACE_SERVER_TOKEN from (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** `aitrace serve --help`. */
+export const SERVE_HELP = `Usage: aitrace serve [options]
+
+Runs the trace server: receives records (JSONL and OTLP/HTTP JSON), stores them in SQLite,
+answers the query API under /api/ and serves the web viewer.
+
+Options:
+  --port N              TCP port, 0 for any free port (default ${SERVER_DEFAULTS.port})
+  --host HOST           interface to bind (default ${SERVER_DEFAULTS.host}, this machine only)
+  --db FILE|:memory:    SQLite database file, created if missing (default ${SERVER_DEFAULTS.db})
+  --watch FILE|DIR      tail a trace file, or the *.jsonl files of a directory (repeatable)
+  --token T             require "Authorization: Bearer T" on every data endpoint
+                        (default: the AITRACE_SERVER_TOKEN environment variable, else none)
+  --max-body SIZE       largest request body, bytes or with k/m suffix (default 10m)
+  --retention-days N    delete traces older than N days (default: keep)
+  --max-rows N          keep at most N rows (spans, events, logs), oldest traces deleted first
+  --viewer DIR          serve the web viewer from DIR (default: the installed @aitrace/viewer)
+  -h, --help            show this help
+
+Endpoints:
+  POST /api/ingest      JSONL records (gzip accepted); a batch with a bad line is refused whole (400)
+  POST /v1/traces       OTLP/HTTP JSON traces      POST /v1/logs   OTLP/HTTP JSON logs
+  GET  /api/traces      trace list (service, name, status, from, to, attr=key=value, q, limit, cursor)
+  GET  /api/traces/ID   one trace's records        GET  /api/stats  span statistics
+  GET  /api/events      live updates (Server-Sent Events; ?trace=ID for one trace)`;
+
+class UsageError extends Error {}
+
+function wholeNumber(value: string | undefined, option: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < min || number > max) {
+    throw new UsageError(`--${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+function byteSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\s*([kmg]?)i?b?$/i.exec(value);
+  const units: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+  const bytes = match === null ? Number.NaN : Number(match[1]) * units[match[2]!.toLowerCase()]!;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`--max-body must be a size like 1048576, 512k or 10m, got ${JSON.stringify(value)}`);
+  return bytes;
+}
+
+function parseServeArgs(argv: string[], env: Readonly<Record<string, string | undefined>>): ServerOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      strict: true,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        watch: { type: 'string', multiple: true },
+        token: { type: 'string' },
+        'max-body': { type: 'string' },
+        'retention-days': { type: 'string' },
+        'max-rows': { type: 'string' },
+        viewer: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values;
+  if (values.help === true) return 'help';
+  const options: ServerOptions = {};
+  const port = wholeNumber(values.port, 'port', 0, 65535);
+  if (port !== undefined) options.port = port;
+  if (values.host !== undefined) {
+    if (values.host.trim() === '') throw new UsageError('--host must name an interface, like 127.0.0.1 or 0.0.0.0');
+    options.host = values.host;
+  }
+  if (values.db !== undefined) {
+    if (values.db === '') throw new UsageError('--db must be a file path or :memory:');
+    options.db = values.db;
+  }
+  if (values.watch !== undefined) options.watch = values.watch.map((path) => resolve(path));
+  const token = values.token ?? env.AITRACE_SERVER_TOKEN;
+  if (token !== undefined && token !== '') {
+    if (token.trim() === '' || /\s/.test(token)) throw new UsageError(`--token must not be blank or contain spaces${values.token === undefined ? ' (from AITRACE_SERVER_TOKEN)' : ''}`);
+    options.token = token;
+  } else if (values.token === '') {
+    throw new UsageError('--token must not be empty');
+  }
+  const maxBody = byteSize(values['max-body']);
+  if (maxBody !== undefined) options.maxBodyBytes = maxBody;
+  const days = values['retention-days'];
+  if (days !== undefined) {
+    const number = Number(days);
+    if (!/^\d+(\.\d+)?$/.test(days) || !(number > 0)) throw new UsageError(`--retention-days must be a number of days above 0, got ${JSON.stringify(days)}`);
+    options.retentionDays = number;
+  }
+  const maxRows = wholeNumber(values['max-rows'], 'max-rows', 1);
+  if (maxRows !== undefined) options.maxRows = maxRows;
+  if (values.viewer !== undefined) options.viewerDir = resolve(values.viewer);
+  return options;
+}
+
+/**
+ * `aitrace serve`: parses the options, starts the server, prints its URL and runs until SIGINT/SIGTERM
+ * (or `io.signal`). Returns the exit code: 0 after a clean shutdown, 1 when the server cannot start,
+ * 2 for a usage error (the message names the option).
+ */
+export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): Promise<number> {
+  const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
+  const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
+  let options: ServerOptions | 'help';
+  try {
+    options = parseServeArgs(argv, io.env ?? process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    stderr(`aitrace serve: ${error.message}\nRun "aitrace serve --help" for usage.\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    stdout(`${SERVE_HELP}\n`);
+    return 0;
+  }
+  if (io.signal?.aborted === true) return 0;
+  let server;
+  try {
+    server = await startServer({ ...options, onProblem: (message) => stderr(`aitrace serve: ${message}\n`) });
+  } catch (error) {
+    stderr(`${(error as Error).message.startsWith('aitrace') ? '' : 'aitrace serve: '}${(error as Error).message}\n`);
+    return 1;
+  }
+  const db = options.db ?? SERVER_DEFAULTS.db;
+  stdout(`aitrace server listening on ${server.url}\n`);
+  stdout(`  database: ${db === ':memory:' ? ':memory: (nothing kept after exit)' : resolve(db)}\n`);
+  for (const path of options.watch ?? []) stdout(`  watching: ${path}\n`);
+  if (options.token !== undefined) stdout('  a bearer token is required for ingest and queries\n');
+  stdout(`  OTLP/HTTP JSON: ${server.url}v1/traces and ${server.url}v1/logs\n`);
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.signal?.removeEventListener('abort', stop);
+      resolveStop();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    io.signal?.addEventListener('abort', stop, { once: true });
+  });
+  await server.close();
+  stdout('aitrace server stopped\n');
+  return 0;
+}
