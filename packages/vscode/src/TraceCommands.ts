@@ -61,7 +61,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
   const updateFilterState = (): void => {
     const filter = tree.filter;
     const query = formatFilter(filter);
-    view.message = isFiltering(filter) ? `Showing ${[filter.onlyErrors ? 'only errors' : '', query !== '' ? `spans matching "${query}"` : ''].filter(Boolean).join(', ')}` : undefined;
+    view.message = isFiltering(filter) ? `Showing ${[filter.onlyErrors ? 'only errors' : '', query !== '' ? `spans matching "${query}"` : ''].filter(Boolean).join(', ')}` : '';
     void vscode.commands.executeCommand('setContext', 'aitrace.filtering', isFiltering(filter));
     void vscode.commands.executeCommand('setContext', 'aitrace.onlyErrors', filter.onlyErrors);
   };

@@ -148,7 +148,8 @@ export class TraceFile {
     const handle = await open(this.path, 'r');
     try {
       const buffer = Buffer.alloc(CHUNK_BYTES);
-      while (this.fileKind !== 'other') {
+      // `take` may decide the file is not a trace file; stop reading it then.
+      while (this.kind !== 'other') {
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
         if (bytesRead <= 0) break;
         this.offset += bytesRead;
