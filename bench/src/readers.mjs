@@ -67,10 +67,12 @@ export function readers() {
   const stats = runCli(['stats', '--json', path]);
   const records = JSON.parse(stats.stdout).spans.reduce((n, s) => n + s.count, 0);
   const tree = runCli(['tree', '--json', '--trace', traceId(123), path]);
+  const validate = runCli(['validate', '--json', path]);
   const out = {
     file_mb: size / 2 ** 20,
     stats: { seconds: stats.seconds, mb_per_s: size / 2 ** 20 / stats.seconds, spans_counted: records, peak_rss_mb: stats.peak_rss_mb },
     tree_trace: { seconds: tree.seconds, mb_per_s: size / 2 ** 20 / tree.seconds, peak_rss_mb: tree.peak_rss_mb, found: tree.stdout.includes(traceId(123)) },
+    validate: { seconds: validate.seconds, mb_per_s: size / 2 ** 20 / validate.seconds, peak_rss_mb: validate.peak_rss_mb, exit: validate.status },
     approx_lines: lines,
   };
 

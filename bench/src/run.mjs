@@ -67,6 +67,7 @@ if (only.has('readers')) {
   console.table({
     'aitrace stats': { 'MB/s': fmt(r.stats.mb_per_s, 1), s: fmt(r.stats.seconds, 1), 'peak RSS MB': fmt(r.stats.peak_rss_mb) },
     'aitrace tree --trace': { 'MB/s': fmt(r.tree_trace.mb_per_s, 1), s: fmt(r.tree_trace.seconds, 1), 'peak RSS MB': fmt(r.tree_trace.peak_rss_mb) },
+    'aitrace validate': { 'MB/s': fmt(r.validate.mb_per_s, 1), s: fmt(r.validate.seconds, 1), 'peak RSS MB': fmt(r.validate.peak_rss_mb) },
     'buildSpanForest (1,000,000 records)': { 'records/s': fmt(r.build_span_forest.records_per_s), s: fmt(r.build_span_forest.seconds, 2), 'heap added MB': fmt(r.build_span_forest.heap_added_mb) },
   });
 }
