@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from '../../../scripts/ensure-chromium.mjs';
+import { freePort } from '../src/freePort.js';
 
 // A plain workbench: no welcome page, chat panel, trust prompt or update checks in the way of the test.
 const USER_SETTINGS = {
@@ -25,17 +25,6 @@ function required(name: string): string {
   const value = process.env[name];
   if (value === undefined || value === '') throw new Error(`${name} is not set: run this test through "pnpm test:vscode" (scripts/test-vscode.mjs)`);
   return value;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** code-server with the packaged extension installed, and a Chromium page showing it. */

@@ -1,44 +1,17 @@
-import { encodeRecord, formatEpochMicros, type TracerMeta } from '@aitrace/format';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endLine, startLine, type TestSpan } from '../src/testing/traceLines.js';
 import { CodeServerHost } from './CodeServerHost.js';
 
-const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
-const ROOT = '00f067aa0ba902b7';
-const LOAD = '1111111111111111';
-const SAVE = '2222222222222222';
-const T0 = Date.UTC(2025, 9, 26, 12, 0, 0) * 1000;
-
 const SOURCE = ['export async function handle() {', '  const user = await loadUser();', '', '', '', '', '', '', '', '', '', '  return save(user);', '}', ''].join('\n');
-
-function record(meta: Partial<TracerMeta> & { event: string }, atMs: number, attrs: Record<string, unknown> = {}): string {
-  return `${encodeRecord({ trace_id: TRACE, pid: process.pid, ...meta, timestamp: formatEpochMicros(T0 + atMs * 1000) }, attrs)}\n`;
-}
-
-function start(spanId: string, name: string, parent: string | undefined, atMs: number, line: number): string {
-  const meta: Partial<TracerMeta> & { event: string } = { event: `${name}.start`, type: 'span_start', span_id: spanId, name, provisional: true, file: 'src/app.ts', line };
-  if (parent !== undefined) meta.parent_span_id = parent;
-  return record(meta, atMs, { 'user.id': 42 });
-}
-
-function end(spanId: string, name: string, parent: string | undefined, startMs: number, endMs: number, line: number): string {
-  const meta: Partial<TracerMeta> & { event: string } = {
-    event: `${name}.end`,
-    type: 'span_end',
-    span_id: spanId,
-    name,
-    status: 'ok',
-    start_time: formatEpochMicros(T0 + startMs * 1000),
-    duration_ms: endMs - startMs,
-    file: 'src/app.ts',
-    line,
-  };
-  if (parent !== undefined) meta.parent_span_id = parent;
-  return record(meta, endMs, { 'user.id': 42 });
-}
+// Written by this (live) process, so unfinished spans stay running rather than cut off.
+const where = { file: 'src/app.ts', pid: process.pid, attrs: { 'user.id': 42 } };
+const ROOT: TestSpan = { spanId: '00f067aa0ba902b7', name: 'handle request', startMs: 0, line: 1, ...where };
+const LOAD: TestSpan = { spanId: '1111111111111111', name: 'load user', parent: ROOT.spanId, startMs: 1, line: 2, ...where };
+const SAVE: TestSpan = { spanId: '2222222222222222', name: 'save', parent: ROOT.spanId, startMs: 5, line: 12, ...where };
 
 describe('the aitrace extension in a real VS Code (code-server)', () => {
   let dir: string;
@@ -55,7 +28,7 @@ describe('the aitrace extension in a real VS Code (code-server)', () => {
     writeFileSync(join(workspace, 'src', 'app.ts'), SOURCE);
     traceFile = join(workspace, 'traces', 'run.jsonl');
     // A request still in flight: its root and "save" have started, "load user" has finished; line 4 is garbage.
-    writeFileSync(traceFile, start(ROOT, 'handle request', undefined, 0, 1) + start(LOAD, 'load user', ROOT, 1, 2) + end(LOAD, 'load user', ROOT, 1, 4, 2) + 'not json\n' + start(SAVE, 'save', ROOT, 5, 12));
+    writeFileSync(traceFile, startLine(ROOT) + startLine(LOAD) + endLine(LOAD, 4) + 'not json\n' + startLine(SAVE));
     host = await CodeServerHost.start(dir, workspace);
   });
 
@@ -83,7 +56,7 @@ describe('the aitrace extension in a real VS Code (code-server)', () => {
     await expect(row('span save').getAttribute('aria-label')).resolves.toBe('span save, running');
 
     // The program finishes: its end records are appended while the tree is open.
-    appendFileSync(traceFile, end(SAVE, 'save', ROOT, 5, 9, 12) + end(ROOT, 'handle request', undefined, 0, 10, 1));
+    appendFileSync(traceFile, endLine(SAVE, 9) + endLine(ROOT, 10));
     await page.locator('.monaco-list-row[aria-label="span save, 4 ms · ok"]').waitFor({ timeout: 15_000 });
     await page.locator('.monaco-list-row[aria-label="span handle request, 10 ms · ok"]').waitFor();
 

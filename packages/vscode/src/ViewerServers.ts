@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { CliError, lacksCommand, notStarted } from './aitraceCli.js';
+import { freePort } from './freePort.js';
 
 /** How to start `aitrace serve` for a trace file. */
 export interface ServeOptions {
@@ -23,17 +23,6 @@ interface RunningServer {
 /** The web viewer's address for one trace. */
 export function traceUrl(base: string, traceId: string): string {
   return `${base.replace(/\/+$/, '')}/#/trace/${traceId}`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /**

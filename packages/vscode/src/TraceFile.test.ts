@@ -1,0 +1,126 @@
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { endLine, startLine, type TestSpan } from './testing/traceLines.js';
+import { TraceFile } from './TraceFile.js';
+
+const ROOT: TestSpan = { spanId: '00f067aa0ba902b7', name: 'handle', startMs: 0 };
+const CHILD: TestSpan = { spanId: '1111111111111111', name: 'query', parent: ROOT.spanId, startMs: 2 };
+
+let dir: string;
+let path: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'aitrace-tracefile-'));
+  path = join(dir, 'trace.jsonl');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function states(file: TraceFile): string[] {
+  const names: string[] = [];
+  const visit = (nodes: ReturnType<TraceFile['forest']>['traces'][number]['roots']): void => {
+    for (const node of nodes) {
+      names.push(`${node.name}:${node.state}`);
+      visit(node.children);
+    }
+  };
+  for (const trace of file.forest().traces) visit(trace.roots);
+  return names;
+}
+
+describe('TraceFile', () => {
+  it('reads only what was appended, holding back a half-written line until it is complete', async () => {
+    writeFileSync(path, startLine(ROOT) + startLine(CHILD));
+    const file = new TraceFile(path);
+    expect((await file.refresh()).changed).toBe(true);
+    expect(file.kind).toBe('trace');
+    expect(states(file)).toEqual(['handle:running', 'query:running']);
+
+    const end = endLine(CHILD, 5);
+    appendFileSync(path, end.slice(0, 40));
+    expect((await file.refresh()).changed).toBe(false);
+    expect(states(file)).toEqual(['handle:running', 'query:running']);
+    appendFileSync(path, end.slice(40));
+    expect((await file.refresh()).changed).toBe(true);
+    expect(states(file)).toEqual(['handle:running', 'query:ok']);
+    expect(file.recordCount).toBe(3);
+    expect(file.problems).toEqual([]);
+  });
+
+  it('does not read earlier bytes again (an in-place change before the offset stays unseen)', async () => {
+    writeFileSync(path, startLine(ROOT));
+    const file = new TraceFile(path);
+    await file.refresh();
+    const before = file.bytesRead;
+    // Same length, different content: a full re-parse would now report line 1 as bad.
+    writeFileSync(path, 'x'.repeat(before - 1) + '\n');
+    appendFileSync(path, endLine(ROOT, 9));
+    await file.refresh();
+    expect(file.problems).toEqual([]);
+    expect(states(file)).toEqual(['handle:ok']);
+    expect(file.bytesRead).toBeGreaterThan(before);
+  });
+
+  it('starts over when the file is truncated or replaced by rotation', async () => {
+    writeFileSync(path, startLine(ROOT) + endLine(ROOT, 9));
+    const file = new TraceFile(path);
+    await file.refresh();
+    expect(states(file)).toEqual(['handle:ok']);
+
+    writeFileSync(path, startLine(CHILD));
+    const truncated = await file.refresh();
+    expect(truncated.reset).toBe('truncated');
+    expect(states(file)).toEqual(['query:running']);
+
+    renameSync(path, join(dir, 'trace.1.jsonl'));
+    writeFileSync(path, startLine({ ...ROOT, name: 'next' }) + startLine({ ...ROOT, spanId: '2222222222222222', name: 'later' }));
+    const rotated = await file.refresh();
+    expect(rotated.reset).toBe('rotated');
+    expect(states(file)).toEqual(['next:running', 'later:running']);
+  });
+
+  it('reports bad lines with their line numbers, field by field as `aitrace validate` does', async () => {
+    const badId = startLine(CHILD).replace(CHILD.spanId, 'XYZ');
+    writeFileSync(path, `${startLine(ROOT)}{"broken": \n${badId}`);
+    const file = new TraceFile(path);
+    await file.refresh();
+    // The readers are lenient: line 3 is still read as a record (not skipped), line 2 cannot be.
+    expect(file.problems.map((p) => [p.line, p.field, p.skipped])).toEqual([
+      [2, undefined, true],
+      [3, '__tracer_meta__.span_id', false],
+    ]);
+    expect(file.problems[0]?.message).toMatch(/^invalid JSON/);
+    expect(file.problems[1]?.message).toContain('16 lower-case hex digits');
+  });
+
+  it('ignores JSONL that is not aitrace records, without diagnostics', async () => {
+    writeFileSync(path, Array.from({ length: 30 }, (_, i) => `{"row": ${i}}`).join('\n') + '\n');
+    const file = new TraceFile(path);
+    await file.refresh();
+    expect(file.kind).toBe('other');
+    expect(file.problems).toEqual([]);
+    expect(file.forest().traces).toEqual([]);
+  });
+
+  it('marks unfinished spans cut off once told the writers are gone', async () => {
+    writeFileSync(path, startLine(ROOT) + startLine(CHILD));
+    const file = new TraceFile(path);
+    await file.refresh();
+    expect(file.setEnded(true)).toBe(true);
+    expect(states(file)).toEqual(['handle:cut_off', 'query:cut_off']);
+    expect(file.setEnded(true)).toBe(false);
+  });
+
+  it('reports a missing file and reads it again when it comes back', async () => {
+    const file = new TraceFile(path);
+    expect((await file.refresh()).missing).toBe(true);
+    writeFileSync(path, startLine(ROOT));
+    await file.refresh();
+    expect(states(file)).toEqual(['handle:running']);
+    rmSync(path);
+    const gone = await file.refresh();
+    expect(gone).toMatchObject({ missing: true, changed: true });
+    expect(file.forest().traces).toEqual([]);
+  });
+});
