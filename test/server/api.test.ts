@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLine, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
-import { jsonl, openEventStream, startTestServer, type TestServer } from './harness.js';
+import type { SpanStats, TracePage } from '@aitrace/server';
+import { jsonl, openEventStream, readJson, startTestServer, type TestServer } from './harness.js';
 
 const NDJSON = { 'Content-Type': 'application/x-ndjson' };
 
@@ -24,13 +25,13 @@ describe('query API', () => {
   async function traceIds(query: string): Promise<string[]> {
     const response = await server.request(`/api/traces?${query}`);
     expect(response.status).toBe(200);
-    return ((await response.json()) as { traces: Array<{ traceId: string }> }).traces.map((t) => t.traceId);
+    return (await readJson<TracePage>(response)).traces.map((t) => t.traceId);
   }
 
   it('lists trace summaries newest first with every documented field', async () => {
-    const body = await (await server.request('/api/traces')).json();
+    const body = await readJson<TracePage>(await server.request('/api/traces'));
     expect(body.nextCursor).toBeNull();
-    expect(body.traces.map((t: { rootName: string }) => t.rootName)).toEqual(['job.run', 'POST /pay', 'GET /users']);
+    expect(body.traces.map((t) => t.rootName)).toEqual(['job.run', 'POST /pay', 'GET /users']);
     expect(body.traces[0]).toEqual({
       traceId: traceIdOf(3), rootName: 'job.run', rootSpanId: spanIdOf(4), service: 'worker', startUs: T0_US + 2_000_000, endUs: null, durationMs: null,
       spanCount: 1, errorCount: 0, runningCount: 1, recordCount: 2, lastUs: T0_US + 2_001_000,
@@ -81,31 +82,31 @@ describe('query API', () => {
     for (const [query, message] of cases) {
       const response = await server.request(`/api/traces?${query}`);
       expect(response.status, query).toBe(400);
-      expect((await response.json()).error).toMatch(message);
+      expect((await readJson(response)).error).toMatch(message);
     }
   });
 
   it('pages with limit and cursor', async () => {
-    const first = await (await server.request('/api/traces?limit=2')).json();
+    const first = await readJson<TracePage>(await server.request('/api/traces?limit=2'));
     expect(first.traces).toHaveLength(2);
-    const second = await (await server.request(`/api/traces?limit=2&cursor=${first.nextCursor}`)).json();
-    expect(second.traces.map((t: { traceId: string }) => t.traceId)).toEqual([traceIdOf(1)]);
+    const second = await readJson<TracePage>(await server.request(`/api/traces?limit=2&cursor=${first.nextCursor}`));
+    expect(second.traces.map((t) => t.traceId)).toEqual([traceIdOf(1)]);
     expect(second.nextCursor).toBeNull();
   });
 
   it('reports per-name span statistics', async () => {
-    const body = await (await server.request('/api/stats')).json();
+    const body = await readJson<{ spans: SpanStats[] }>(await server.request('/api/stats'));
     expect(body.spans).toContainEqual({ name: 'POST /pay', count: 1, errors: 1, running: 0, p50Ms: 300, p95Ms: 300, maxMs: 300 });
     expect(body.spans).toContainEqual({ name: 'job.run', count: 1, errors: 0, running: 1, p50Ms: null, p95Ms: null, maxMs: null });
-    const api = await (await server.request('/api/stats?service=api')).json();
-    expect(api.spans.map((s: { name: string }) => s.name).sort()).toEqual(['GET /users', 'db.query']);
+    const api = await readJson<{ spans: SpanStats[] }>(await server.request('/api/stats?service=api'));
+    expect(api.spans.map((s) => s.name).sort()).toEqual(['GET /users', 'db.query']);
   });
 
   it('answers unknown API routes with 404 JSON, and health without data', async () => {
     const missing = await server.request('/api/nothing');
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error).toMatch(/no API route/);
-    expect(await (await server.request('/api/health')).json()).toEqual({ status: 'ok', auth: false });
+    expect((await readJson(missing)).error).toMatch(/no API route/);
+    expect(await readJson<unknown>(await server.request('/api/health'))).toEqual({ status: 'ok', auth: false });
   });
 });
 
@@ -154,6 +155,6 @@ describe('bearer token', () => {
     expect(stream.response.status).toBe(200);
     expect((await stream.next()).event).toBe('ready');
     stream.close();
-    expect(await (await server.request('/api/health')).json()).toEqual({ status: 'ok', auth: true });
+    expect(await readJson<unknown>(await server.request('/api/health'))).toEqual({ status: 'ok', auth: true });
   });
 });

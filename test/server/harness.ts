@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer, type ServerOptions } from '@aitrace/server';
+import type { NormalizedRecord } from '@aitrace/format';
+import { startServer, type RunningServer, type ServerOptions, type TraceSummary } from '@aitrace/server';
 
 /** A server on a free loopback port with a SQLite file in a temp dir, and a way to stop both. */
 export interface TestServer extends RunningServer {
@@ -71,4 +72,31 @@ export async function openEventStream(url: URL | string, headers: Record<string,
     }
   };
   return { next, close: () => controller.abort(), response };
+}
+
+/** The JSON body of an API answer, typed for assertions (`readJson<TracePage>(response)`). */
+export async function readJson<T = ErrorAnswer>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+/** The body of an API error (and of an ingest answer). */
+export interface ErrorAnswer {
+  error: string;
+  accepted?: number;
+  rejected?: number;
+  problems?: Array<{ line: number; message: string }>;
+}
+
+/** The body of `GET /api/traces/{traceId}`. */
+export interface TraceAnswer {
+  traceId: string;
+  summary: TraceSummary | null;
+  records: NormalizedRecord[];
+}
+
+/** The body of an OTLP answer: success, partial success or a google.rpc.Status. */
+export interface OtlpAnswer {
+  partialSuccess?: { rejectedSpans?: number; rejectedLogRecords?: number; errorMessage: string };
+  code?: number;
+  message?: string;
 }

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endLine, logLine, spanIdOf, spanLines, startLine, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
-import { jsonl, startTestServer, type TestServer } from './harness.js';
+import type { TracePage } from '@aitrace/server';
+import { endLine, logLine, spanIdOf, spanLines, startLine, traceIdOf, type TestSpan } from '../../packages/server/src/testing/testRecords.js';
+import { jsonl, readJson, startTestServer, type TestServer, type TraceAnswer } from './harness.js';
 
 const NDJSON = { 'Content-Type': 'application/x-ndjson' };
 
@@ -20,17 +21,17 @@ describe('POST /api/ingest', () => {
   it('stores JSONL records and serves them back through the query API', async () => {
     const response = await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([...spanLines(root), logLine('hello', 5, { trace, span: root.span })]) });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ accepted: 3, traces: 1 });
+    expect(await readJson(response)).toEqual({ accepted: 3, traces: 1 });
 
-    const list = await (await server.request('/api/traces')).json();
+    const list = await readJson<TracePage>(await server.request('/api/traces'));
     expect(list).toEqual({
       traces: [expect.objectContaining({ traceId: trace, rootName: 'GET /users', service: 'api', spanCount: 1, errorCount: 0, runningCount: 0, durationMs: 30 })],
       nextCursor: null,
     });
-    const detail = await (await server.request(`/api/traces/${trace}`)).json();
+    const detail = await readJson<TraceAnswer>(await server.request(`/api/traces/${trace}`));
     expect(detail.traceId).toBe(trace);
-    expect(detail.records.map((r: { type: string; event: string }) => `${r.type}:${r.event}`)).toEqual(['log:hello', 'span_end:GET /users.end']);
-    expect(detail.records[1].attrs).toEqual({ 'http.route': '/users' });
+    expect(detail.records.map((r) => `${r.type}:${r.event}`)).toEqual(['log:hello', 'span_end:GET /users.end']);
+    expect(detail.records[1]!.attrs).toEqual({ 'http.route': '/users' });
 
     const file = await server.request(`/api/traces/${trace.toUpperCase()}?format=jsonl`);
     expect(file.headers.get('content-type')).toMatch(/application\/x-ndjson/);
@@ -44,7 +45,7 @@ describe('POST /api/ingest', () => {
     const body = gzipSync(jsonl(spanLines(root)));
     const response = await server.request('/api/ingest', { method: 'POST', headers: { ...NDJSON, 'Content-Encoding': 'gzip' }, body });
     expect(response.status).toBe(200);
-    expect((await response.json()).accepted).toBe(2);
+    expect((await readJson(response)).accepted).toBe(2);
     expect(await server.store.countRows()).toBe(1);
   });
 
@@ -52,7 +53,7 @@ describe('POST /api/ingest', () => {
     const body = [startLine(root), '{"not json', logLine('ok', 1), '{"__tracer_meta__":{"timestamp":"yesterday","event":"x"}}', '', '{"__tracer_meta__":{"timestamp":"2025-10-26T12:00:00.000000Z","event":"a.start","type":"span_start","provisional":true}}'].join('\n');
     const response = await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body });
     expect(response.status).toBe(400);
-    const answer = await response.json();
+    const answer = await readJson(response);
     expect(answer.accepted).toBe(0);
     expect(answer.error).toMatch(/3 bad lines \(line 2, 4, 6\); the whole batch was refused/);
     expect(answer.problems).toEqual([
@@ -61,7 +62,7 @@ describe('POST /api/ingest', () => {
       { line: 6, message: expect.stringMatching(/__tracer_meta__\.trace_id and __tracer_meta__\.span_id are required on span_start/) },
     ]);
     expect(await server.store.countRows()).toBe(0);
-    expect((await (await server.request('/api/traces')).json()).traces).toEqual([]);
+    expect((await readJson<TracePage>(await server.request('/api/traces'))).traces).toEqual([]);
   });
 
   it('answers 413 with the limit for an oversized body and for a gzip bomb, storing nothing', async () => {
@@ -69,13 +70,13 @@ describe('POST /api/ingest', () => {
     expect(big.length).toBeGreaterThan(64 * 1024);
     const plain = await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: big });
     expect(plain.status).toBe(413);
-    expect((await plain.json()).error).toMatch(/larger than the limit of 65536 bytes.*--max-body/);
+    expect((await readJson(plain)).error).toMatch(/larger than the limit of 65536 bytes.*--max-body/);
 
     const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(64 * 1024);
     const compressed = await server.request('/api/ingest', { method: 'POST', headers: { ...NDJSON, 'Content-Encoding': 'gzip' }, body: bomb });
     expect(compressed.status).toBe(413);
-    expect((await compressed.json()).error).toMatch(/after decompression/);
+    expect((await readJson(compressed)).error).toMatch(/after decompression/);
 
     const streamed = await server.request('/api/ingest', {
       method: 'POST',
@@ -97,7 +98,7 @@ describe('POST /api/ingest', () => {
   it('rejects unsupported content types and encodings with a message naming what to send', async () => {
     const wrongType = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/xml' }, body: '<x/>' });
     expect(wrongType.status).toBe(415);
-    expect((await wrongType.json()).error).toMatch(/application\/x-ndjson/);
+    expect((await readJson(wrongType)).error).toMatch(/application\/x-ndjson/);
     const wrongEncoding = await server.request('/api/ingest', { method: 'POST', headers: { ...NDJSON, 'Content-Encoding': 'br' }, body: 'x' });
     expect(wrongEncoding.status).toBe(415);
     const wrongMethod = await server.request('/api/ingest');
@@ -112,8 +113,8 @@ describe('POST /api/ingest', () => {
       Array.from({ length: batches }, (_, b) => {
         const lines: string[] = [];
         for (let i = 0; i < perBatch / 2; i++) {
-          const span = { trace: traceIdOf(1000 + b), span: spanIdOf(b * 100 + i + 1), parent: i === 0 ? undefined : spanIdOf(b * 100 + 1), name: `s${i}`, startMs: i, endMs: i + 2 };
-          if (span.parent === undefined) delete span.parent;
+          const span: TestSpan = { trace: traceIdOf(1000 + b), span: spanIdOf(b * 100 + i + 1), name: `s${i}`, startMs: i, endMs: i + 2 };
+          if (i > 0) span.parent = spanIdOf(b * 100 + 1);
           lines.push(startLine(span), logLine('tick', i, { trace: span.trace, span: span.span }));
         }
         const body = b % 2 === 0 ? gzipSync(jsonl(lines)) : jsonl(lines);
@@ -122,7 +123,7 @@ describe('POST /api/ingest', () => {
     );
     expect(responses.map((r) => r.status)).toEqual(Array(batches).fill(200));
     expect(await server.store.countRows()).toBe(batches * perBatch);
-    const list = await (await server.request('/api/traces?limit=100')).json();
+    const list = await readJson<TracePage>(await server.request('/api/traces?limit=100'));
     expect(list.traces).toHaveLength(batches);
     for (const summary of list.traces) expect(summary).toMatchObject({ spanCount: perBatch / 2, runningCount: perBatch / 2, recordCount: perBatch });
     // Ending every span turns each trace final.
@@ -133,7 +134,7 @@ describe('POST /api/ingest', () => {
       }),
     );
     expect(ended.map((r) => r.status)).toEqual(Array(batches).fill(200));
-    expect((await (await server.request('/api/traces?status=running')).json()).traces).toEqual([]);
+    expect((await readJson<TracePage>(await server.request('/api/traces?status=running'))).traces).toEqual([]);
     expect(await server.store.countRows()).toBe(batches * perBatch);
   });
 });

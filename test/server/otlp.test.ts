@@ -8,14 +8,15 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { buildSpanForest } from '@aitrace/forest';
 import type { NormalizedRecord } from '@aitrace/format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import type { TracePage } from '@aitrace/server';
+import { readJson, startTestServer, type OtlpAnswer, type TestServer, type TraceAnswer } from './harness.js';
 
 const TOKEN = 'otlp-test-token';
 
 async function traceRecords(server: TestServer, traceId: string): Promise<NormalizedRecord[]> {
   const response = await server.request(`/api/traces/${traceId}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   expect(response.status).toBe(200);
-  return ((await response.json()) as { records: NormalizedRecord[] }).records;
+  return (await readJson<TraceAnswer>(response)).records;
 }
 
 describe('OTLP/HTTP JSON from the real OpenTelemetry exporters', () => {
@@ -81,7 +82,7 @@ describe('OTLP/HTTP JSON from the real OpenTelemetry exporters', () => {
     expect(tree.roots[0]!.children[0]).toMatchObject({ name: 'charge.card', state: 'error' });
     expect(tree.roots[0]!.children[0]!.events.map((e) => e.event)).toEqual(['retry', 'exception']);
 
-    const summary = (await (await server.request('/api/traces?service=checkout', { headers: { Authorization: `Bearer ${TOKEN}` } })).json()).traces[0];
+    const summary = (await readJson<TracePage>(await server.request('/api/traces?service=checkout', { headers: { Authorization: `Bearer ${TOKEN}` } }))).traces[0];
     expect(summary).toMatchObject({ traceId, rootName: 'POST /checkout', service: 'checkout', spanCount: 2, errorCount: 1, runningCount: 0 });
   });
 
@@ -125,9 +126,9 @@ describe('OTLP/HTTP JSON from the real OpenTelemetry exporters', () => {
     };
     const response = await server.request('/v1/traces', { method: 'POST', headers: auth, body: JSON.stringify(body) });
     expect(response.status).toBe(200);
-    const answer = await response.json();
-    expect(answer.partialSuccess.rejectedSpans).toBe(1);
-    expect(answer.partialSuccess.errorMessage).toMatch(/traceId "not-an-id" is not 16 bytes/);
+    const answer = await readJson<OtlpAnswer>(response);
+    expect(answer.partialSuccess?.rejectedSpans).toBe(1);
+    expect(answer.partialSuccess?.errorMessage).toMatch(/traceId "not-an-id" is not 16 bytes/);
     const records = await traceRecords(server, '0af7651916cd43dd8448eb211c80319c');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ spanId: 'b7ad6b7169203331', kind: 'server', status: 'ok', durationMs: 250, service: 'raw', timestamp: '2025-10-26T12:00:00.250000Z' });
@@ -138,18 +139,18 @@ describe('OTLP/HTTP JSON from the real OpenTelemetry exporters', () => {
   it('answers OTLP errors with a google.rpc.Status body', async () => {
     const protobuf = await server.request('/v1/traces', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-protobuf' }, body: 'x' });
     expect(protobuf.status).toBe(415);
-    expect(await protobuf.json()).toEqual({ code: 3, message: expect.stringMatching(/OTEL_EXPORTER_OTLP_PROTOCOL=http\/json/) });
+    expect(await readJson<OtlpAnswer>(protobuf)).toEqual({ code: 3, message: expect.stringMatching(/OTEL_EXPORTER_OTLP_PROTOCOL=http\/json/) });
     const notJson = await server.request('/v1/logs', { method: 'POST', headers: auth, body: '{"resourceLogs": [' });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).message).toMatch(/not valid JSON/);
+    expect((await readJson<OtlpAnswer>(notJson)).message).toMatch(/not valid JSON/);
     const wrongShape = await server.request('/v1/traces', { method: 'POST', headers: auth, body: '{"resourceSpans": {"spans": []}}' });
     expect(wrongShape.status).toBe(400);
-    expect((await wrongShape.json()).message).toMatch(/resourceSpans/);
+    expect((await readJson<OtlpAnswer>(wrongShape)).message).toMatch(/resourceSpans/);
     // An empty request is valid OTLP (omitted repeated fields), and unknown fields are ignored.
     const empty = await server.request('/v1/traces', { method: 'POST', headers: auth, body: '{"somethingNew": 1}' });
-    expect(await empty.json()).toEqual({});
+    expect(await readJson<OtlpAnswer>(empty)).toEqual({});
     const unauthorized = await server.request('/v1/traces', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(unauthorized.status).toBe(401);
-    expect((await unauthorized.json()).code).toBe(16);
+    expect((await readJson<OtlpAnswer>(unauthorized)).code).toBe(16);
   });
 });

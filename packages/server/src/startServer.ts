@@ -75,10 +75,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     retentionTimer.unref();
   }
 
-  const server = createServer(
-    { headersTimeout: options.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs, requestTimeout: options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs },
-    createRequestHandler(context),
-  );
+  const headersTimeout = options.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs;
+  const requestTimeout = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
+  // Node checks the two timeouts on this interval (30 s by default), so it is kept below the shorter one.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1000, headersTimeout / 2, requestTimeout / 2));
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, createRequestHandler(context));
   const host = options.host ?? SERVER_DEFAULTS.host;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -94,7 +95,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (ownStore) await store.close();
     const code = (error as NodeJS.ErrnoException).code;
     const hint = code === 'EADDRINUSE' ? ' (the port is in use: pick another with --port, or 0 for any free port)' : '';
-    throw new Error(`aitrace server: cannot listen on ${host}:${options.port ?? SERVER_DEFAULTS.port}: ${(error as Error).message}${hint}`);
+    throw new Error(`aitrace server: cannot listen on ${host}:${options.port ?? SERVER_DEFAULTS.port}: ${(error as Error).message}${hint}`, { cause: error });
   }
   const port = (server.address() as AddressInfo).port;
 

@@ -104,7 +104,7 @@ export class SqliteTraceStore implements TraceStore {
     try {
       this.db = new Database(options.path);
     } catch (error) {
-      throw new Error(`cannot open the trace database ${JSON.stringify(options.path)}: ${(error as Error).message}`);
+      throw new Error(`cannot open the trace database ${JSON.stringify(options.path)}: ${(error as Error).message}`, { cause: error });
     }
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {

@@ -1,0 +1,123 @@
+import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteTraceStore } from '../store/SqliteTraceStore.js';
+import { logLine, spanIdOf, spanLines, traceIdOf } from '../testing/testRecords.js';
+import { TraceWatcher } from './TraceWatcher.js';
+
+describe('TraceWatcher', () => {
+  let dir: string;
+  let store: SqliteTraceStore;
+  let problems: string[];
+  const watchers: TraceWatcher[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'aitrace-watch-'));
+    store = new SqliteTraceStore({ path: join(dir, 'traces.db') });
+    problems = [];
+  });
+  afterEach(async () => {
+    for (const watcher of watchers.splice(0)) await watcher.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function watch(paths: string[]): TraceWatcher {
+    // Polling is driven by the test (poll()), so the timer interval is long.
+    const watcher = new TraceWatcher({
+      paths,
+      ingest: (records, cursor) => store.ingest(records, cursor),
+      savedCursor: (fileId) => store.getSourceCursor(fileId),
+      intervalMs: 60_000,
+      onProblem: (message) => problems.push(message),
+    });
+    watchers.push(watcher);
+    return watcher;
+  }
+
+  const events = async (): Promise<string[]> => {
+    const traces = (await store.listTraces({ limit: 1000 })).traces;
+    const all: string[] = [];
+    for (const trace of traces) for (const record of await store.getTraceRecords(trace.traceId)) all.push(record.event);
+    return all.sort();
+  };
+
+  it('ingests a growing file line by line, waiting for a partial last line to complete', async () => {
+    const file = join(dir, 'trace.jsonl');
+    const trace = traceIdOf(1);
+    writeFileSync(file, `${logLine('one', 1, { trace })}\n`);
+    const watcher = watch([file]);
+    await watcher.start();
+    expect(await events()).toEqual(['one']);
+
+    const two = logLine('two', 2, { trace });
+    appendFileSync(file, `${two}\n${two.slice(0, 20)}`);
+    await watcher.poll();
+    expect(await events()).toEqual(['one', 'two']);
+    expect(await store.countRows()).toBe(2);
+
+    appendFileSync(file, `${two.slice(20)}\n`);
+    await watcher.poll();
+    expect(await events()).toEqual(['one', 'two', 'two']);
+    expect(problems).toEqual([]);
+  });
+
+  it('resumes after a restart from the saved offset without duplicating records', async () => {
+    const file = join(dir, 'trace.jsonl');
+    const trace = traceIdOf(2);
+    writeFileSync(file, `${logLine('a', 1, { trace })}\n${logLine('b', 2, { trace })}\n`);
+    const first = watch([file]);
+    await first.start();
+    await first.close();
+    appendFileSync(file, `${logLine('c', 3, { trace })}\n`);
+    const second = watch([file]);
+    await second.start();
+    expect(await events()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('follows rotation in a directory without reading the rotated file twice, and reads a truncated file again', async () => {
+    const file = join(dir, 'trace.jsonl');
+    const trace = traceIdOf(3);
+    writeFileSync(file, `${logLine('before-rotation', 1, { trace })}\n`);
+    const watcher = watch([dir]);
+    await watcher.start();
+    // The writer appends one more line, then rotates: trace.jsonl -> trace.1.jsonl, and starts a new file.
+    appendFileSync(file, `${logLine('late-in-old-file', 2, { trace })}\n`);
+    renameSync(file, join(dir, 'trace.1.jsonl'));
+    writeFileSync(file, `${logLine('after-rotation', 3, { trace })}\n`);
+    await watcher.poll();
+    expect(await events()).toEqual(['after-rotation', 'before-rotation', 'late-in-old-file']);
+
+    truncateSync(file, 0);
+    writeFileSync(file, `${logLine('rewritten', 4, { trace })}\n`);
+    await watcher.poll();
+    expect(await events()).toEqual(['after-rotation', 'before-rotation', 'late-in-old-file', 'rewritten']);
+    expect(problems.some((p) => /truncated; reading it again/.test(p))).toBe(true);
+  });
+
+  it('drains a single watched file rotated away, and skips bad lines with their line numbers', async () => {
+    const file = join(dir, 'app.jsonl');
+    const trace = traceIdOf(4);
+    writeFileSync(file, [...spanLines({ trace, span: spanIdOf(1), name: 'work', startMs: 0 }), 'garbage'].join('\n') + '\n');
+    const watcher = watch([file]);
+    await watcher.start();
+    expect(problems).toEqual([expect.stringMatching(/app\.jsonl:2: invalid JSON.*\(line skipped\)/)]);
+    appendFileSync(file, `${logLine('last-words', 5, { trace })}\n{"unfinished`);
+    renameSync(file, join(dir, 'app.old'));
+    writeFileSync(file, '');
+    await watcher.poll();
+    expect(await events()).toEqual(['last-words', 'work.start']);
+    expect(problems[1]).toMatch(/app\.jsonl:4: truncated line/);
+  });
+
+  it('waits for a path that does not exist yet', async () => {
+    const file = join(dir, 'later.jsonl');
+    const watcher = watch([file]);
+    await watcher.start();
+    expect(problems).toEqual([expect.stringMatching(/later\.jsonl: does not exist \(yet\); waiting/)]);
+    writeFileSync(file, `${logLine('finally', 1, { trace: traceIdOf(5) })}\n`);
+    await watcher.poll();
+    expect(await events()).toEqual(['finally']);
+  });
+});
