@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +77,18 @@ describe('the aitrace extension in a real VS Code (code-server)', () => {
     await host.runCommand('aitrace: Go to Source');
     await page.locator('.tab.active[aria-label^="app.ts"]').waitFor({ timeout: 15_000 });
     await expect.poll(() => page.locator('#status\\.editor\\.selection').innerText(), { timeout: 10_000 }).toMatch(/Ln 12, Col 1/);
+  });
+
+  it('marks a span cut off when the process writing it dies', async () => {
+    const writer = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+    const span: TestSpan = { spanId: '3333333333333333', name: 'doomed job', traceId: 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', startMs: 50, pid: writer.pid! };
+    writeFileSync(join(dir, 'workspace', 'traces', 'crash.jsonl'), startLine(span));
+    await row('trace file crash.jsonl').waitFor({ timeout: 15_000 });
+    await row('trace doomed job').locator('.monaco-tl-twistie').click();
+    await host.page.locator('.monaco-list-row[aria-label="span doomed job, running"]').waitFor();
+    writer.kill('SIGKILL');
+    await once(writer, 'exit');
+    await host.page.locator('.monaco-list-row[aria-label="span doomed job, cut off"]').waitFor({ timeout: 15_000 });
   });
 
   it('lists the bad line in the Problems panel with its line number', async () => {

@@ -45,6 +45,7 @@ export class TraceFile {
   private refreshing: Promise<RefreshResult> | undefined;
   private ended = false;
   private validatedLines = new Set<number>();
+  private pids: { forest: SpanForest; pids: number[] } | undefined;
 
   constructor(readonly path: string) {
     this.restart();
@@ -75,15 +76,18 @@ export class TraceFile {
     return this.problemList;
   }
 
-  /** Process ids of the writers seen in the records. */
-  get writerPids(): number[] {
+  /** Process ids of the writers seen in the records (recomputed only when new records arrived). */
+  get writerPids(): readonly number[] {
+    const forest = this.forest();
+    if (this.pids?.forest === forest) return this.pids.pids;
     const pids = new Set<number>();
-    for (const trace of this.forest().traces) {
+    for (const trace of forest.traces) {
       walkSpans(trace.roots, (node) => {
         if (node.pid !== undefined) pids.add(node.pid);
       });
     }
-    return [...pids];
+    this.pids = { forest, pids: [...pids] };
+    return this.pids.pids;
   }
 
   /** The span trees read so far (cached by the builder until new records arrive). */
