@@ -26,9 +26,8 @@ if (step('build', ...pnpm(['run', 'build'])) !== 0) process.exit(1);
 // Each suite writes vitest's JSON report, so the summary below counts every test of every suite.
 const suites = [
   { title: 'tests (Node ' + process.versions.node + ')', args: ['exec', 'vitest', 'run'], report: 'vitest.json' },
-  ...(existsSync(join(root, 'scripts', 'test-otel3.mjs'))
-    ? [{ title: 'tests on the OpenTelemetry 3.x line', command: [process.execPath, [join(root, 'scripts', 'test-otel3.mjs')]], report: 'otel3.json' }]
-    : []),
+  { title: 'tests on the OpenTelemetry 3.x line (Node 22)', command: [process.execPath, [join(root, 'scripts', 'test-otel3.mjs')]], report: 'otel3.json' },
+  { title: 'VS Code extension in a real VS Code host (code-server + Chromium)', command: [process.execPath, [join(root, 'scripts', 'test-vscode.mjs')]], report: 'vscode.json' },
 ];
 
 let failedSuites = 0;
