@@ -201,3 +201,22 @@ describe('files written by the real OpenTelemetry bridge', () => {
     expect(runCli(['validate', file])).toMatchObject({ code: 0 });
   });
 });
+
+describe('aitrace serve', () => {
+  it('starts the trace server, ingests a watched file and answers the query API', async () => {
+    const cli = startCli(['serve', '--port', '0', '--db', ':memory:', '--watch', fixture('v2-span-lifecycle.jsonl')]);
+    try {
+      await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.output())![1]!;
+      let traces: { traceId: string; rootName: string; spanCount: number; errorCount: number }[] = [];
+      for (let attempt = 0; attempt < 50 && traces.length === 0; attempt++) {
+        traces = ((await (await fetch(`${url}/api/traces`)).json()) as { traces: typeof traces }).traces;
+        if (traces.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(traces).toEqual([expect.objectContaining({ traceId: TRACE, rootName: 'agent.run', spanCount: 3, errorCount: 1 })]);
+    } finally {
+      cli.child.kill('SIGINT');
+      await cli.exited;
+    }
+  });
+});

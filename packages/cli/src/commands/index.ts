@@ -1,4 +1,5 @@
 import { migrateCommand, MIGRATE_HELP } from './migrate.js';
+import { serveCommand, SERVE_SUMMARY } from './serve.js';
 import { statsCommand, STATS_HELP } from './stats.js';
 import { tailCommand, TAIL_HELP } from './tail.js';
 import { treeCommand, TREE_HELP } from './tree.js';
@@ -18,4 +19,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   validate: { summary: 'check every line against the record format; FILE:LINE: message', help: VALIDATE_HELP, run: validateCommand },
   migrate: { summary: 'rewrite v1 records into the current format without losing a field', help: MIGRATE_HELP, run: migrateCommand },
   stats: { summary: 'count, errors and p50/p95/max duration per span name; slowest traces', help: STATS_HELP, run: statsCommand },
+  serve: { summary: SERVE_SUMMARY, help: 'Run "aitrace serve --help" for its options.', run: serveCommand },
 };
