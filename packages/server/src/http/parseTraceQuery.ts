@@ -29,9 +29,7 @@ function textParam(params: URLSearchParams, name: string): string | undefined {
 /** Reads the trace-list query string (`service`, `name`, `status`, `from`, `to`, `attr=key=value`..., `q`, `limit`, `cursor`). */
 export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   checkKnown(params, TRACE_PARAMS);
-  const query: TraceQuery = {};
-  const service = textParam(params, 'service');
-  if (service !== undefined) query.service = service;
+  const query: TraceQuery = parseStatsFilters(params);
   const name = textParam(params, 'name');
   if (name !== undefined) query.name = name;
   const status = textParam(params, 'status');
@@ -39,10 +37,6 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
     if (!STATUSES.has(status)) throw new HttpError(400, `status must be one of error, running, ok, got ${JSON.stringify(status)}`);
     query.status = status as TraceStatusFilter;
   }
-  const fromUs = timeParam(params, 'from');
-  if (fromUs !== undefined) query.fromUs = fromUs;
-  const toUs = timeParam(params, 'to');
-  if (toUs !== undefined) query.toUs = toUs;
   const attrs = params.getAll('attr').map((pair) => {
     const equals = pair.indexOf('=');
     if (equals <= 0) throw new HttpError(400, `attr must be key=value (like attr=http.route=/users), got ${JSON.stringify(pair)}`);
@@ -64,6 +58,11 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
 /** Reads the stats query string (`service`, `from`, `to`). */
 export function parseStatsQuery(params: URLSearchParams): StatsQuery {
   checkKnown(params, STATS_PARAMS);
+  return parseStatsFilters(params);
+}
+
+/** The filters the trace list and the stats share. */
+function parseStatsFilters(params: URLSearchParams): StatsQuery {
   const query: StatsQuery = {};
   const service = textParam(params, 'service');
   if (service !== undefined) query.service = service;

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { encodeNormalized } from '@aitrace/format';
 import { HttpError } from '../http/HttpError.js';
 import { parseStatsQuery, parseTraceQuery } from '../http/parseTraceQuery.js';
-import { BASE_HEADERS, sendJson } from '../http/respond.js';
+import { BASE_HEADERS, sendJson, sendJsonText } from '../http/respond.js';
 import type { ServerContext } from '../ServerContext.js';
 
 /** `GET /api/traces`: one page of trace summaries, newest first: `{ traces, nextCursor }`. */
@@ -18,12 +18,15 @@ export async function getTrace(traceId: string, url: URL, response: ServerRespon
   const format = url.searchParams.get('format') ?? 'json';
   if (format !== 'json' && format !== 'jsonl') throw new HttpError(400, `format must be json or jsonl, got ${JSON.stringify(format)}`);
   const id = traceId.toLowerCase();
-  const [summary, records] = await Promise.all([context.store.getTraceSummary(id), context.store.getTraceRecords(id)]);
-  if (summary === undefined && records.length === 0) throw new HttpError(404, `no trace with id ${JSON.stringify(traceId)} is stored`);
+  const summary = await context.store.getTraceSummary(id);
   if (format === 'json') {
-    sendJson(response, 200, { traceId: id, summary: summary ?? null, records });
+    const records = await context.store.getTraceRecordsJson(id);
+    if (summary === undefined && records.length === 0) throw new HttpError(404, `no trace with id ${JSON.stringify(traceId)} is stored`);
+    sendJsonText(response, 200, `{"traceId":${JSON.stringify(id)},"summary":${JSON.stringify(summary ?? null)},"records":[${records.join(',')}]}`);
     return;
   }
+  const records = await context.store.getTraceRecords(id);
+  if (summary === undefined && records.length === 0) throw new HttpError(404, `no trace with id ${JSON.stringify(traceId)} is stored`);
   const text = records.map((record) => `${encodeNormalized(record)}\n`).join('');
   response.writeHead(200, {
     ...BASE_HEADERS,

@@ -53,7 +53,9 @@ describe('SqliteTraceStore', () => {
   it('returns records that buildSpanForest turns into the same tree as the file', async () => {
     const lines = [...spanLines(root), ...spanLines(child), logLine('cache.miss', 20, { trace, span: child.span })];
     await store.ingest(lines.map(normalized));
-    const forest = buildSpanForest(await store.getTraceRecords(trace));
+    const records = await store.getTraceRecords(trace);
+    expect((await store.getTraceRecordsJson(trace)).map((text) => JSON.parse(text) as unknown)).toEqual(records);
+    const forest = buildSpanForest(records);
     expect(forest.traces).toHaveLength(1);
     const tree = forest.traces[0]!;
     expect(tree.roots.map((r) => r.name)).toEqual(['GET /users']);

@@ -122,6 +122,8 @@ export interface TraceStore {
   getTraceSummary(traceId: string): Promise<TraceSummary | undefined>;
   /** A trace's records by time (span starts replaced by their ends); empty when unknown. */
   getTraceRecords(traceId: string): Promise<NormalizedRecord[]>;
+  /** The same records as JSON texts, so large traces are served without parsing and re-serialising them. */
+  getTraceRecordsJson(traceId: string): Promise<string[]>;
   /** Per span name: count, errors, running, p50/p95/max duration. */
   spanStats(query: StatsQuery): Promise<SpanStats[]>;
   /** The saved cursor of a tailed file. */
