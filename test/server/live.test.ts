@@ -50,6 +50,20 @@ describe('GET /api/events (Server-Sent Events)', () => {
     watching.close();
   });
 
+  it('keeps a stream open past the request timeout, which only limits receiving requests', async () => {
+    const strict = await startTestServer({ headersTimeoutMs: 100, requestTimeoutMs: 200 });
+    try {
+      const stream = await openEventStream(new URL('/api/events', strict.url));
+      await stream.next();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await strict.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([startLine(span)]) });
+      expect((await stream.next((e) => e.event === 'trace')).data).toMatchObject({ traceId: span.trace });
+      stream.close();
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('ends open streams when the server closes', async () => {
     const stream = await openEventStream(new URL('/api/events', server.url));
     await stream.next();
