@@ -48,3 +48,23 @@ describe('FileSink', () => {
     expect(() => resolvePathTemplate('t-{user}.jsonl')).toThrow(/unknown placeholder \{user\}/);
   });
 });
+
+describe('FileSink when the file is removed or moved away under it', () => {
+  it('reopens the path and keeps writing where people will look', async () => {
+    const { renameSync, unlinkSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
+    const path = join(dir, 'trace.jsonl');
+    const sink = new FileSink(path);
+    await sink.write('{"n":1}\n');
+    renameSync(path, join(dir, 'moved.jsonl'));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sink.write('{"n":2}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"n":2}\n');
+    expect(readFileSync(join(dir, 'moved.jsonl'), 'utf8')).toBe('{"n":1}\n');
+    unlinkSync(path);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    sink.writeSync('{"n":3}\n');
+    await sink.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"n":3}\n');
+  });
+});

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, write, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { resolvePathTemplate } from './pathTemplate.js';
 import type { Sink } from './Sink.js';
@@ -12,6 +12,7 @@ export interface FileSinkOptions {
 }
 
 const NEWLINE = 0x0a;
+const IDENTITY_CHECK_MS = 1000;
 
 /** The name of the n-th rotated file: `trace.jsonl` -> `trace.1.jsonl`. */
 export function rotatedPath(path: string, n: number): string {
@@ -32,19 +33,44 @@ export class FileSink implements Sink {
   private readonly maxFiles: number;
   // The chunk handed to the thread pool and not yet confirmed, with the file size before it.
   private inFlight: { buffer: Buffer; sizeBefore: number } | undefined;
+  private inode = -1;
+  private lastIdentityCheck = 0;
 
   constructor(pathTemplate: string, options: FileSinkOptions = {}) {
     this.path = resolve(resolvePathTemplate(pathTemplate));
     this.maxFileSize = options.maxFileSize;
     this.maxFiles = options.maxFiles ?? 5;
-    mkdirSync(dirname(this.path), { recursive: true });
     this.open();
   }
 
   private open(): number {
+    mkdirSync(dirname(this.path), { recursive: true });
     this.fd = openSync(this.path, 'a');
-    this.size = fstatSync(this.fd).size;
+    const stats = fstatSync(this.fd);
+    this.size = stats.size;
+    this.inode = stats.ino;
+    this.lastIdentityCheck = Date.now();
     return this.fd;
+  }
+
+  /**
+   * If the file was deleted or moved away (by logrotate, a cleanup job, a person), writing on would go to a file
+   * nobody can read; at most once a second the path is checked and the file reopened when it changed.
+   */
+  private reopenIfReplaced(): void {
+    const now = Date.now();
+    if (now - this.lastIdentityCheck < IDENTITY_CHECK_MS || this.fd === undefined || this.inFlight !== undefined) return;
+    this.lastIdentityCheck = now;
+    let current = -1;
+    try {
+      current = statSync(this.path).ino;
+    } catch {
+      current = -1;
+    }
+    if (current === this.inode) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    this.open();
   }
 
   private descriptor(): number {
@@ -82,6 +108,7 @@ export class FileSink implements Sink {
   }
 
   async write(chunk: string): Promise<void> {
+    this.reopenIfReplaced();
     let buffer = Buffer.from(chunk);
     while (buffer.length > 0) {
       const part = this.takeFitting(buffer);
@@ -117,6 +144,7 @@ export class FileSink implements Sink {
 
   writeSync(chunk: string): void {
     this.completeInFlightSync();
+    this.reopenIfReplaced();
     let buffer = Buffer.from(chunk);
     while (buffer.length > 0) {
       const part = this.takeFitting(buffer);
