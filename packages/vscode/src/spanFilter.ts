@@ -1,13 +1,6 @@
-import type { SpanNode, SpanState } from '@aitrace/forest';
+import type { SpanFilter, SpanState } from '@aitrace/forest';
 
-/** What the tree shows: spans whose name contains `name`, with every `key=value` attribute, in `status`. */
-export interface SpanFilter {
-  name?: string;
-  where: { key: string; value: string }[];
-  status?: SpanState;
-  /** Show only failed spans (with their ancestors), on top of the rest of the filter. */
-  onlyErrors: boolean;
-}
+export { isFiltering, matchesSpan as matchesFilter, pruneSpans, type SpanFilter } from '@aitrace/forest';
 
 /** A filter query that could not be read, with the offending part. */
 export class FilterSyntaxError extends Error {
@@ -51,44 +44,3 @@ export function formatFilter(filter: SpanFilter): string {
   return parts.join(' ');
 }
 
-/** Whether the filter hides anything. */
-export function isFiltering(filter: SpanFilter): boolean {
-  return filter.onlyErrors || filter.name !== undefined || filter.where.length > 0 || filter.status !== undefined;
-}
-
-/** An attribute by its literal name (`http.route`), else by a dotted path into nested objects. */
-function attributeValue(attrs: Record<string, unknown>, key: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(attrs, key)) return attrs[key];
-  let current: unknown = attrs;
-  for (const part of key.split('.')) {
-    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
-
-/** Whether one span matches every part of the filter. */
-export function matchesFilter(node: SpanNode, filter: SpanFilter): boolean {
-  if (filter.onlyErrors && node.state !== 'error') return false;
-  if (filter.name !== undefined && !node.name.toLowerCase().includes(filter.name.toLowerCase())) return false;
-  if (filter.status !== undefined && node.state !== filter.status) return false;
-  for (const { key, value } of filter.where) {
-    const found = attributeValue(node.attrs, key) ?? (key === 'service' ? node.service : undefined);
-    if (found === undefined || (typeof found === 'string' ? found : JSON.stringify(found)) !== value) return false;
-  }
-  return true;
-}
-
-/** Keeps matching spans with their whole subtree, plus the ancestors that lead to them. */
-export function pruneSpans(nodes: readonly SpanNode[], filter: SpanFilter): SpanNode[] {
-  if (!isFiltering(filter)) return [...nodes];
-  const kept: SpanNode[] = [];
-  for (const node of nodes) {
-    if (matchesFilter(node, filter)) kept.push(node);
-    else {
-      const children = pruneSpans(node.children, filter);
-      if (children.length > 0) kept.push({ ...node, children });
-    }
-  }
-  return kept;
-}

@@ -1,8 +1,9 @@
+import type * as Server from '@aitrace/server';
 import { UsageError } from '../UsageError.js';
 
 /** `aitrace serve`: the trace server and web viewer from @aitrace/server, loaded only when asked for. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  let server: typeof import('@aitrace/server');
+  let server: typeof Server;
   try {
     server = await import('@aitrace/server');
   } catch (error) {

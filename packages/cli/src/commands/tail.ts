@@ -1,9 +1,9 @@
-import { ForestBuilder, LineReader, walkSpans, type LineRecord, type SpanNode } from '@aitrace/forest';
+import { ForestBuilder, isFiltering, LineReader, pruneSpans, walkSpans, type LineRecord, type SpanNode } from '@aitrace/forest';
 import { followFile, readTraceFile } from '@aitrace/forest/node';
 import { parseArgs } from 'node:util';
 import { integerOption, parseOrUsage } from '../args.js';
 import { renderForest, spanLine } from '../renderTree.js';
-import { parseFilter, prune, isActive } from '../spanFilter.js';
+import { parseFilter } from '../spanFilter.js';
 import { createStyle } from '../style.js';
 import { UsageError } from '../UsageError.js';
 import { filterForest, reportProblems } from './tree.js';
@@ -76,7 +76,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
     // Piped output: one line per change, in arrival order, so scripts and people can follow along.
     const forest = builder.forest();
     const nodes = new Map<string, SpanNode>();
-    for (const trace of forest.traces) walkSpans(isActive(filter) ? prune(trace.roots, filter) : trace.roots, (node) => nodes.set(`${node.traceId}/${node.spanId}`, node));
+    for (const trace of forest.traces) walkSpans(isFiltering(filter) ? pruneSpans(trace.roots, filter) : trace.roots, (node) => nodes.set(`${node.traceId}/${node.spanId}`, node));
     for (const { record } of records) {
       const node = nodes.get(`${record.traceId}/${record.spanId}`);
       if (record.type === 'span_start' || record.type === 'span_end') {
@@ -86,7 +86,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
         if (printed.get(key) === line) continue;
         printed.set(key, line);
         process.stdout.write(`${record.type === 'span_start' ? 'start' : 'end'}  ${line}  ${style.dim(`${node.traceId.slice(0, 8)}/${node.spanId}`)}\n`);
-      } else if (!isActive(filter) || node !== undefined) {
+      } else if (!isFiltering(filter) || node !== undefined) {
         process.stdout.write(`${record.type === 'span_event' ? 'event' : 'log'}  ${record.event}  ${style.dim(JSON.stringify(record.attrs))}\n`);
       }
     }

@@ -5,7 +5,8 @@ import { integerOption, parseOrUsage } from '../args.js';
 import { forestJson } from '../forestJson.js';
 import { createProgress } from '../progress.js';
 import { renderForest } from '../renderTree.js';
-import { isActive, parseFilter, prune, type SpanFilter } from '../spanFilter.js';
+import { isFiltering, pruneSpans, type SpanFilter } from '@aitrace/forest';
+import { parseFilter } from '../spanFilter.js';
 import { createStyle } from '../style.js';
 import { UsageError } from '../UsageError.js';
 
@@ -28,8 +29,8 @@ Exit codes: 0 printed (bad lines are reported on stderr), 1 the file cannot be r
 
 /** Applies the span filter to every trace; drops traces left empty. */
 export function filterForest(forest: SpanForest, filter: SpanFilter): SpanForest {
-  if (!isActive(filter)) return forest;
-  const traces = forest.traces.map((trace) => ({ ...trace, roots: prune(trace.roots, filter), logs: [] })).filter((trace) => trace.roots.length > 0);
+  if (!isFiltering(filter)) return forest;
+  const traces = forest.traces.map((trace) => ({ ...trace, roots: pruneSpans(trace.roots, filter), logs: [] })).filter((trace) => trace.roots.length > 0);
   return { traces, logs: [] };
 }
 
@@ -84,7 +85,7 @@ export async function treeCommand(argv: string[]): Promise<number> {
   }
   const style = createStyle(process.stdout);
   const lines = renderForest(forest, { style, maxDepth });
-  if (lines.length === 0) process.stderr.write(traceId !== undefined || isActive(filter) ? 'no spans match\n' : 'no records\n');
+  if (lines.length === 0) process.stderr.write(traceId !== undefined || isFiltering(filter) ? 'no spans match\n' : 'no records\n');
   else process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

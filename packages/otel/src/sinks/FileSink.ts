@@ -61,7 +61,7 @@ export class FileSink implements Sink {
     const now = Date.now();
     if (now - this.lastIdentityCheck < IDENTITY_CHECK_MS || this.fd === undefined || this.inFlight !== undefined) return;
     this.lastIdentityCheck = now;
-    let current = -1;
+    let current: number;
     try {
       current = statSync(this.path).ino;
     } catch {
