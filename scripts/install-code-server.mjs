@@ -35,10 +35,14 @@ function ensureGssapiHeaders() {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) throw new Error('code-server builds the kerberos module, which needs /usr/include/gssapi/gssapi.h: run sudo apt-get install -y libkrb5-dev');
   console.error('install-code-server: installing libkrb5-dev (gssapi headers for the kerberos module)');
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'libkrb5-dev'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  const options = { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  try {
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'libkrb5-dev'], options);
+  } catch {
+    // A fresh machine has no package lists yet.
+    execFileSync('apt-get', ['update'], options);
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'libkrb5-dev'], options);
+  }
 }
 
 /** Installs (once) Node 24 and code-server under .tools/; returns the Node 24 binary and code-server's entry script. */
