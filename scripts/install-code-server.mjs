@@ -60,9 +60,11 @@ export function installCodeServer() {
   installOnce(serverDir, { name: 'aitrace-code-server', private: true, dependencies: { 'code-server': CODE_SERVER_VERSION } }, () => {
     ensureGssapiHeaders();
     console.error(`install-code-server: installing code-server ${CODE_SERVER_VERSION} into .tools/code-server (compiles native modules, a few minutes)`);
+    // Under `npm test` the environment pins npm's own Node (npm_node_execpath, NODE); drop those so npm and the
+    // postinstall's nested npm run on Node 24, which code-server checks for.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
     const env = {
-      ...process.env,
-      // npm and the postinstall's nested npm run on Node 24, which code-server checks for.
+      ...inherited,
       PATH: `${dirname(nodeBin)}${delimiter}${process.env.PATH ?? ''}`,
       npm_config_nodedir: headers,
     };
