@@ -1,3 +1,4 @@
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { setGlobalErrorHandler, loggingErrorHandler } from '@opentelemetry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordWriter } from './RecordWriter.js';
@@ -49,7 +50,11 @@ describe('RecordWriter', () => {
     expect(sink.lines()).toEqual(['{"a":1}']);
   });
 
-  it('bounds memory when the sink stalls: extra lines are dropped and counted, the rest arrive when it resumes', async () => {
+  it('bounds memory when the sink stalls: extra lines are dropped, counted and reported, the rest arrive when it resumes', async () => {
+    const warnings: string[] = [];
+    const quiet = (): void => undefined;
+    const logger: DiagLogger = { error: quiet, info: quiet, debug: quiet, verbose: quiet, warn: (message) => warnings.push(message) };
+    diag.setLogger(logger, DiagLogLevel.WARN);
     const sink = new FaultySink();
     sink.stalled = true;
     const writer = new RecordWriter(sink, { maxQueueSize: 100, flushIntervalMs: 1, flushOnExit: false });
@@ -59,10 +64,14 @@ describe('RecordWriter', () => {
     const stats = writer.getStats();
     expect(stats.queued).toBe(100);
     expect(stats.dropped).toBe(900);
+    // Reported at once, then summed up per interval instead of once per dropped line.
+    expect(warnings).toEqual([expect.stringContaining('dropped 1 record(s)')]);
     sink.release();
-    await writer.flush();
+    await writer.close();
+    diag.disable();
     expect(sink.lines()).toHaveLength(101);
     expect(writer.getStats()).toMatchObject({ written: 101, dropped: 900, queued: 0 });
+    expect(warnings).toEqual([expect.stringContaining('dropped 1 record(s)'), expect.stringContaining('dropped 899 record(s) (queue full or writes failing; 900 in total)')]);
   });
 
   it('reports a write error to the global error handler once, keeps the lines, and resumes when the fault clears', async () => {

@@ -40,6 +40,7 @@ export class RecordWriter implements ExitFlushable {
   private users = 0;
   private droppedSinceReport = 0;
   private lastDropReport = 0;
+  private dropReportTimer: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
   private readonly stats: RecordWriterStats = { written: 0, dropped: 0, failedWrites: 0, queued: 0 };
   private readonly sync: boolean;
@@ -90,8 +91,15 @@ export class RecordWriter implements ExitFlushable {
     return { ...this.stats, queued: this.pending.length };
   }
 
-  /** Whether lines are waiting or being written. */
+  /**
+   * Whether lines are waiting or being written, and writing is not failing. While the sink fails, the retry timer
+   * owns the lines; the exit hooks then leave them to the final synchronous flush instead of keeping the app alive.
+   */
   hasPending(): boolean {
+    return this.lastError === undefined && this.busy();
+  }
+
+  private busy(): boolean {
     return this.pending.length > 0 || this.writing !== undefined;
   }
 
@@ -145,13 +153,21 @@ export class RecordWriter implements ExitFlushable {
     if (count <= 0) return;
     this.stats.dropped += count;
     this.droppedSinceReport += count;
-    const now = Date.now();
-    if (now - this.lastDropReport >= DROP_REPORT_INTERVAL_MS) {
-      diag.warn(`aitrace: dropped ${this.droppedSinceReport} record(s) (queue full or writes failing; ${this.stats.dropped} in total)`);
-      this.droppedSinceReport = 0;
-      this.lastDropReport = now;
-    }
+    // One warning per interval, so a flood of drops does not become a flood of warnings; the count is never lost.
+    if (this.dropReportTimer !== undefined) return;
+    const wait = this.lastDropReport + DROP_REPORT_INTERVAL_MS - Date.now();
+    if (wait <= 0) this.reportDrops();
+    else this.dropReportTimer = setTimeout(this.reportDrops, wait).unref();
   }
+
+  private readonly reportDrops = (): void => {
+    if (this.dropReportTimer !== undefined) clearTimeout(this.dropReportTimer);
+    this.dropReportTimer = undefined;
+    if (this.droppedSinceReport === 0) return;
+    diag.warn(`aitrace: dropped ${this.droppedSinceReport} record(s) (queue full or writes failing; ${this.stats.dropped} in total)`);
+    this.droppedSinceReport = 0;
+    this.lastDropReport = Date.now();
+  };
 
   private fail(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
@@ -163,7 +179,7 @@ export class RecordWriter implements ExitFlushable {
 
   /** Resolves when every line accepted before the call is written (or has failed and been reported). */
   async flush(): Promise<void> {
-    for (let rounds = 0; rounds < 1000 && this.hasPending(); rounds++) {
+    for (let rounds = 0; rounds < 1000 && this.busy(); rounds++) {
       if (this.writing === undefined) this.drain();
       const failuresBefore = this.stats.failedWrites;
       await this.writing;
@@ -190,6 +206,7 @@ export class RecordWriter implements ExitFlushable {
       this.drop(lines.length);
       this.fail(error);
     }
+    this.reportDrops();
   }
 
   /** Registers one more user; the writer closes when the last one calls `close`. */
@@ -209,6 +226,7 @@ export class RecordWriter implements ExitFlushable {
       this.closed = true;
       this.drop(this.pending.length);
       this.pending = [];
+      this.reportDrops();
       untrackExit(this);
       await this.sink.close().catch((error: unknown) => this.fail(error));
     })();

@@ -4,7 +4,7 @@ export interface ExitFlushable {
   flushSync(): void;
   /** Starts writing everything accepted so far. */
   flush(): Promise<void>;
-  /** Whether anything is waiting to be written. */
+  /** Whether anything is waiting that a flush could write now (false while writes keep failing). */
   hasPending(): boolean;
 }
 

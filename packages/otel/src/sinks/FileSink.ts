@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, write, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { resolvePathTemplate } from './pathTemplate.js';
 import type { Sink } from './Sink.js';
@@ -126,6 +126,7 @@ export class FileSink implements Sink {
         write(fd, buffer, offset, buffer.length - offset, null, (error, written) => {
           if (error) {
             this.inFlight = undefined;
+            this.undoPartialWrite(fd, this.size - offset, offset);
             reject(new Error(`${this.path}: ${error.message}`, { cause: error }));
             return;
           }
@@ -156,13 +157,30 @@ export class FileSink implements Sink {
 
   private writeAllSync(buffer: Buffer): void {
     const fd = this.descriptor();
+    const sizeBefore = this.size;
     let offset = 0;
     try {
       while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
-    } catch (error) {
-      throw new Error(`${this.path}: ${(error as Error).message}`, { cause: error });
-    } finally {
       this.size += offset;
+    } catch (error) {
+      this.size += offset;
+      this.undoPartialWrite(fd, sizeBefore, offset);
+      throw new Error(`${this.path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /**
+   * A write that fails midway (disk full, file size limit) leaves part of a line behind, which would glue onto the
+   * next record. The chunk is cut off again, unless another process appended since; the caller retries it whole.
+   */
+  private undoPartialWrite(fd: number, sizeBefore: number, landed: number): void {
+    if (landed <= 0) return;
+    try {
+      if (fstatSync(fd).size !== sizeBefore + landed) return;
+      ftruncateSync(fd, sizeBefore);
+      this.size = sizeBefore;
+    } catch {
+      // The write error itself is what gets reported.
     }
   }
 
