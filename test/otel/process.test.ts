@@ -37,7 +37,8 @@ describe('a traced process that dies', () => {
       const file = tempFile();
       const app = run('long-span-app.mjs', [file, mode]);
       await app.ready;
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // The documented bound is 100 ms; the margin keeps a loaded machine from making this flaky.
+      await new Promise((resolve) => setTimeout(resolve, 400));
       app.child.kill('SIGKILL');
       const { signal } = await app.exited;
       expect(signal).toBe('SIGKILL');
@@ -57,28 +58,31 @@ describe('a traced process that dies', () => {
 });
 
 describe('a traced process that ends', () => {
-  for (const how of ['normal', 'exit', 'throw', 'sigterm'] as const) {
+  for (const how of ['normal', 'exit', 'throw', 'sigterm', 'sigterm-handled'] as const) {
     it(`writes every queued record, so every start has its end (${how})`, async () => {
       const file = tempFile();
       const app = run('sigterm-app.mjs', [file, how]);
-      if (how === 'sigterm') {
+      if (how.startsWith('sigterm')) {
         await app.ready;
         app.child.kill('SIGTERM');
       }
       const result = await app.exited;
+      // Without its own handler the app still dies of the signal; with one, it decides (and here exits cleanly).
       if (how === 'sigterm') expect(result.signal).toBe('SIGTERM');
       if (how === 'throw') {
         expect(result.code).toBe(1);
         expect(result.stderr).toContain('unhandled failure');
       }
-      if (how === 'normal' || how === 'exit') expect(result.code).toBe(0);
+      if (how === 'normal' || how === 'exit' || how === 'sigterm-handled') expect(result.code).toBe(0);
 
       // A batch still in flight when the process exits may be written twice (identical lines, which readers
       // count once, as TRACE_RECORD.md says); what matters is that none is missing and none is partial.
       const records = readTrace(file);
-      expect(new Set(records.filter((r) => r.type === 'span_start').map((r) => r.spanId)).size).toBe(400);
-      expect(new Set(records.filter((r) => r.type === 'span_end').map((r) => r.spanId)).size).toBe(400);
+      const extra = how === 'sigterm-handled' ? 1 : 0;
+      expect(new Set(records.filter((r) => r.type === 'span_start').map((r) => r.spanId)).size).toBe(400 + extra);
+      expect(new Set(records.filter((r) => r.type === 'span_end').map((r) => r.spanId)).size).toBe(400 + extra);
       expect(unendedSpans(records)).toEqual([]);
+      if (extra) expect(records.some((r) => r.event === 'shutdown.cleanup.end')).toBe(true);
     });
   }
 });
