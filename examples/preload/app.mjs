@@ -16,5 +16,5 @@ server.listen(0, '127.0.0.1', async () => {
     console.log(`${path} -> ${response.status} ${await response.text()}`);
   }
   server.close();
-  console.log(`trace written to ${process.env.AITRACE_OUTPUT ?? 'stdout'}`);
+  console.log(`trace written to ${process.env.AITRACE_OUTPUT || 'stdout'}`);
 });

@@ -1,11 +1,15 @@
 /**
  * Preload entry: `AITRACE_OUTPUT=trace.jsonl node --import @aitrace/otel/register app.js` traces an unmodified
  * app with the standard Node auto-instrumentations. Needs `@opentelemetry/sdk-node` and
- * `@opentelemetry/auto-instrumentations-node` installed next to it. OTEL_* variables are honoured.
+ * `@opentelemetry/auto-instrumentations-node` installed next to it. OTEL_* variables are honoured, and exporters
+ * named in OTEL_TRACES_EXPORTER / OTEL_LOGS_EXPORTER / OTEL_METRICS_EXPORTER run next to the trace file.
  */
 import { createRequire, register as registerLoader } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { createAitrace } from './createAitrace.js';
+import { envPipelines, type NodeSdkModule } from './envPipelines.js';
+import { trackExit } from './exitHooks.js';
+import { reportError } from './reportError.js';
 
 const require = createRequire(import.meta.url);
 
@@ -19,9 +23,10 @@ function resolveFrom(from: string, specifier: string): string | undefined {
 
 async function start(): Promise<void> {
   let autoEntry: string;
+  let sdkNodeEntry: string;
   try {
     autoEntry = require.resolve('@opentelemetry/auto-instrumentations-node');
-    require.resolve('@opentelemetry/sdk-node');
+    sdkNodeEntry = require.resolve('@opentelemetry/sdk-node');
   } catch {
     console.error('aitrace: @aitrace/otel/register needs @opentelemetry/sdk-node and @opentelemetry/auto-instrumentations-node; install them with: npm install @opentelemetry/sdk-node @opentelemetry/auto-instrumentations-node');
     return;
@@ -30,16 +35,36 @@ async function start(): Promise<void> {
   const hook = resolveFrom(autoEntry, '@opentelemetry/instrumentation/hook.mjs');
   if (hook !== undefined) registerLoader(pathToFileURL(hook).href);
 
-  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const sdkNode = await import('@opentelemetry/sdk-node');
   const { getNodeAutoInstrumentations } = await import('@opentelemetry/auto-instrumentations-node');
   const aitrace = createAitrace();
-  const sdk = new NodeSDK({
-    spanProcessors: [aitrace.spanProcessor],
-    logRecordProcessors: [aitrace.logRecordProcessor],
+  const extra = envPipelines(sdkNode as unknown as NodeSdkModule, sdkNodeEntry);
+  for (const problem of extra.problems) console.error(`aitrace: ${problem}`);
+  const sdk = new sdkNode.NodeSDK({
+    spanProcessors: [aitrace.spanProcessor, ...extra.spanProcessors],
+    logRecordProcessors: [aitrace.logRecordProcessor, ...extra.logRecordProcessors],
+    // Metrics go out only when asked for (the SDK alone would default to OTLP on localhost).
+    ...(process.env.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
     // The fs instrumentation would trace the trace writer's own file writes.
     instrumentations: [getNodeAutoInstrumentations({ '@opentelemetry/instrumentation-fs': { enabled: false } })],
   });
   sdk.start();
+  const exporters = [...extra.spanProcessors, ...extra.logRecordProcessors];
+  if (exporters.length > 0) flushAtExit(exporters);
+}
+
+/**
+ * Batching exporters hold spans in memory; send them before the process ends (beforeExit, SIGINT/SIGTERM via the
+ * exit hooks). They are flushed, not shut down, so an app that works on after beforeExit is still traced.
+ */
+function flushAtExit(processors: readonly { forceFlush(): Promise<void> }[]): void {
+  const flush = (): Promise<void> => Promise.all(processors.map((processor) => processor.forceFlush())).then(
+    () => undefined,
+    (error: unknown) => reportError(error, 'flushing the OTEL_*_EXPORTER exporters'),
+  );
+  // beforeExit fires again after the flush's network I/O; a second flush finds nothing and lets the process end.
+  process.on('beforeExit', () => void flush());
+  trackExit({ flush, flushSync: () => undefined, hasPending: () => false });
 }
 
 try {
