@@ -179,11 +179,14 @@ export class RecordWriter implements ExitFlushable {
 
   /** Resolves when every line accepted before the call is written (or has failed and been reported). */
   async flush(): Promise<void> {
-    for (let rounds = 0; rounds < 1000 && this.busy(); rounds++) {
+    // A write that fails is tried once more at once (the fault may just have cleared); a second failure in a row
+    // ends the flush, so a full disk does not hold it forever: the retry timer keeps the lines.
+    let failuresInRow = 0;
+    for (let rounds = 0; rounds < 1000 && this.busy() && failuresInRow < 2; rounds++) {
       if (this.writing === undefined) this.drain();
       const failuresBefore = this.stats.failedWrites;
       await this.writing;
-      if (this.stats.failedWrites !== failuresBefore) break;
+      failuresInRow = this.stats.failedWrites === failuresBefore ? 0 : failuresInRow + 1;
     }
     await this.sink.flush().catch((error: unknown) => this.fail(error));
   }
