@@ -69,11 +69,14 @@ describe('encodeRecord', () => {
     const deep: Record<string, unknown> = {};
     let cursor = deep;
     for (let i = 0; i < 10_000; i++) cursor = (cursor.next = {}) as Record<string, unknown>;
-    const line = encodeRecord(META, { throwing, revoked: revoked.proxy, deep, huge: 'x'.repeat(10 * 1024 * 1024), surrogate: '\ud800' });
+    const data = { throwing, revoked: revoked.proxy, deep, huge: 'x'.repeat(10 * 1024 * 1024), surrogate: '\ud800' };
+    Object.defineProperty(data, 'topLevel', { get: (): never => { throw new Error('top getter'); }, enumerable: true });
+    const line = encodeRecord(META, data);
     expect(line.includes('\n')).toBe(false);
     const record = JSON.parse(line) as Record<string, unknown>;
     expect(record.throwing).toEqual({ boom: { $type: 'unreadable', reason: 'getter failed' } });
     expect(record.revoked).toMatchObject({ $type: 'unreadable' });
+    expect(record.topLevel).toEqual({ $type: 'unreadable', reason: 'top getter' });
     expect(JSON.stringify(record.deep)).toContain('"$type":"max_depth"');
     expect(record.huge).toMatchObject({ $type: 'truncated_string', length: 10 * 1024 * 1024 });
     expect(record.surrogate).toBe('\ud800');

@@ -72,7 +72,8 @@ function readValue(data: Readonly<Record<string, unknown>>, key: string, limits:
   try {
     value = data[key];
   } catch (error) {
-    value = { $type: 'unreadable', reason: error instanceof Error ? error.message : String(error) };
+    // The marker itself, not user data that happens to hold a `$type` key (which would be escaped).
+    return JSON.stringify({ $type: 'unreadable', reason: error instanceof Error ? error.message : String(error) });
   }
   return valueJson(value, limits);
 }

@@ -1,4 +1,4 @@
-import { defineData } from '@aitrace/format';
+import { copyOwn, readOwn, setOwn, UNREADABLE } from './ownProperties.js';
 
 /** What to hide from trace records. */
 export interface ScrubOptions {
@@ -55,9 +55,7 @@ export class Scrubber {
     return verdict;
   }
 
-  private verdict(key: string, value: unknown, path: string): string | null {
-    const byKey = this.keyVerdict(key);
-    if (byKey !== null) return byKey;
+  private callbackVerdict(key: string, value: unknown, path: string): string | null {
     if (this.redact === undefined) return null;
     const decided = this.redact(key, value, path);
     return decided === true ? '[redacted: by the scrub callback]' : typeof decided === 'string' ? `[redacted: ${decided}]` : null;
@@ -74,8 +72,10 @@ export class Scrubber {
     if (Array.isArray(value)) {
       let out: unknown[] | undefined;
       for (let i = 0; i < value.length; i++) {
-        const item = this.scrubValue(value[i], `${path}[${i}]`, depth + 1);
-        if (item !== value[i]) (out ??= [...value])[i] = item;
+        const item: unknown = readOwn(value, i);
+        if (item === UNREADABLE) continue;
+        const next = this.scrubValue(item, `${path}[${i}]`, depth + 1);
+        if (next !== item) (out ??= copyOwn(value, []))[i] = next;
       }
       return out ?? value;
     }
@@ -86,14 +86,18 @@ export class Scrubber {
   private scrubObject(data: Record<string, unknown>, path: string, depth: number): Record<string, unknown> {
     let out: Record<string, unknown> | undefined;
     for (const key of Object.keys(data)) {
-      const value = data[key];
-      const at = path === '' ? key : `${path}.${key}`;
-      const marker = this.verdict(key, value, at);
-      const next = marker !== null ? marker : this.scrubValue(value, at, depth + 1);
-      if (next !== value) {
-        out ??= { ...data };
-        defineData(out, key, next);
+      // A sensitive key is hidden without reading its value.
+      const marker = this.keyVerdict(key);
+      if (marker !== null) {
+        setOwn((out ??= copyOwn(data, {})), key, marker);
+        continue;
       }
+      const value = readOwn(data, key);
+      // A getter that throws stays as it is; the encoder marks it unreadable.
+      if (value === UNREADABLE) continue;
+      const at = path === '' ? key : `${path}.${key}`;
+      const next = this.callbackVerdict(key, value, at) ?? this.scrubValue(value, at, depth + 1);
+      if (next !== value) setOwn((out ??= copyOwn(data, {})), key, next);
     }
     return out ?? data;
   }

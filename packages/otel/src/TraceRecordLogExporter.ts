@@ -4,6 +4,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { DEFAULT_VALUE_LIMITS, encodeRecord, formatHrTime, levelFromSeverity, parseLevel, type TracerMeta, type ValueLimits } from '@aitrace/format';
 import { createScrubber, createWriter, resolveConfig, type AitraceOptions } from './AitraceOptions.js';
 import type { Scrubber } from './Scrubber.js';
+import { copyOwn, readOwn, setOwn } from './ownProperties.js';
 import { reportError } from './reportError.js';
 import type { RecordWriter } from './RecordWriter.js';
 import { codeLocation, serviceName } from './spanMeta.js';
@@ -24,16 +25,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** A string that can name the event: not empty, and within the string limit (a longer body stays data). */
+function isEventName(value: unknown, maxLength: number): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= maxLength;
+}
+
 /** The event name of a log record: its eventName, a string body, or a name-like field of an object body. */
-function eventOf(log: ReadableLogRecord): { event: string; bodyIsEvent: boolean } {
+function eventOf(log: ReadableLogRecord, maxLength: number): { event: string; bodyIsEvent: boolean } {
   const eventName = (log as unknown as LogCompat).eventName;
-  if (typeof eventName === 'string' && eventName !== '') return { event: eventName, bodyIsEvent: false };
+  if (isEventName(eventName, maxLength)) return { event: eventName, bodyIsEvent: false };
   const body = log.body;
-  if (typeof body === 'string' && body !== '') return { event: body, bodyIsEvent: true };
+  if (isEventName(body, maxLength)) return { event: body, bodyIsEvent: true };
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-    const fields = body as Record<string, unknown>;
     for (const key of ['event', 'msg', 'message']) {
-      if (typeof fields[key] === 'string' && fields[key] !== '') return { event: fields[key], bodyIsEvent: false };
+      const field = readOwn(body, key);
+      if (isEventName(field, maxLength)) return { event: field, bodyIsEvent: false };
     }
   }
   return { event: log.severityText ?? 'log', bodyIsEvent: false };
@@ -75,7 +81,7 @@ export class TraceRecordLogExporter implements LogRecordExporter {
   }
 
   private encode(log: ReadableLogRecord): string {
-    const { event, bodyIsEvent } = eventOf(log);
+    const { event, bodyIsEvent } = eventOf(log, this.limits.maxStringLength);
     const meta: TracerMeta = { timestamp: formatHrTime(log.hrTime), event, type: 'log' };
     const context = log.spanContext;
     if (context !== undefined) {
@@ -100,12 +106,15 @@ export class TraceRecordLogExporter implements LogRecordExporter {
     let data: Record<string, unknown> = log.attributes;
     if (data[FIELDS_IN_BODY] === true && isPlainObject(log.body)) {
       // The developer-API logger passes its fields in the body, where the SDK keeps any value as it is.
-      data = { ...log.body };
-      for (const key of Object.keys(log.attributes)) if (!key.startsWith('code.') && key !== FIELDS_IN_BODY) data[key] ??= log.attributes[key];
+      data = copyOwn(log.body, {});
+      for (const key of Object.keys(log.attributes)) {
+        if (!key.startsWith('code.') && key !== FIELDS_IN_BODY && readOwn(data, key) === undefined) setOwn(data, key, log.attributes[key]);
+      }
     } else if (!bodyIsEvent && log.body !== undefined && log.body !== null) {
       let key = 'body';
       while (key in data) key = `_${key}`;
-      data = { ...data, [key]: log.body };
+      data = copyOwn(data, {});
+      setOwn(data, key, log.body);
     }
     return encodeRecord(meta, this.scrubber.scrub(data), { compatMode: this.compatMode, limits: this.limits });
   }
