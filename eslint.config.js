@@ -15,4 +15,17 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The viewer shows trace data, which may be hostile: it only ever goes into the page as text.
+    files: ['packages/viewer/src/app/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Set textContent or build elements with h(); trace data must never be parsed as HTML.' },
+        { property: 'outerHTML', message: 'Set textContent or build elements with h(); trace data must never be parsed as HTML.' },
+        { property: 'insertAdjacentHTML', message: 'Build elements with h(); trace data must never be parsed as HTML.' },
+        { object: 'document', property: 'write', message: 'Build elements with h(); trace data must never be parsed as HTML.' },
+      ],
+    },
+  },
 );

@@ -85,6 +85,27 @@ describe('serving the web viewer', () => {
     }
   });
 
+  it('serves the installed @aitrace/viewer by default, its page under the strict policy', async () => {
+    const dist = findViewerDir();
+    expect(dist, 'the workspace build bundles the viewer into packages/viewer/dist').toBeDefined();
+    const served = await startServer({ port: 0, db: ':memory:' });
+    try {
+      const page = await fetch(served.url);
+      const html = await page.text();
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const script = /<script defer src="(\/assets\/viewer-[^"]+\.js)"><\/script>/.exec(html)?.[1];
+      const style = /<link rel="stylesheet" href="(\/assets\/viewer-[^"]+\.css)">/.exec(html)?.[1];
+      expect(script).toBeDefined();
+      expect(style).toBeDefined();
+      expect(html).not.toMatch(/<script>|<style>|\sstyle=|\son[a-z]+=/);
+      const js = await fetch(new URL(script!, served.url));
+      expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect((await fetch(new URL(style!, served.url))).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    } finally {
+      await served.close();
+    }
+  });
+
   it('finds an installed @aitrace/viewer dist directory by walking up node_modules', () => {
     const installed = join(dir, 'app', 'node_modules', '@aitrace', 'viewer', 'dist');
     mkdirSync(installed, { recursive: true });

@@ -1,0 +1,72 @@
+import { normalizeRecord, type NormalizedRecord } from '@aitrace/format';
+import { ForestBuilder, type TraceTree } from '@aitrace/forest';
+import type { EmbeddedProblem, EmbeddedTrace } from '../../shared/embeddedTrace.js';
+import { localTracePage } from '../model/localTraceList.js';
+import type { TraceListPage } from '../model/TraceListItem.js';
+import type { TraceQuery } from '../model/traceQuery.js';
+import type { TraceListener, TraceSource } from './TraceSource.js';
+
+const PAGE_SIZE = 100;
+
+/** Traces embedded in a single-file HTML trace: everything is in the page, nothing changes, no network. */
+export class EmbeddedSource implements TraceSource {
+  readonly live: boolean;
+  readonly title: string;
+  readonly problems: EmbeddedProblem[];
+  private readonly byTrace = new Map<string, NormalizedRecord[]>();
+  private trees: TraceTree[] | undefined;
+
+  constructor(data: EmbeddedTrace) {
+    this.live = data.live;
+    this.title = data.title;
+    this.problems = [...data.problems];
+    data.records.forEach((value, i) => {
+      const result = normalizeRecord(value);
+      if (!result.ok) {
+        this.problems.push({ line: i + 1, message: `embedded record ${i + 1}: ${result.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}` });
+        return;
+      }
+      const traceId = result.record.traceId;
+      if (traceId === undefined) return;
+      let records = this.byTrace.get(traceId);
+      if (records === undefined) this.byTrace.set(traceId, (records = []));
+      records.push(result.record);
+    });
+  }
+
+  /** Ids of the embedded traces. */
+  traceIds(): string[] {
+    return [...this.byTrace.keys()];
+  }
+
+  // Built on first use: a page holding one big trace opens straight into it and never needs the list.
+  private traces(): TraceTree[] {
+    if (this.trees === undefined) {
+      const builder = new ForestBuilder({ ended: !this.live });
+      for (const records of this.byTrace.values()) builder.add(records);
+      this.trees = builder.forest().traces;
+    }
+    return this.trees;
+  }
+
+  listTraces(query: TraceQuery, cursor: string | null): Promise<TraceListPage> {
+    return Promise.resolve(localTracePage(this.traces(), query, cursor, PAGE_SIZE));
+  }
+
+  openTrace(traceId: string, listener: TraceListener): () => void {
+    let stopped = false;
+    queueMicrotask(() => {
+      if (stopped) return;
+      const records = this.byTrace.get(traceId);
+      if (records === undefined) listener.missing();
+      else listener.records(records);
+    });
+    return () => {
+      stopped = true;
+    };
+  }
+
+  watchTraces(): () => void {
+    return () => undefined;
+  }
+}

@@ -1,0 +1,94 @@
+import type { NormalizedRecord } from '@aitrace/format';
+import type { TraceListItem, TraceListPage } from '../model/TraceListItem.js';
+import { queryToParams, type TraceQuery } from '../model/traceQuery.js';
+import { HttpStatusError } from './HttpStatusError.js';
+import { readToken } from './tokenStore.js';
+import type { TraceListener, TraceSource } from './TraceSource.js';
+
+const PAGE_SIZE = 100;
+
+/** Traces from the aitrace server that serves this page: its `/api/` routes and Server-Sent Events. */
+export class ServerSource implements TraceSource {
+  readonly live = true;
+  readonly problems = [];
+
+  constructor(
+    private readonly base: URL,
+    readonly title: string,
+  ) {}
+
+  private url(path: string, params: URLSearchParams = new URLSearchParams(), forEvents = false): string {
+    const token = readToken();
+    // EventSource cannot send headers, so the stream takes the token as a parameter.
+    if (forEvents && token !== undefined) params.set('access_token', token);
+    const query = params.toString();
+    return new URL(`${path}${query === '' ? '' : `?${query}`}`, this.base).href;
+  }
+
+  private async getJson<T>(path: string, params?: URLSearchParams): Promise<T> {
+    const token = readToken();
+    const response = await fetch(this.url(path, params), { headers: token === undefined ? {} : { Authorization: `Bearer ${token}` } });
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try {
+        message = ((await response.json()) as { error?: string }).error ?? message;
+      } catch {
+        // Not JSON (a proxy's error page); the status line says enough.
+      }
+      throw new HttpStatusError(response.status, message);
+    }
+    return (await response.json()) as T;
+  }
+
+  listTraces(query: TraceQuery, cursor: string | null): Promise<TraceListPage> {
+    const params = queryToParams(query);
+    params.set('limit', String(PAGE_SIZE));
+    if (cursor !== null) params.set('cursor', cursor);
+    return this.getJson<TraceListPage>('api/traces', params);
+  }
+
+  openTrace(traceId: string, listener: TraceListener): () => void {
+    let stopped = false;
+    let loads = 0;
+    // Subscribing first and loading on `ready` (also after each reconnect) means no record falls in between.
+    const load = (): void => {
+      loads++;
+      this.getJson<{ records: NormalizedRecord[] }>(`api/traces/${encodeURIComponent(traceId)}`).then(
+        (body) => {
+          if (!stopped) listener.records(body.records);
+        },
+        (error: unknown) => {
+          if (stopped) return;
+          if (error instanceof HttpStatusError && error.status === 404) listener.missing();
+          else listener.failed(error as Error);
+        },
+      );
+    };
+    const events = new EventSource(this.url('api/events', new URLSearchParams({ trace: traceId }), true));
+    events.addEventListener('ready', () => {
+      listener.connection(true);
+      load();
+    });
+    events.addEventListener('records', (event) => {
+      listener.records((JSON.parse((event as MessageEvent<string>).data) as { records: NormalizedRecord[] }).records);
+    });
+    events.addEventListener('error', () => {
+      if (stopped) return;
+      listener.connection(false);
+      // A stream refused outright (401, say) never sends `ready`; loading once tells the viewer why.
+      if (events.readyState === EventSource.CLOSED && loads === 0) load();
+    });
+    return () => {
+      stopped = true;
+      events.close();
+    };
+  }
+
+  watchTraces(onChange: (trace: TraceListItem) => void, onConnection: (connected: boolean) => void): () => void {
+    const events = new EventSource(this.url('api/events', new URLSearchParams(), true));
+    events.addEventListener('ready', () => onConnection(true));
+    events.addEventListener('trace', (event) => onChange(JSON.parse((event as MessageEvent<string>).data) as TraceListItem));
+    events.addEventListener('error', () => onConnection(false));
+    return () => events.close();
+  }
+}

@@ -1,0 +1,32 @@
+import type { NormalizedRecord } from '@aitrace/format';
+import type { EmbeddedProblem } from '../../shared/embeddedTrace.js';
+import type { TraceListItem, TraceListPage } from '../model/TraceListItem.js';
+import type { TraceQuery } from '../model/traceQuery.js';
+
+/** What a trace view hears about its trace. */
+export interface TraceListener {
+  /** Records of the trace: everything known so far, then each new batch while live (repeats are harmless). */
+  records(records: NormalizedRecord[]): void;
+  /** The source has no such trace (a live source may still receive it). */
+  missing(): void;
+  /** Loading failed; the message says why. */
+  failed(error: Error): void;
+  /** Live updates were connected or lost (live sources only). */
+  connection(connected: boolean): void;
+}
+
+/** Where the viewer gets traces: the trace server (live) or the data embedded in a single-file HTML trace. */
+export interface TraceSource {
+  /** Whether traces can still change (spans without an end are running, not cut off). */
+  readonly live: boolean;
+  /** Shown in the header: the server, or the HTML trace's title. */
+  readonly title: string;
+  /** Lines of the source that were skipped as unreadable. */
+  readonly problems: readonly EmbeddedProblem[];
+  /** One page of matching traces, newest first. */
+  listTraces(query: TraceQuery, cursor: string | null): Promise<TraceListPage>;
+  /** Starts delivering one trace's records; returns a function that stops. */
+  openTrace(traceId: string, listener: TraceListener): () => void;
+  /** Calls `onChange` whenever a trace is created or changes (live sources); returns a function that stops. */
+  watchTraces(onChange: (trace: TraceListItem) => void, onConnection: (connected: boolean) => void): () => void;
+}

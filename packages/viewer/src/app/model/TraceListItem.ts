@@ -1,0 +1,21 @@
+/** One trace as the trace list shows it (the fields of the server's trace summary the viewer uses). */
+export interface TraceListItem {
+  traceId: string;
+  rootName: string | null;
+  service: string | null;
+  /** µs since the epoch. */
+  startUs: number;
+  /** Null while no span has ended. */
+  durationMs: number | null;
+  spanCount: number;
+  errorCount: number;
+  /** Spans that have not ended (running, or cut off in a file whose writer stopped). */
+  runningCount: number;
+}
+
+/** One page of the trace list, newest first. */
+export interface TraceListPage {
+  traces: TraceListItem[];
+  /** Pass back for the next page; null on the last page. */
+  nextCursor: string | null;
+}

@@ -1,0 +1,162 @@
+import { formatEpochMicros, type NormalizedRecord } from '@aitrace/format';
+import type { SpanNode, TraceTree } from '@aitrace/forest';
+import { formatDuration, formatLocalTime, formatOffset } from '../model/formatTime.js';
+import { routeHash } from '../model/route.js';
+import { formatSourceLocation } from '../model/sourceLocation.js';
+import { STATE_ICON } from '../model/spanStates.js';
+import { valueText } from '../model/valueText.js';
+import { h, type Child } from './dom.js';
+
+/** What the detail panel needs besides the span. */
+export interface DetailContext {
+  traceStartUs: number;
+  /** The current time while the source is live, for running spans. */
+  nowUs: number | undefined;
+}
+
+/** A key/value table of attributes; values are text, nested values pretty-printed JSON. */
+export function attributeTable(attrs: Record<string, unknown>): HTMLElement {
+  const keys = Object.keys(attrs);
+  if (keys.length === 0) return h('p', { className: 'muted', text: 'no attributes' });
+  const body = h('tbody');
+  for (const key of keys) {
+    const value = attrs[key];
+    const shown = valueText(value);
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+    const cell = shown.block ? h('pre', { className: `value value-${kind}`, text: shown.text }) : h('span', { className: `value value-${kind}`, text: shown.text });
+    body.append(h('tr', {}, h('th', { attrs: { scope: 'row' }, text: key }), h('td', {}, cell)));
+  }
+  return h('table', { className: 'attr-table' }, body);
+}
+
+function facts(rows: Array<[string, Child | undefined]>): HTMLElement {
+  const list = h('dl', { className: 'facts' });
+  for (const [term, value] of rows) {
+    if (value === undefined || value === null || value === false || value === '') continue;
+    list.append(h('dt', { text: term }), h('dd', {}, value));
+  }
+  return list;
+}
+
+function section(title: string, count: number | undefined, ...content: Child[]): HTMLElement {
+  return h('section', { className: 'detail-section' }, h('h3', { text: count === undefined ? title : `${title} (${count})` }), ...content);
+}
+
+// Longer lists are cut here: the panel stays quick, and the rest is in "Records as stored" or the file.
+const MAX_LISTED = 500;
+
+function recordList(records: readonly NormalizedRecord[], traceStartUs: number): HTMLElement {
+  const list = h('ol', { className: 'records' });
+  for (const record of records.slice(0, MAX_LISTED)) list.append(recordEntry(record, traceStartUs));
+  if (records.length > MAX_LISTED) list.append(h('li', { className: 'muted', text: `… ${records.length - MAX_LISTED} more not shown` }));
+  return list;
+}
+
+function timeFacts(timeUs: number, traceStartUs: number): string {
+  return `${formatEpochMicros(timeUs)} (${formatOffset(timeUs - traceStartUs)})`;
+}
+
+function spanLink(traceId: string, spanId: string, text: string): HTMLElement {
+  return h('a', { attrs: { href: routeHash({ view: 'trace', traceId, spanId }) }, className: 'mono', text });
+}
+
+/** One span event or log record, with its time, level, source and attributes. */
+export function recordEntry(record: NormalizedRecord, traceStartUs: number): HTMLElement {
+  const isException = record.type === 'span_event' && record.event === 'exception';
+  const level = record.level ?? (record.type === 'span_event' ? 'event' : 'log');
+  const source = formatSourceLocation(record);
+  return h(
+    'li',
+    { className: `record record-${record.type} level-${level}${isException ? ' exception' : ''}` },
+    h(
+      'div',
+      { className: 'record-head' },
+      h('span', { className: 'record-time mono', text: formatLocalTime(record.timeUs), title: formatEpochMicros(record.timeUs) }),
+      h('span', { className: 'record-offset mono', text: formatOffset(record.timeUs - traceStartUs) }),
+      h('span', { className: `record-level level-${level}`, text: level }),
+      h('span', { className: 'record-event', text: record.event }),
+      record.scope !== undefined && h('span', { className: 'record-scope muted', text: record.scope }),
+    ),
+    source !== undefined && h('div', { className: 'record-source mono muted', text: source }),
+    Object.keys(record.attrs).length > 0 && attributeTable(record.attrs),
+  );
+}
+
+function statusLine(node: SpanNode, context: DetailContext): HTMLElement {
+  let text: string;
+  switch (node.state) {
+    case 'error':
+      text = node.statusMessage !== undefined ? `error: ${node.statusMessage}` : 'error';
+      break;
+    case 'running':
+      text = context.nowUs !== undefined ? `running for ${formatDuration((context.nowUs - node.startUs) / 1000)}` : 'running';
+      break;
+    case 'cut_off':
+      text = 'cut off: the span never ended (its writer stopped, or the file ends before its end record)';
+      break;
+    default:
+      text = node.status === 'ok' ? 'ok' : 'ok (status unset)';
+  }
+  return h('p', { className: `detail-status state-${node.state}` }, h('span', { className: 'state-icon', text: STATE_ICON[node.state] }), ' ', text);
+}
+
+/** The detail panel's content for one span: status, times, ids, source, attributes, events, logs, links. */
+export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement {
+  const main = node.end ?? node.start;
+  const source = formatSourceLocation({ file: node.file, line: node.line, column: main?.column, function: node.function });
+  const scope = node.scope !== undefined ? `${node.scope}${main?.scopeVersion !== undefined ? ` ${main.scopeVersion}` : ''}` : undefined;
+  const links = main?.links ?? [];
+  const dropped = main?.dropped;
+  const raw = [node.start, node.end].filter((record): record is NormalizedRecord => record !== undefined);
+  return h(
+    'div',
+    { className: 'span-detail' },
+    h('h2', { className: 'detail-title', text: node.name }),
+    statusLine(node, context),
+    facts([
+      ['duration', node.durationMs !== undefined ? formatDuration(node.durationMs) : undefined],
+      ['start', timeFacts(node.startUs, context.traceStartUs)],
+      ['end', node.endUs !== undefined ? timeFacts(node.endUs, context.traceStartUs) : undefined],
+      ['source', source !== undefined ? h('code', { className: 'source-location', text: source }) : undefined],
+      ['kind', node.kind],
+      ['service', node.service],
+      ['scope', scope],
+      ['pid', node.pid !== undefined ? String(node.pid) : undefined],
+      ['span id', h('code', { text: node.spanId })],
+      ['parent', node.parentSpanId !== undefined ? (node.orphan ? h('code', { text: `${node.parentSpanId} (not in this trace)` }) : spanLink(node.traceId, node.parentSpanId, node.parentSpanId)) : undefined],
+      ['trace id', h('code', { text: node.traceId })],
+    ]),
+    section('Attributes', Object.keys(node.attrs).length, attributeTable(node.attrs)),
+    node.events.length > 0 && section('Events', node.events.length, recordList(node.events, context.traceStartUs)),
+    node.logs.length > 0 && section('Logs', node.logs.length, recordList(node.logs, context.traceStartUs)),
+    links.length > 0 &&
+      section(
+        'Links',
+        links.length,
+        h('ul', { className: 'links' }, ...links.map((link) => h('li', {}, spanLink(link.trace_id, link.span_id, `${link.trace_id} / ${link.span_id}`), link.attributes !== undefined && attributeTable(link.attributes)))),
+      ),
+    dropped !== undefined && Object.keys(dropped).length > 0 && section('Dropped by SDK limits', undefined, attributeTable({ ...dropped })),
+    h('details', { className: 'raw-records' }, h('summary', { text: 'Records as stored' }), h('pre', { className: 'value', text: JSON.stringify(raw, null, 2) })),
+  );
+}
+
+/** The detail panel's content when no span is selected: the trace's facts and the logs outside any span. */
+export function traceDetail(trace: TraceTree): HTMLElement {
+  return h(
+    'div',
+    { className: 'span-detail' },
+    h('h2', { className: 'detail-title', text: `Trace ${trace.traceId}` }),
+    facts([
+      ['start', formatEpochMicros(trace.startUs)],
+      ['duration', trace.endUs !== undefined ? formatDuration((trace.endUs - trace.startUs) / 1000) : undefined],
+      ['spans', String(trace.spanCount)],
+      ['errors', String(trace.errorCount)],
+      ['running', trace.runningCount > 0 ? String(trace.runningCount) : undefined],
+      ['cut off', trace.cutOffCount > 0 ? String(trace.cutOffCount) : undefined],
+      ['services', trace.services.join(', ')],
+    ]),
+    trace.logs.length > 0
+      ? section('Logs outside any span', trace.logs.length, recordList(trace.logs, trace.startUs))
+      : h('p', { className: 'muted', text: 'Select a span to see its attributes, events and logs.' }),
+  );
+}
