@@ -40,6 +40,9 @@ describe('renderTraceHtml', () => {
     expect(data!.records.map((value) => normalizeRecord(value))).toEqual(expected.records.map((item) => ({ ok: true, record: item.record })));
     expect(data!.title).toBe('aitrace trace');
     expect(data!.live).toBe(false);
+    const fromRecords = parts(renderTraceHtml(expected.records.map((item) => item.record), { problems: expected.problems })).data!;
+    expect(fromRecords.records).toEqual(data!.records);
+    expect(fromRecords.problems).toEqual(expected.problems);
   });
 
   it('keeps hostile data inert: no markup in the data can end the script element or reach the page', () => {

@@ -13,6 +13,8 @@ export interface TraceHtmlOptions {
   live?: boolean;
   /** Told about each line of JSONL input that is not a record (it is skipped, and listed in the page). */
   onProblem?: (problem: LineProblem) => void;
+  /** Bad lines the caller already skipped while reading records itself; listed in the page. */
+  problems?: readonly LineProblem[];
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -34,7 +36,7 @@ function checkInlinable(text: string, tag: 'script' | 'style'): string {
  * normalized records.
  */
 export function renderTraceHtml(input: string | Iterable<NormalizedRecord>, options: TraceHtmlOptions = {}): string {
-  const problems: EmbeddedProblem[] = [];
+  const problems: EmbeddedProblem[] = [...(options.problems ?? [])];
   let records: Iterable<NormalizedRecord>;
   if (typeof input === 'string') {
     const read = readJsonl(input);
