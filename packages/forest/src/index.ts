@@ -2,3 +2,4 @@ export { buildSpanForest, ForestBuilder, walkSpans, type ForestOptions } from '.
 export { LineReader, readJsonl, type LineProblem, type LineReaderOptions, type LineRecord, type ReadBatch } from './LineReader.js';
 export type { SpanForest, SpanNode, SpanState, TraceTree } from './types.js';
 export { attributeValue, isFiltering, matchesSpan, pruneSpans, type SpanFilter } from './spanFilter.js';
+export { mergeSpanRecords } from './mergeSpanRecords.js';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { NormalizedRecord } from '@aitrace/format';
-import { mergeSpanRecords } from './mergeSpanRecords.js';
+import { mergeSpanRecords } from '@aitrace/forest';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
 import { SCHEMA_VERSION, SQLITE_SCHEMA } from './sqliteSchema.js';

@@ -1,4 +1,5 @@
 export { renderTraceHtml, type TraceHtmlOptions } from './renderTraceHtml.js';
+export { compactSpans } from './compactSpans.js';
 export { sha256Source, traceHtmlCsp } from './contentSecurityPolicy.js';
 export { scriptSafeJson } from './scriptSafeJson.js';
 export { readViewerBundle, type ViewerBundle } from './viewerBundle.js';

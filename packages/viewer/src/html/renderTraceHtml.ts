@@ -1,6 +1,7 @@
 import { encodeNormalized, type NormalizedRecord } from '@aitrace/format';
 import { readJsonl, type LineProblem } from '@aitrace/forest';
 import { EMBEDDED_TRACE_ID, type EmbeddedProblem } from '../shared/embeddedTrace.js';
+import { compactSpans } from './compactSpans.js';
 import { traceHtmlCsp } from './contentSecurityPolicy.js';
 import { scriptSafeJson } from './scriptSafeJson.js';
 import { readViewerBundle } from './viewerBundle.js';
@@ -31,7 +32,7 @@ function checkInlinable(text: string, tag: 'script' | 'style'): string {
 
 /**
  * One self-contained HTML file showing a trace in the web viewer: the viewer's script and stylesheet inlined,
- * the records embedded as JSON, a Content-Security-Policy that allows only those (by hash) and no network.
+ * the records embedded as JSON (one per span, see `compactSpans`), a Content-Security-Policy that allows only those (by hash) and no network.
  * It opens from disk (`file://`) and works offline. Input is JSONL text (bad lines are skipped and reported) or
  * normalized records.
  */
@@ -47,7 +48,7 @@ export function renderTraceHtml(input: string | Iterable<NormalizedRecord>, opti
     records = read.records.map((item) => item.record);
   } else records = input;
   const lines: string[] = [];
-  for (const record of records) lines.push(encodeNormalized(record));
+  for (const record of compactSpans(records)) lines.push(encodeNormalized(record));
   const title = options.title ?? 'aitrace trace';
   // Each line is a JSON object already, so the array is spliced together rather than parsed and serialised again.
   const data = `{"title":${JSON.stringify(title)},"createdAt":${JSON.stringify(new Date().toISOString())},"live":${options.live === true},"problems":${JSON.stringify(problems)},"records":[${lines.join(',')}]}`;

@@ -1,0 +1,31 @@
+import { encodeRecord } from '@aitrace/format';
+import { describe, expect, it } from 'vitest';
+import { readJsonl } from './LineReader.js';
+import { mergeSpanRecords } from './mergeSpanRecords.js';
+import { spanLines } from './testing/testRecords.js';
+
+const T = 'be97f2fa26196196d1c776cef223b871';
+
+describe('mergeSpanRecords', () => {
+  const [start, end] = readJsonl(spanLines(T, 'aaaaaaaaaaaaaaa1', 'op', 'ccccccccccccccc3', 0, 10).join('\n')).records.map((item) => item.record);
+
+  it('keeps the end whatever the order, with the start attributes under its own', () => {
+    for (const merged of [mergeSpanRecords(start!, end!), mergeSpanRecords(end!, start!)]) {
+      expect(merged.type).toBe('span_end');
+      expect(merged.attrs).toEqual({ phase: 'start', shared: 'end' });
+    }
+  });
+
+  it('fills fields the end lacks from the start', () => {
+    const withSite = readJsonl(
+      encodeRecord({ timestamp: '2025-10-26T12:00:00.000000Z', event: 'op.start', type: 'span_start', trace_id: T, span_id: 'aaaaaaaaaaaaaaa1', name: 'op', provisional: true, file: 'src/a.ts', line: 3, kind: 'client' }),
+    ).records[0]!.record;
+    const bareEnd = { ...end!, parentSpanId: undefined, file: undefined, line: undefined, kind: undefined } as unknown as typeof withSite;
+    expect(mergeSpanRecords(withSite, bareEnd)).toMatchObject({ type: 'span_end', file: 'src/a.ts', line: 3, kind: 'client' });
+  });
+
+  it('lets a newer start replace an older one', () => {
+    const later = { ...start!, attrs: { phase: 'restart' } };
+    expect(mergeSpanRecords(start!, later).attrs).toEqual({ phase: 'restart', shared: 'start' });
+  });
+});
