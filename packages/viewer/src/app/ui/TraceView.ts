@@ -328,13 +328,15 @@ export class TraceView implements View {
           : formatDuration(node.durationMs ?? 0);
     parts.duration.textContent = text;
     const end = geometry.leftPct + geometry.widthPct;
-    // The label sits right of the bar, or left of it when the bar reaches the right edge and there is room.
-    if (end < 80 || geometry.leftPct < 20) {
+    // The label sits right of the bar, else left of it, else (a bar across the whole width) inside its right end.
+    const inside = end >= 80 && geometry.leftPct < 20;
+    parts.duration.className = `span-duration${inside ? ' inside' : ''}`;
+    if (end < 80) {
       parts.duration.style.left = `calc(${end}% + 4px)`;
       parts.duration.style.right = '';
     } else {
       parts.duration.style.left = '';
-      parts.duration.style.right = `calc(${100 - geometry.leftPct}% + 4px)`;
+      parts.duration.style.right = inside ? `calc(${100 - end}% + 4px)` : `calc(${100 - geometry.leftPct}% + 4px)`;
     }
   }
 
