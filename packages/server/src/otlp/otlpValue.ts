@@ -1,5 +1,7 @@
 /** Readers for the building blocks of OTLP/JSON (protobuf JSON encoding): AnyValue, KeyValue lists, ids, times. */
 
+import { DEFAULT_VALUE_LIMITS } from '@aitrace/format';
+
 /** The value as a plain object, or undefined. */
 export function asObject(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -19,10 +21,13 @@ function int64(value: unknown): number | bigint | undefined {
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
+// encodeRecord cuts values nested deeper than its limit with a marker; converting further would only risk the stack.
+const MAX_DEPTH = DEFAULT_VALUE_LIMITS.maxDepth + 1;
+
 /** Converts an OTLP AnyValue (`{stringValue}`, `{intValue}`, `{arrayValue: {values}}`...) to a JS value. */
-export function anyValue(value: unknown): unknown {
+export function anyValue(value: unknown, depth = 0): unknown {
   const object = asObject(value);
-  if (object === undefined) return null;
+  if (object === undefined || depth > MAX_DEPTH) return null;
   if ('stringValue' in object) return object.stringValue;
   if ('boolValue' in object) return object.boolValue;
   if ('intValue' in object) return int64(object.intValue) ?? null;
@@ -31,19 +36,19 @@ export function anyValue(value: unknown): unknown {
     // proto3 JSON writes NaN and the infinities as strings.
     return typeof double === 'string' ? Number(double) : double;
   }
-  if ('arrayValue' in object) return (asArray(asObject(object.arrayValue)?.values) ?? []).map(anyValue);
-  if ('kvlistValue' in object) return keyValues(asObject(object.kvlistValue)?.values);
+  if ('arrayValue' in object) return (asArray(asObject(object.arrayValue)?.values) ?? []).map((item) => anyValue(item, depth + 1));
+  if ('kvlistValue' in object) return keyValues(asObject(object.kvlistValue)?.values, depth + 1);
   if ('bytesValue' in object) return object.bytesValue;
   return null;
 }
 
 /** Converts a list of OTLP KeyValue (`[{key, value: AnyValue}]`) to an object. */
-export function keyValues(list: unknown): Record<string, unknown> {
+export function keyValues(list: unknown, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const item of asArray(list) ?? []) {
     const pair = asObject(item);
     if (pair === undefined || typeof pair.key !== 'string') continue;
-    Object.defineProperty(out, pair.key, { value: anyValue(pair.value), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, pair.key, { value: anyValue(pair.value, depth), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

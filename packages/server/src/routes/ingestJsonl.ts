@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../http/HttpError.js';
 import { readBody } from '../http/readBody.js';
 import { sendJson } from '../http/respond.js';
-import { parseJsonlBatch } from '../ingest/parseJsonlBatch.js';
+import { parseJsonlBody } from '../ingest/parseJsonlBatch.js';
 import type { ServerContext } from '../ServerContext.js';
 
 /** Media types a JSONL batch may be sent as (no Content-Type is accepted too). */
@@ -26,8 +26,7 @@ export async function ingestJsonl(request: IncomingMessage, response: ServerResp
   if (type !== '' && !JSONL_TYPES.includes(type)) {
     throw new HttpError(415, `Content-Type ${JSON.stringify(type)} is not accepted here; send JSONL as ${JSONL_TYPES.join(', ')}`);
   }
-  const text = decodeUtf8(await readBody(request, context.maxBodyBytes));
-  const { records, problems } = parseJsonlBatch(text);
+  const { records, problems } = parseJsonlBody(await readBody(request, context.maxBodyBytes));
   if (problems.length > 0) {
     const lines = problems.map((p) => p.line).join(', ');
     throw new HttpError(400, `${problems.length} bad line${problems.length > 1 ? 's' : ''} (line ${lines}); the whole batch was refused and nothing was stored`, {
