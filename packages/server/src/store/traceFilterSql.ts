@@ -10,10 +10,15 @@ export interface SqlFilter {
 // An attribute value as text: JSON booleans and null by name, numbers and strings as written, objects as JSON.
 const ATTR_TEXT = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE CAST(j.value AS TEXT) END`;
 
-/** Escapes LIKE wildcards so user text matches literally (with ESCAPE '\'). */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+// Text search: instr over lower() is case-insensitive for ASCII (as SQLite's lower() is), has no wildcards to
+// escape and keeps NUL characters, which LIKE would end the pattern at.
+const CONTAINS = (column: string): string => `instr(lower(${column}), lower(?)) > 0`;
+
+// User data is searched in its decoded keys and values (a quote or a backslash is written escaped in the JSON
+// text); a match of the escaped text comes first, as a cheap necessary condition.
+const ATTRS_CONTAIN = (table: string): string =>
+  `(${CONTAINS(`${table}.attrs`)} AND EXISTS (SELECT 1 FROM json_tree(${table}.attrs) j WHERE ` +
+  `(j.type NOT IN ('object', 'array') AND ${CONTAINS(ATTR_TEXT)}) OR (typeof(j.key) = 'text' AND ${CONTAINS('j.key')})))`;
 
 /** Builds the WHERE clause of the trace list for a query (cursor included). */
 export function traceFilterSql(query: TraceQuery): SqlFilter {
@@ -54,14 +59,13 @@ export function traceFilterSql(query: TraceQuery): SqlFilter {
     params.push(key, value, key, value);
   }
   if (query.q !== undefined && query.q !== '') {
-    const like = likeContains(query.q);
+    const escaped = JSON.stringify(query.q).slice(1, -1);
     clauses.push(
-      "(t.trace_id LIKE ? ESCAPE '\\'" +
-        " OR EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND (s.name LIKE ? ESCAPE '\\' OR s.attrs LIKE ? ESCAPE '\\'" +
-        " OR json_extract(s.record, '$.statusMessage') LIKE ? ESCAPE '\\'))" +
-        " OR EXISTS (SELECT 1 FROM records r WHERE r.trace_id = t.trace_id AND (r.event LIKE ? ESCAPE '\\' OR r.attrs LIKE ? ESCAPE '\\')))",
+      `(${CONTAINS('t.trace_id')}` +
+        ` OR EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND (${CONTAINS('s.name')} OR ${CONTAINS("json_extract(s.record, '$.statusMessage')")} OR ${ATTRS_CONTAIN('s')}))` +
+        ` OR EXISTS (SELECT 1 FROM records r WHERE r.trace_id = t.trace_id AND (${CONTAINS('r.event')} OR ${ATTRS_CONTAIN('r')})))`,
     );
-    params.push(like, like, like, like, like, like);
+    params.push(query.q, query.q, query.q, escaped, query.q, query.q, query.q, escaped, query.q, query.q);
   }
   return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
 }
