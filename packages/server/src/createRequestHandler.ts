@@ -75,6 +75,8 @@ function sendError(response: ServerResponse, url: URL, error: unknown, context: 
     response.destroy();
     return;
   }
+  // Nobody is left to answer (the client closed the connection or a timeout cut it).
+  if (response.socket === null || response.socket.destroyed) return;
   // OTLP clients read a google.rpc.Status; everyone else gets { error, ...details }.
   const body = url.pathname.startsWith('/v1/')
     ? { code: RPC_CODES[httpError.status] ?? 2, message: httpError.message }

@@ -23,10 +23,16 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit, `(Content-Length ${declared})`);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit, '');
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge(limit, '');
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    // The client went away, or was cut off by the request timeout (a slow sender): not a server fault.
+    if (!(error instanceof HttpError) && request.destroyed) throw new HttpError(408, 'the connection closed before the whole body arrived');
+    throw error;
   }
   const raw = Buffer.concat(chunks, size);
   if (encoding === 'identity') return raw;
