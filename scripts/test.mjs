@@ -22,6 +22,8 @@ const pnpm = (args) => [process.execPath, [join(root, 'scripts', 'pnpm.mjs'), ..
 
 if (step('setup', process.execPath, [join(root, 'scripts', 'setup.mjs')]) !== 0) process.exit(1);
 if (step('build', ...pnpm(['run', 'build'])) !== 0) process.exit(1);
+// The web viewer's browser tests (test/viewer) drive Debian's Chromium; it is installed here when missing.
+if (step('Chromium for the browser tests', process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')]) !== 0) process.exit(1);
 
 // Each suite writes vitest's JSON report, so the summary below counts every test of every suite.
 const suites = [
