@@ -54,7 +54,7 @@ class FullDiskSink implements Sink {
   private check(): void {
     if (this.full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
   }
-  write(chunk: string): Promise<void> {
+  write(chunk: Buffer): Promise<void> {
     try {
       this.check();
     } catch (error) {
@@ -62,7 +62,7 @@ class FullDiskSink implements Sink {
     }
     return this.inner.write(chunk);
   }
-  writeSync(chunk: string): void {
+  writeSync(chunk: Buffer): void {
     this.check();
     this.inner.writeSync(chunk);
   }

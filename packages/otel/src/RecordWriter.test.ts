@@ -11,7 +11,7 @@ class FaultySink extends MemorySink {
   private held: (() => void)[] = [];
   stalled = false;
 
-  override write(chunk: string): Promise<void> {
+  override write(chunk: Buffer): Promise<void> {
     if (this.failWith) return Promise.reject(this.failWith);
     if (this.stalled) return new Promise((resolve) => this.held.push(() => resolve(super.write(chunk))));
     return super.write(chunk);

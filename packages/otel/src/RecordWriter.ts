@@ -1,6 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { trackExit, untrackExit, type ExitFlushable } from './exitHooks.js';
 import { reportError } from './reportError.js';
+import { ByteQueue, type Batch } from './ByteQueue.js';
 import type { Sink } from './sinks/Sink.js';
 
 /** Options for `RecordWriter`. */
@@ -30,8 +31,7 @@ const DROP_REPORT_INTERVAL_MS = 5000;
  * `maxQueueSize` lines in memory, failed batches retried, and everything flushed at exit. Never throws.
  */
 export class RecordWriter implements ExitFlushable {
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  private readonly queue = new ByteQueue();
   private writing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
@@ -63,7 +63,7 @@ export class RecordWriter implements ExitFlushable {
     if (this.closed) return;
     if (this.sync) {
       try {
-        this.sink.writeSync(`${line}\n`);
+        this.sink.writeSync(Buffer.from(`${line}\n`));
         this.stats.written++;
         this.lastError = undefined;
       } catch (error) {
@@ -73,22 +73,21 @@ export class RecordWriter implements ExitFlushable {
       }
       return;
     }
-    if (this.pending.length >= this.maxQueueSize) {
+    if (this.queue.lines >= this.maxQueueSize) {
       this.drop(1);
       return;
     }
-    this.pending.push(line);
-    this.pendingBytes += line.length + 1;
-    // Write as soon as the event loop is free: batches form by themselves while a write is in flight, and
-    // records do not linger long enough to be promoted to the old generation. After a failure the retry waits
-    // for the flush interval instead.
+    // Lines become UTF-8 bytes at once: the string dies young, and a batch needs no join or copy later.
+    this.queue.push(line);
+    // Write as soon as the event loop is free: batches form by themselves while a write is in flight. After a
+    // failure the retry waits for the flush interval instead.
     if (this.lastError === undefined) this.scheduleSoon();
     else this.timer ??= setTimeout(this.drain, this.flushIntervalMs).unref();
   }
 
   /** Counts so far. */
   getStats(): RecordWriterStats {
-    return { ...this.stats, queued: this.pending.length };
+    return { ...this.stats, queued: this.queue.lines };
   }
 
   /**
@@ -100,7 +99,7 @@ export class RecordWriter implements ExitFlushable {
   }
 
   private busy(): boolean {
-    return this.pending.length > 0 || this.writing !== undefined;
+    return this.queue.lines > 0 || this.writing !== undefined;
   }
 
   private scheduleSoon(): void {
@@ -114,39 +113,39 @@ export class RecordWriter implements ExitFlushable {
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    if (this.writing !== undefined || this.pending.length === 0) return;
-    const lines = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.writing = this.sink.write(`${lines.join('\n')}\n`).then(
+    if (this.writing !== undefined || this.queue.lines === 0) return;
+    const batch = this.queue.take();
+    this.writing = this.writeBatch(batch.chunks).then(
       () => {
-        this.stats.written += lines.length;
+        this.stats.written += batch.lines;
         this.lastError = undefined;
       },
       (error: unknown) => {
         this.stats.failedWrites++;
         this.fail(error);
-        this.requeue(lines);
+        this.requeue(batch);
       },
     ).finally(() => {
       this.writing = undefined;
-      if (this.pending.length === 0) return;
+      if (this.queue.lines === 0) return;
       if (this.lastError === undefined) this.scheduleSoon();
       else this.timer ??= setTimeout(this.drain, this.flushIntervalMs).unref();
     });
   };
 
+  private writeBatch(chunks: Buffer[]): Promise<void> {
+    if (chunks.length === 1) return this.sink.write(chunks[0]!);
+    return this.sink.writev !== undefined ? this.sink.writev(chunks) : this.sink.write(Buffer.concat(chunks));
+  }
+
   /** Puts a failed batch back in front, so writing resumes when the fault clears; what does not fit is dropped. */
-  private requeue(lines: string[]): void {
+  private requeue(batch: Batch): void {
     if (this.closed) {
-      this.drop(lines.length);
+      this.drop(batch.lines);
       return;
     }
-    const room = Math.max(0, this.maxQueueSize - this.pending.length);
-    const kept = lines.length <= room ? lines : lines.slice(lines.length - room);
-    this.drop(lines.length - kept.length);
-    this.pending = kept.concat(this.pending);
-    for (const line of kept) this.pendingBytes += line.length + 1;
+    const room = Math.max(0, this.maxQueueSize - this.queue.lines);
+    this.drop(batch.lines - this.queue.unshift(batch, room));
   }
 
   private drop(count: number): void {
@@ -197,16 +196,14 @@ export class RecordWriter implements ExitFlushable {
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
-    if (this.pending.length === 0 && this.writing === undefined) return;
-    const lines = this.pending;
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.queue.lines === 0 && this.writing === undefined) return;
+    const batch = this.queue.take();
     try {
-      this.sink.writeSync(lines.length > 0 ? `${lines.join('\n')}\n` : '');
-      this.stats.written += lines.length;
+      this.sink.writeSync(batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks));
+      this.stats.written += batch.lines;
     } catch (error) {
       this.stats.failedWrites++;
-      this.drop(lines.length);
+      this.drop(batch.lines);
       this.fail(error);
     }
     this.reportDrops();
@@ -227,8 +224,7 @@ export class RecordWriter implements ExitFlushable {
     this.closing ??= (async () => {
       await this.flush();
       this.closed = true;
-      this.drop(this.pending.length);
-      this.pending = [];
+      this.drop(this.queue.take().lines);
       this.reportDrops();
       untrackExit(this);
       await this.sink.close().catch((error: unknown) => this.fail(error));

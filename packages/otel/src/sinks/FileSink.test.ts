@@ -10,20 +10,35 @@ describe('FileSink', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
     const path = join(dir, 'deep', 'er', 'trace.jsonl');
     const first = new FileSink(path);
-    await first.write('{"a":1}\n');
+    await first.write(Buffer.from('{"a":1}\n'));
     await first.close();
     const second = new FileSink(path);
-    second.writeSync('{"a":2}\n');
+    second.writeSync(Buffer.from('{"a":2}\n'));
     await second.close();
     expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+  });
+
+  it('writes many chunks in order with one writev, and joins them when it must rotate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitrace-sink-'));
+    const chunks = Array.from({ length: 300 }, (_, i) => Buffer.from(`{"n":${i}}\n`));
+    const plain = new FileSink(join(dir, 'plain.jsonl'));
+    await plain.writev(chunks);
+    plain.closeSync();
+    const expected = chunks.map((chunk) => chunk.toString()).join('');
+    expect(readFileSync(join(dir, 'plain.jsonl'), 'utf8')).toBe(expected);
+    const rotating = new FileSink(join(dir, 'rotating.jsonl'), { maxFileSize: 1000, maxFiles: 10 });
+    await rotating.writev(chunks);
+    rotating.closeSync();
+    expect(readFileSync(join(dir, 'rotating.jsonl'), 'utf8').startsWith('{"n":')).toBe(true);
+    expect(readFileSync(join(dir, 'rotating.1.jsonl'), 'utf8').endsWith('\n')).toBe(true);
   });
 
   it('rotates at a line boundary and keeps at most maxFiles old files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
     const path = join(dir, 'trace.jsonl');
     const sink = new FileSink(path, { maxFileSize: 20, maxFiles: 2 });
-    await sink.write('{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n');
-    await sink.write('{"n":5}\n');
+    await sink.write(Buffer.from('{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n'));
+    await sink.write(Buffer.from('{"n":5}\n'));
     await sink.close();
     expect(readFileSync(path, 'utf8')).toBe('{"n":5}\n');
     expect(readFileSync(rotatedPath(path, 1), 'utf8')).toBe('{"n":3}\n{"n":4}\n');
@@ -35,8 +50,8 @@ describe('FileSink', () => {
     const path = join(dir, 'trace.jsonl');
     const sink = new FileSink(path, { maxFileSize: 10 });
     const long = `{"long":"${'y'.repeat(50)}"}\n`;
-    sink.writeSync(long);
-    sink.writeSync('{"n":1}\n');
+    sink.writeSync(Buffer.from(long));
+    sink.writeSync(Buffer.from('{"n":1}\n'));
     sink.closeSync();
     expect(readFileSync(rotatedPath(path, 1), 'utf8')).toBe(long);
     expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n');
@@ -55,15 +70,15 @@ describe('FileSink when the file is removed or moved away under it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
     const path = join(dir, 'trace.jsonl');
     const sink = new FileSink(path);
-    await sink.write('{"n":1}\n');
+    await sink.write(Buffer.from('{"n":1}\n'));
     renameSync(path, join(dir, 'moved.jsonl'));
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await sink.write('{"n":2}\n');
+    await sink.write(Buffer.from('{"n":2}\n'));
     expect(readFileSync(path, 'utf8')).toBe('{"n":2}\n');
     expect(readFileSync(join(dir, 'moved.jsonl'), 'utf8')).toBe('{"n":1}\n');
     unlinkSync(path);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    sink.writeSync('{"n":3}\n');
+    sink.writeSync(Buffer.from('{"n":3}\n'));
     await sink.close();
     expect(readFileSync(path, 'utf8')).toBe('{"n":3}\n');
   });

@@ -2,12 +2,12 @@ import type { Sink } from './Sink.js';
 
 /** Keeps written lines in memory; for tests and for collecting one run's records (BufferedTrace). */
 export class MemorySink implements Sink {
-  private readonly chunks: string[] = [];
+  private readonly chunks: Buffer[] = [];
   private closed = false;
 
   /** Every line written so far, without newlines. */
   lines(): string[] {
-    const text = this.chunks.join('');
+    const text = Buffer.concat(this.chunks).toString('utf8');
     return text === '' ? [] : text.slice(0, -1).split('\n');
   }
 
@@ -21,12 +21,12 @@ export class MemorySink implements Sink {
     this.chunks.length = 0;
   }
 
-  write(chunk: string): Promise<void> {
+  write(chunk: Buffer): Promise<void> {
     this.writeSync(chunk);
     return Promise.resolve();
   }
 
-  writeSync(chunk: string): void {
+  writeSync(chunk: Buffer): void {
     if (this.closed) throw new Error('MemorySink is closed');
     this.chunks.push(chunk);
   }

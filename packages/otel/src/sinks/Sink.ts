@@ -1,12 +1,15 @@
 /**
- * A destination for encoded records. Every chunk handed to a sink is one or more complete lines, each ending
- * in `\n`; a sink never sees half a line, so it can rotate or buffer without splitting one.
+ * A destination for encoded records. Every chunk handed to a sink is UTF-8 bytes of one or more complete lines,
+ * each ending in `\n`; a sink never sees half a line, so it can rotate or buffer without splitting one. A sink
+ * may keep the chunk: the writer never reuses its bytes.
  */
 export interface Sink {
   /** Writes a chunk; resolves once the destination accepted it, rejects with the write error. */
-  write(chunk: string): Promise<void>;
+  write(chunk: Buffer): Promise<void>;
+  /** Optional: writes several chunks in order, as one write where the destination allows (the writer joins them otherwise). */
+  writev?(chunks: readonly Buffer[]): Promise<void>;
   /** Writes a chunk before returning (sync mode and exit flushes); throws the write error. */
-  writeSync(chunk: string): void;
+  writeSync(chunk: Buffer): void;
   /** Resolves when everything written so far reached the destination. */
   flush(): Promise<void>;
   /** Releases the destination; later writes fail. */

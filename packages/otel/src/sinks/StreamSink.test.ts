@@ -5,20 +5,26 @@ import { StreamSink } from './StreamSink.js';
 describe('StreamSink', () => {
   it('waits for drain when the stream pushes back, and loses nothing', async () => {
     const received: string[] = [];
+    const held: (() => void)[] = [];
     const slow = new Writable({
       highWaterMark: 16,
       write(chunk: Buffer, _encoding, callback) {
         received.push(chunk.toString());
-        setTimeout(callback, 5);
+        held.push(() => callback());
       },
     });
     const sink = new StreamSink(slow);
     let drained = false;
-    const pending = sink.write(`${'x'.repeat(100)}\n`).then(() => (drained = true));
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    const pending = sink.write(Buffer.from(`${'x'.repeat(100)}\n`)).then(() => (drained = true));
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect(drained).toBe(false);
+    for (const release of held.splice(0)) release();
     await pending;
-    await sink.write('{"b":2}\n');
+    expect(drained).toBe(true);
+    const next = sink.write(Buffer.from('{"b":2}\n'));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    for (const release of held.splice(0)) release();
+    await next;
     expect(received.join('')).toBe(`${'x'.repeat(100)}\n{"b":2}\n`);
   });
 
@@ -29,7 +35,7 @@ describe('StreamSink', () => {
       },
     });
     const sink = new StreamSink(broken);
-    await expect(sink.write('{"a":1}\n')).rejects.toThrow('EPIPE');
-    await expect(sink.write('{"a":2}\n')).rejects.toThrow();
+    await expect(sink.write(Buffer.from('{"a":1}\n'))).rejects.toThrow('EPIPE');
+    await expect(sink.write(Buffer.from('{"a":2}\n'))).rejects.toThrow();
   });
 });

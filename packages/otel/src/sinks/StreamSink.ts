@@ -23,7 +23,7 @@ export class StreamSink implements Sink {
     });
   }
 
-  write(chunk: string): Promise<void> {
+  write(chunk: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new Error('StreamSink is closed'));
     if (this.error) return Promise.reject(this.error);
     if (this.stream.destroyed || this.stream.writableEnded) return Promise.reject(new Error('the stream is closed'));
@@ -47,14 +47,13 @@ export class StreamSink implements Sink {
     });
   }
 
-  writeSync(chunk: string): void {
+  writeSync(chunk: Buffer): void {
     if (this.closed) throw new Error('StreamSink is closed');
     const fd = (this.stream as unknown as { fd?: unknown }).fd;
     if (typeof fd === 'number') {
       // stdout/stderr and file streams: write straight to the descriptor so nothing waits in the stream's buffer.
-      const buffer = Buffer.from(chunk);
       let offset = 0;
-      while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+      while (offset < chunk.length) offset += writeSync(fd, chunk, offset);
       return;
     }
     if (this.error) throw this.error;

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ByteQueue } from './ByteQueue.js';
+
+const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
+
+describe('ByteQueue', () => {
+  it('hands out queued lines as UTF-8, each ending in a newline, oldest first', () => {
+    const queue = new ByteQueue();
+    queue.push('{"a":1}');
+    queue.push('{"s":"ü€😀"}');
+    expect(queue.lines).toBe(2);
+    const batch = queue.take();
+    expect(batch.lines).toBe(2);
+    expect(text(batch.chunks)).toBe('{"a":1}\n{"s":"ü€😀"}\n');
+    expect(queue.lines).toBe(0);
+    expect(queue.take().lines).toBe(0);
+  });
+
+  it('keeps bytes already taken intact while it fills the rest of the chunk', () => {
+    const queue = new ByteQueue();
+    queue.push('{"first":1}');
+    const first = queue.take();
+    for (let i = 0; i < 5000; i++) queue.push(`{"i":${i},"pad":"${'p'.repeat(40)}"}`);
+    const second = queue.take();
+    expect(text(first.chunks)).toBe('{"first":1}\n');
+    const lines = text(second.chunks).split('\n');
+    expect(lines).toHaveLength(5001);
+    expect(lines[4999]).toBe(`{"i":4999,"pad":"${'p'.repeat(40)}"}`);
+  });
+
+  it('takes a line larger than a chunk whole', () => {
+    const queue = new ByteQueue();
+    const big = `{"big":"${'b'.repeat(200_000)}"}`;
+    queue.push('{"before":true}');
+    queue.push(big);
+    queue.push('{"after":true}');
+    expect(text(queue.take().chunks)).toBe(`{"before":true}\n${big}\n{"after":true}\n`);
+  });
+
+  it('puts a failed batch back in front, keeping only its newest lines when room is short', () => {
+    const queue = new ByteQueue();
+    for (const n of [1, 2, 3, 4]) queue.push(`{"n":${n}}`);
+    const failed = queue.take();
+    queue.push('{"n":5}');
+    expect(queue.unshift(failed, 2)).toBe(2);
+    expect(queue.lines).toBe(3);
+    expect(text(queue.take().chunks)).toBe('{"n":3}\n{"n":4}\n{"n":5}\n');
+    expect(queue.unshift(failed, 0)).toBe(0);
+    // Across chunks: a batch of many 64 KiB chunks keeps exactly its newest lines.
+    for (let i = 0; i < 3000; i++) queue.push(`{"i":${i},"pad":"${'p'.repeat(60)}"}`);
+    const many = queue.take();
+    expect(many.chunks.length).toBeGreaterThan(2);
+    expect(queue.unshift(many, 1001)).toBe(1001);
+    const kept = text(queue.take().chunks).split('\n');
+    expect(kept).toHaveLength(1002);
+    expect(kept[0]).toBe(`{"i":1999,"pad":"${'p'.repeat(60)}"}`);
+    expect(queue.lines).toBe(0);
+  });
+});
