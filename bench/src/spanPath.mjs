@@ -47,7 +47,10 @@ function spans(tracer) {
   }
 }
 
-/** The raw limit: equivalent start and end records with JSON.stringify and batched writeSync, no OpenTelemetry. */
+/**
+ * The raw limit: records with the same fields and values aitrace writes for a span (start and end), built as
+ * object literals, serialised with JSON.stringify and written with batched writeSync; no OpenTelemetry.
+ */
 function rawWriter(path) {
   const fd = openSync(path, 'a');
   let seq = 0;
@@ -55,9 +58,16 @@ function rawWriter(path) {
     let batch = '';
     for (let i = 0; i < SPANS; i++) {
       const spanId = (++seq).toString(16).padStart(16, '0');
-      const now = new Date().toISOString();
-      batch += `${JSON.stringify({ __tracer_meta__: { timestamp: now, event: 'GET /items/:id.start', trace_id: '5b8efff798038103d269b633813fc60c', span_id: spanId, provisional: true }, 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i })}\n`;
-      batch += `${JSON.stringify({ __tracer_meta__: { timestamp: now, event: 'GET /items/:id.end', trace_id: '5b8efff798038103d269b633813fc60c', span_id: spanId, duration_ms: 0.01 }, 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i })}\n`;
+      const start = new Date().toISOString();
+      const attributes = { 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i };
+      batch += `${JSON.stringify({
+        __tracer_meta__: { format_version: 2, timestamp: start, event: 'GET /items/:id.start', type: 'span_start', trace_id: '5b8efff798038103d269b633813fc60c', span_id: spanId, name: 'GET /items/:id', kind: 'internal', provisional: true, service: 'unknown_service:node', scope: 'bench', pid: process.pid },
+        ...attributes,
+      })}\n`;
+      batch += `${JSON.stringify({
+        __tracer_meta__: { format_version: 2, timestamp: new Date().toISOString(), event: 'GET /items/:id.end', type: 'span_end', trace_id: '5b8efff798038103d269b633813fc60c', span_id: spanId, name: 'GET /items/:id', kind: 'internal', status: 'unset', start_time: start, duration_ms: 0.012, service: 'unknown_service:node', scope: 'bench', pid: process.pid },
+        ...attributes,
+      })}\n`;
       if (batch.length >= 65536) {
         writeSync(fd, batch);
         batch = '';

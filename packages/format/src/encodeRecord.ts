@@ -17,8 +17,8 @@ const LEADING = new Set<string>(['format_version', 'timestamp', 'event', 'rename
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be found here
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-/** A JSON string literal, without JSON.stringify for the common plain case. */
-function quote(text: string): string {
+/** A JSON string literal of `text` (`"..."`, escaped as needed), without JSON.stringify for the common plain case. */
+export function jsonString(text: string): string {
   return text.length < 5000 && !NEEDS_ESCAPE.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
@@ -30,7 +30,7 @@ const QUOTED_KEYS_LIMIT = 10_000;
 function keyFragment(key: string): string {
   let fragment = quotedKeys.get(key);
   if (fragment === undefined) {
-    fragment = `,${quote(key)}:`;
+    fragment = `,${jsonString(key)}:`;
     if (quotedKeys.size < QUOTED_KEYS_LIMIT) quotedKeys.set(key, fragment);
   }
   return fragment;
@@ -40,7 +40,7 @@ function keyFragment(key: string): string {
 function valueJson(value: unknown, limits: Readonly<ValueLimits>): string {
   switch (typeof value) {
     case 'string':
-      return value.length <= limits.maxStringLength ? quote(value) : stringifyValue(value, limits);
+      return value.length <= limits.maxStringLength ? jsonString(value) : stringifyValue(value, limits);
     case 'number':
       return Number.isFinite(value) ? String(value) : stringifyValue(value, limits);
     case 'boolean':
@@ -98,7 +98,7 @@ function encodePlain(meta: Readonly<TracerMeta>, data: Readonly<Record<string, u
     if (json.length > 2) user = `,${json.slice(1, -1)}`;
   }
   const metaJson = JSON.stringify(meta).slice(1, -1);
-  const head = compatMode ? `{"timestamp":${quote(meta.timestamp)},"${META_KEY}":{"format_version":${FORMAT_VERSION},` : `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
+  const head = compatMode ? `{"timestamp":${jsonString(meta.timestamp)},"${META_KEY}":{"format_version":${FORMAT_VERSION},` : `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
   return `${head}${metaJson}${compatMode ? ',"compat":true' : ''}}${user}}`;
 }
 
@@ -118,10 +118,10 @@ export function encodeRecord(meta: Readonly<TracerMeta>, data?: Readonly<Record<
   } catch {
     // A getter that throws: the general path below marks it unreadable.
   }
-  const timestamp = quote(String(meta.timestamp));
+  const timestamp = jsonString(String(meta.timestamp));
   // One array joined at the end gives a flat string: cheaper to keep queued than a chain of concatenations.
   const parts: string[] = compatMode ? ['{"timestamp":', timestamp, ',"', META_KEY, '":{'] : ['{"', META_KEY, '":{'];
-  parts.push('"format_version":', String(FORMAT_VERSION), ',"timestamp":', timestamp, ',"event":', quote(String(meta.event)));
+  parts.push('"format_version":', String(FORMAT_VERSION), ',"timestamp":', timestamp, ',"event":', jsonString(String(meta.event)));
   for (const key in meta) {
     const value = meta[key];
     if (value === undefined || LEADING.has(key)) continue;
@@ -149,4 +149,26 @@ export function encodeRecord(meta: Readonly<TracerMeta>, data?: Readonly<Record<
   if (renamed !== undefined) parts[renamedAt] = `,"renamed":${JSON.stringify(renamed)}`;
   parts.push('}');
   return parts.join('');
+}
+
+const PREBUILT_HEAD = `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
+
+/**
+ * The fast path for writers that build their metadata as JSON themselves (the span processor): `metaMembers` is
+ * the members of `__tracer_meta__` after `format_version`, starting with `"timestamp":...,"event":...`, already
+ * valid JSON. Returns the line when `data` is plain JSON without reserved keys; otherwise undefined, and the
+ * caller uses `encodeRecord`, which handles every case. Compat mode is not handled here.
+ */
+export function encodeRecordFromMetaJson(metaMembers: string, data: Readonly<Record<string, unknown>> | undefined, limits: Readonly<ValueLimits> = DEFAULT_VALUE_LIMITS): string | undefined {
+  if (data === undefined) return `${PREBUILT_HEAD}${metaMembers}}}`;
+  try {
+    if (Object.prototype.hasOwnProperty.call(data, META_KEY)) return undefined;
+    const proto: unknown = Object.getPrototypeOf(data);
+    if ((proto !== Object.prototype && proto !== null) || !isPlainJson(data, limits)) return undefined;
+    const json = JSON.stringify(data);
+    return json.length > 2 ? `${PREBUILT_HEAD}${metaMembers}},${json.slice(1)}` : `${PREBUILT_HEAD}${metaMembers}}}`;
+  } catch {
+    // A getter that throws: encodeRecord marks it unreadable.
+    return undefined;
+  }
 }

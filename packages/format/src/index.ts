@@ -1,4 +1,4 @@
-export { encodeRecord, type EncodeOptions } from './encodeRecord.js';
+export { encodeRecord, encodeRecordFromMetaJson, jsonString, type EncodeOptions } from './encodeRecord.js';
 export { encodeNormalized, toTracerMeta } from './encodeNormalized.js';
 export { LEVEL_NAMES, levelFromSeverity, parseLevel, severityFromLevel } from './levels.js';
 export { describe, normalizeRecord, v1MetaKeys, type NormalizeResult } from './normalizeRecord.js';

@@ -1,3 +1,4 @@
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { normalizeRecord, validateRecord } from '@aitrace/format';
@@ -57,6 +58,37 @@ describe('TraceRecordSpanProcessor', () => {
     expect(end.file).toBe('src/worker.ts');
     expect(end.line).toBe(12);
     expect(typeof end.duration_ms).toBe('number');
+  });
+
+  it('writes the same records through its JSON fast path as through the general encoder (used in compat mode)', () => {
+    const fast = new MemorySink();
+    const general = new MemorySink();
+    const provider = new BasicTracerProvider({
+      spanProcessors: [
+        new TraceRecordSpanProcessor({ output: fast, sync: true, config: false }),
+        new TraceRecordSpanProcessor({ output: general, sync: true, config: false, compatMode: true }),
+      ],
+    });
+    const tracer = provider.getTracer('équipe "core"', '1.2.3');
+    const parent = tracer.startSpan('GET /items/:id', { kind: 1, attributes: { 'http.route': '/items/:id', ids: [1, 2], ok: true } });
+    const child = tracer.startSpan('naïve 😀 "quoted"\nname', {
+      attributes: { 'code.file.path': 'src/a "b".ts', 'code.line.number': 7, 'code.column.number': 3, 'code.function.name': 'run', password: 'x' },
+    }, trace.setSpan(context.active(), parent));
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'failed: "bad"\n\ttab' });
+    child.end();
+    parent.end();
+    const strip = (line: string): string => {
+      const record = JSON.parse(line) as Record<string, unknown> & { __tracer_meta__: Record<string, unknown> };
+      delete record.timestamp;
+      delete record.__tracer_meta__.compat;
+      return JSON.stringify(record);
+    };
+    expect(fast.lines()).toHaveLength(4);
+    expect(fast.lines()).toEqual(general.lines().map(strip));
+    for (const record of fast.records()) expect(validateRecord(record)).toEqual([]);
+    const childEnd = fast.records()[2] as { __tracer_meta__: Record<string, unknown>; password: string };
+    expect(childEnd.__tracer_meta__).toMatchObject({ name: 'naïve 😀 "quoted"\nname', status: 'error', status_message: 'failed: "bad"\n\ttab', file: 'src/a "b".ts', line: 7, column: 3, function: 'run', parent_span_id: parent.spanContext().spanId });
+    expect(childEnd.password).toMatch(/^\[redacted/);
   });
 
   it('captures the caller from the stack when asked and no code attributes exist', () => {

@@ -1,32 +1,18 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { DEFAULT_VALUE_LIMITS, encodeRecord, formatHrTime, type TracerMeta, type ValueLimits } from '@aitrace/format';
+import { DEFAULT_VALUE_LIMITS, encodeRecord, encodeRecordFromMetaJson, formatHrTime, type TracerMeta, type ValueLimits } from '@aitrace/format';
 import { createScrubber, createWriter, resolveConfig, type AitraceOptions } from './AitraceOptions.js';
 import type { Scrubber } from './Scrubber.js';
 import { captureCallSite } from './callSite.js';
 import { reportError } from './reportError.js';
 import type { RecordWriter } from './RecordWriter.js';
 import { codeLocation, durationMs, isSampled, KIND_NAMES, serviceName, STATUS_NAMES } from './spanMeta.js';
+import { parentSpanId, SpanMetaJson, spanScope, type Location } from './SpanMetaJson.js';
 
 /** Options for `TraceRecordSpanProcessor`. */
 export interface TraceRecordSpanProcessorOptions extends AitraceOptions {
   /** Capture the caller's file/line/function from the stack when a span has no `code.*` attributes (default false). */
   captureStack?: boolean;
-}
-
-// Span fields that differ between OpenTelemetry SDK lines; read defensively.
-interface SpanCompat {
-  parentSpanContext?: { spanId: string };
-  parentSpanId?: string;
-  instrumentationScope?: { name: string; version?: string };
-  instrumentationLibrary?: { name: string; version?: string };
-}
-
-interface Location {
-  file?: string | undefined;
-  line?: number | undefined;
-  column?: number | undefined;
-  function?: string | undefined;
 }
 
 const NO_LOCATION: Location = {};
@@ -46,6 +32,8 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
   private readonly pid = process.pid;
   private shutdownPromise: Promise<void> | undefined;
   private readonly encodeOptions: { compatMode: boolean; limits: ValueLimits };
+  // Metadata built as JSON text for the common case; compat mode takes the general encoder.
+  private readonly metaJson: SpanMetaJson | undefined;
 
   constructor(options: TraceRecordSpanProcessorOptions = {}) {
     const config = resolveConfig(options);
@@ -55,6 +43,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
     this.captureStack = options.captureStack ?? false;
     this.scrubber = createScrubber(options);
     this.encodeOptions = { compatMode: this.compatMode, limits: this.limits };
+    this.metaJson = this.compatMode ? undefined : new SpanMetaJson(this.pid);
   }
 
   onStart(span: Span, _parentContext: Context): void {
@@ -63,9 +52,16 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
       if (!isSampled(span.spanContext())) return;
       const code = codeLocation(span.attributes);
       const site = code.file === undefined && this.captureStack ? captureCallSite() : undefined;
+      const data = this.scrubber.scrub(span.attributes);
+      const members = this.metaJson?.start(span, site ?? code);
+      const line = members === undefined ? undefined : encodeRecordFromMetaJson(members, data, this.limits);
+      if (line !== undefined) {
+        this.writer.write(line);
+        return;
+      }
       const meta = this.meta(span, formatHrTime(span.startTime), `${span.name}.start`, 'span_start', site ?? code);
       meta.provisional = true;
-      this.writer.write(encodeRecord(meta, this.scrubber.scrub(span.attributes), this.encodeOptions));
+      this.writer.write(encodeRecord(meta, data, this.encodeOptions));
     } catch (error) {
       reportError(error, 'span start');
     }
@@ -81,7 +77,15 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
         meta.links = undefined;
         this.writer.write(encodeRecord(meta, event.attributes === undefined ? undefined : this.scrubber.scrub(event.attributes), this.encodeOptions));
       }
-      const meta = this.meta(span, formatHrTime(span.endTime), `${span.name}.end`, 'span_end', codeLocation(span.attributes));
+      const location = codeLocation(span.attributes);
+      const data = this.scrubber.scrub(span.attributes);
+      const members = this.metaJson?.end(span, location);
+      const line = members === undefined ? undefined : encodeRecordFromMetaJson(members, data, this.limits);
+      if (line !== undefined) {
+        this.writer.write(line);
+        return;
+      }
+      const meta = this.meta(span, formatHrTime(span.endTime), `${span.name}.end`, 'span_end', location);
       meta.status = STATUS_NAMES[span.status.code] ?? 'unset';
       meta.status_message = span.status.message || undefined;
       meta.start_time = formatHrTime(span.startTime);
@@ -93,7 +97,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
         if (span.droppedLinksCount > 0) dropped.links = span.droppedLinksCount;
         meta.dropped = dropped;
       }
-      this.writer.write(encodeRecord(meta, this.scrubber.scrub(span.attributes), this.encodeOptions));
+      this.writer.write(encodeRecord(meta, data, this.encodeOptions));
     } catch (error) {
       reportError(error, 'span end');
     }
@@ -102,15 +106,14 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
   /** Metadata with one fixed shape for every record (absent fields undefined), which keeps encoding fast. */
   private meta(span: ReadableSpan | Span, timestamp: string, event: string, type: NonNullable<TracerMeta['type']>, location: Location): TracerMeta {
     const context = span.spanContext();
-    const compat = span as unknown as SpanCompat;
-    const scope = compat.instrumentationScope ?? compat.instrumentationLibrary;
+    const scope = spanScope(span);
     return {
       timestamp,
       event,
       type,
       trace_id: context.traceId,
       span_id: context.spanId,
-      parent_span_id: compat.parentSpanContext?.spanId ?? (compat.parentSpanId || undefined),
+      parent_span_id: parentSpanId(span),
       name: span.name,
       kind: KIND_NAMES[span.kind] ?? 'internal',
       status: undefined,
