@@ -57,6 +57,7 @@ export class TraceView implements View {
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private tick: ReturnType<typeof setInterval> | undefined;
   private loaded = false;
+  private rebuildMs = 0;
 
   constructor(
     private readonly context: ViewContext,
@@ -118,11 +119,17 @@ export class TraceView implements View {
 
   private receive(records: NormalizedRecord[]): void {
     if (this.builder.add(records) === 0 && this.loaded) return;
-    // Live batches arrive in bursts; one redraw per burst keeps a busy trace cheap.
-    this.updateTimer ??= setTimeout(() => {
-      this.updateTimer = undefined;
-      this.rebuild();
-    }, this.loaded ? 50 : 0);
+    // Live batches arrive in bursts; one rebuild per burst, spaced by twice the last rebuild's cost, keeps a big
+    // busy trace responsive.
+    this.updateTimer ??= setTimeout(
+      () => {
+        this.updateTimer = undefined;
+        const started = performance.now();
+        this.rebuild();
+        this.rebuildMs = performance.now() - started;
+      },
+      this.loaded ? Math.max(50, 2 * this.rebuildMs) : 0,
+    );
   }
 
   private missing(): void {
