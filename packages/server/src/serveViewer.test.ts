@@ -109,7 +109,8 @@ describe('serving the web viewer', () => {
   it('finds an installed @aitrace/viewer dist directory by walking up node_modules', () => {
     const installed = join(dir, 'app', 'node_modules', '@aitrace', 'viewer', 'dist');
     mkdirSync(installed, { recursive: true });
-    expect(findViewerDir(join(dir, 'app', 'lib', 'server.js'))).toBeUndefined();
+    // Without index.html it is no viewer. (What is found instead depends on NODE_PATH, which pnpm's bin shims set.)
+    expect(findViewerDir(join(dir, 'app', 'lib', 'server.js'))).not.toBe(installed);
     writeFileSync(join(installed, 'index.html'), '<!doctype html>');
     writeFileSync(join(dir, 'app', 'node_modules', '@aitrace', 'viewer', 'package.json'), '{"name":"@aitrace/viewer","exports":{".":"./dist/index.js"}}');
     mkdirSync(join(dir, 'app', 'lib'), { recursive: true });
