@@ -184,6 +184,32 @@ describe('the web viewer served by the trace server, in headless Chromium', () =
     expect(watched.errors).toEqual([]);
   });
 
+  it('asks for the token of a server started with one, then shows its traces and live updates', async () => {
+    const guarded = await startServer({ port: 0, db: join(dir, 'guarded.db'), token: 's3cret-viewer-token', onProblem: (message) => problems.push(message) });
+    try {
+      const { traceId } = bridge.checkout('T-1');
+      await bridge.flush();
+      const records = readFileSync(bridge.file, 'utf8');
+      const stored = await fetch(new URL('/api/ingest', guarded.url), { method: 'POST', headers: { Authorization: 'Bearer s3cret-viewer-token' }, body: records });
+      expect(stored.status).toBe(200);
+      const watched = await browser.page();
+      const { page } = watched;
+      await page.goto(`${guarded.url}#/?attr=order.id%3DT-1`);
+      await page.waitForSelector('.token-form');
+      await page.fill('.token-form input', 's3cret-viewer-token');
+      await page.press('.token-form input', 'Enter');
+      await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 1);
+      expect(await page.getAttribute('.trace-row', 'data-trace-id')).toBe(traceId);
+      await page.waitForSelector('.connection.connected');
+      await page.click('.trace-row');
+      await page.waitForFunction(() => document.querySelectorAll('.span-row').length === 3);
+      await page.waitForSelector('.connection.connected');
+      expect(watched.errors).toEqual([]);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('follows the system colour scheme and switches theme with the toggle', async () => {
     const watched = await browser.page({ colorScheme: 'dark' });
     const { page } = watched;
