@@ -56,4 +56,23 @@ describe('ByteQueue', () => {
     expect(kept[0]).toBe(`{"i":1999,"pad":"${'p'.repeat(60)}"}`);
     expect(queue.lines).toBe(0);
   });
+
+  it('reuses the memory of written chunks only after they were written', () => {
+    const queue = new ByteQueue();
+    const line = `{"pad":"${'p'.repeat(1000)}"}`;
+    for (let i = 0; i < 200; i++) queue.push(line);
+    const first = queue.take();
+    const firstText = text(first.chunks);
+    // Not yet recycled: new lines never land in the first batch's memory.
+    for (let i = 0; i < 200; i++) queue.push(line.replace('p', 'q'));
+    expect(text(first.chunks)).toBe(firstText);
+    queue.recycle(first);
+    const second = queue.take();
+    queue.recycle(second);
+    for (let i = 0; i < 200; i++) queue.push(line.replace('p', 'r'));
+    const third = queue.take();
+    const reused = third.chunks.some((chunk) => first.chunks.some((old) => old.buffer === chunk.buffer && old.byteOffset === chunk.byteOffset));
+    expect(reused).toBe(true);
+    expect(text(third.chunks).split('\n').filter((l) => l !== '').every((l) => l === line.replace('p', 'r'))).toBe(true);
+  });
 });

@@ -119,6 +119,7 @@ export class RecordWriter implements ExitFlushable {
       () => {
         this.stats.written += batch.lines;
         this.lastError = undefined;
+        this.queue.recycle(batch);
       },
       (error: unknown) => {
         this.stats.failedWrites++;
@@ -201,6 +202,7 @@ export class RecordWriter implements ExitFlushable {
     try {
       this.sink.writeSync(batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks));
       this.stats.written += batch.lines;
+      this.queue.recycle(batch);
     } catch (error) {
       this.stats.failedWrites++;
       this.drop(batch.lines);

@@ -28,7 +28,7 @@ export class MemorySink implements Sink {
 
   writeSync(chunk: Buffer): void {
     if (this.closed) throw new Error('MemorySink is closed');
-    this.chunks.push(chunk);
+    this.chunks.push(Buffer.from(chunk));
   }
 
   flush(): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * A destination for encoded records. Every chunk handed to a sink is UTF-8 bytes of one or more complete lines,
- * each ending in `\n`; a sink never sees half a line, so it can rotate or buffer without splitting one. A sink
- * may keep the chunk: the writer never reuses its bytes.
+ * each ending in `\n`; a sink never sees half a line, so it can rotate or buffer without splitting one. The writer
+ * reuses a chunk's memory once `write` has resolved (or `writeSync` returned): a sink that keeps data copies it.
  */
 export interface Sink {
   /** Writes a chunk; resolves once the destination accepted it, rejects with the write error. */

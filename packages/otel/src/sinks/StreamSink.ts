@@ -57,7 +57,8 @@ export class StreamSink implements Sink {
       return;
     }
     if (this.error) throw this.error;
-    this.stream.write(chunk);
+    // The stream may hold the chunk after this returns; the writer reuses its memory, so it gets a copy.
+    this.stream.write(Buffer.from(chunk));
   }
 
   async flush(): Promise<void> {
