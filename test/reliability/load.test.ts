@@ -54,11 +54,11 @@ describe('load: a loopback client streaming JSONL batches to a real server', () 
       expect(report.errors, context).toEqual([]);
       expect(report.statuses, context).toEqual({ 200: report.batches });
       expect(report.accepted, context).toBe(report.lines);
-      // The rate held: batches left on schedule and the server kept up until the end (bounds leave room for
-      // other tests running beside this one on a 2-core machine).
+      // The rate held: batches left on schedule and the server kept up until the end, with no stall of
+      // seconds (bounds leave room for other tests running beside this one on a 2-core machine).
       expect(report.late, context).toBeLessThanOrEqual(Math.ceil(report.batches * 0.02));
       expect(report.elapsedMs, context).toBeLessThan(DURATION_MS + 5_000);
-      expect(report.p99Ms, context).toBeLessThan(2_000);
+      expect(report.p99Ms, context).toBeLessThan(5_000);
 
       // No lost records: every trace is there, ended, with every span and log; nothing else was stored.
       const traces: TraceSummary[] = [];
