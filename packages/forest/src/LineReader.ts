@@ -57,7 +57,7 @@ export class LineReader {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const batch: ReadBatch = { records: [], problems: [] };
     let start = 0;
-    const data = this.buffered + text;
+    const data = this.buffered === '' ? text : this.buffered + text;
     for (let newline = data.indexOf('\n'); newline !== -1; newline = data.indexOf('\n', start)) {
       this.readLine(data.slice(start, newline), batch);
       start = newline + 1;
@@ -84,12 +84,13 @@ export class LineReader {
   private readLine(raw: string, batch: ReadBatch): void {
     const line = this.nextLine++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (text.trim() === '') return;
+    if (text === '') return;
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      batch.problems.push({ line, message: `invalid JSON: ${(error as Error).message}` });
+      // A blank line (only whitespace) is skipped, not a problem; checked here, off the common path.
+      if (text.trim() !== '') batch.problems.push({ line, message: `invalid JSON: ${(error as Error).message}` });
       return;
     }
     this.onValue?.(value, line);

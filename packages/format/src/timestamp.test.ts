@@ -18,4 +18,17 @@ describe('timestamps', () => {
     expect(parseTimestamp('2025-10-26 12:34:15.123456789')).toBe(1761482055123456);
     expect(parseTimestamp('yesterday')).toBeNaN();
   });
+
+  it('reads runs of written timestamps exactly as the general parser does, across seconds and days', () => {
+    for (let micros = 1761523199990000; micros < 1761523200020000; micros += 3331) {
+      const text = formatEpochMicros(micros);
+      expect(parseTimestamp(text)).toBe(micros);
+      expect(parseTimestamp(text)).toBe(parseTimestamp(text.replace('Z', '+00:00')));
+    }
+    // Look-alikes of the written form are not mistaken for it.
+    expect(parseTimestamp('2025-10-26T12:34:15.19341xZ')).toBeNaN();
+    expect(parseTimestamp('2025-10-26T12:34:15,193415Z')).toBe(1761482055193415);
+    expect(parseTimestamp('2025-1x-26T12:34:15.193415Z')).toBeNaN();
+    expect(parseTimestamp('2025-13-26T12:34:15.193415Z')).toBeNaN();
+  });
 });

@@ -38,11 +38,37 @@ export function formatEpochMillis(epochMillis: number): string {
 const LENIENT_PATTERN =
   /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/;
 
+// Readers see long runs of timestamps within the same second: the parsed date-and-time prefix is reused.
+let parsedPrefix = '';
+let parsedPrefixMillis = Number.NaN;
+
+/** Microseconds of a timestamp in exactly the written form (`YYYY-MM-DDTHH:MM:SS.ffffffZ`), else undefined. */
+function parseStrict(text: string): number | undefined {
+  if (text.length !== 27 || text.charCodeAt(19) !== 46 || text.charCodeAt(26) !== 90) return undefined;
+  let micros = 0;
+  for (let i = 20; i < 26; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    micros = micros * 10 + digit;
+  }
+  const prefix = text.slice(0, 19);
+  if (prefix !== parsedPrefix) {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(prefix)) return undefined;
+    const millis = Date.parse(`${prefix}Z`);
+    if (Number.isNaN(millis)) return undefined;
+    parsedPrefix = prefix;
+    parsedPrefixMillis = millis;
+  }
+  return parsedPrefixMillis * 1000 + micros;
+}
+
 /**
  * Reads an ISO-8601 timestamp (any fraction length, `Z` or an offset; no zone means UTC)
  * and returns microseconds since the epoch, or NaN when it is not a timestamp.
  */
 export function parseTimestamp(text: string): number {
+  const strict = parseStrict(text);
+  if (strict !== undefined) return strict;
   const match = LENIENT_PATTERN.exec(text);
   if (!match) return Number.NaN;
   const [, date, clock, fraction = '', zoneRaw = 'Z'] = match;

@@ -74,7 +74,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
       writeSync(fd, `${out}\n`);
     };
     let pending = '';
-    for await (const chunk of createReadStream(input, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    for await (const chunk of createReadStream(input, { encoding: 'utf8', highWaterMark: 64 * 1024 }) as AsyncIterable<string>) {
       const data = pending + chunk;
       let start = 0;
       for (let nl = data.indexOf('\n'); nl !== -1; nl = data.indexOf('\n', start)) {

@@ -1,6 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { LineReader, type LineReaderOptions, type ReadBatch } from '../LineReader.js';
 
+// 64 KiB reads: larger ones make every chunk a fresh large allocation and cost more than they save.
+const READ_CHUNK_BYTES = 64 * 1024;
+
 /** Options for `readTraceFile`. */
 export interface ReadTraceFileOptions extends LineReaderOptions {
   /** Called after each chunk with the bytes read so far (for progress display). */
@@ -13,7 +16,7 @@ export interface ReadTraceFileOptions extends LineReaderOptions {
  */
 export async function* readTraceFile(path: string, options: ReadTraceFileOptions = {}): AsyncGenerator<ReadBatch> {
   const reader = new LineReader(options);
-  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   let bytes = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     bytes += chunk.length;
