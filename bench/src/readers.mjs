@@ -1,7 +1,7 @@
 // Readers: aitrace stats and tree --trace on a generated file (default 1 GB), and buildSpanForest on 1,000,000
 // records in memory. The CLI runs as a subprocess so its own peak RSS is measured.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,18 @@ function generate(path, megabytes) {
   closeSync(fd);
 }
 
+/** Lines in a file, counted from its bytes. */
+function countLines(path) {
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let lines = 0;
+  for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+    for (let at = buffer.indexOf(10, 0); at !== -1 && at < n; at = buffer.indexOf(10, at + 1)) lines++;
+  }
+  closeSync(fd);
+  return lines;
+}
+
 const RSS_REPORTER = join(tmpdir(), 'aitrace-bench-rss.cjs');
 
 function runCli(args) {
@@ -63,17 +75,22 @@ export function readers() {
   const path = join(tmpdir(), `aitrace-bench-${MB}mb.jsonl`);
   generate(path, MB);
   const size = statSync(path).size;
-  const lines = Math.round(size / 260);
+  const lines = countLines(path);
   const stats = runCli(['stats', '--json', path]);
   const records = JSON.parse(stats.stdout).spans.reduce((n, s) => n + s.count, 0);
+  // The same command on a file a quarter the size: memory must not grow with the file.
+  const quarterPath = join(tmpdir(), `aitrace-bench-${MB / 4}mb.jsonl`);
+  generate(quarterPath, MB / 4);
+  const quarterStats = runCli(['stats', '--json', quarterPath]);
+  const quarterTree = runCli(['tree', '--json', '--trace', traceId(123), quarterPath]);
   const tree = runCli(['tree', '--json', '--trace', traceId(123), path]);
   const validate = runCli(['validate', '--json', path]);
   const out = {
     file_mb: size / 2 ** 20,
-    stats: { seconds: stats.seconds, mb_per_s: size / 2 ** 20 / stats.seconds, spans_counted: records, peak_rss_mb: stats.peak_rss_mb },
-    tree_trace: { seconds: tree.seconds, mb_per_s: size / 2 ** 20 / tree.seconds, peak_rss_mb: tree.peak_rss_mb, found: tree.stdout.includes(traceId(123)) },
-    validate: { seconds: validate.seconds, mb_per_s: size / 2 ** 20 / validate.seconds, peak_rss_mb: validate.peak_rss_mb, exit: validate.status },
-    approx_lines: lines,
+    lines: lines,
+    stats: { seconds: stats.seconds, mb_per_s: size / 2 ** 20 / stats.seconds, records_per_s: lines / stats.seconds, spans_counted: records, peak_rss_mb: stats.peak_rss_mb, quarter_file_peak_rss_mb: quarterStats.peak_rss_mb },
+    tree_trace: { seconds: tree.seconds, mb_per_s: size / 2 ** 20 / tree.seconds, records_per_s: lines / tree.seconds, peak_rss_mb: tree.peak_rss_mb, quarter_file_peak_rss_mb: quarterTree.peak_rss_mb, found: tree.stdout.includes(traceId(123)) },
+    validate: { seconds: validate.seconds, mb_per_s: size / 2 ** 20 / validate.seconds, records_per_s: lines / validate.seconds, peak_rss_mb: validate.peak_rss_mb, exit: validate.status },
   };
 
   // buildSpanForest on 1,000,000 normalized records (10,000 traces of 50 spans: starts, ends and a log each).

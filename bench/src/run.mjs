@@ -1,5 +1,5 @@
 // `pnpm bench`: runs every benchmark, prints a table with ratios and target verdicts, writes bench/results.json.
-// BENCH_ONLY=span,log,memory,latency,readers picks sections; BENCH_READER_MB sets the reader file size.
+// BENCH_ONLY=span,log,memory,latency,readers,server picks sections; BENCH_READER_MB sets the reader file size.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -8,9 +8,10 @@ import { fmt } from './harness.mjs';
 import { latency } from './latency.mjs';
 import { logPath } from './logPath.mjs';
 import { readers } from './readers.mjs';
+import { serverIngest } from './server.mjs';
 import { spanPath } from './spanPath.mjs';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'span,log,memory,latency,readers').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'span,log,memory,latency,readers,server').split(','));
 const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString(), targets: [] };
 const target = (name, value, goal, pass) => results.targets.push({ name, value, goal, pass });
 
@@ -65,11 +66,29 @@ if (only.has('readers')) {
   results.readers = readers();
   const r = results.readers;
   console.table({
-    'aitrace stats': { 'MB/s': fmt(r.stats.mb_per_s, 1), s: fmt(r.stats.seconds, 1), 'peak RSS MB': fmt(r.stats.peak_rss_mb) },
-    'aitrace tree --trace': { 'MB/s': fmt(r.tree_trace.mb_per_s, 1), s: fmt(r.tree_trace.seconds, 1), 'peak RSS MB': fmt(r.tree_trace.peak_rss_mb) },
-    'aitrace validate': { 'MB/s': fmt(r.validate.mb_per_s, 1), s: fmt(r.validate.seconds, 1), 'peak RSS MB': fmt(r.validate.peak_rss_mb) },
+    'aitrace stats': { 'MB/s': fmt(r.stats.mb_per_s, 1), 'records/s': fmt(r.stats.records_per_s), s: fmt(r.stats.seconds, 1), 'peak RSS MB': fmt(r.stats.peak_rss_mb), 'peak RSS MB, 1/4 file': fmt(r.stats.quarter_file_peak_rss_mb) },
+    'aitrace tree --trace': { 'MB/s': fmt(r.tree_trace.mb_per_s, 1), 'records/s': fmt(r.tree_trace.records_per_s), s: fmt(r.tree_trace.seconds, 1), 'peak RSS MB': fmt(r.tree_trace.peak_rss_mb), 'peak RSS MB, 1/4 file': fmt(r.tree_trace.quarter_file_peak_rss_mb) },
+    'aitrace validate': { 'MB/s': fmt(r.validate.mb_per_s, 1), 'records/s': fmt(r.validate.records_per_s), s: fmt(r.validate.seconds, 1), 'peak RSS MB': fmt(r.validate.peak_rss_mb) },
     'buildSpanForest (1,000,000 records)': { 'records/s': fmt(r.build_span_forest.records_per_s), s: fmt(r.build_span_forest.seconds, 2), 'heap added MB': fmt(r.build_span_forest.heap_added_mb) },
   });
+  for (const [name, m] of [['aitrace stats', r.stats], ['aitrace tree --trace', r.tree_trace]]) {
+    target(`${name}: records/s`, m.records_per_s, '>= 200,000', m.records_per_s >= 200_000);
+    // 4x the file: peak RSS may not grow by more than a quarter (start-up and one trace are fixed costs).
+    target(`${name}: peak RSS, full file / 1/4 file`, m.peak_rss_mb / m.quarter_file_peak_rss_mb, '<= 1.25x', m.peak_rss_mb / m.quarter_file_peak_rss_mb <= 1.25);
+  }
+}
+
+if (only.has('server')) {
+  console.log('\nserver: JSONL batches of 500 records over HTTP into SQLite, 4 concurrent senders ...');
+  const r = await serverIngest();
+  results.server = r;
+  console.table({
+    'aitrace serve, POST /api/ingest': { 'records/s': fmt(r.ingest.records_per_s), 'p50 ms': fmt(r.ingest.p50_ms, 1), 'p99 ms': fmt(r.ingest.p99_ms, 1), requests: r.ingest.requests },
+    'HTTP floor (body read, 200), before': { 'records/s': fmt(r.floor.before.records_per_s), 'p50 ms': fmt(r.floor.before.p50_ms, 1), 'p99 ms': fmt(r.floor.before.p99_ms, 1), requests: r.floor.before.requests },
+    'HTTP floor, after': { 'records/s': fmt(r.floor.after.records_per_s), 'p50 ms': fmt(r.floor.after.p50_ms, 1), 'p99 ms': fmt(r.floor.after.p99_ms, 1), requests: r.floor.after.requests },
+  });
+  console.log(`ratio: ingest into SQLite / HTTP floor ${fmt(r.ingest_over_floor, 2)}; spans sent ${fmt(r.spans_sent)}, stored ${fmt(r.spans_stored)}`);
+  target('server ingest loses nothing (4 senders)', r.spans_stored, `= ${r.spans_sent} spans`, r.spans_stored === r.spans_sent);
 }
 
 console.log('\ntargets:');

@@ -1,0 +1,96 @@
+// Server ingest: JSONL batches over HTTP into SQLite from 4 concurrent senders, with request latency, against an
+// HTTP floor (a server that only reads the bodies) driven by the same client in the same run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeRecord, formatEpochMicros } from '@aitrace/format';
+import { median } from './harness.mjs';
+
+const SENDERS = 4;
+const BATCHES = Number(process.env.BENCH_SERVER_BATCHES ?? 60);
+const SPANS_PER_BATCH = 250;
+const CHILD = fileURLToPath(new URL('./serverChild.mjs', import.meta.url));
+
+/** One batch: start and end records of SPANS_PER_BATCH spans of one trace. */
+function batchBody(sender, n) {
+  const trace = `${(sender + 1).toString(16)}${n.toString(16).padStart(31, '0')}`;
+  const base = Date.UTC(2026, 0, 1) * 1000 + (sender * 1e6 + n) * 1000;
+  const lines = [];
+  for (let i = 0; i < SPANS_PER_BATCH; i++) {
+    const span = (i + 1).toString(16).padStart(16, '0');
+    const parent = i === 0 ? undefined : '0000000000000001';
+    lines.push(encodeRecord({ timestamp: formatEpochMicros(base + i), event: 'db.query.start', type: 'span_start', trace_id: trace, span_id: span, parent_span_id: parent, name: 'db.query', provisional: true, service: 'bench' }, { 'db.statement': 'SELECT * FROM items WHERE id = ?', row: i }));
+    lines.push(encodeRecord({ timestamp: formatEpochMicros(base + i + 5), event: 'db.query.end', type: 'span_end', trace_id: trace, span_id: span, parent_span_id: parent, name: 'db.query', status: 'ok', duration_ms: 0.005, service: 'bench' }, { row: i }));
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+function start(args) {
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : []), CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (data) => resolve({ child, port: Number(String(data).trim()) }));
+  });
+}
+
+function post(agent, port, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = request({ agent, host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${path}: ${res.statusCode} ${text.slice(0, 200)}`))));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+async function drive(port, path, bodies) {
+  const agent = new Agent({ keepAlive: true, maxSockets: SENDERS });
+  const latencies = [];
+  const started = process.hrtime.bigint();
+  await Promise.all(bodies.map(async (senderBodies) => {
+    for (const body of senderBodies) {
+      const t = process.hrtime.bigint();
+      await post(agent, port, path, body);
+      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const records = SENDERS * BATCHES * SPANS_PER_BATCH * 2;
+  return { records, seconds, records_per_s: records / seconds, p50_ms: median(latencies), p99_ms: latencies[Math.ceil(0.99 * latencies.length) - 1], requests: latencies.length };
+}
+
+/** Runs the server ingest comparison. */
+export async function serverIngest() {
+  const bodies = Array.from({ length: SENDERS }, (_, s) => Array.from({ length: BATCHES }, (_, n) => batchBody(s, n)));
+  const dir = mkdtempSync(join(tmpdir(), 'aitrace-bench-server-'));
+  const floor = await start(['floor']);
+  const server = await start(['aitrace', join(dir, 'traces.db')]);
+  try {
+    // Warm-up (JIT, sockets), then the floor before and after the real run, so drift on a noisy machine shows.
+    await drive(floor.port, '/', bodies);
+    const floorBefore = await drive(floor.port, '/', bodies);
+    const ingest = await drive(server.port, '/api/ingest', bodies);
+    const floorAfter = await drive(floor.port, '/', bodies);
+    const stats = JSON.parse(await new Promise((resolve, reject) => {
+      request({ host: '127.0.0.1', port: server.port, path: '/api/stats' }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve(text));
+      }).once('error', reject).end();
+    }));
+    const stored = stats.spans.reduce((n, s) => n + s.count, 0);
+    const floorRate = (floorBefore.records_per_s + floorAfter.records_per_s) / 2;
+    return { senders: SENDERS, batch_records: SPANS_PER_BATCH * 2, ingest, floor: { before: floorBefore, after: floorAfter }, ingest_over_floor: ingest.records_per_s / floorRate, spans_sent: SENDERS * BATCHES * SPANS_PER_BATCH, spans_stored: stored };
+  } finally {
+    floor.child.kill('SIGINT');
+    server.child.kill('SIGINT');
+  }
+}

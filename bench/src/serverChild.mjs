@@ -1,0 +1,20 @@
+// Runs in its own process: `node serverChild.mjs aitrace DB` starts the trace server on a free loopback port with
+// a SQLite file; `node serverChild.mjs floor` starts an HTTP server that only reads each body and answers 200 (the
+// HTTP floor the ingest rate is compared with). Prints the port on stdout, then runs until killed.
+import { createServer } from 'node:http';
+import { startServer } from '@aitrace/server';
+
+const [mode, db] = process.argv.slice(2);
+if (mode === 'aitrace') {
+  const server = await startServer({ port: 0, db, viewerDir: null });
+  process.stdout.write(`${server.port}\n`);
+} else {
+  const server = createServer((request, response) => {
+    let bytes = 0;
+    request.on('data', (chunk) => (bytes += chunk.length));
+    request.on('end', () => response.end(JSON.stringify({ bytes })));
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+}
+
+process.on('SIGINT', () => process.exit(0));
