@@ -15,6 +15,7 @@ const { openSync, readSync } = require('node:fs');
 const started = new Float64Array(workerData.started);
 const seen = new Float64Array(workerData.seen);
 const fd = openSync(workerData.path, 'r');
+parentPort.postMessage('ready');
 const buffer = Buffer.alloc(1 << 20);
 let offset = 0, rest = '', found = 0;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -42,6 +43,8 @@ export async function latency() {
   const started = new SharedArrayBuffer(8 * SAMPLES);
   const seen = new SharedArrayBuffer(8 * SAMPLES);
   const worker = new Worker(watcherSource, { eval: true, workerData: { path, started, seen, samples: SAMPLES } });
+  // The watcher must be running before the first span starts, or its own start-up time counts as latency.
+  await new Promise((resolve) => worker.once('message', resolve));
   const done = new Promise((resolve) => worker.once('message', resolve));
   const startedAt = new Float64Array(started);
   const open = [];
