@@ -55,10 +55,15 @@ describe('crash matrix: a writer that dies with spans and logs in flight', () =>
           if (death === 'exit') expect(exit.code, context).toBe(3);
           if (!death.startsWith('sig')) expect(ledger.accepted, context).toBe(dieAfter);
 
-          // Every line is one complete record: no partial line, nothing interleaved.
+          // Every line is one complete record: no partial line, nothing interleaved. The one exception is a SIGKILL
+          // that lands inside a write of more than a page: Linux stops such a write at a page boundary when a fatal
+          // signal arrives, so the file may end in a cut line, which readers report as truncated (TRACE_RECORD.md).
           const read = readTraceFile(file);
-          expect(read.problems, `${context}, ${JSON.stringify(read.problems.slice(0, 3))}`).toEqual([]);
-          expect(read.endsMidLine, context).toBe(false);
+          const cutLast = mode === 'async' && death === 'sigkill' && read.endsMidLine && read.problems.length === 1 && /truncated/.test(read.problems[0]!.message) && read.problems[0]!.line === read.lines;
+          if (!cutLast) {
+            expect(read.problems, `${context}, ${JSON.stringify(read.problems.slice(0, 3))}`).toEqual([]);
+            expect(read.endsMidLine, context).toBe(false);
+          }
 
           const starts = new Set<number>();
           const ends = new Set<number>();
