@@ -57,11 +57,17 @@ export async function* followFile(path: string, options: FollowOptions = {}): As
         yield* drain(fd, buffer, () => offset, (n) => (offset = n));
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        options.signal?.addEventListener('abort', () => {
+        const signal = options.signal;
+        const onAbort = (): void => {
           clearTimeout(timer);
           resolve();
-        }, { once: true });
+        };
+        // The listener goes with the poll it belongs to, or a long tail would pile up one per interval.
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, intervalMs);
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
   } finally {
