@@ -22,8 +22,8 @@ export interface AitraceOptions {
   flushIntervalMs?: number;
   /** Most records waiting in memory; more are dropped and counted (default 65,536). */
   maxQueueSize?: number;
-  /** Rotate the output file past this many bytes (default: no rotation). */
-  maxFileSize?: number;
+  /** Rotate the output file past this size: bytes, or a string like `"10MB"` (default: no rotation). */
+  maxFileSize?: number | string;
   /** Rotated files kept (default 5). */
   maxFiles?: number;
   /** Hide sensitive attribute and log values (default on, with the built-in key patterns); `false` turns it off. */
@@ -38,8 +38,9 @@ export interface AitraceOptions {
 
 /** The configuration after options, environment, config file and defaults are merged. */
 export function resolveConfig(options: AitraceOptions): AitraceConfig {
-  // Values set in code (setCompatMode, setConfig) apply to every writer; options win over them.
-  const overrides: Partial<AitraceConfig> = getConfigOverrides();
+  // Values set in code (setCompatMode, setConfig) apply to every writer; options win over them. All are checked like
+  // environment and file values: a bad one throws a ConfigError naming the option.
+  const overrides: Record<string, unknown> = getConfigOverrides();
   if (options.compatMode !== undefined) overrides.compatMode = options.compatMode;
   if (options.sync !== undefined) overrides.sync = options.sync;
   if (options.flushIntervalMs !== undefined) overrides.flushIntervalMs = options.flushIntervalMs;

@@ -41,6 +41,17 @@ describe('configuration', () => {
     expect(loadConfig({ env, cwd: d, overrides: { compatMode: true } }).config.compatMode).toBe(true);
   });
 
+  it('checks values set in code like the others: sizes with units work, bad values name the option', () => {
+    const d = dir();
+    const load = (overrides: Record<string, unknown>) => loadConfig({ env: {}, cwd: d, configFile: false, overrides }).config;
+    expect(load({ maxFileSize: '4KB', maxFiles: 2 })).toMatchObject({ maxFileSize: 4096, maxFiles: 2 });
+    expect(load({ sync: 'yes' }).sync).toBe(true);
+    expect(() => load({ maxFileSize: 'big' })).toThrow('code: maxFileSize: expected a size in bytes, like 10485760 or "10MB", got "big"');
+    expect(() => load({ flushIntervalMs: -5 })).toThrow('code: flushIntervalMs: expected an integer >= 1, got -5');
+    expect(() => load({ maxFiles: 'three' })).toThrow('code: maxFiles: expected an integer >= 0, got "three"');
+    expect(() => load({ outptu: 'x' })).toThrow(/code: outptu: unknown setting; known settings: compatMode, output/);
+  });
+
   it('gives errors that name the source and the key', () => {
     const d = dir();
     expect(() => loadConfig({ env: { AITRACE_COMPAT_MODE: 'maybe' }, cwd: d })).toThrow('environment: AITRACE_COMPAT_MODE: expected true or false, got "maybe"');

@@ -3,7 +3,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './ConfigError.js';
-import { configFromEnv, configFromFileValues, DEFAULT_CONFIG, type AitraceConfig } from './schema.js';
+import { configFromCode, configFromEnv, configFromFileValues, DEFAULT_CONFIG, type AitraceConfig } from './schema.js';
 
 /** Config file names looked up in the working directory and then each parent directory, first match wins. */
 export const CONFIG_FILE_NAMES = ['aitrace.yaml', 'aitrace.yml', 'aitrace.toml', '.aitrace.yaml', '.aitrace.yml', '.aitrace.toml'] as const;
@@ -17,7 +17,7 @@ export interface LoadConfigOptions {
   /** An explicit config file; overrides `AITRACE_CONFIG` and the search. `false` skips config files. */
   configFile?: string | false;
   /** Values set in code; they win over every other source. */
-  overrides?: Partial<AitraceConfig>;
+  overrides?: Readonly<Record<string, unknown>>;
 }
 
 /** The merged configuration and the config file it read, if any. */
@@ -69,6 +69,6 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const configFile = options.configFile === false ? undefined : options.configFile !== undefined ? resolve(cwd, options.configFile) : findConfigFile(cwd, env);
   const fromFile = configFile !== undefined ? readConfigFile(configFile) : {};
-  const config: AitraceConfig = { ...DEFAULT_CONFIG, ...fromFile, ...configFromEnv(env), ...options.overrides };
+  const config: AitraceConfig = { ...DEFAULT_CONFIG, ...fromFile, ...configFromEnv(env), ...configFromCode(options.overrides) };
   return { config, configFile };
 }

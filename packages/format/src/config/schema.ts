@@ -131,3 +131,16 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   }
   return out;
 }
+
+/** Checks values set in code (options, `setConfig`) like file and environment values; a bad one throws a ConfigError naming the option. */
+export function configFromCode(values: Readonly<Record<string, unknown>> | undefined): Partial<AitraceConfig> {
+  const out: Partial<AitraceConfig> = {};
+  if (values === undefined) return out;
+  for (const [field, raw] of Object.entries(values)) {
+    if (raw === undefined) continue;
+    const setting = SETTINGS.find((s) => s.field === field);
+    if (!setting) throw new ConfigError('code', field, `unknown setting; known settings: ${SETTINGS.map((s) => s.field).join(', ')}`);
+    apply(setting, raw, 'code', field, out);
+  }
+  return out;
+}
