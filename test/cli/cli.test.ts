@@ -34,6 +34,23 @@ describe('aitrace --help and usage errors', () => {
     expect(bad.stderr).toContain('--status must be one of');
     expect(runCli(['frobnicate']).code).toBe(2);
   });
+
+  it('says what is wrong with an option or a file in plain words, with the documented exit code', () => {
+    const file = fixture('v2-span-lifecycle.jsonl');
+    const cases: [string[], number, string][] = [
+      [['tree', '--bogus', file], 2, 'aitrace: unknown option --bogus\n'],
+      [['tree', '--depth', '-1', file], 2, 'aitrace: --depth needs a value; to pass one that starts with "-", write --depth=VALUE\n'],
+      [['tree', '--depth=-1', file], 2, 'aitrace: --depth must be a whole number, got "-1"\n'],
+      [['stats', file, '--top'], 2, 'aitrace: --top needs a value\n'],
+      [['tree', 'no-such.jsonl'], 1, 'aitrace: no-such.jsonl: no such file or directory\n'],
+      [['migrate', 'no-such.jsonl', 'out.jsonl'], 1, 'aitrace: no-such.jsonl: no such file or directory\n'],
+      [['validate', tmpdir()], 1, `aitrace: ${tmpdir()}: is a directory, not a trace file\n`],
+    ];
+    for (const [args, code, stderr] of cases) {
+      const result = runCli(args);
+      expect({ args, code: result.code, stderr: result.stderr.split('Run "')[0] }).toEqual({ args, code, stderr });
+    }
+  });
 });
 
 describe('aitrace tree', () => {

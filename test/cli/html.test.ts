@@ -67,7 +67,7 @@ describe('aitrace html', () => {
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, 'not a record\n');
     expect(runCli(['html', empty])).toMatchObject({ code: 1, stderr: expect.stringContaining(`${empty}:1: invalid JSON`) as string });
-    expect(runCli(['html', join(dir, 'missing.jsonl')])).toMatchObject({ code: 1, stderr: expect.stringContaining('ENOENT') as string });
+    expect(runCli(['html', join(dir, 'missing.jsonl')])).toMatchObject({ code: 1, stderr: expect.stringContaining('missing.jsonl: no such file or directory') as string });
     expect(runCli(['html'])).toMatchObject({ code: 2, stderr: expect.stringContaining('html needs exactly one FILE') as string });
     expect(runCli(['html', empty, '-o', empty])).toMatchObject({ code: 2, stderr: expect.stringContaining('is the input file') as string });
     expect(runCli(['html', empty, '--colour'])).toMatchObject({ code: 2 });

@@ -21,6 +21,20 @@ Run "aitrace <command> --help" for a command's options.
 Exit codes: 0 success, 1 problems found or a file could not be read, 2 usage error.`;
 }
 
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a trace file',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** A file error said as `PATH: what is wrong`, or undefined for any other error. */
+function fileErrorMessage(error: NodeJS.ErrnoException): string | undefined {
+  const what = error.code === undefined ? undefined : FILE_ERRORS[error.code];
+  if (what === undefined) return undefined;
+  return error.path !== undefined ? `${error.path}: ${what}` : error.message;
+}
+
 /** Runs the CLI with the given arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -41,8 +55,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`aitrace: ${error.message}\n${command ? `Run "aitrace ${name} --help" for usage.` : 'Run "aitrace --help" for the commands.'}\n`);
       return 2;
     }
-    const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(`aitrace: ${code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    const known = fileErrorMessage(error as NodeJS.ErrnoException);
+    process.stderr.write(`aitrace: ${known ?? (error as Error).stack ?? String(error)}\n`);
     return 1;
   }
 }

@@ -35,7 +35,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 2) throw new UsageError('migrate needs IN and OUT');
   const [input, output] = positionals as [string, string];
-  if (!existsSync(input)) throw new UsageError(`${input}: no such file`);
+  if (!existsSync(input)) throw Object.assign(new Error(`${input}: no such file or directory`), { code: 'ENOENT', path: input });
   if (existsSync(output)) {
     if (realpathSync(output) === realpathSync(input)) throw new UsageError('OUT must be a different file than IN');
     if (values.force !== true) throw new UsageError(`${output} exists; pass --force to overwrite it`);

@@ -18,11 +18,17 @@ export async function* readTraceFile(path: string, options: ReadTraceFileOptions
   const reader = new LineReader(options);
   const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    const batch = reader.push(chunk);
-    options.onProgress?.(bytes);
-    if (batch.records.length > 0 || batch.problems.length > 0) yield batch;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      const batch = reader.push(chunk);
+      options.onProgress?.(bytes);
+      if (batch.records.length > 0 || batch.problems.length > 0) yield batch;
+    }
+  } catch (error) {
+    // Read errors (a directory, say) come without the path; callers report them by it.
+    if ((error as NodeJS.ErrnoException).path === undefined && path !== '-') Object.assign(error as object, { path });
+    throw error;
   }
   const last = reader.end();
   if (last.records.length > 0 || last.problems.length > 0) yield last;
