@@ -168,7 +168,10 @@ describe('aitrace stats', () => {
     const stats = JSON.parse(stdout) as { spans: { name: string; count: number; errors: number; max_ms: number }[]; slowest_traces: { trace_id: string; duration_ms: number }[] };
     expect(stats.spans.find((s) => s.name === 'llm.call')).toMatchObject({ count: 1, errors: 1, max_ms: 40 });
     expect(stats.slowest_traces[0]).toEqual({ trace_id: TRACE, root: 'agent.run', duration_ms: 120 });
-    expect(runCli(['stats', fixture('crashed-process.jsonl')]).stdout).toMatch(/agent\.run\s+0\s+0\s+1/);
+    // A span that never ended is counted as open, with no made-up durations.
+    expect(runCli(['stats', fixture('crashed-process.jsonl')]).stdout).toMatch(/agent\.run\s+0\s+0\s+1\s+-\s+-\s+-\n/);
+    const crashed = JSON.parse(runCli(['stats', '--json', fixture('crashed-process.jsonl')]).stdout) as { spans: { name: string }[] };
+    expect(crashed.spans.find((s) => s.name === 'agent.run')).toMatchObject({ count: 0, unfinished: 1, p50_ms: null, p95_ms: null, max_ms: null });
   });
 });
 

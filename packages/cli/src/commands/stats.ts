@@ -13,6 +13,8 @@ export const STATS_HELP = `Usage: aitrace stats [options] FILE|-
 Per span name: count, errors, p50 / p95 / max duration; then the slowest
 traces. Streams the file in bounded memory: percentiles come from a uniform
 sample of up to 10,000 durations per span name (count, errors and max are exact).
+Spans that never ended count as open; a name with no ended span shows "-"
+(null in --json) instead of durations.
 
 Options:
   --top N       how many slowest traces to list (default 5)
@@ -44,11 +46,17 @@ class NameStats {
     }
   }
 
-  percentile(p: number): number {
-    if (this.sample.length === 0) return 0;
+  /** A nearest-rank percentile of the ended spans; null when none ended. */
+  percentile(p: number): number | null {
+    if (this.sample.length === 0) return null;
     const sorted = [...this.sample].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
   }
+}
+
+/** A duration column: `-` when no span of the name has ended. */
+function durationCell(ms: number | null): string {
+  return (ms === null ? '-' : formatDuration(ms)).padStart(9);
 }
 
 /** `aitrace stats`. */
@@ -100,7 +108,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
     stats.running++;
   }
 
-  const rows = [...byName].map(([name, s]) => ({ name, count: s.count, errors: s.errors, unfinished: s.running, p50_ms: s.percentile(50), p95_ms: s.percentile(95), max_ms: s.max }));
+  const rows = [...byName].map(([name, s]) => ({ name, count: s.count, errors: s.errors, unfinished: s.running, p50_ms: s.percentile(50), p95_ms: s.percentile(95), max_ms: s.count > 0 ? s.max : null }));
   rows.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
   if (values.json) {
     console.log(JSON.stringify({ spans: rows, slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })), problems: problems.length }, null, 2));
@@ -113,7 +121,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
   for (const r of rows) {
     const errors = String(r.errors).padStart(6);
     lines.push(
-      `${r.name.padEnd(width)}  ${String(r.count).padStart(7)}  ${r.errors > 0 ? style.red(errors) : errors}  ${String(r.unfinished).padStart(5)}  ${formatDuration(r.p50_ms).padStart(9)}  ${formatDuration(r.p95_ms).padStart(9)}  ${formatDuration(r.max_ms).padStart(9)}`,
+      `${r.name.padEnd(width)}  ${String(r.count).padStart(7)}  ${r.errors > 0 ? style.red(errors) : errors}  ${String(r.unfinished).padStart(5)}  ${durationCell(r.p50_ms)}  ${durationCell(r.p95_ms)}  ${durationCell(r.max_ms)}`,
     );
   }
   if (slowest.length > 0) {
