@@ -191,6 +191,16 @@ describe('aitrace tail -f', () => {
     await cli.waitFor(/end\s+✓ long\.job 12\.5ms/);
   });
 
+  it('prints an end line for a span whose start and end arrive in one read', async () => {
+    const file = join(tmp(), 'quick.jsonl');
+    writeFileSync(file, '');
+    const cli = startCli(['tail', '-f', '--interval', '20', file]);
+    running.push(cli);
+    appendFileSync(file, spanRecord('start', 'c1c1c1c1c1c1c1c1', 'quick.job') + spanRecord('end', 'c1c1c1c1c1c1c1c1', 'quick.job'));
+    await cli.waitFor(/end\s+✓ quick\.job 12\.5ms/);
+    expect(cli.output()).not.toMatch(/start\s+✓ quick\.job/);
+  });
+
   it('keeps following across rotation', async () => {
     const dir = tmp();
     const file = join(dir, 'trace.jsonl');

@@ -14,7 +14,9 @@ Shows the spans of a trace file as it grows. Running spans show as running and
 turn final when their end arrives. Follows the file across rotation and truncation.
 
 On a terminal the tree of the most recent traces is redrawn; when piped, one
-line is printed per change: "start", "end" (with state), "log" and "event".
+line is printed per change: "start" (a span seen running), "end" (final, with
+state), "log" and "event". A span that started and ended between two reads of
+the file gets only its "end" line.
 
 Options:
   -f, --follow        keep watching the file (without it: print the current state and exit)
@@ -85,7 +87,9 @@ export async function tailCommand(argv: string[]): Promise<number> {
         const line = spanLine(node, { style });
         if (printed.get(key) === line) continue;
         printed.set(key, line);
-        process.stdout.write(`${record.type === 'span_start' ? 'start' : 'end'}  ${line}  ${style.dim(`${node.traceId.slice(0, 8)}/${node.spanId}`)}\n`);
+        // Labelled by what the span is now: a span whose start and end arrived in one read is already final.
+        const label = node.state === 'running' || node.state === 'cut_off' ? 'start' : 'end';
+        process.stdout.write(`${label}  ${line}  ${style.dim(`${node.traceId.slice(0, 8)}/${node.spanId}`)}\n`);
       } else if (!isFiltering(filter) || node !== undefined) {
         process.stdout.write(`${record.type === 'span_event' ? 'event' : 'log'}  ${record.event}  ${style.dim(JSON.stringify(record.attrs))}\n`);
       }
