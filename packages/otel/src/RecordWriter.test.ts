@@ -124,4 +124,22 @@ describe('RecordWriter', () => {
     await writer.close();
     expect(sink.lines()).toEqual(['{"still":"open"}']);
   });
+
+  it('never reuses memory an exit flush frees while an asynchronous write of it is still in flight', async () => {
+    const sink = new FaultySink();
+    sink.stalled = true;
+    const writer = new RecordWriter(sink, { flushOnExit: false });
+    const early = Array.from({ length: 10 }, (_, i) => `{"early":${i},"pad":"${'e'.repeat(1000)}"}`);
+    for (const line of early) writer.write(line);
+    await tick(); // the first batch is now being written (held by the stalled sink)
+    writer.write(`{"big":"${'b'.repeat(20_000)}"}`); // does not fit: the first chunk is finished
+    writer.flushSync(); // exit: writes what is queued while the first write is still in flight
+    for (let i = 0; i < 80; i++) writer.write(`{"late":${i},"pad":"${'l'.repeat(1000)}"}`);
+    writer.flushSync();
+    sink.release(); // the in-flight write reads its bytes only now, as the thread pool would
+    await tick();
+    expect(sink.lines().filter((line) => line.startsWith('{"early"'))).toEqual(early);
+    expect(sink.lines().filter((line) => line.startsWith('{"late"'))).toHaveLength(80);
+    expect(sink.lines().every((line) => line.endsWith('}'))).toBe(true);
+  });
 });

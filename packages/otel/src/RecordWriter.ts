@@ -202,7 +202,8 @@ export class RecordWriter implements ExitFlushable {
     try {
       this.sink.writeSync(batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks));
       this.stats.written += batch.lines;
-      this.queue.recycle(batch);
+      // Chunks it frees may hold bytes of an asynchronous write still in flight; only an idle writer reuses them.
+      if (this.writing === undefined) this.queue.recycle(batch);
     } catch (error) {
       this.stats.failedWrites++;
       this.drop(batch.lines);

@@ -233,7 +233,7 @@ export class FileSink implements Sink {
     this.inFlight = undefined;
     let total = 0;
     for (const buffer of pending.buffers) total += buffer.length;
-    const landed = fstatSync(this.fd).size - pending.sizeBefore;
+    const landed = waitForLanding(this.fd, pending.sizeBefore, total);
     if (landed >= total) {
       this.size = pending.sizeBefore + total;
       return;
@@ -258,6 +258,29 @@ export class FileSink implements Sink {
     this.fd = undefined;
     closeSync(fd);
   }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const LANDING_QUIET_MS = 50;
+const LANDING_MAX_MS = 1000;
+
+/**
+ * How many bytes of an asynchronous write have reached the file, once it has finished or stopped moving. At exit
+ * the write may still be running in libuv's thread pool; writing its missing part at once would interleave the two
+ * (half a record glued into another). A write normally lands within a millisecond or two; one that makes no
+ * progress for 50 ms (not started, or failing) is left as it is, and the caller writes what is missing.
+ */
+function waitForLanding(fd: number, sizeBefore: number, total: number): number {
+  let landed = fstatSync(fd).size - sizeBefore;
+  const started = Date.now();
+  let quietSince = started;
+  while (landed < total && Date.now() - started < LANDING_MAX_MS && Date.now() - quietSince < LANDING_QUIET_MS) {
+    Atomics.wait(sleeper, 0, 0, 1);
+    const now = fstatSync(fd).size - sizeBefore;
+    if (now !== landed) quietSince = Date.now();
+    landed = now;
+  }
+  return landed;
 }
 
 /** The chunks after their first `count` bytes. */
