@@ -25,6 +25,8 @@ interface QuotedName {
 }
 
 const CACHE_LIMIT = 10_000;
+// Longer names are quoted each time: the cache holds repeating names, not whatever huge string an app passes.
+const CACHED_LENGTH_LIMIT = 256;
 
 /** The id of a span's parent, if any, across SDK lines. */
 export function parentSpanId(span: ReadableSpan | Span): string | undefined {
@@ -97,7 +99,7 @@ export class SpanMetaJson {
     let quoted = this.strings.get(text);
     if (quoted === undefined) {
       quoted = jsonString(text);
-      if (this.strings.size < CACHE_LIMIT) this.strings.set(text, quoted);
+      if (this.strings.size < CACHE_LIMIT && text.length <= CACHED_LENGTH_LIMIT) this.strings.set(text, quoted);
     }
     return quoted;
   }
@@ -106,7 +108,7 @@ export class SpanMetaJson {
     let quoted = this.names.get(name);
     if (quoted === undefined) {
       quoted = { name: jsonString(name), start: jsonString(`${name}.start`), end: jsonString(`${name}.end`) };
-      if (this.names.size < CACHE_LIMIT) this.names.set(name, quoted);
+      if (this.names.size < CACHE_LIMIT && name.length <= CACHED_LENGTH_LIMIT) this.names.set(name, quoted);
     }
     return quoted;
   }
