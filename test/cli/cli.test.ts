@@ -22,7 +22,7 @@ describe('aitrace --help and usage errors', () => {
   it('prints help for the CLI and every command, and exits 2 on a usage error', () => {
     const top = runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const command of ['tree', 'tail', 'validate', 'migrate', 'stats']) {
+    for (const command of ['tree', 'tail', 'validate', 'migrate', 'stats', 'html']) {
       expect(top.stdout).toContain(command);
       const help = runCli([command, '--help']);
       expect(help.code).toBe(0);

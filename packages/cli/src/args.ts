@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './UsageError.js';
 
 /** node:util parseArgs' error text, said plainly: the option it is about and what is wrong with it. */
@@ -29,4 +30,33 @@ export function integerOption(value: string | undefined, name: string): number |
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
   return number;
+}
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+type CommandArgs<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O & typeof HELP_OPTION }>>;
+
+/** What a command accepts: its options (`-h`/`--help` is added), its help text, and how many positionals it needs. */
+export interface CommandSpec<O extends ParseArgsOptionsConfig> {
+  options: O;
+  help: string;
+  positionals: number;
+  /** The usage error when the count is wrong, e.g. "tree needs exactly one FILE (or - for stdin)". */
+  positionalsError: string;
+}
+
+/**
+ * Parses a command's arguments. Prints the help and returns undefined for `--help`; throws a UsageError for
+ * an unknown option, a missing value or the wrong number of positionals.
+ */
+export function parseCommand<const O extends ParseArgsOptionsConfig>(argv: string[], spec: CommandSpec<O>): CommandArgs<O> | undefined {
+  const parsed = parseOrUsage(() => parseArgs({ args: argv, allowPositionals: true, options: { ...spec.options, ...HELP_OPTION } }));
+  if ((parsed.values as { help?: boolean }).help === true) {
+    console.log(spec.help);
+    return undefined;
+  }
+  if (parsed.positionals.length !== spec.positionals) throw new UsageError(spec.positionalsError);
+  return parsed as CommandArgs<O>;
 }

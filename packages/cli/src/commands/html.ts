@@ -1,11 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { NormalizedRecord } from '@aitrace/format';
 import type { LineProblem } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
 import type * as ViewerHtml from '@aitrace/viewer/html';
-import { parseOrUsage } from '../args.js';
+import { parseCommand } from '../args.js';
 import { createProgress } from '../progress.js';
 import { UsageError } from '../UsageError.js';
 import { reportProblems } from './tree.js';
@@ -43,24 +42,19 @@ async function loadRenderer(): Promise<typeof ViewerHtml> {
 
 /** `aitrace html`. */
 export async function htmlCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        output: { type: 'string', short: 'o' },
-        trace: { type: 'string' },
-        title: { type: 'string' },
-        live: { type: 'boolean' },
-      },
-    }),
-  );
-  if (values.help) {
-    console.log(HTML_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('html needs exactly one FILE (or - for stdin)');
+  const args = parseCommand(argv, {
+    options: {
+      output: { type: 'string', short: 'o' },
+      trace: { type: 'string' },
+      title: { type: 'string' },
+      live: { type: 'boolean' },
+    },
+    help: HTML_HELP,
+    positionals: 1,
+    positionalsError: 'html needs exactly one FILE (or - for stdin)',
+  });
+  if (args === undefined) return 0;
+  const { values, positionals } = args;
   const file = positionals[0]!;
   const output = values.output ?? (file === '-' ? '-' : defaultHtmlPath(file));
   if (output === file && file !== '-') throw new UsageError(`the output ${output} is the input file; pick another with -o`);

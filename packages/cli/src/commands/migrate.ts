@@ -1,8 +1,7 @@
 import { closeSync, createReadStream, existsSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { encodeNormalized, META_KEY, normalizeRecord, v1MetaKeys } from '@aitrace/format';
-import { parseArgs } from 'node:util';
-import { parseOrUsage } from '../args.js';
+import { parseCommand } from '../args.js';
 import { UsageError } from '../UsageError.js';
 
 export const MIGRATE_HELP = `Usage: aitrace migrate [options] IN OUT
@@ -21,19 +20,17 @@ Exit codes: 0 migrated, 1 unreadable lines were found (copied as they were) or a
 
 /** `aitrace migrate`. */
 export async function migrateCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' }, force: { type: 'boolean' }, json: { type: 'boolean' } },
-    }),
-  );
-  if (values.help) {
-    console.log(MIGRATE_HELP);
-    return 0;
-  }
-  if (positionals.length !== 2) throw new UsageError('migrate needs IN and OUT');
+  const args = parseCommand(argv, {
+    options: {
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    help: MIGRATE_HELP,
+    positionals: 2,
+    positionalsError: 'migrate needs IN and OUT',
+  });
+  if (args === undefined) return 0;
+  const { values, positionals } = args;
   const [input, output] = positionals as [string, string];
   if (!existsSync(input)) throw Object.assign(new Error(`${input}: no such file or directory`), { code: 'ENOENT', path: input });
   if (existsSync(output)) {

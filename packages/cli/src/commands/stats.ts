@@ -1,11 +1,9 @@
 import type { LineProblem } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
-import { parseArgs } from 'node:util';
-import { integerOption, parseOrUsage } from '../args.js';
+import { integerOption, parseCommand } from '../args.js';
 import { createProgress } from '../progress.js';
 import { formatDuration } from '../renderTree.js';
 import { createStyle } from '../style.js';
-import { UsageError } from '../UsageError.js';
 import { reportProblems } from './tree.js';
 
 export const STATS_HELP = `Usage: aitrace stats [options] FILE|-
@@ -61,19 +59,17 @@ function durationCell(ms: number | null): string {
 
 /** `aitrace stats`. */
 export async function statsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' }, top: { type: 'string' }, json: { type: 'boolean' } },
-    }),
-  );
-  if (values.help) {
-    console.log(STATS_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('stats needs exactly one FILE (or - for stdin)');
+  const args = parseCommand(argv, {
+    options: {
+      top: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: STATS_HELP,
+    positionals: 1,
+    positionalsError: 'stats needs exactly one FILE (or - for stdin)',
+  });
+  if (args === undefined) return 0;
+  const { values, positionals } = args;
   const file = positionals[0]!;
   const top = integerOption(values.top, 'top') ?? 5;
   const byName = new Map<string, NameStats>();

@@ -1,11 +1,9 @@
 import { ForestBuilder, isFiltering, LineReader, pruneSpans, walkSpans, type LineRecord, type SpanNode } from '@aitrace/forest';
 import { followFile, readTraceFile } from '@aitrace/forest/node';
-import { parseArgs } from 'node:util';
-import { integerOption, parseOrUsage } from '../args.js';
+import { integerOption, parseCommand } from '../args.js';
 import { renderForest, spanLine } from '../renderTree.js';
 import { parseFilter } from '../spanFilter.js';
 import { createStyle } from '../style.js';
-import { UsageError } from '../UsageError.js';
 import { filterForest, reportProblems } from './tree.js';
 
 export const TAIL_HELP = `Usage: aitrace tail [options] FILE
@@ -29,26 +27,21 @@ Exit codes: 0 done (or interrupted with Ctrl-C), 1 the file cannot be read, 2 us
 
 /** `aitrace tail`. */
 export async function tailCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-    follow: { type: 'boolean', short: 'f' },
-    traces: { type: 'string' },
-    name: { type: 'string' },
-    where: { type: 'string', multiple: true },
-    status: { type: 'string' },
-    interval: { type: 'string' },
-  },
-    }),
-  );
-  if (values.help) {
-    console.log(TAIL_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('tail needs exactly one FILE');
+  const args = parseCommand(argv, {
+    options: {
+      follow: { type: 'boolean', short: 'f' },
+      traces: { type: 'string' },
+      name: { type: 'string' },
+      where: { type: 'string', multiple: true },
+      status: { type: 'string' },
+      interval: { type: 'string' },
+    },
+    help: TAIL_HELP,
+    positionals: 1,
+    positionalsError: 'tail needs exactly one FILE',
+  });
+  if (args === undefined) return 0;
+  const { values, positionals } = args;
   const file = positionals[0]!;
   const filter = parseFilter(values.name, values.where, values.status);
   const traceCount = integerOption(values.traces, 'traces') ?? 5;

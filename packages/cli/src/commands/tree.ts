@@ -1,14 +1,12 @@
 import { ForestBuilder, type LineProblem, type SpanForest } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
-import { parseArgs } from 'node:util';
-import { integerOption, parseOrUsage } from '../args.js';
+import { integerOption, parseCommand } from '../args.js';
 import { forestJson } from '../forestJson.js';
 import { createProgress } from '../progress.js';
 import { renderForest } from '../renderTree.js';
 import { isFiltering, pruneSpans, type SpanFilter } from '@aitrace/forest';
 import { parseFilter } from '../spanFilter.js';
 import { createStyle } from '../style.js';
-import { UsageError } from '../UsageError.js';
 
 export const TREE_HELP = `Usage: aitrace tree [options] FILE|-
 
@@ -41,27 +39,22 @@ export function reportProblems(file: string, problems: LineProblem[]): void {
 
 /** `aitrace tree`. */
 export async function treeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-    trace: { type: 'string' },
-    name: { type: 'string' },
-    where: { type: 'string', multiple: true },
-    status: { type: 'string' },
-    depth: { type: 'string' },
-    live: { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
-    }),
-  );
-  if (values.help) {
-    console.log(TREE_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('tree needs exactly one FILE (or - for stdin)');
+  const args = parseCommand(argv, {
+    options: {
+      trace: { type: 'string' },
+      name: { type: 'string' },
+      where: { type: 'string', multiple: true },
+      status: { type: 'string' },
+      depth: { type: 'string' },
+      live: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    help: TREE_HELP,
+    positionals: 1,
+    positionalsError: 'tree needs exactly one FILE (or - for stdin)',
+  });
+  if (args === undefined) return 0;
+  const { values, positionals } = args;
   const file = positionals[0]!;
   const filter = parseFilter(values.name, values.where, values.status);
   const maxDepth = integerOption(values.depth, 'depth');

@@ -1,9 +1,7 @@
 import { validateRecord } from '@aitrace/format';
 import { readTraceFile } from '@aitrace/forest/node';
-import { parseArgs } from 'node:util';
-import { parseOrUsage } from '../args.js';
+import { parseCommand } from '../args.js';
 import { createProgress } from '../progress.js';
-import { UsageError } from '../UsageError.js';
 
 export const VALIDATE_HELP = `Usage: aitrace validate [options] FILE|-
 
@@ -24,19 +22,16 @@ interface Problem {
 
 /** `aitrace validate`. */
 export async function validateCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } },
-    }),
-  );
-  if (values.help) {
-    console.log(VALIDATE_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('validate needs exactly one FILE (or - for stdin)');
+  const args = parseCommand(argv, {
+    options: {
+      json: { type: 'boolean' },
+    },
+    help: VALIDATE_HELP,
+    positionals: 1,
+    positionalsError: 'validate needs exactly one FILE (or - for stdin)',
+  });
+  if (args === undefined) return 0;
+  const { values, positionals } = args;
   const file = positionals[0]!;
   const problems: Problem[] = [];
   let records = 0;
