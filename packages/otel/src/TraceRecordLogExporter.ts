@@ -4,7 +4,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { DEFAULT_VALUE_LIMITS, encodeRecord, formatHrTime, levelFromSeverity, parseLevel, type TracerMeta, type ValueLimits } from '@aitrace/format';
 import { createScrubber, createWriter, resolveConfig, type AitraceOptions } from './AitraceOptions.js';
 import type { Scrubber } from './Scrubber.js';
-import { copyOwn, readOwn, setOwn } from './ownProperties.js';
+import { readOwn, setOwn, shallowCopy } from './ownProperties.js';
 import { reportError } from './reportError.js';
 import type { RecordWriter } from './RecordWriter.js';
 import { codeLocation, serviceName } from './spanMeta.js';
@@ -106,14 +106,14 @@ export class TraceRecordLogExporter implements LogRecordExporter {
     let data: Record<string, unknown> = log.attributes;
     if (data[FIELDS_IN_BODY] === true && isPlainObject(log.body)) {
       // The developer-API logger passes its fields in the body, where the SDK keeps any value as it is.
-      data = copyOwn(log.body, {});
+      data = shallowCopy(log.body);
       for (const key of Object.keys(log.attributes)) {
         if (!key.startsWith('code.') && key !== FIELDS_IN_BODY && readOwn(data, key) === undefined) setOwn(data, key, log.attributes[key]);
       }
     } else if (!bodyIsEvent && log.body !== undefined && log.body !== null) {
       let key = 'body';
       while (key in data) key = `_${key}`;
-      data = copyOwn(data, {});
+      data = shallowCopy(data);
       setOwn(data, key, log.body);
     }
     return encodeRecord(meta, this.scrubber.scrub(data), { compatMode: this.compatMode, limits: this.limits });
