@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, write, writeSync, writev } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync, writev } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { resolvePathTemplate } from './pathTemplate.js';
 import type { Sink } from './Sink.js';
@@ -112,7 +112,7 @@ export class FileSink implements Sink {
     let buffer = chunk;
     while (buffer.length > 0) {
       const part = this.takeFitting(buffer);
-      await this.writeAsync(part);
+      await this.writevAsync([part]);
       buffer = buffer.subarray(part.length);
       if (buffer.length > 0) this.rotate();
     }
@@ -147,31 +147,6 @@ export class FileSink implements Sink {
           this.size += written;
           if (landed + written < total) {
             writeFrom(landed + written);
-          } else {
-            this.inFlight = undefined;
-            resolvePromise();
-          }
-        });
-      };
-      writeFrom(0);
-    });
-  }
-
-  private writeAsync(buffer: Buffer): Promise<void> {
-    const fd = this.descriptor();
-    this.inFlight = { buffers: [buffer], sizeBefore: this.size };
-    return new Promise((resolvePromise, reject) => {
-      const writeFrom = (offset: number): void => {
-        write(fd, buffer, offset, buffer.length - offset, null, (error, written) => {
-          if (error) {
-            this.inFlight = undefined;
-            this.undoPartialWrite(fd, this.size - offset, offset);
-            reject(new Error(`${this.path}: ${error.message}`, { cause: error }));
-            return;
-          }
-          this.size += written;
-          if (offset + written < buffer.length) {
-            writeFrom(offset + written);
           } else {
             this.inFlight = undefined;
             resolvePromise();
