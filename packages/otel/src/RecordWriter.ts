@@ -104,8 +104,10 @@ export class RecordWriter implements ExitFlushable {
 
   private scheduleSoon(): void {
     if (this.immediate !== undefined || this.writing !== undefined) return;
+    // Referenced on purpose: an unref'd immediate lets the loop block in its poll phase (a long timer, a child
+    // process, a quiet socket), and the line would wait in memory until something else woke the process. A
+    // referenced one runs in this very turn of the loop, so it keeps no finished process alive.
     this.immediate = setImmediate(this.drain);
-    this.immediate.unref();
   }
 
   private readonly drain = (): void => {
