@@ -97,15 +97,15 @@ describe('OTLP protobuf requests', () => {
       Uint8Array.from([0x09, 0x01]), // field 1 is a message, sent as a truncated fixed64
       Uint8Array.from(Array.from({ length: 1_000_000 }, () => 0x0b)), // a million nested groups
     ];
-    // An AnyValue nested 200 arrays deep, as the log body: past protobufjs' limit of 100 levels (protoc's).
+    // An AnyValue nested 5,000 arrays deep, as the log body: deeper than the decoder's stack allows. (Shallower
+    // values decode, and the record mapping cuts them at its depth limit, as it does for OTLP/JSON.)
     let deep = protobuf.Writer.create().uint32((1 << 3) | 2).string('bottom').finish();
-    for (let i = 0; i < 200; i++) deep = field(5, field(1, deep));
+    for (let i = 0; i < 5000; i++) deep = field(5, field(1, deep));
     cases.push(field(1, field(2, field(2, field(5, deep)))));
     for (const bytes of cases) {
       const decode = (): unknown => (bytes === cases.at(-1) ? decodeLogsRequest(bytes) : decodeTraceRequest(bytes));
       expect(decode).toThrow(OtlpDecodeError);
     }
-    expect(() => decodeLogsRequest(cases.at(-1)!)).toThrow(/nesting depth/);
   });
 
   it('refuses to encode an id that is not hex of the right length, naming its field, and leaves the input as it was', () => {

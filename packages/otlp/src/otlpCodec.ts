@@ -1,4 +1,3 @@
-import type protobuf from 'protobufjs';
 import { OtlpDecodeError } from './OtlpDecodeError.js';
 import { idFromBase64, idToBytes, LOGS_REQUEST_IDS, mapIds, METRICS_REQUEST_IDS, TRACE_REQUEST_IDS, type IdFields } from './otlpIds.js';
 import { otlpType } from './otlpRoot.js';
@@ -26,11 +25,11 @@ const STATUS: MessageCodec = { type: 'google.rpc.Status', ids: {}, longs: Number
 
 function decodeMessage(codec: MessageCodec, bytes: Uint8Array): unknown {
   const type = otlpType(codec.type);
-  let message: protobuf.Message;
+  let message: object;
   try {
     message = type.decode(bytes);
   } catch (error) {
-    // protobufjs reports truncation, bad wire types, lengths past the end and nesting past 100 levels.
+    // protobufjs reports truncation, bad wire types and lengths past the end; nesting too deep for the stack is a RangeError.
     throw new OtlpDecodeError(`the body is not a valid ${type.name} protobuf message: ${(error as Error).message}`);
   }
   const object = type.toObject(message, { longs: codec.longs, bytes: String });

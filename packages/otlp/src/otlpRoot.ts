@@ -1,26 +1,31 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
 
-// The official opentelemetry-proto definitions (see proto/README.md), next to src/ and dist/ alike.
-const PROTO_DIR = fileURLToPath(new URL('../proto/', import.meta.url));
+/** What the codec needs of a message type; both protobufjs's generated classes and its reflected types have it. */
+export interface OtlpMessageType {
+  readonly name: string;
+  decode(bytes: Uint8Array): object;
+  encode(message: object): { finish(): Uint8Array };
+  fromObject(object: Record<string, unknown>): object;
+  toObject(message: object, options: protobuf.IConversionOptions): Record<string, unknown>;
+}
 
-const SERVICE_FILES = ['trace/v1/trace_service.proto', 'logs/v1/logs_service.proto', 'metrics/v1/metrics_service.proto'].map((file) => `opentelemetry/proto/collector/${file}`);
+// The official opentelemetry-proto messages as protobufjs generated them for the OpenTelemetry JS SDK, which shipped
+// them with @opentelemetry/otlp-transformer; 0.210 is its last release whose LogRecord has event_name.
+const generated = createRequire(import.meta.url)('@opentelemetry/otlp-transformer/build/src/generated/root.js') as Record<string, unknown>;
 
 // google.rpc.Status, the body of OTLP/HTTP error answers; `details` (field 3) is skipped as unknown on decode.
 const RPC_STATUS = 'syntax = "proto3"; package google.rpc; message Status { int32 code = 1; string message = 2; }';
+let rpcRoot: protobuf.Root | undefined;
 
-let root: protobuf.Root | undefined;
-
-/** The OTLP protobuf types, parsed from the .proto files once, on first use. */
-export function otlpType(name: string): protobuf.Type {
-  if (root === undefined) {
-    const loaded = new protobuf.Root();
-    loaded.resolvePath = (_origin, target) => join(PROTO_DIR, target);
-    loaded.loadSync(SERVICE_FILES, { keepCase: false });
-    protobuf.parse(RPC_STATUS, loaded, { keepCase: false });
-    loaded.resolveAll();
-    root = loaded;
+/** An OTLP message type by its full name (`opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`). */
+export function otlpType(name: string): OtlpMessageType {
+  if (name.startsWith('google.rpc.')) {
+    rpcRoot ??= protobuf.parse(RPC_STATUS, { keepCase: false }).root;
+    return rpcRoot.lookupType(name) as unknown as OtlpMessageType;
   }
-  return root.lookupType(name);
+  let node: unknown = generated;
+  for (const part of name.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+  if (typeof node !== 'function') throw new Error(`no OTLP message type ${name}`);
+  return node as unknown as OtlpMessageType;
 }
