@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,15 +40,53 @@ describe('node --import @aitrace/otel/register', () => {
     expect(slow?.durationMs).toBeGreaterThanOrEqual(45);
   });
 
-  it('writes records to stdout when AITRACE_OUTPUT is unset', () => {
-    const result = runPreloaded({ AITRACE_OUTPUT: '', OTEL_SERVICE_NAME: 'to-stdout' });
+  it('writes to a file of its own when AITRACE_OUTPUT is unset, says where once, and to stdout with AITRACE_OUTPUT=-', () => {
+    const traces = join(exampleDir, 'traces');
+    rmSync(traces, { recursive: true, force: true });
+    try {
+      const result = runPreloaded({ AITRACE_OUTPUT: '', OTEL_SERVICE_NAME: 'to file' });
+      expect(result.status).toBe(0);
+      expect(result.stdout).not.toContain('{"__tracer_meta__"');
+      const file = `traces/to_file-${new Date().toISOString().slice(0, 10)}.jsonl`;
+      expect(result.stderr.match(/aitrace: writing traces to/g)).toHaveLength(1);
+      expect(result.stderr).toContain('aitrace: writing traces to traces/to_file-{date}.jsonl');
+      expect(readTrace(join(exampleDir, file)).filter((r) => r.type === 'span_end')).toHaveLength(6);
+    } finally {
+      rmSync(traces, { recursive: true, force: true });
+    }
+
+    const result = runPreloaded({ AITRACE_OUTPUT: '-', OTEL_SERVICE_NAME: 'to-stdout' });
     expect(result.status).toBe(0);
+    expect(result.stderr).not.toContain('writing traces to');
     const records = result.stdout
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => normalizeRecord(JSON.parse(line)));
     expect(records.length).toBe(12);
     expect(records.every((r) => r.ok && r.record.service === 'to-stdout')).toBe(true);
+  });
+
+  it('says once on stderr when it cannot trace, and with AITRACE_REQUIRED=true does not let the app start untraced', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'aitrace-preload-')), 'trace.jsonl');
+    // An option that cannot work (a directory as the trace file) stops tracing; the app still runs, untraced.
+    const lenient = runPreloaded({ AITRACE_OUTPUT: tmpdir() });
+    expect(lenient.status).toBe(0);
+    expect(lenient.stdout).toContain('/slow -> 200');
+    expect(lenient.stderr.match(/aitrace: tracing is off: /g)).toHaveLength(1);
+    const strict = runPreloaded({ AITRACE_OUTPUT: tmpdir(), AITRACE_REQUIRED: 'true' });
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).not.toContain('/slow -> 200');
+    expect(strict.stderr).toContain('AITRACE_REQUIRED is set, so the app does not start');
+    expect(runPreloaded({ AITRACE_OUTPUT: file, AITRACE_REQUIRED: 'true' }).status).toBe(0);
+  });
+
+  it('reports an OTEL_TRACES_SAMPLER the SDK does not know, instead of sampling everything silently', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'aitrace-preload-')), 'trace.jsonl');
+    const result = runPreloaded({ AITRACE_OUTPUT: file, OTEL_TRACES_SAMPLER: 'always_of' });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('aitrace: OTEL_TRACES_SAMPLER: unknown sampler "always_of", so the SDK samples every trace (parentbased_always_on); use one of always_on, always_off, ');
+    const ratio = runPreloaded({ AITRACE_OUTPUT: file, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '5' });
+    expect(ratio.stderr).toContain('aitrace: OTEL_TRACES_SAMPLER_ARG: expected a ratio from 0 to 1 for traceidratio, got "5"');
   });
 
   it('honours OTEL_TRACES_SAMPLER: an always_off sampler writes no span records', () => {

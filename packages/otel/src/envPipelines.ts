@@ -91,5 +91,24 @@ export function envPipelines(sdk: NodeSdkModule, sdkNodeEntry: string, env: Node
     else problems.push(`OTEL_LOGS_EXPORTER: unknown exporter ${JSON.stringify(name)}; use otlp, console or none`);
     if (exporter !== undefined) logRecordProcessors.push(new sdk.logs.BatchLogRecordProcessor(processorArgument(exporter)));
   }
+  problems.push(...samplerProblems(env));
   return { spanProcessors, logRecordProcessors, problems };
+}
+
+// The samplers the OpenTelemetry SDK builds from OTEL_TRACES_SAMPLER; any other value falls back silently.
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio', 'jaeger_remote', 'parentbased_jaeger_remote'];
+
+/** What is wrong with OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG, which the SDK would only note in its silent diag log. */
+export function samplerProblems(env: NodeJS.ProcessEnv): string[] {
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
+  if (sampler === undefined || sampler === '') return [];
+  if (!SAMPLERS.includes(sampler)) {
+    return [`OTEL_TRACES_SAMPLER: unknown sampler ${JSON.stringify(env.OTEL_TRACES_SAMPLER)}, so the SDK samples every trace (parentbased_always_on); use one of ${SAMPLERS.join(', ')}`];
+  }
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  if (sampler.endsWith('traceidratio') && arg !== undefined && arg !== '') {
+    const ratio = Number(arg);
+    if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) return [`OTEL_TRACES_SAMPLER_ARG: expected a ratio from 0 to 1 for ${sampler}, got ${JSON.stringify(arg)}, so the SDK samples every trace`];
+  }
+  return [];
 }

@@ -3,7 +3,7 @@ import type { AitraceConfig } from './schema.js';
 
 export { ConfigError } from './ConfigError.js';
 export { CONFIG_FILE_NAMES, findConfigFile, loadConfig, readConfigFile, type LoadConfigOptions, type LoadedConfig } from './loadConfig.js';
-export { configFromEnv, configFromFileValues, DEFAULT_CONFIG, SETTINGS, type AitraceConfig } from './schema.js';
+export { configFromEnv, configFromFileValues, DEFAULT_CONFIG, parseBooleanText, SETTINGS, type AitraceConfig } from './schema.js';
 
 let overrides: Partial<AitraceConfig> = {};
 let cached: AitraceConfig | undefined;

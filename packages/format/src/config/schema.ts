@@ -46,14 +46,16 @@ interface Setting {
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 
+/** A boolean setting's text (`true`, `1`, `yes`, `on` / `false`, `0`, `no`, `off`), or undefined when it is neither. */
+export function parseBooleanText(text: string): boolean | undefined {
+  const word = text.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+}
+
 const parseBoolean: Parser = (value) => {
   if (typeof value === 'boolean') return { ok: true, value };
-  if (typeof value === 'string') {
-    const word = value.trim().toLowerCase();
-    if (TRUE_WORDS.has(word)) return { ok: true, value: true };
-    if (FALSE_WORDS.has(word)) return { ok: true, value: false };
-  }
-  return { ok: false, expected: 'true or false' };
+  const parsed = typeof value === 'string' ? parseBooleanText(value) : undefined;
+  return parsed === undefined ? { ok: false, expected: 'true or false' } : { ok: true, value: parsed };
 };
 
 const parseString: Parser = (value) =>
