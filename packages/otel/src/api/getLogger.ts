@@ -33,6 +33,7 @@ export interface LoggerOptions {
 
 interface LogsApi {
   getLogger(name: string): { emit(record: Record<string, unknown>): void };
+  getLoggerProvider(): object;
 }
 
 let logsApi: LogsApi | undefined;
@@ -54,6 +55,21 @@ function callSiteDefault(): boolean {
   }
 }
 
+let warnedNoProvider = false;
+
+/**
+ * Without a registered LoggerProvider the logs API drops every record; say so once, with what to register. (Until
+ * one is registered, the API hands out a proxy provider that has no delegate, or a no-op provider.)
+ */
+function warnIfNoProvider(name: string): void {
+  if (warnedNoProvider) return;
+  const provider = getLogsApi().getLoggerProvider() as { _getDelegateLogger?: (name: string) => unknown; constructor: { name: string } };
+  const unregistered = provider.constructor.name === 'NoopLoggerProvider' || (typeof provider._getDelegateLogger === 'function' && provider._getDelegateLogger(name) === undefined);
+  if (!unregistered) return;
+  warnedNoProvider = true;
+  api.diag.warn(`aitrace: getLogger(${JSON.stringify(name)}): no OpenTelemetry LoggerProvider is registered, so its records go nowhere; pass aitrace's logRecordProcessor to NodeSDK (logRecordProcessors) or call logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [aitrace.logRecordProcessor] }))`);
+}
+
 const LEVELS: readonly LevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 /**
@@ -69,7 +85,10 @@ export function getLogger(name = 'app', options: LoggerOptions = {}): Logger {
 
   const log = (level: LevelName, event: string, fields?: Record<string, unknown>): void => {
     try {
-      otelLogger ??= getLogsApi().getLogger(name);
+      if (otelLogger === undefined) {
+        warnIfNoProvider(name);
+        otelLogger = getLogsApi().getLogger(name);
+      }
       const attributes: Record<string, unknown> = { [FIELDS_IN_BODY]: true };
       if (capture) {
         const site = captureCallSite();
