@@ -36,29 +36,58 @@ function isMethodContext(value: unknown): value is ClassMethodDecoratorContext {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'method';
 }
 
-function methodDecorator<F extends AnyFunction>(method: F, decorator: ClassMethodDecoratorContext, options: AutoSpanOptions): F {
-  const methodName = String(decorator.name);
-  return wrap(method, (self) => {
+function isMethodDescriptor(value: unknown): value is PropertyDescriptor & { value: AnyFunction } {
+  return typeof value === 'object' && value !== null && typeof (value as PropertyDescriptor).value === 'function';
+}
+
+/** The span name of a method call: the option, else `Class.method` from the instance (or the class, for statics). */
+function methodSpanName(methodName: string, isStatic: boolean, options: AutoSpanOptions): (self: unknown) => string {
+  return (self) => {
     if (options.name !== undefined) return options.name;
-    const owner = decorator.static ? (self as { name?: string }).name : (self as object | undefined)?.constructor?.name;
+    const owner = isStatic ? (self as { name?: string }).name : (self as object | undefined)?.constructor?.name;
     return owner ? `${owner}.${methodName}` : methodName;
-  }, options);
+  };
+}
+
+function methodDecorator<F extends AnyFunction>(method: F, decorator: ClassMethodDecoratorContext, options: AutoSpanOptions): F {
+  return wrap(method, methodSpanName(String(decorator.name), decorator.static, options), options);
+}
+
+/** A legacy (`experimentalDecorators`) method decorator: replaces the descriptor's function. */
+function legacyMethodDecorator(target: object, key: string | symbol, descriptor: PropertyDescriptor & { value: AnyFunction }, options: AutoSpanOptions): PropertyDescriptor {
+  // On a static method the target is the class itself, on an instance method its prototype.
+  descriptor.value = wrap(descriptor.value, methodSpanName(String(key), typeof target === 'function', options), options);
+  return descriptor;
+}
+
+/** What `@autoSpan(options)` returns: a method decorator for TC39 decorators and for `experimentalDecorators` alike. */
+export interface AutoSpanDecorator {
+  <F extends AnyFunction>(method: F, context: ClassMethodDecoratorContext): F;
+  (target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
 }
 
 /**
  * Wraps a function so each call runs in a span (`.start` on entry, `.end` on exit, also on throw), keeping `this`,
  * the arguments, the return type and sync/async/generator behaviour: `const load = autoSpan(loadConfig)`.
- * Also a TC39 method decorator: `@autoSpan` or `@autoSpan({ captureArgs: true })`.
+ * Also a method decorator, `@autoSpan` or `@autoSpan({ captureArgs: true })`, with TC39 decorators and with
+ * TypeScript's `experimentalDecorators` (NestJS, TypeORM, Angular).
  */
 export function autoSpan<F extends AnyFunction>(fn: F, options?: AutoSpanOptions): F;
 export function autoSpan<F extends AnyFunction>(method: F, context: ClassMethodDecoratorContext): F;
-export function autoSpan(options: AutoSpanOptions): <F extends AnyFunction>(method: F, context: ClassMethodDecoratorContext) => F;
-export function autoSpan(first: AnyFunction | AutoSpanOptions, second?: AutoSpanOptions | ClassMethodDecoratorContext): unknown {
+export function autoSpan(target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
+export function autoSpan(options: AutoSpanOptions): AutoSpanDecorator;
+export function autoSpan(first: AnyFunction | AutoSpanOptions | object, second?: AutoSpanOptions | ClassMethodDecoratorContext | string | symbol, third?: PropertyDescriptor): unknown {
+  if ((typeof second === 'string' || typeof second === 'symbol') && isMethodDescriptor(third)) return legacyMethodDecorator(first, second, third, {});
   if (typeof first !== 'function') {
-    return <F extends AnyFunction>(method: F, context: ClassMethodDecoratorContext): F => methodDecorator(method, context, first);
+    const options = first as AutoSpanOptions;
+    return (method: AnyFunction | object, context: ClassMethodDecoratorContext | string | symbol, descriptor?: PropertyDescriptor): unknown => {
+      if (isMethodDescriptor(descriptor)) return legacyMethodDecorator(method, context as string | symbol, descriptor, options);
+      return methodDecorator(method as AnyFunction, context as ClassMethodDecoratorContext, options);
+    };
   }
-  if (isMethodContext(second)) return methodDecorator(first, second, {});
-  const options = second ?? {};
-  const name = options.name ?? (first.name || 'anonymous');
-  return wrap(first, () => name, options);
+  const fn = first as AnyFunction;
+  if (isMethodContext(second)) return methodDecorator(fn, second, {});
+  const options = (second as AutoSpanOptions | undefined) ?? {};
+  const name = options.name ?? (fn.name || 'anonymous');
+  return wrap(fn, () => name, options);
 }
