@@ -16,7 +16,7 @@ describe('options given in code', () => {
   });
 
   it('every documented option is accepted', async () => {
-    const aitrace = createAitrace({ output: new MemorySink(), compatMode: false, sync: false, flushIntervalMs: 50, maxQueueSize: 10, maxFiles: 2, scrub: false, limits: {}, config: false, captureStack: false });
+    const aitrace = createAitrace({ output: new MemorySink(), compatMode: false, sync: false, flushIntervalMs: 50, maxQueueSize: 10, maxFiles: 2, scrub: false, limits: { maxStringLength: 1000, maxDepth: 8 }, config: false, captureStack: false });
     await aitrace.shutdown();
   });
 
