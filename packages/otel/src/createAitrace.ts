@@ -1,4 +1,6 @@
+import { DEFAULT_VALUE_LIMITS } from '@aitrace/format';
 import { createWriter, resolveConfig } from './AitraceOptions.js';
+import { recordCrashes } from './crashRecords.js';
 import type { RecordWriter } from './RecordWriter.js';
 import { TraceRecordLogExporter } from './TraceRecordLogExporter.js';
 import { TraceRecordLogProcessor } from './TraceRecordLogProcessor.js';
@@ -22,7 +24,8 @@ export interface Aitrace {
 
 /**
  * Creates the span processor and log processor for one trace output, configured from `options`, the
- * `AITRACE_*` environment and the config file:
+ * `AITRACE_*` environment and the config file; a crash of the process is written to the output as an
+ * `exception` record before the exit flush:
  * `new NodeSDK({ spanProcessors: [a.spanProcessor], logRecordProcessors: [a.logRecordProcessor] })`.
  */
 export function createAitrace(options: TraceRecordSpanProcessorOptions = {}): Aitrace {
@@ -32,6 +35,8 @@ export function createAitrace(options: TraceRecordSpanProcessorOptions = {}): Ai
   const spanProcessor = new TraceRecordSpanProcessor(shared);
   const logExporter = new TraceRecordLogExporter(shared);
   const logRecordProcessor = new TraceRecordLogProcessor(logExporter);
+  // A crash (uncaught exception, unhandled rejection) is written into the file before the exit flush.
+  const stopRecordingCrashes = recordCrashes(writer, { compatMode: config.compatMode, limits: options.limits ?? DEFAULT_VALUE_LIMITS });
   let shutdownPromise: Promise<void> | undefined;
   return {
     spanProcessor,
@@ -40,6 +45,7 @@ export function createAitrace(options: TraceRecordSpanProcessorOptions = {}): Ai
     writer,
     forceFlush: () => writer.flush(),
     shutdown: () => {
+      stopRecordingCrashes();
       shutdownPromise ??= Promise.all([spanProcessor.shutdown(), logRecordProcessor.shutdown()]).then(() => undefined);
       return shutdownPromise;
     },

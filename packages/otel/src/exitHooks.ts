@@ -9,6 +9,7 @@ export interface ExitFlushable {
 }
 
 const live = new Set<ExitFlushable>();
+const crashListeners: ((error: unknown, origin: string) => void)[] = [];
 let installed = false;
 
 function flushAllSync(): void {
@@ -39,7 +40,16 @@ function install(): void {
   process.on('beforeExit', () => {
     for (const writer of live) if (writer.hasPending()) void writer.flush();
   });
-  process.on('uncaughtExceptionMonitor', flushAllSync);
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    for (const listener of crashListeners) {
+      try {
+        listener(error, origin);
+      } catch {
+        // The crash itself is what matters; the flush below must still run.
+      }
+    }
+    flushAllSync();
+  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
@@ -53,4 +63,10 @@ export function trackExit(writer: ExitFlushable): void {
 /** Stops flushing `writer` at exit (after it was closed). */
 export function untrackExit(writer: ExitFlushable): void {
   live.delete(writer);
+}
+
+/** Calls `listener` when the process dies of an uncaught exception or unhandled rejection, before the exit flush. */
+export function onCrash(listener: (error: unknown, origin: string) => void): void {
+  install();
+  crashListeners.push(listener);
 }
