@@ -21,12 +21,12 @@ in one "other names" row. Spans that never ended count as open; a name with no
 ended span shows "-" (null in --json) instead of durations.
 
 Streams the file: memory grows with the spans open at one time, not with the
-file's size or its number of span names. At most ${MIN_TRACKED_NAMES.toLocaleString('en-US')} names (or 4 x --names, if more)
-are tracked; percentiles come from a uniform sample of up to ${SAMPLE_SIZE.toLocaleString('en-US')} durations per
-name. Count, errors and max are exact while the file has no more names than are
-tracked; past that, the rarest tracked name makes room for a new one and its
-spans move to the other row, so a row counts its name's spans since it was last
-tracked (the rows and the other row still add up to every span).
+file's size or its number of span names. At most ${MIN_TRACKED_NAMES.toLocaleString('en-US')} names are tracked
+(4 x --names if that is more); percentiles come from a uniform sample of up to
+${SAMPLE_SIZE.toLocaleString('en-US')} durations per name. Count, errors and max are exact while the file
+has no more names than are tracked; past that, the rarest tracked name makes
+room for a new one and its spans move to the other row, so a row counts its
+name's spans since it was last tracked (all rows still add up to every span).
 
 Options:
   --names N     span names listed, most frequent first (default ${DEFAULT_NAMES})
