@@ -10,7 +10,7 @@ function version(): string {
 /** The top-level help. */
 export function mainHelp(): string {
   const names = Object.keys(COMMANDS);
-  const width = Math.max(...names.map((n) => n.length));
+  const width = names.reduce((widest, name) => Math.max(widest, name.length), 0);
   return `Usage: aitrace <command> [options]
 
 Commands:

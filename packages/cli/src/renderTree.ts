@@ -1,5 +1,6 @@
-import type { NormalizedRecord } from '@aitrace/format';
+import { terminalSafe, type NormalizedRecord } from '@aitrace/format';
 import type { SpanForest, SpanNode, TraceTree } from '@aitrace/forest';
+import { ellipsize } from './ellipsize.js';
 import type { Style } from './style.js';
 
 /** How much `renderForest` shows. */
@@ -23,8 +24,7 @@ export function formatDuration(ms: number | undefined): string {
 
 function shortValue(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+  return terminalSafe(ellipsize(text.replace(/\s+/g, ' '), 60));
 }
 
 // Attributes people look for first; transport details last.
@@ -39,7 +39,7 @@ function rank(key: string): number {
 export function keyAttributes(attrs: Record<string, unknown>, max = 4): string {
   const keys = Object.keys(attrs).filter((key) => !key.startsWith('code.'));
   const chosen = keys.map((key, index) => ({ key, index, rank: rank(key) })).sort((a, b) => a.rank - b.rank || a.index - b.index).slice(0, max);
-  const parts = chosen.map(({ key }) => `${key}=${shortValue(attrs[key])}`);
+  const parts = chosen.map(({ key }) => `${terminalSafe(key)}=${shortValue(attrs[key])}`);
   if (keys.length > max) parts.push('…');
   return parts.join(' ');
 }
@@ -66,22 +66,22 @@ function recordLine(record: NormalizedRecord, style: Style): string {
   if (record.type === 'span_event') {
     const message = record.attrs['exception.message'];
     const type = record.attrs['exception.type'];
-    const detail = record.event === 'exception' && message !== undefined ? `${String(type ?? 'Error')}: ${String(message)}` : attrs;
-    return `${style.dim(clock(record.timeUs))} ${style.red('!')} ${record.event}${detail ? ` ${detail}` : ''}`;
+    const detail = record.event === 'exception' && message !== undefined ? terminalSafe(`${String(type ?? 'Error')}: ${String(message)}`) : attrs;
+    return `${style.dim(clock(record.timeUs))} ${style.red('!')} ${terminalSafe(record.event)}${detail ? ` ${detail}` : ''}`;
   }
   const level = record.level ?? 'log';
   const colored = level === 'error' || level === 'fatal' ? style.red(level) : level === 'warn' ? style.yellow(level) : style.dim(level);
-  return `${style.dim(clock(record.timeUs))} ${colored} ${record.event}${attrs ? ` ${style.dim(attrs)}` : ''}`;
+  return `${style.dim(clock(record.timeUs))} ${colored} ${terminalSafe(record.event)}${attrs ? ` ${style.dim(attrs)}` : ''}`;
 }
 
 /** One span as a line: state, name, kind, duration, key attributes. */
 export function spanLine(node: SpanNode, options: RenderOptions): string {
   const { style } = options;
-  const parts = [stateText(node, style), style.bold(node.name)];
+  const parts = [stateText(node, style), style.bold(terminalSafe(node.name))];
   if (node.kind !== undefined && node.kind !== 'internal') parts.push(style.dim(`[${node.kind}]`));
   if (node.durationMs !== undefined) parts.push(style.cyan(formatDuration(node.durationMs)));
-  if (node.state === 'error') parts.push(style.red(`error${node.statusMessage ? `: ${node.statusMessage}` : ''}`));
-  if (node.orphan) parts.push(style.yellow(`(orphan: parent ${node.parentSpanId} not found)`));
+  if (node.state === 'error') parts.push(style.red(`error${node.statusMessage ? `: ${terminalSafe(node.statusMessage)}` : ''}`));
+  if (node.orphan) parts.push(style.yellow(`(orphan: parent ${terminalSafe(node.parentSpanId ?? '')} not found)`));
   const attrs = keyAttributes(node.attrs, options.maxAttributes ?? 4);
   if (attrs) parts.push(style.dim(attrs));
   return parts.join(' ');
@@ -102,8 +102,8 @@ function renderNodes(nodes: readonly SpanNode[], prefix: string, depth: number, 
 
 /** The header line of a trace: id, services, counts, duration. */
 export function traceHeader(trace: TraceTree, style: Style): string {
-  const parts = [style.bold(`trace ${trace.traceId}`)];
-  if (trace.services.length > 0) parts.push(trace.services.join(','));
+  const parts = [style.bold(`trace ${terminalSafe(trace.traceId)}`)];
+  if (trace.services.length > 0) parts.push(terminalSafe(trace.services.join(',')));
   parts.push(`${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'}`);
   if (trace.errorCount > 0) parts.push(style.red(`${trace.errorCount} error${trace.errorCount === 1 ? '' : 's'}`));
   if (trace.runningCount > 0) parts.push(style.yellow(`${trace.runningCount} running`));

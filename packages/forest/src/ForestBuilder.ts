@@ -123,7 +123,8 @@ export class ForestBuilder {
     const strayLogs: NormalizedRecord[] = [...(this.traceLogs.get(traceId) ?? [])];
     for (const [spanId, entry] of spans) {
       if (entry.start === undefined && entry.end === undefined) {
-        strayLogs.push(...entry.events, ...entry.logs);
+        for (const record of entry.events) strayLogs.push(record);
+        for (const record of entry.logs) strayLogs.push(record);
         continue;
       }
       nodes.set(spanId, toNode(traceId, spanId, entry));

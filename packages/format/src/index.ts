@@ -12,6 +12,7 @@ export {
   TYPE_TAG,
   type ValueLimits,
 } from './safeJson.js';
+export { terminalJson, terminalSafe } from './terminalSafe.js';
 export { formatEpochMicros, formatEpochMillis, formatHrTime, parseTimestamp, TIMESTAMP_PATTERN } from './timestamp.js';
 export type {
   DroppedCounts,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { terminalSafe } from '@aitrace/format';
 import { SERVER_DEFAULTS, type ServerOptions } from './ServerOptions.js';
 import { startServer } from './startServer.js';
 
@@ -140,7 +141,7 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): 
   if (io.signal?.aborted === true) return 0;
   let server;
   try {
-    server = await startServer({ ...options, onProblem: (message) => stderr(`aitrace serve: ${message}\n`) });
+    server = await startServer({ ...options, onProblem: (message) => stderr(`aitrace serve: ${terminalSafe(message)}\n`) });
   } catch (error) {
     stderr(`${(error as Error).message.startsWith('aitrace') ? '' : 'aitrace serve: '}${(error as Error).message}\n`);
     return 1;

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { NormalizedRecord } from '@aitrace/format';
+import { terminalSafe, type NormalizedRecord } from '@aitrace/format';
 import { createRequestHandler } from './createRequestHandler.js';
 import { LiveHub } from './LiveHub.js';
 import { findViewerDir } from './serveViewer.js';
@@ -30,7 +30,7 @@ function urlHost(host: string): string {
 }
 
 function defaultProblemReporter(message: string): void {
-  process.stderr.write(`aitrace server: ${message}\n`);
+  process.stderr.write(`aitrace server: ${terminalSafe(message)}\n`);
 }
 
 /**

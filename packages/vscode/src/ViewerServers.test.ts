@@ -1,4 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { asWindows } from './testing/asWindows.js';
 import { traceUrl, ViewerServers } from './ViewerServers.js';
 
 // A real little web server standing in for `aitrace serve`: it answers with the file it was started for.
@@ -6,6 +10,8 @@ const SERVER = "require('node:http').createServer((_, res) => res.end(process.ar
 
 let servers: ViewerServers;
 afterEach(() => servers.dispose());
+const dir = mkdtempSync(join(tmpdir(), 'aitrace-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('ViewerServers', () => {
   it('starts the server with the port and file filled in, waits until it answers, and reuses it per file', async () => {
@@ -21,6 +27,17 @@ describe('ViewerServers', () => {
 
     servers.dispose();
     await expect.poll(() => fetch(base).then(() => 'up', () => 'down')).toBe('down');
+  });
+
+  it('starts the server without a shell: a file name with spaces and & reaches it whole, on Windows too', async () => {
+    mkdirSync(join(dir, 'my tools & more'));
+    const script = join(dir, 'my tools & more', 'serve.mjs');
+    writeFileSync(script, `import { createServer } from 'node:http';\nconst [port, file] = process.argv.slice(2);\ncreateServer((_, res) => res.end(file)).listen(Number(port), '127.0.0.1');\n`);
+    const file = join(dir, 'trace files', 'a&touch injected&.jsonl');
+    servers = new ViewerServers();
+    const base = await asWindows(() => servers.baseFor(file, { cli: script, args: ['${port}', '${file}'], port: 0, cwd: dir }));
+    expect(await (await fetch(base)).text()).toBe(file);
+    expect(existsSync(join(dir, 'injected'))).toBe(false);
   });
 
   it('reports a server that exits before answering, with what it printed', async () => {

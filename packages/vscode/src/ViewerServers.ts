@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CliError, lacksCommand, notStarted } from './aitraceCli.js';
+import { cliLaunch, CliError, lacksCommand, notStarted } from './aitraceCli.js';
 import { freePort } from './freePort.js';
 
 /** How to start `aitrace serve` for a trace file. */
@@ -51,7 +51,8 @@ export class ViewerServers {
   private async start(file: string, options: ServeOptions): Promise<RunningServer> {
     const port = options.port > 0 ? options.port : await freePort();
     const args = options.args.map((arg) => arg.replaceAll('${port}', String(port)).replaceAll('${file}', file));
-    const child = spawn(options.cli, args, { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'], shell: process.platform === 'win32' });
+    const launch = cliLaunch(options.cli, args);
+    const child = spawn(launch.file, launch.args, { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'], shell: false, windowsHide: true });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     const base = `http://127.0.0.1:${port}`;
@@ -67,7 +68,7 @@ export class ViewerServers {
           reject(error);
         }
       };
-      child.once('error', (error: NodeJS.ErrnoException) => settle(notStarted(options.cli, error)));
+      child.once('error', (error: NodeJS.ErrnoException) => settle(notStarted(options.cli, error, launch)));
       child.once('exit', (code) => {
         if (lacksCommand({ code, stdout: '', stderr }, 'serve')) {
           settle(new CliError(`The aitrace CLI "${options.cli}" has no "serve" command; install a version of @aitrace/cli with the web viewer.`));

@@ -66,7 +66,7 @@ export async function htmlCommand(argv: string[]): Promise<number> {
   const progress = createProgress(file, 'reading');
   for await (const batch of readTraceFile(file, { onProgress: (bytes) => progress.update(bytes) })) {
     for (const { record } of batch.records) if (traceId === undefined || record.traceId?.startsWith(traceId) === true) records.push(record);
-    problems.push(...batch.problems);
+    for (const problem of batch.problems) problems.push(problem);
   }
   progress.done();
   reportProblems(file, problems);

@@ -18,7 +18,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   tree: { summary: 'print the span trees of a trace file', help: TREE_HELP, run: treeCommand },
   tail: { summary: 'follow a growing trace file (-f) and show spans as they start and end', help: TAIL_HELP, run: tailCommand },
   validate: { summary: 'check every line against the record format; FILE:LINE: message', help: VALIDATE_HELP, run: validateCommand },
-  migrate: { summary: 'rewrite v1 records into the current format without losing a field', help: MIGRATE_HELP, run: migrateCommand },
+  migrate: { summary: 'rewrite v1 and seed records into the current format without losing a field', help: MIGRATE_HELP, run: migrateCommand },
   html: { summary: 'write a self-contained HTML file that shows a trace in the web viewer', help: HTML_HELP, run: htmlCommand },
   stats: { summary: 'count, errors and p50/p95/max duration per span name; slowest traces', help: STATS_HELP, run: statsCommand },
   serve: { summary: SERVE_SUMMARY, help: 'Run "aitrace serve --help" for its options.', run: serveCommand },

@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, existsSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { encodeNormalized, META_KEY, normalizeRecord, v1MetaKeys, validateRecord, type NormalizedRecord } from '@aitrace/format';
+import { encodeNormalized, META_KEY, normalizeRecord, terminalJson, terminalSafe, v1MetaKeys, validateRecord, type NormalizedRecord } from '@aitrace/format';
 import { parseCommand } from '../args.js';
 import { UsageError } from '../UsageError.js';
 
@@ -102,12 +102,12 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   }
 
   const report = { input, output, migrated, completed, startUnknown, unchanged, unreadable, moved: Object.fromEntries([...moved].sort()) };
-  if (values.json) console.log(JSON.stringify(report, null, 2));
+  if (values.json) console.log(terminalJson(report, 2));
   else {
-    console.log(`${output}: ${migrated} record(s) migrated, ${unchanged} current record(s) copied, ${unreadable.length} unreadable line(s) copied unchanged`);
+    console.log(`${terminalSafe(output)}: ${migrated} record(s) migrated, ${unchanged} current record(s) copied, ${unreadable.length} unreadable line(s) copied unchanged`);
     if (completed + startUnknown > 0) console.log(`  span ends completed from their starts: ${completed}; ends with no start in the file (start_unknown): ${startUnknown}`);
     for (const [change, count] of [...moved].sort()) console.log(`  moved ${change}: ${count}`);
-    for (const problem of unreadable) process.stderr.write(`${input}:${problem.line}: ${problem.message}\n`);
+    for (const problem of unreadable) process.stderr.write(`${terminalSafe(input)}:${problem.line}: ${terminalSafe(problem.message)}\n`);
   }
   return unreadable.length > 0 ? 1 : 0;
 }

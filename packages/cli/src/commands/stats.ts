@@ -1,55 +1,54 @@
-import type { LineProblem } from '@aitrace/forest';
+import { terminalJson, terminalSafe } from '@aitrace/format';
 import { readTraceFile } from '@aitrace/forest/node';
 import { integerOption, parseCommand } from '../args.js';
+import { ellipsize } from '../ellipsize.js';
 import { createProgress } from '../progress.js';
 import { formatDuration } from '../renderTree.js';
+import { NameStats, SAMPLE_SIZE, SpanNameTable } from '../SpanNameTable.js';
 import { createStyle } from '../style.js';
 import { reportProblems } from './tree.js';
 
+const DEFAULT_NAMES = 50;
+const MIN_TRACKED_NAMES = 1_000;
+/** The span column's widest; longer names end in "…" so one long name does not widen every row. */
+const NAME_WIDTH = 60;
+
 export const STATS_HELP = `Usage: aitrace stats [options] FILE|-
 
-Per span name: count, errors, p50 / p95 / max duration; then the slowest
-traces. Streams the file in bounded memory: percentiles come from a uniform
-sample of up to 10,000 durations per span name (count, errors and max are exact).
-Spans that never ended count as open; a name with no ended span shows "-"
-(null in --json) instead of durations.
+Per span name: count, errors, open, p50 / p95 / max duration; then the slowest
+traces. The most frequent names get a row each (--names); the others are summed
+in one "other names" row. Spans that never ended count as open; a name with no
+ended span shows "-" (null in --json) instead of durations.
+
+Streams the file: memory grows with the spans open at one time, not with the
+file's size or its number of span names. At most ${MIN_TRACKED_NAMES.toLocaleString('en-US')} names are tracked
+(4 x --names if that is more); percentiles come from a uniform sample of up to
+${SAMPLE_SIZE.toLocaleString('en-US')} durations per name. Count, errors and max are exact while the file
+has no more names than are tracked; past that, the rarest tracked name makes
+room for a new one and its spans move to the other row, so a row counts its
+name's spans since it was last tracked (all rows still add up to every span).
 
 Options:
+  --names N     span names listed, most frequent first (default ${DEFAULT_NAMES})
   --top N       how many slowest traces to list (default 5)
   --json        print the result as JSON
   -h, --help    show this help
 
 Exit codes: 0 printed, 1 the file cannot be read, 2 usage error.`;
 
-const SAMPLE = 10_000;
+/** One row of the table, as --json prints it. */
+interface StatsRow {
+  count: number;
+  errors: number;
+  unfinished: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  max_ms: number | null;
+}
 
-/** Durations of one span name: exact count/max, a reservoir sample for percentiles. */
-class NameStats {
-  count = 0;
-  errors = 0;
-  max = 0;
-  running = 0;
-  readonly sample: number[] = [];
-  private seen = 0;
-
-  add(duration: number, error: boolean): void {
-    this.count++;
-    if (error) this.errors++;
-    this.max = Math.max(this.max, duration);
-    this.seen++;
-    if (this.sample.length < SAMPLE) this.sample.push(duration);
-    else {
-      const slot = Math.floor(Math.random() * this.seen);
-      if (slot < SAMPLE) this.sample[slot] = duration;
-    }
-  }
-
-  /** A nearest-rank percentile of the ended spans; null when none ended. */
-  percentile(p: number): number | null {
-    if (this.sample.length === 0) return null;
-    const sorted = [...this.sample].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-  }
+function statsRow(stats: NameStats): StatsRow {
+  const percentiles = stats.percentiles();
+  return { count: stats.count, errors: stats.errors, unfinished: stats.open, p50_ms: percentiles?.p50 ?? null, p95_ms: percentiles?.p95 ?? null, max_ms: stats.count > 0 ? stats.max : null };
 }
 
 /** A duration column: `-` when no span of the name has ended. */
@@ -61,6 +60,7 @@ function durationCell(ms: number | null): string {
 export async function statsCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, {
     options: {
+      names: { type: 'string' },
       top: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -72,21 +72,29 @@ export async function statsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = args;
   const file = positionals[0]!;
   const top = integerOption(values.top, 'top') ?? 5;
-  const byName = new Map<string, NameStats>();
+  const shown = integerOption(values.names, 'names') ?? DEFAULT_NAMES;
+  const table = new SpanNameTable(Math.max(MIN_TRACKED_NAMES, shown * 4));
   const open = new Map<string, string>();
   const slowest: { traceId: string; name: string; durationMs: number }[] = [];
-  const problems: LineProblem[] = [];
+  let problems = 0;
   const progress = createProgress(file, 'reading');
   for await (const batch of readTraceFile(file, { onProgress: (bytes) => progress.update(bytes) })) {
-    problems.push(...batch.problems);
+    if (batch.problems.length > 0) {
+      // Reported as they come, so a file full of bad lines costs no memory.
+      progress.done();
+      reportProblems(file, batch.problems);
+      problems += batch.problems.length;
+    }
     for (const { record } of batch.records) {
+      if (record.type !== 'span_start' && record.type !== 'span_end') continue;
       const key = `${record.traceId}/${record.spanId}`;
-      if (record.type === 'span_start') open.set(key, record.name ?? record.event);
-      if (record.type !== 'span_end') continue;
-      open.delete(key);
       const name = record.name ?? record.event;
-      const stats = byName.get(name) ?? new NameStats();
-      byName.set(name, stats);
+      const stats = table.touch(name);
+      if (record.type === 'span_start') {
+        open.set(key, name);
+        continue;
+      }
+      open.delete(key);
       const duration = record.durationMs ?? 0;
       stats.add(duration, record.status === 'error');
       if (record.parentSpanId === undefined && record.traceId !== undefined) {
@@ -97,32 +105,37 @@ export async function statsCommand(argv: string[]): Promise<number> {
     }
   }
   progress.done();
-  reportProblems(file, problems);
-  for (const name of open.values()) {
-    const stats = byName.get(name) ?? new NameStats();
-    byName.set(name, stats);
-    stats.running++;
-  }
+  for (const name of open.values()) (table.get(name) ?? table.other).open++;
 
-  const rows = [...byName].map(([name, s]) => ({ name, count: s.count, errors: s.errors, unfinished: s.running, p50_ms: s.percentile(50), p95_ms: s.percentile(95), max_ms: s.count > 0 ? s.max : null }));
-  rows.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  const ranked = [...table.names()].sort(([nameA, a], [nameB, b]) => b.count - a.count || nameA.localeCompare(nameB));
+  const other = new NameStats();
+  other.merge(table.other);
+  for (let index = shown; index < ranked.length; index++) other.merge(ranked[index]![1]);
+  // Without evictions every name not listed is one of the tracked ones, so they can be counted.
+  const otherNames = table.evictions === 0 ? Math.max(0, ranked.length - shown) : null;
+  const rows = ranked.slice(0, shown).map(([name, stats]) => ({ name, ...statsRow(stats) }));
+  const otherRow = other.count > 0 || other.open > 0 ? { names: otherNames, ...statsRow(other) } : null;
   if (values.json) {
-    console.log(JSON.stringify({ spans: rows, slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })), problems: problems.length }, null, 2));
+    console.log(terminalJson({ spans: rows, other: otherRow, slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })), problems }, 2));
     return 0;
   }
+
   const style = createStyle(process.stdout);
-  const width = Math.max(4, ...rows.map((r) => r.name.length));
+  const cells: { label: string; row: StatsRow }[] = rows.map((row) => ({ label: ellipsize(terminalSafe(row.name), NAME_WIDTH), row }));
+  if (otherRow !== null) cells.push({ label: otherRow.names === null ? '(other names)' : `(${otherRow.names} other names)`, row: otherRow });
+  let width = 4;
+  for (const { label } of cells) width = Math.max(width, label.length);
   const header = `${'span'.padEnd(width)}  ${'count'.padStart(7)}  ${'errors'.padStart(6)}  ${'open'.padStart(5)}  ${'p50'.padStart(9)}  ${'p95'.padStart(9)}  ${'max'.padStart(9)}`;
   const lines = [style.bold(header)];
-  for (const r of rows) {
-    const errors = String(r.errors).padStart(6);
+  for (const { label, row } of cells) {
+    const errors = String(row.errors).padStart(6);
     lines.push(
-      `${r.name.padEnd(width)}  ${String(r.count).padStart(7)}  ${r.errors > 0 ? style.red(errors) : errors}  ${String(r.unfinished).padStart(5)}  ${durationCell(r.p50_ms)}  ${durationCell(r.p95_ms)}  ${durationCell(r.max_ms)}`,
+      `${label.padEnd(width)}  ${String(row.count).padStart(7)}  ${row.errors > 0 ? style.red(errors) : errors}  ${String(row.unfinished).padStart(5)}  ${durationCell(row.p50_ms)}  ${durationCell(row.p95_ms)}  ${durationCell(row.max_ms)}`,
     );
   }
   if (slowest.length > 0) {
     lines.push('', style.bold('slowest traces'));
-    for (const t of slowest) lines.push(`${formatDuration(t.durationMs).padStart(9)}  ${t.traceId}  ${t.name}`);
+    for (const t of slowest) lines.push(`${formatDuration(t.durationMs).padStart(9)}  ${terminalSafe(t.traceId)}  ${ellipsize(terminalSafe(t.name), NAME_WIDTH)}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

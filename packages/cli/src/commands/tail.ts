@@ -1,5 +1,6 @@
 import { ForestBuilder, isFiltering, LineReader, pruneSpans, walkSpans, type LineRecord, type SpanNode } from '@aitrace/forest';
 import { followFile, readTraceFile } from '@aitrace/forest/node';
+import { terminalJson, terminalSafe } from '@aitrace/format';
 import { integerOption, parseCommand } from '../args.js';
 import { renderForest, spanLine } from '../renderTree.js';
 import { parseFilter } from '../spanFilter.js';
@@ -52,7 +53,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
     const problems = [];
     for await (const batch of readTraceFile(file)) {
       builder.add(batch.records);
-      problems.push(...batch.problems);
+      for (const problem of batch.problems) problems.push(problem);
     }
     reportProblems(file, problems);
     const forest = filterForest(builder.forest(), filter);
@@ -82,9 +83,9 @@ export async function tailCommand(argv: string[]): Promise<number> {
         printed.set(key, line);
         // Labelled by what the span is now: a span whose start and end arrived in one read is already final.
         const label = node.state === 'running' || node.state === 'cut_off' ? 'start' : 'end';
-        process.stdout.write(`${label}  ${line}  ${style.dim(`${node.traceId.slice(0, 8)}/${node.spanId}`)}\n`);
+        process.stdout.write(`${label}  ${line}  ${style.dim(terminalSafe(`${node.traceId.slice(0, 8)}/${node.spanId}`))}\n`);
       } else if (!isFiltering(filter) || node !== undefined) {
-        process.stdout.write(`${record.type === 'span_event' ? 'event' : 'log'}  ${record.event}  ${style.dim(JSON.stringify(record.attrs))}\n`);
+        process.stdout.write(`${record.type === 'span_event' ? 'event' : 'log'}  ${terminalSafe(record.event)}  ${style.dim(terminalJson(record.attrs))}\n`);
       }
     }
   };

@@ -1,5 +1,6 @@
 import { ForestBuilder, type LineProblem, type SpanForest } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
+import { terminalJson, terminalSafe } from '@aitrace/format';
 import { integerOption, parseCommand } from '../args.js';
 import { forestJson } from '../forestJson.js';
 import { createProgress } from '../progress.js';
@@ -34,7 +35,7 @@ export function filterForest(forest: SpanForest, filter: SpanFilter): SpanForest
 
 /** Prints bad lines as FILE:LINE: message on stderr. */
 export function reportProblems(file: string, problems: LineProblem[]): void {
-  for (const problem of problems) process.stderr.write(`${file}:${problem.line}: ${problem.message}\n`);
+  for (const problem of problems) process.stderr.write(`${terminalSafe(file)}:${problem.line}: ${terminalSafe(problem.message)}\n`);
 }
 
 /** `aitrace tree`. */
@@ -66,14 +67,14 @@ export async function treeCommand(argv: string[]): Promise<number> {
   for await (const batch of readTraceFile(file, { onProgress: (bytes) => progress.update(bytes) })) {
     // With --trace, only that trace's records are kept, so memory stays bounded on huge files.
     builder.add(traceId === undefined ? batch.records : batch.records.filter((item) => item.record.traceId?.startsWith(traceId)));
-    problems.push(...batch.problems);
+    for (const problem of batch.problems) problems.push(problem);
   }
   progress.done();
   reportProblems(file, problems);
 
   const forest = filterForest(builder.forest(), filter);
   if (values.json) {
-    console.log(JSON.stringify({ ...forestJson(forest), problems }, null, 2));
+    console.log(terminalJson({ ...forestJson(forest), problems }, 2));
     return 0;
   }
   const style = createStyle(process.stdout);

@@ -1,4 +1,4 @@
-import { validateRecord } from '@aitrace/format';
+import { terminalJson, terminalSafe, validateRecord } from '@aitrace/format';
 import { readTraceFile } from '@aitrace/forest/node';
 import { parseCommand } from '../args.js';
 import { createProgress } from '../progress.js';
@@ -36,25 +36,31 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const problems: Problem[] = [];
   let records = 0;
   let lines = 0;
+  const validatorLines = new Set<number>();
   const onValue = (value: unknown, line: number): void => {
-    for (const problem of validateRecord(value)) problems.push({ line, field: problem.field, message: problem.message });
+    for (const problem of validateRecord(value)) {
+      problems.push({ line, field: problem.field, message: problem.message });
+      validatorLines.add(line);
+    }
   };
   const progress = createProgress(file, 'validating');
   for await (const batch of readTraceFile(file, { onValue, onProgress: (bytes) => progress.update(bytes) })) {
     records += batch.records.length;
     for (const problem of batch.problems) {
       // Records that fail to normalize were already reported field by field by the validator.
-      if (!problems.some((p) => p.line === problem.line)) problems.push({ line: problem.line, message: problem.message });
+      if (!validatorLines.has(problem.line)) problems.push({ line: problem.line, message: problem.message });
+      lines = Math.max(lines, problem.line);
     }
-    lines = Math.max(lines, ...batch.records.map((r) => r.line), ...batch.problems.map((p) => p.line));
+    for (const { line } of batch.records) lines = Math.max(lines, line);
   }
   progress.done();
   problems.sort((a, b) => a.line - b.line);
   if (values.json) {
-    console.log(JSON.stringify({ file, lines, records, problems }, null, 2));
+    console.log(terminalJson({ file, lines, records, problems }, 2));
   } else {
-    for (const p of problems) process.stdout.write(`${file}:${p.line}: ${p.field !== undefined ? `${p.field}: ` : ''}${p.message}\n`);
-    process.stderr.write(`${file}: ${records} record(s), ${problems.length} problem(s)\n`);
+    const name = terminalSafe(file);
+    for (const p of problems) process.stdout.write(`${name}:${p.line}: ${p.field !== undefined ? `${terminalSafe(p.field)}: ` : ''}${terminalSafe(p.message)}\n`);
+    process.stderr.write(`${name}: ${records} record(s), ${problems.length} problem(s)\n`);
   }
   return problems.length > 0 ? 1 : 0;
 }
