@@ -28,7 +28,7 @@ export function decodeUtf8(body: Buffer): string {
 }
 
 /** The media type of a request, lowercased, without parameters ('' when none is sent). */
-export function mediaTypeOf(request: IncomingMessage): string {
+function mediaTypeOf(request: IncomingMessage): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
