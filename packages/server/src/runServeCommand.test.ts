@@ -126,6 +126,15 @@ describe('runServeCommand (aitrace serve)', () => {
     expect(result.out).toContain('a bearer token is required');
   });
 
+  it('warns when it listens beyond loopback without a token, and only then', async () => {
+    const open = await serve(['--port', '0', '--db', ':memory:', '--host', '0.0.0.0'], async () => undefined);
+    expect(open.err).toContain('aitrace serve: warning: listening on 0.0.0.0 without a token: anyone who can reach this machine can read and write its traces; pass --token');
+    const guarded = await serve(['--port', '0', '--db', ':memory:', '--host', '0.0.0.0', '--token', 'secret'], async () => undefined);
+    expect(guarded.err).not.toContain('warning');
+    const local = await serve(['--port', '0', '--db', ':memory:'], async () => undefined);
+    expect(local.err).not.toContain('warning');
+  });
+
   it('exits with 1 and says why when the server cannot start', async () => {
     const result = await serve(['--port', '0', '--db', join(dir, 'no', 'such', 'dir', 'x.db')]);
     expect(result.code).toBe(1);

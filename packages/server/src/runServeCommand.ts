@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { terminalSafe } from '@aitrace/format';
-import { isHostName } from './http/HostPolicy.js';
+import { hostNameOf, isHostName, isLoopbackName } from './http/HostPolicy.js';
 import { SERVER_DEFAULTS, type ServerOptions } from './ServerOptions.js';
 import { startServer } from './startServer.js';
 
@@ -172,6 +172,10 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): 
   stdout(`  database: ${db === ':memory:' ? ':memory: (nothing kept after exit)' : resolve(db)}\n`);
   for (const path of options.watch ?? []) stdout(`  watching: ${path}\n`);
   if (options.token !== undefined) stdout('  a bearer token is required for ingest and queries\n');
+  const bound = options.host ?? SERVER_DEFAULTS.host;
+  if (options.token === undefined && !isLoopbackName(hostNameOf(bound) ?? bound)) {
+    stderr(`aitrace serve: warning: listening on ${bound} without a token: anyone who can reach this machine can read and write its traces; pass --token (or AITRACE_SERVER_TOKEN)\n`);
+  }
   stdout(`  OTLP/HTTP JSON: ${server.url}v1/traces and ${server.url}v1/logs\n`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => {

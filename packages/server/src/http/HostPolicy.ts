@@ -22,8 +22,8 @@ export function isHostName(value: string): boolean {
 }
 
 /** Whether a host name (as `hostNameOf` returns it) is this machine's loopback: `localhost`, 127.0.0.0/8 or [::1]. */
-function isLoopbackName(name: string): boolean {
-  if (name === 'localhost' || name === '[::1]') return true;
+export function isLoopbackName(name: string): boolean {
+  if (name === 'localhost' || name === '[::1]' || name === '::1') return true;
   return isIP(name) === 4 && name.startsWith('127.');
 }
 
