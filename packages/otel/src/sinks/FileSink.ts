@@ -21,6 +21,10 @@ const OPEN_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (
 // A write queued in the thread pool that shows no progress for this long at exit is taken over.
 const LANDING_QUIET_MS = 100;
 const EMPTY = Buffer.alloc(0);
+// A synchronous write with rotation checks the real file size every this many writes (an fstat costs about what
+// the write does), and always when its own count says the file is full: another process's appends are seen late
+// by at most this many lines each.
+const SIZE_CHECK_WRITES = 16;
 
 /** The name of the n-th rotated file: `trace.jsonl` -> `trace.1.jsonl`. */
 export function rotatedPath(path: string, n: number): string {
@@ -49,6 +53,7 @@ export class FileSink implements Sink {
   private inFlight: InFlightWrite | undefined;
   private inode = -1;
   private lastIdentityCheck = 0;
+  private writesSinceSizeCheck = 0;
 
   constructor(pathTemplate: string, options: FileSinkOptions = {}) {
     this.path = resolve(resolvePathTemplate(pathTemplate));
@@ -231,7 +236,10 @@ export class FileSink implements Sink {
       this.completeInFlightSync();
       this.reopenIfReplaced();
       while (done < chunk.length) {
-        if (this.maxFileSize !== undefined) this.refreshSize();
+        if (this.maxFileSize !== undefined && (++this.writesSinceSizeCheck >= SIZE_CHECK_WRITES || this.size + chunk.length - done > this.maxFileSize)) {
+          this.refreshSize();
+          this.writesSinceSizeCheck = 0;
+        }
         const part = this.takeFitting(chunk.subarray(done));
         this.writeAllSync(part);
         done += part.length;

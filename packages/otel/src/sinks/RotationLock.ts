@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 
 // Rotation holds the lock for a few renames (milliseconds); a lock this old was left by a process that died in it.
@@ -14,27 +15,28 @@ export function rotationLockPath(path: string): string {
 /**
  * Runs `fn` while holding an exclusive lock file next to `path` (created with O_CREAT|O_EXCL, holding the owner's
  * pid and host), so processes sharing one trace file never shift its rotated files at the same time. A lock
- * left by a dead process (same host) or older than 10 s is broken. Waits up to 5 s, then throws naming the holder.
+ * left by a dead process (same host) or older than 10 s is broken. Waits up to `waitMs` (5 s), then throws naming the holder.
  */
-export function withRotationLock<T>(path: string, fn: () => T): T {
+export function withRotationLock<T>(path: string, fn: () => T, waitMs = WAIT_MS): T {
   const lockPath = rotationLockPath(path);
-  const ino = acquire(lockPath);
+  const token = acquire(lockPath, waitMs);
   try {
     return fn();
   } finally {
-    release(lockPath, ino);
+    removeIfStill(lockPath, token);
   }
 }
 
-function acquire(lockPath: string): number {
+/** Takes the lock; returns its content, unique to this holder (inode numbers are reused, a token is not). */
+function acquire(lockPath: string, waitMs: number): string {
   const started = Date.now();
-  const self = `${process.pid} ${hostname()}\n`;
+  const token = `${process.pid} ${hostname()} ${randomUUID()}\n`;
   for (;;) {
     try {
       const fd = openSync(lockPath, 'wx');
       try {
-        writeSync(fd, self);
-        return fstatSync(fd).ino;
+        writeSync(fd, token);
+        return token;
       } finally {
         closeSync(fd);
       }
@@ -43,18 +45,18 @@ function acquire(lockPath: string): number {
     }
     const holder = readHolder(lockPath);
     if (holder !== undefined && isStale(holder)) {
-      breakLock(lockPath, holder.ino);
+      removeIfStill(lockPath, holder.token);
       continue;
     }
-    if (Date.now() - started > WAIT_MS) {
-      throw new Error(`${lockPath}: the rotation lock is held by ${holder?.owner ?? 'another process'} for more than ${WAIT_MS / 1000} s; remove the file if that process is gone`);
+    if (Date.now() - started > waitMs) {
+      throw new Error(`${lockPath}: the rotation lock is held by ${holder?.owner ?? 'another process'} for more than ${waitMs} ms; remove the file if that process is gone`);
     }
     Atomics.wait(sleeper, 0, 0, 1);
   }
 }
 
 interface Holder {
-  ino: number;
+  token: string;
   owner: string;
   pid: number;
   host: string;
@@ -65,8 +67,9 @@ function readHolder(lockPath: string): Holder | undefined {
   try {
     const stats = statSync(lockPath);
     // A lock file its owner has not written yet reads empty: it is judged by its age alone.
-    const [pid, host] = readFileSync(lockPath, 'utf8').trim().split(' ');
-    return { ino: stats.ino, owner: `pid ${pid ?? '?'} on ${host ?? '?'}`, pid: Number(pid), host: host ?? '', ageMs: Date.now() - stats.mtimeMs };
+    const token = readFileSync(lockPath, 'utf8');
+    const [pid, host] = token.trim().split(' ');
+    return { token, owner: `pid ${pid ?? '?'} on ${host ?? '?'}`, pid: Number(pid), host: host ?? '', ageMs: Date.now() - stats.mtimeMs };
   } catch {
     return undefined;
   }
@@ -83,19 +86,11 @@ function isStale(holder: Holder): boolean {
   }
 }
 
-/** Removes a stale lock, unless another process replaced it meanwhile (then that one is judged afresh). */
-function breakLock(lockPath: string, ino: number): void {
+/** Removes the lock if it still holds `token`: a stale one being broken, or this process's own when done. */
+function removeIfStill(lockPath: string, token: string): void {
   try {
-    if (statSync(lockPath).ino === ino) unlinkSync(lockPath);
+    if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
   } catch {
-    // Gone already: someone else broke it.
-  }
-}
-
-function release(lockPath: string, ino: number): void {
-  try {
-    if (statSync(lockPath).ino === ino) unlinkSync(lockPath);
-  } catch {
-    // Broken by another process as stale: nothing left to release.
+    // Gone already: broken by another process, or released.
   }
 }
