@@ -6,9 +6,9 @@ import { figure, readTraceFile, runNode, scale, tempDir } from './support.js';
 
 const app = fileURLToPath(new URL('./apps/rotating-writer.mjs', import.meta.url));
 const PROCESSES = 4;
-// Records per process (spans x 2); small files, so the processes rotate hundreds of times, often at the same moment.
+// Records per process (spans x 2); small files, so the processes rotate over a hundred times, often at the same moment.
 const RECORDS = scale(2000, 40_000);
-const MAX_FILE_SIZE = 16 * 1024;
+const MAX_FILE_SIZE = scale(16, 256) * 1024;
 // Enough rotated files to keep everything written, so every record can be counted.
 const MAX_FILES = 2000;
 

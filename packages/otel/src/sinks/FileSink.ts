@@ -8,7 +8,10 @@ import type { Sink } from './Sink.js';
 
 /** Options for `FileSink`. */
 export interface FileSinkOptions {
-  /** Rotate when the file would grow past this many bytes; a line is never split (default: no rotation). */
+  /**
+   * Rotate when the file would grow past this many bytes; a line is never split (default: no rotation). Processes
+   * sharing the file may pass it by what the others append between one's size check and its write.
+   */
   maxFileSize?: number | undefined;
   /** Rotated files kept besides the current one: `trace.1.jsonl` (newest) ... `trace.N.jsonl` (default 5). */
   maxFiles?: number | undefined;
