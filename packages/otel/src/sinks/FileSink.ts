@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync, writev } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { landedPrefix, occupyDescriptor, waitForLanding, type InFlightWrite } from './InFlightWrite.js';
+import { occupyDescriptor, waitForLanding, type InFlightWrite } from './InFlightWrite.js';
 import { PartialWriteError } from './PartialWriteError.js';
 import { resolvePathTemplate } from './pathTemplate.js';
 import { withRotationLock } from './RotationLock.js';
@@ -23,6 +23,7 @@ const IDENTITY_CHECK_MS = 1000;
 const OPEN_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
 // A write queued in the thread pool that shows no progress for this long at exit is taken over.
 const LANDING_QUIET_MS = 100;
+const SETTLE_MS = 10;
 const EMPTY = Buffer.alloc(0);
 // A synchronous write with rotation checks the real file size every this many writes (an fstat costs about what
 // the write does), and always when its own count says the file is full: another process's appends are seen late
@@ -308,9 +309,10 @@ export class FileSink implements Sink {
       }
       if (sameFile !== undefined) {
         try {
-          // A write the kernel had begun before the close finishes first: Linux takes the file's lock even for 0 bytes.
+          // A write the kernel had begun before the close finishes first: ext4, xfs and tmpfs take the file's lock
+          // even for 0 bytes; where a file system does not (overlayfs), the short wait lets it show.
           writeSync(sameFile, EMPTY);
-          landed = landedPrefix(sameFile, pending.from, rest);
+          landed = waitForLanding(sameFile, pending.from, rest, SETTLE_MS);
         } finally {
           closeSync(sameFile);
         }
