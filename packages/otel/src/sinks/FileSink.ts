@@ -29,6 +29,10 @@ const EMPTY = Buffer.alloc(0);
 // the write does), and always when its own count says the file is full: another process's appends are seen late
 // by at most this many lines each.
 const SIZE_CHECK_WRITES = 16;
+// An asynchronous write with rotation writes at most a sixteenth of the limit (or 4 KiB) at a time: processes
+// appending to one file at once then pass the limit by at most that much each, not by a whole file each.
+const SHARED_PART_DIVISOR = 16;
+const SHARED_PART_MIN_BYTES = 4096;
 
 /** The name of the n-th rotated file: `trace.jsonl` -> `trace.1.jsonl`. */
 export function rotatedPath(path: string, n: number): string {
@@ -54,6 +58,7 @@ export class FileSink implements Sink {
   private size = 0;
   private readonly maxFileSize: number | undefined;
   private readonly maxFiles: number;
+  private readonly sharedPartBytes: number;
   private inFlight: InFlightWrite | undefined;
   private inode = -1;
   private lastIdentityCheck = 0;
@@ -63,6 +68,7 @@ export class FileSink implements Sink {
     this.path = resolve(resolvePathTemplate(pathTemplate));
     this.maxFileSize = options.maxFileSize;
     this.maxFiles = options.maxFiles ?? 5;
+    this.sharedPartBytes = Math.max(SHARED_PART_MIN_BYTES, Math.floor((this.maxFileSize ?? 0) / SHARED_PART_DIVISOR));
     this.open();
   }
 
@@ -157,17 +163,21 @@ export class FileSink implements Sink {
     renameSync(this.path, rotatedPath(this.path, 1));
   }
 
-  /** The part of a chunk that fits before rotation, cut at a line boundary; rotates first when nothing fits. */
-  private takeFitting(buffer: Buffer): Buffer {
-    if (this.maxFileSize === undefined || this.size + buffer.length <= this.maxFileSize) return buffer;
+  /**
+   * The part of a chunk that fits before rotation, and is at most `most` bytes, cut at a line boundary (a line
+   * longer than either is taken whole); rotates first when not even its first line fits.
+   */
+  private takeFitting(buffer: Buffer, most = Infinity): Buffer {
+    if (this.maxFileSize === undefined) return buffer;
+    const firstLine = buffer.indexOf(NEWLINE) + 1 || buffer.length;
     const room = this.maxFileSize - this.size;
-    let cut = room > 0 ? buffer.lastIndexOf(NEWLINE, room - 1) + 1 : 0;
-    if (cut === 0 && this.size === 0) cut = buffer.indexOf(NEWLINE) + 1 || buffer.length; // one line larger than the limit
-    if (cut === 0) {
+    if (firstLine > room && this.size > 0) {
       this.rotate();
-      return this.takeFitting(buffer);
+      return this.takeFitting(buffer, most);
     }
-    return buffer.subarray(0, cut);
+    const fits = Math.min(room, most);
+    if (buffer.length <= fits) return buffer;
+    return buffer.subarray(0, Math.max(firstLine, buffer.lastIndexOf(NEWLINE, fits - 1) + 1));
   }
 
   async write(chunk: Buffer): Promise<void> {
@@ -176,7 +186,7 @@ export class FileSink implements Sink {
       this.reopenIfReplaced();
       while (done < chunk.length) {
         this.refreshSize();
-        const part = this.takeFitting(chunk.subarray(done));
+        const part = this.takeFitting(chunk.subarray(done), this.sharedPartBytes);
         await this.writevAsync([part]);
         done += part.length;
       }
