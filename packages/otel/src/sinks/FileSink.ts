@@ -328,7 +328,12 @@ export class FileSink implements Sink {
         }
       }
     }
-    if (landed < rest.length) this.writeAllSync(rest.subarray(landed));
+    try {
+      if (landed < rest.length) this.writeAllSync(rest.subarray(landed));
+    } catch (error) {
+      // Bytes of the earlier write, not of the chunk the caller is writing now: the error must not count them.
+      throw new Error(`${(error as Error).message} (finishing an earlier asynchronous write)`, { cause: error });
+    }
     this.size = fstatSync(this.descriptor()).size;
   }
 
