@@ -6,6 +6,7 @@ export { FileSink, rotatedPath, type FileSinkOptions } from './sinks/FileSink.js
 export { MemorySink } from './sinks/MemorySink.js';
 export { resolvePathTemplate } from './sinks/pathTemplate.js';
 export type { Sink } from './sinks/Sink.js';
+export { PartialWriteError } from './sinks/PartialWriteError.js';
 export { StreamSink, type StreamSinkOptions } from './sinks/StreamSink.js';
 export { TraceRecordLogExporter } from './TraceRecordLogExporter.js';
 export { TraceRecordLogProcessor } from './TraceRecordLogProcessor.js';
