@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileSink, rotatedPath } from './FileSink.js';
+import { rotatedPath } from '@aitrace/format';
+import { FileSink } from './FileSink.js';
 import { resolvePathTemplate } from './pathTemplate.js';
 
 describe('FileSink', () => {

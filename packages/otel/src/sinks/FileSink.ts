@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync, writev } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { rotatedPath } from '@aitrace/format';
 import { resolvePathTemplate } from './pathTemplate.js';
 import type { Sink } from './Sink.js';
 
@@ -13,12 +14,6 @@ export interface FileSinkOptions {
 
 const NEWLINE = 0x0a;
 const IDENTITY_CHECK_MS = 1000;
-
-/** The name of the n-th rotated file: `trace.jsonl` -> `trace.1.jsonl`. */
-export function rotatedPath(path: string, n: number): string {
-  const ext = extname(path);
-  return join(dirname(path), `${basename(path, ext)}.${n}${ext}`);
-}
 
 /**
  * Appends to a file (O_APPEND, created with its directories). Asynchronous writes go through libuv's
