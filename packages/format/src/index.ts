@@ -1,6 +1,7 @@
 export { encodeRecord, encodeRecordFromMetaJson, jsonString, type EncodeOptions } from './encodeRecord.js';
 export { encodeNormalized, toTracerMeta } from './encodeNormalized.js';
 export { LEVEL_NAMES, levelFromSeverity, parseLevel, severityFromLevel } from './levels.js';
+export { rotatedPath } from './rotatedPath.js';
 export { describe, normalizeRecord, v1MetaKeys, type NormalizeResult } from './normalizeRecord.js';
 export {
   DEFAULT_VALUE_LIMITS,

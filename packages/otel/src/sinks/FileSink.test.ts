@@ -2,9 +2,10 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, renameSync, symlinkSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loggingErrorHandler, setGlobalErrorHandler } from '@opentelemetry/core';
+import { rotatedPath } from '@aitrace/format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordWriter } from '../RecordWriter.js';
-import { FileSink, rotatedPath } from './FileSink.js';
+import { FileSink } from './FileSink.js';
 import { resolvePathTemplate } from './pathTemplate.js';
 
 describe('FileSink', () => {

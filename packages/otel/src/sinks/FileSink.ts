@@ -1,5 +1,6 @@
 import { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync, writev } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { rotatedPath } from '@aitrace/format';
 import { occupyDescriptor, waitForLanding, type InFlightWrite } from './InFlightWrite.js';
 import { PartialWriteError } from './PartialWriteError.js';
 import { resolvePathTemplate } from './pathTemplate.js';
@@ -33,12 +34,6 @@ const SIZE_CHECK_WRITES = 16;
 // appending to one file at once then pass the limit by at most that much each, not by a whole file each.
 const SHARED_PART_DIVISOR = 16;
 const SHARED_PART_MIN_BYTES = 4096;
-
-/** The name of the n-th rotated file: `trace.jsonl` -> `trace.1.jsonl`. */
-export function rotatedPath(path: string, n: number): string {
-  const ext = extname(path);
-  return join(dirname(path), `${basename(path, ext)}.${n}${ext}`);
-}
 
 function symlinkError(path: string): Error {
   return new Error(`${path} is a symbolic link; aitrace does not follow links at the trace file path (a link put in place of the file could send records elsewhere): remove it, or set the output to the real file`);
