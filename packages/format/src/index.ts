@@ -54,3 +54,4 @@ export { OtlpFormatError, type OtlpConversion } from './otlp/OtlpConversion.js';
 export { anyValue, keyValues, nanosToHrTime, otlpId } from './otlp/otlpValue.js';
 export { otlpLogInput, otlpLogsRequestToRecords } from './otlp/otlpLogsRequestToRecords.js';
 export { otlpSpanInput, otlpTraceRequestToRecords } from './otlp/otlpTraceRequestToRecords.js';
+export { environmentOf, serviceVersionOf } from './resourceFields.js';

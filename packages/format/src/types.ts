@@ -53,6 +53,8 @@ export interface TracerMeta {
   /** The span's duration in milliseconds with microsecond precision (end records). */
   duration_ms?: number | undefined;
   service?: string | undefined;
+  /** The resource attributes of the writer other than `service.name` (which is `service`). */
+  resource?: Record<string, unknown> | undefined;
   scope?: string | undefined;
   scope_version?: string | undefined;
   pid?: number | undefined;
@@ -91,6 +93,8 @@ export interface NormalizedRecord {
   startTimeUs?: number;
   durationMs?: number;
   service?: string;
+  /** Resource attributes (`service.version`, `deployment.environment.name`, `host.*`...), without `service.name`. */
+  resource?: Record<string, unknown>;
   scope?: string;
   scopeVersion?: string;
   pid?: number;
