@@ -42,6 +42,10 @@ function resourceJson(origin: ResourceMeta): string {
 export class SpanMetaJson {
   private readonly names = new Map<string, QuotedName>();
   private readonly strings = new Map<string, string>();
+  // A provider has one resource: the last settled one and its text skip the cache lookups on the common path.
+  private lastResource: object | undefined;
+  private lastResourceJson = '';
+  private lastPid = 0;
 
   constructor(private readonly pid: number) {}
 
@@ -69,14 +73,20 @@ export class SpanMetaJson {
   }
 
   private origin(span: ReadableSpan | Span): string {
-    const origin = resourceMeta(span.resource);
+    const resource = span.resource as (typeof span.resource & { asyncAttributesPending?: boolean }) | undefined;
+    if (resource === undefined || resource !== this.lastResource) {
+      const origin = resourceMeta(resource);
+      this.lastResource = resource?.asyncAttributesPending === true ? undefined : resource;
+      this.lastResourceJson = resourceJson(origin);
+      this.lastPid = origin.pid ?? this.pid;
+    }
     const scope = spanScope(span);
-    let out = resourceJson(origin);
+    let out = this.lastResourceJson;
     if (scope !== undefined && scope.name !== '') {
       out += `,"scope":${this.quoted(scope.name)}`;
       if (scope.version) out += `,"scope_version":${this.quoted(scope.version)}`;
     }
-    return `${out},"pid":${origin.pid ?? this.pid}`;
+    return `${out},"pid":${this.lastPid}`;
   }
 
   private quoted(text: string): string {
