@@ -49,6 +49,7 @@ export {
   type ResourceMeta,
 } from './otel/otelRules.js';
 export { spanEndMeta, spanEventMeta, spanStartMeta } from './otel/spanRecordMeta.js';
+export { LOGFIRE_PENDING_PARENT_ID, LOGFIRE_SPAN_TYPE, pendingSpanTarget } from './otel/pendingSpan.js';
 export { EVENT_NAME_ATTRIBUTE, FIELDS_IN_BODY, logRecordParts, type LogRecordParts } from './otel/logRecordParts.js';
 export { OtlpFormatError, type OtlpConversion } from './otlp/OtlpConversion.js';
 export { anyValue, keyValues, nanosToHrTime, otlpId } from './otlp/otlpValue.js';

@@ -1,4 +1,5 @@
 import { codeLocation } from '../otel/otelRules.js';
+import { pendingSpanTarget } from '../otel/pendingSpan.js';
 import { spanEndMeta, spanEventMeta, spanStartMeta } from '../otel/spanRecordMeta.js';
 import type { HrTimeInput, LinkInput, ResourceInput, ScopeInput, SpanEventInput, SpanInput } from '../otel/TelemetryInput.js';
 import { OtlpCollector, OtlpFormatError, type OtlpConversion } from './OtlpConversion.js';
@@ -88,8 +89,9 @@ export function otlpSpanInput(span: Record<string, unknown>, resource: ResourceI
 
 /**
  * Converts an OTLP ExportTraceServiceRequest (the OTLP/JSON object model) into aitrace records: per span its
- * start (provisional), its events, and its end, the same records the aitrace span processor writes. Spans with
- * bad ids or times are rejected one by one; a value that is not an export request throws OtlpFormatError.
+ * start (provisional), its events, and its end, the same records the aitrace span processor writes; a Logfire
+ * pending span becomes the start of the span it announces. Spans with bad ids or times are rejected one by one;
+ * a value that is not an export request throws OtlpFormatError.
  */
 export function otlpTraceRequestToRecords(request: unknown): OtlpConversion {
   const object = asObject(request);
@@ -114,6 +116,12 @@ export function otlpTraceRequestToRecords(request: unknown): OtlpConversion {
 }
 
 function addSpan(span: SpanInput, out: OtlpCollector): void {
+  const pending = pendingSpanTarget(span);
+  if (pending !== undefined) {
+    // Only the announced span's start: it runs until its own end arrives, which supersedes the start.
+    out.add(spanStartMeta(pending, codeLocation(pending.attributes)), pending.attributes);
+    return;
+  }
   const location = codeLocation(span.attributes);
   out.add(spanStartMeta(span, location), span.attributes);
   for (const event of span.events) out.add(spanEventMeta(span, event), event.attributes ?? {});
