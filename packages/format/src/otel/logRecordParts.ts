@@ -1,3 +1,4 @@
+import { copyOwn } from '../copyOwn.js';
 import { levelFromSeverity, parseLevel } from '../levels.js';
 import { defineData } from '../safeJson.js';
 import { formatHrTime } from '../timestamp.js';
@@ -26,18 +27,12 @@ function field(target: object, key: string): unknown {
   }
 }
 
-/** A shallow, writable copy of an app's object; when a getter throws, getters are kept as getters, so the encoder marks them unreadable. */
+/** A shallow, writable copy of an app's object; when a getter throws, getters stay getters, so the encoder marks them unreadable. */
 function copyOf(source: object): Record<string, unknown> {
   try {
     return { ...source };
   } catch {
-    const descriptors = Object.getOwnPropertyDescriptors(source) as Record<PropertyKey, PropertyDescriptor>;
-    for (const key of Reflect.ownKeys(descriptors)) {
-      const descriptor = descriptors[key]!;
-      descriptor.configurable = true;
-      if ('value' in descriptor) descriptor.writable = true;
-    }
-    return Object.defineProperties({}, descriptors);
+    return copyOwn(source, {});
   }
 }
 
