@@ -1,4 +1,5 @@
-import { copyOwn, readOwn, setOwn, UNREADABLE } from './ownProperties.js';
+import { copyOwn } from '@aitrace/format';
+import { readOwn, setOwn, UNREADABLE } from './ownProperties.js';
 
 /** What to hide from trace records. */
 export interface ScrubOptions {
