@@ -234,7 +234,7 @@ describe('files written by the real OpenTelemetry bridge', () => {
 
 describe('aitrace serve', () => {
   it('starts the trace server, ingests a watched file and answers the query API', async () => {
-    const cli = startCli(['serve', '--port', '0', '--db', ':memory:', '--watch', fixture('v2-span-lifecycle.jsonl')]);
+    const cli = startCli(['serve', '--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', ':memory:', '--watch', fixture('v2-span-lifecycle.jsonl')]);
     try {
       await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.output())![1]!;

@@ -1,4 +1,5 @@
 import type { NormalizedRecord } from '@aitrace/format';
+import type { RefusalLog } from './http/RefusalLog.js';
 import type { LiveHub } from './LiveHub.js';
 import type { IngestChanges, SourceCursor, TraceStore } from './store/TraceStore.js';
 
@@ -15,4 +16,6 @@ export interface ServerContext {
   viewerDir: string | undefined;
   /** Unexpected errors (500s) go here. */
   onProblem: (message: string) => void;
+  /** Refused requests (400, 401, 413, 415), logged once per sender and reason. */
+  refusals: RefusalLog;
 }
