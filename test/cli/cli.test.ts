@@ -250,3 +250,20 @@ describe('aitrace serve', () => {
     }
   });
 });
+
+describe('aitrace serve as the VS Code extension starts it', () => {
+  it('runs two viewers side by side with the default serve arguments (they open no OTLP port)', async () => {
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../packages/vscode/package.json', import.meta.url)), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: string[] }> } };
+    };
+    const defaults = manifest.contributes.configuration.properties['aitrace.viewer.serveArgs']!.default;
+    const viewers = [1, 2].map(() => startCli(defaults.map((arg) => arg.replaceAll('${port}', '0').replaceAll('${file}', fixture('v2-span-lifecycle.jsonl')))));
+    try {
+      for (const viewer of viewers) await viewer.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\//);
+      for (const viewer of viewers) expect(viewer.output()).not.toMatch(/OTLP\/HTTP \(protobuf, JSON\): http:\/\/127\.0\.0\.1:\d+\/ \(|OTLP\/gRPC/);
+    } finally {
+      for (const viewer of viewers) viewer.child.kill('SIGINT');
+      await Promise.all(viewers.map((viewer) => viewer.exited));
+    }
+  });
+});
