@@ -39,6 +39,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Told about bad lines in watched files and unexpected errors (default: written to stderr). */
   onProblem?: (message: string) => void;
+  /** Told about refused requests (400, 401, 413, 415), once per sender and reason a minute (default: written to stderr). */
+  onRefusal?: (message: string) => void;
 }
 
 /** Defaults of `ServerOptions`, in one place. */

@@ -152,7 +152,8 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): 
   if (io.signal?.aborted === true) return 0;
   let server;
   try {
-    server = await startServer({ ...options, onProblem: (message) => stderr(`aitrace serve: ${message}\n`) });
+    const report = (message: string): void => stderr(`aitrace serve: ${message}\n`);
+    server = await startServer({ ...options, onProblem: report, onRefusal: report });
   } catch (error) {
     stderr(`${(error as Error).message.startsWith('aitrace') ? '' : 'aitrace serve: '}${(error as Error).message}\n`);
     return 1;

@@ -86,7 +86,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxBodyBytes: options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes,
     viewerDir: options.viewerDir === null ? undefined : (options.viewerDir ?? findViewerDir()),
     onProblem,
-    refusals: new RefusalLog({ report: onProblem }),
+    refusals: new RefusalLog({ report: options.onRefusal ?? defaultProblemReporter }),
   };
 
   const policy: RetentionPolicy = {};
