@@ -101,6 +101,11 @@ describe('runServeCommand (aitrace serve)', () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain('a bearer token is required');
     expect(result.out).not.toMatch(/OTLP\/gRPC|:4318/);
+    // Refusals reach stderr with the sender, once per reason: 401 and 413 once each.
+    expect(result.err.split('\n').filter((line) => line !== '')).toEqual([
+      expect.stringMatching(/^aitrace serve: refused GET \/api\/traces from 127\.0\.0\.1: 401 a bearer token is required/),
+      expect.stringMatching(/^aitrace serve: refused POST \/api\/ingest from 127\.0\.0\.1: 413 request body \(Content-Length 2000\) is larger than the limit of 1024 bytes/),
+    ]);
   });
 
   it('prints every bound address with --otlp-http-port 0 --otlp-grpc-port 0, and names the flag of a port in use', async () => {
