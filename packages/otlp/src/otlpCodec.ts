@@ -34,7 +34,7 @@ function decodeMessage(codec: MessageCodec, bytes: Uint8Array): unknown {
     throw new OtlpDecodeError(`the body is not a valid ${type.name} protobuf message: ${(error as Error).message}`);
   }
   const object = type.toObject(message, { longs: codec.longs, bytes: String });
-  return mapIds(object, codec.ids, idFromBase64);
+  return mapIds(object, codec.ids, idFromBase64, false);
 }
 
 /** Bytes on an ArrayBuffer (never shared memory), so they can be a fetch body as they are. */
@@ -42,7 +42,7 @@ export type EncodedBytes = Uint8Array<ArrayBuffer>;
 
 function encodeMessage(codec: MessageCodec, object: unknown): EncodedBytes {
   const type = otlpType(codec.type);
-  const prepared = mapIds(object, codec.ids, idToBytes) as Record<string, unknown>;
+  const prepared = mapIds(object, codec.ids, idToBytes, true) as Record<string, unknown>;
   // protobufjs writes into a Node Buffer or a Uint8Array, both on a plain ArrayBuffer.
   return type.encode(type.fromObject(prepared)).finish() as EncodedBytes;
 }
