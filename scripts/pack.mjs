@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packs = join(root, '.packs');
 // In dependency order: each one's @aitrace dependencies come before it.
-const PACKAGES = ['format', 'forest', 'otel', 'viewer', 'server', 'cli'];
+const PACKAGES = ['format', 'forest', 'otlp', 'otel', 'viewer', 'server', 'cli'];
 
 rmSync(packs, { recursive: true, force: true });
 mkdirSync(packs, { recursive: true });

@@ -10,6 +10,7 @@ import { latency } from './latency.mjs';
 import { logPath } from './logPath.mjs';
 import { longLines } from './longLines.mjs';
 import { readers } from './readers.mjs';
+import { otlpIngest } from './otlpIngest.mjs';
 import { serverIngest } from './server.mjs';
 import { spanPath } from './spanPath.mjs';
 
@@ -96,6 +97,17 @@ if (only.has('server')) {
   });
   console.log(`ratio: ingest into SQLite / HTTP floor ${fmt(r.ingest_over_floor, 2)}; spans sent ${fmt(r.spans_sent)}, stored ${fmt(r.spans_stored)}`);
   target('server ingest loses nothing (4 senders)', r.spans_stored, `= ${r.spans_sent} spans`, r.spans_stored === r.spans_sent);
+
+  console.log('\nserver: OTLP ingest, the same batches (250 spans) sent by the real OpenTelemetry exporters, 4 concurrent senders ...');
+  const otlp = await otlpIngest();
+  results.server_otlp = otlp;
+  const jsonlSpansPerS = r.ingest.records_per_s / 2;
+  console.table({
+    'JSONL, POST /api/ingest (above)': { 'spans/s': fmt(jsonlSpansPerS), 'p50 ms': fmt(r.ingest.p50_ms, 1), 'p99 ms': fmt(r.ingest.p99_ms, 1), requests: r.ingest.requests },
+    ...Object.fromEntries(Object.entries(otlp).map(([protocol, m]) => [`OTLP ${protocol}, exporter-trace-otlp-${protocol === 'grpc' ? 'grpc' : 'proto'}`, { 'spans/s': fmt(m.spans_per_s), 'p50 ms': fmt(m.p50_ms, 1), 'p99 ms': fmt(m.p99_ms, 1), requests: m.requests }])),
+  });
+  console.log(`ratios (spans/s): OTLP http/protobuf / JSONL ${fmt(otlp['http/protobuf'].spans_per_s / jsonlSpansPerS, 2)}, OTLP gRPC / JSONL ${fmt(otlp.grpc.spans_per_s / jsonlSpansPerS, 2)}`);
+  for (const [protocol, m] of Object.entries(otlp)) target(`OTLP ${protocol} ingest loses nothing (4 senders)`, m.spans_stored, `= ${m.spans} spans`, m.spans_stored === m.spans);
 }
 
 console.log('\ntargets:');

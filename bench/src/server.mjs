@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { encodeRecord, formatEpochMicros } from '@aitrace/format';
 import { median } from './harness.mjs';
 
-const SENDERS = 4;
-const BATCHES = Number(process.env.BENCH_SERVER_BATCHES ?? 60);
-const SPANS_PER_BATCH = 250;
+/** Concurrent senders, batches per sender and spans per batch, shared with the OTLP ingest figure. */
+export const SENDERS = 4;
+export const BATCHES = Number(process.env.BENCH_SERVER_BATCHES ?? 60);
+export const SPANS_PER_BATCH = 250;
 const CHILD = fileURLToPath(new URL('./serverChild.mjs', import.meta.url));
 
 /** One batch: start and end records of SPANS_PER_BATCH spans of one trace. */
@@ -28,11 +29,15 @@ function batchBody(sender, n) {
   return Buffer.from(`${lines.join('\n')}\n`);
 }
 
-function start(args) {
+/** Starts serverChild.mjs with `args`; resolves with the child and the ports it printed (main, OTLP/HTTP, OTLP/gRPC). */
+export function startServerChild(args) {
   const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : []), CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.stdout.once('data', (data) => resolve({ child, port: Number(String(data).trim()) }));
+    child.stdout.once('data', (data) => {
+      const [port, otlpHttp, otlpGrpc] = String(data).trim().split(' ').map(Number);
+      resolve({ child, port, otlpHttp, otlpGrpc });
+    });
   });
 }
 
@@ -71,8 +76,8 @@ async function drive(port, path, bodies) {
 export async function serverIngest() {
   const bodies = Array.from({ length: SENDERS }, (_, s) => Array.from({ length: BATCHES }, (_, n) => batchBody(s, n)));
   const dir = mkdtempSync(join(tmpdir(), 'aitrace-bench-server-'));
-  const floor = await start(['floor']);
-  const server = await start(['aitrace', join(dir, 'traces.db')]);
+  const floor = await startServerChild(['floor']);
+  const server = await startServerChild(['aitrace', join(dir, 'traces.db')]);
   try {
     // Warm-up (JIT, sockets), then the floor before and after the real run, so drift on a noisy machine shows.
     await drive(floor.port, '/', bodies);

@@ -234,7 +234,7 @@ describe('files written by the real OpenTelemetry bridge', () => {
 
 describe('aitrace serve', () => {
   it('starts the trace server, ingests a watched file and answers the query API', async () => {
-    const cli = startCli(['serve', '--port', '0', '--db', ':memory:', '--watch', fixture('v2-span-lifecycle.jsonl')]);
+    const cli = startCli(['serve', '--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', ':memory:', '--watch', fixture('v2-span-lifecycle.jsonl')]);
     try {
       await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.output())![1]!;
@@ -247,6 +247,23 @@ describe('aitrace serve', () => {
     } finally {
       cli.child.kill('SIGINT');
       await cli.exited;
+    }
+  });
+});
+
+describe('aitrace serve as the VS Code extension starts it', () => {
+  it('runs two viewers side by side with the default serve arguments (they open no OTLP port)', async () => {
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../packages/vscode/package.json', import.meta.url)), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: string[] }> } };
+    };
+    const defaults = manifest.contributes.configuration.properties['aitrace.viewer.serveArgs']!.default;
+    const viewers = [1, 2].map(() => startCli(defaults.map((arg) => arg.replaceAll('${port}', '0').replaceAll('${file}', fixture('v2-span-lifecycle.jsonl')))));
+    try {
+      for (const viewer of viewers) await viewer.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\//);
+      for (const viewer of viewers) expect(viewer.output()).not.toMatch(/OTLP\/HTTP \(protobuf, JSON\): http:\/\/127\.0\.0\.1:\d+\/ \(|OTLP\/gRPC/);
+    } finally {
+      for (const viewer of viewers) viewer.child.kill('SIGINT');
+      await Promise.all(viewers.map((viewer) => viewer.exited));
     }
   });
 });

@@ -9,6 +9,8 @@ export interface TestServer extends RunningServer {
   dir: string;
   dbPath: string;
   problems: string[];
+  /** Refused requests, as the server logs them. */
+  refusals: string[];
   /** `fetch` relative to the server URL. */
   request: (path: string, init?: RequestInit) => Promise<Response>;
   stop: () => Promise<void>;
@@ -19,12 +21,14 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
   const dir = mkdtempSync(join(tmpdir(), 'aitrace-server-'));
   const dbPath = join(dir, 'traces.db');
   const problems: string[] = [];
-  const server = await startServer({ port: 0, db: dbPath, viewerDir: null, onProblem: (m) => problems.push(m), ...options });
+  const refusals: string[] = [];
+  const server = await startServer({ port: 0, db: dbPath, viewerDir: null, onProblem: (m) => problems.push(m), onRefusal: (m) => refusals.push(m), ...options });
   return {
     ...server,
     dir,
     dbPath,
     problems,
+    refusals,
     request: (path, init) => fetch(new URL(path, server.url), init),
     stop: async () => {
       await server.close();

@@ -1,15 +1,15 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { buildSpanForest } from '@aitrace/forest';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { NormalizedRecord } from '@aitrace/format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TracePage } from '@aitrace/server';
 import { readJson, startTestServer, type OtlpAnswer, type TestServer, type TraceAnswer } from './harness.js';
+import { sendAndCheckCheckout } from './otlpScenarios.js';
 
 const TOKEN = 'otlp-test-token';
 
@@ -35,52 +35,7 @@ describe('OTLP/HTTP JSON from the real OpenTelemetry exporters', () => {
       // CompressionAlgorithm.GZIP; the enum lives in otlp-exporter-base, which is not a direct dependency.
       compression: 'gzip' as never,
     });
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'checkout', 'process.pid': 4242 }),
-      spanProcessors: [new BatchSpanProcessor(exporter)],
-    });
-    const tracer = provider.getTracer('checkout-lib', '1.2.3');
-    const root = tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, attributes: { 'http.route': '/checkout', 'http.status_code': 500, ratio: 0.25, tags: ['a', 'b'], retried: false } });
-    const child = tracer.startSpan('charge.card', { kind: SpanKind.CLIENT, attributes: { amount: 1999, 'code.file.path': '/app/pay.ts', 'code.line.number': 42 } }, trace.setSpan(context.active(), root));
-    child.addEvent('retry', { attempt: 2 });
-    child.recordException(new TypeError('card declined'));
-    child.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
-    child.end();
-    root.end();
-    await provider.shutdown();
-
-    const traceId = root.spanContext().traceId;
-    const records = await traceRecords(server, traceId);
-    expect(records.map((r) => `${r.type}:${r.event}`).sort()).toEqual(['span_end:POST /checkout.end', 'span_end:charge.card.end', 'span_event:exception', 'span_event:retry']);
-    const end = records.find((r) => r.event === 'charge.card.end')!;
-    expect(end).toMatchObject({
-      traceId,
-      spanId: child.spanContext().spanId,
-      parentSpanId: root.spanContext().spanId,
-      name: 'charge.card',
-      kind: 'client',
-      status: 'error',
-      statusMessage: 'card declined',
-      service: 'checkout',
-      scope: 'checkout-lib',
-      scopeVersion: '1.2.3',
-      pid: 4242,
-      file: '/app/pay.ts',
-      line: 42,
-    });
-    expect(end.attrs).toMatchObject({ amount: 1999 });
-    const rootEnd = records.find((r) => r.event === 'POST /checkout.end')!;
-    expect(rootEnd).toMatchObject({ kind: 'server', status: 'unset' });
-    expect(rootEnd.attrs).toEqual({ 'http.route': '/checkout', 'http.status_code': 500, ratio: 0.25, tags: ['a', 'b'], retried: false });
-    const exception = records.find((r) => r.event === 'exception')!;
-    expect(exception).toMatchObject({ type: 'span_event', name: 'charge.card', spanId: child.spanContext().spanId });
-    expect(exception.attrs['exception.type']).toBe('TypeError');
-    expect(records.find((r) => r.event === 'retry')?.attrs).toEqual({ attempt: 2 });
-
-    const tree = buildSpanForest(records).traces[0]!;
-    expect(tree.roots.map((r) => r.name)).toEqual(['POST /checkout']);
-    expect(tree.roots[0]!.children[0]).toMatchObject({ name: 'charge.card', state: 'error' });
-    expect(tree.roots[0]!.children[0]!.events.map((e) => e.event)).toEqual(['retry', 'exception']);
+    const traceId = await sendAndCheckCheckout(server, exporter, 'checkout', TOKEN);
 
     const summary = (await readJson<TracePage>(await server.request('/api/traces?service=checkout', { headers: { Authorization: `Bearer ${TOKEN}` } }))).traces[0];
     expect(summary).toMatchObject({ traceId, rootName: 'POST /checkout', service: 'checkout', spanCount: 2, errorCount: 1, runningCount: 0 });
@@ -137,9 +92,9 @@ describe('OTLP/HTTP JSON from the real OpenTelemetry exporters', () => {
   });
 
   it('answers OTLP errors with a google.rpc.Status body', async () => {
-    const protobuf = await server.request('/v1/traces', { method: 'POST', headers: { ...auth, 'Content-Type': 'application/x-protobuf' }, body: 'x' });
-    expect(protobuf.status).toBe(415);
-    expect(await readJson<OtlpAnswer>(protobuf)).toEqual({ code: 3, message: expect.stringMatching(/OTEL_EXPORTER_OTLP_PROTOCOL=http\/json/) });
+    const otherType = await server.request('/v1/traces', { method: 'POST', headers: { ...auth, 'Content-Type': 'text/plain' }, body: '{}' });
+    expect(otherType.status).toBe(415);
+    expect(await readJson<OtlpAnswer>(otherType)).toEqual({ code: 3, message: expect.stringMatching(/must be application\/x-protobuf or application\/json/) });
     const notJson = await server.request('/v1/logs', { method: 'POST', headers: auth, body: '{"resourceLogs": [' });
     expect(notJson.status).toBe(400);
     expect((await readJson<OtlpAnswer>(notJson)).message).toMatch(/not valid JSON/);

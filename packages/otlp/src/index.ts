@@ -11,6 +11,7 @@ export {
   encodeLogsRequest,
   decodeMetricsRequest,
   encodeMetricsRequest,
+  type EncodedBytes,
 } from './otlpCodec.js';
 export { OtlpDecodeError } from './OtlpDecodeError.js';
 export { OTLP_GRPC_METHODS, otlpGrpcServiceDefinition, OtlpGrpcClient, type OtlpGrpcCallOptions } from './otlpGrpc.js';

@@ -32,14 +32,25 @@ function decodeMessage(codec: MessageCodec, bytes: Uint8Array): unknown {
     // protobufjs reports truncation, bad wire types and lengths past the end; nesting too deep for the stack is a RangeError.
     throw new OtlpDecodeError(`the body is not a valid ${type.name} protobuf message: ${(error as Error).message}`);
   }
-  const object = type.toObject(message, { longs: codec.longs, bytes: String });
-  return mapIds(object, codec.ids, idFromBase64);
+  let object: Record<string, unknown>;
+  try {
+    object = type.toObject(message, { longs: codec.longs, bytes: String });
+  } catch (error) {
+    // Values nested thousands of levels deep decode, but converting them runs out of stack.
+    if (error instanceof RangeError) throw new OtlpDecodeError(`the body is not a usable ${type.name}: its values are nested too deeply`);
+    throw error;
+  }
+  return mapIds(object, codec.ids, idFromBase64, false);
 }
 
-function encodeMessage(codec: MessageCodec, object: unknown): Uint8Array {
+/** Bytes on an ArrayBuffer (never shared memory), so they can be a fetch body as they are. */
+export type EncodedBytes = Uint8Array<ArrayBuffer>;
+
+function encodeMessage(codec: MessageCodec, object: unknown): EncodedBytes {
   const type = otlpType(codec.type);
-  const prepared = mapIds(object, codec.ids, idToBytes) as Record<string, unknown>;
-  return type.encode(type.fromObject(prepared)).finish();
+  const prepared = mapIds(object, codec.ids, idToBytes, true) as Record<string, unknown>;
+  // protobufjs writes into a Node Buffer or a Uint8Array, both on a plain ArrayBuffer.
+  return type.encode(type.fromObject(prepared)).finish() as EncodedBytes;
 }
 
 /**
@@ -51,7 +62,7 @@ export function decodeExportRequest<S extends OtlpSignal>(signal: S, bytes: Uint
 }
 
 /** Encodes an export request given in its OTLP/JSON shape as protobuf; throws naming a bad field (or nesting past 100 levels). */
-export function encodeExportRequest<S extends OtlpSignal>(signal: S, request: OtlpRequestBySignal[S]): Uint8Array {
+export function encodeExportRequest<S extends OtlpSignal>(signal: S, request: OtlpRequestBySignal[S]): EncodedBytes {
   return encodeMessage(REQUESTS[signal], request);
 }
 
@@ -61,7 +72,7 @@ export function decodeExportResponse<S extends OtlpSignal>(signal: S, bytes: Uin
 }
 
 /** Encodes an export response (`{}` for full success, or `{ partialSuccess }`). */
-export function encodeExportResponse<S extends OtlpSignal>(signal: S, response: OtlpResponseBySignal[S]): Uint8Array {
+export function encodeExportResponse<S extends OtlpSignal>(signal: S, response: OtlpResponseBySignal[S]): EncodedBytes {
   return encodeMessage(RESPONSES[signal], response);
 }
 
@@ -71,19 +82,19 @@ export function decodeRpcStatus(bytes: Uint8Array): RpcStatus {
 }
 
 /** Encodes a `google.rpc.Status`. */
-export function encodeRpcStatus(status: RpcStatus): Uint8Array {
+export function encodeRpcStatus(status: RpcStatus): EncodedBytes {
   return encodeMessage(STATUS, status);
 }
 
 /** Decodes an OTLP protobuf ExportTraceServiceRequest (see decodeExportRequest). */
 export const decodeTraceRequest = (bytes: Uint8Array): OtlpRequestBySignal['traces'] => decodeExportRequest('traces', bytes);
 /** Encodes an ExportTraceServiceRequest given in OTLP/JSON shape (see encodeExportRequest). */
-export const encodeTraceRequest = (request: OtlpRequestBySignal['traces']): Uint8Array => encodeExportRequest('traces', request);
+export const encodeTraceRequest = (request: OtlpRequestBySignal['traces']): EncodedBytes => encodeExportRequest('traces', request);
 /** Decodes an OTLP protobuf ExportLogsServiceRequest (see decodeExportRequest). */
 export const decodeLogsRequest = (bytes: Uint8Array): OtlpRequestBySignal['logs'] => decodeExportRequest('logs', bytes);
 /** Encodes an ExportLogsServiceRequest given in OTLP/JSON shape (see encodeExportRequest). */
-export const encodeLogsRequest = (request: OtlpRequestBySignal['logs']): Uint8Array => encodeExportRequest('logs', request);
+export const encodeLogsRequest = (request: OtlpRequestBySignal['logs']): EncodedBytes => encodeExportRequest('logs', request);
 /** Decodes an OTLP protobuf ExportMetricsServiceRequest (see decodeExportRequest). */
 export const decodeMetricsRequest = (bytes: Uint8Array): OtlpRequestBySignal['metrics'] => decodeExportRequest('metrics', bytes);
 /** Encodes an ExportMetricsServiceRequest given in OTLP/JSON shape (see encodeExportRequest). */
-export const encodeMetricsRequest = (request: OtlpRequestBySignal['metrics']): Uint8Array => encodeExportRequest('metrics', request);
+export const encodeMetricsRequest = (request: OtlpRequestBySignal['metrics']): EncodedBytes => encodeExportRequest('metrics', request);

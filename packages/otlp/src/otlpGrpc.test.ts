@@ -47,6 +47,8 @@ describe('OTLP/gRPC service definitions and client', () => {
         { signal: 'logs', request: { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1', eventName: 'e' }] }] }] }, authorization: undefined },
       ]);
       await expect(client.export('logs', {})).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: 'empty' });
+      await expect(client.exportEncoded('traces', Uint8Array.from([0x0a, 0x00]))).resolves.toEqual({ partialSuccess: { rejectedSpans: 1, errorMessage: 'one bad span' } });
+      expect(received.at(-1)).toEqual({ signal: 'traces', request: { resourceSpans: [{}] }, authorization: undefined });
       await expect(client.export('metrics', {})).rejects.toMatchObject({ code: status.UNIMPLEMENTED });
     } finally {
       client.close();

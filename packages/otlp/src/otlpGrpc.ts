@@ -51,10 +51,15 @@ export class OtlpGrpcClient {
 
   /** Sends one export request of `signal`. */
   export<S extends OtlpSignal>(signal: S, request: OtlpRequestBySignal[S], options: OtlpGrpcCallOptions = {}): Promise<OtlpResponseBySignal[S]> {
+    return this.exportEncoded(signal, encodeExportRequest(signal, request), options);
+  }
+
+  /** Sends one export request of `signal` that is already protobuf-encoded (e.g. to size batches by bytes). */
+  exportEncoded<S extends OtlpSignal>(signal: S, encoded: Uint8Array, options: OtlpGrpcCallOptions = {}): Promise<OtlpResponseBySignal[S]> {
     const metadata = new Metadata();
     for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
     const callOptions: CallOptions = options.timeoutMs === undefined ? {} : { deadline: Date.now() + options.timeoutMs };
-    const body = Buffer.from(encodeExportRequest(signal, request));
+    const body = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest<Buffer, OtlpResponseBySignal[S]>(
         OTLP_GRPC_METHODS[signal],

@@ -21,22 +21,28 @@ export const METRICS_REQUEST_IDS: IdFields = {
 export type IdConverter = (value: unknown, bytes: 8 | 16, path: string) => unknown;
 
 /**
- * Copies `value`, converting every id that `fields` locates with `convert`. Only the objects on the way to an
- * id are copied; everything else is shared with the input, which is never changed.
+ * Converts every id that `fields` locates with `convert`. With `copy` (encoding a caller's object) only the objects
+ * on the way to an id are copied and the input is never changed; without it (an object just decoded, owned by no
+ * one else) the ids are converted in place, sparing the copies.
  */
-export function mapIds(value: unknown, fields: IdFields, convert: IdConverter, path = ''): unknown {
+export function mapIds(value: unknown, fields: IdFields, convert: IdConverter, copy: boolean, path = ''): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item, i) => mapIds(item, fields, convert, `${path}[${i}]`));
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const [field, inner] of Object.entries(fields)) {
+  if (Array.isArray(value)) {
+    const items = copy ? value.slice() : value;
+    for (let i = 0; i < items.length; i++) items[i] = mapIds(items[i], fields, convert, copy, `${path}[${i}]`);
+    return items;
+  }
+  const out = copy ? { ...(value as Record<string, unknown>) } : (value as Record<string, unknown>);
+  for (const field in fields) {
     if (!Object.hasOwn(out, field) || out[field] === undefined) continue;
+    const inner = fields[field]!;
     const fieldPath = path === '' ? field : `${path}.${field}`;
     if (typeof inner === 'number') {
       const converted = convert(out[field], inner, fieldPath);
       if (converted === undefined) delete out[field];
       else out[field] = converted;
     } else {
-      out[field] = mapIds(out[field], inner, convert, fieldPath);
+      out[field] = mapIds(out[field], inner, convert, copy, fieldPath);
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import type { NormalizedRecord } from '@aitrace/format';
 import type { HostPolicy } from './http/HostPolicy.js';
+import type { RefusalLog } from './http/RefusalLog.js';
 import type { LiveHub } from './LiveHub.js';
 import type { IngestChanges, SourceCursor, TraceStore } from './store/TraceStore.js';
 
@@ -20,4 +21,6 @@ export interface ServerContext {
   viewerDir: string | undefined;
   /** Unexpected errors (500s) go here. */
   onProblem: (message: string) => void;
+  /** Refused requests (400, 401, 413, 415), logged once per sender and reason. */
+  refusals: RefusalLog;
 }

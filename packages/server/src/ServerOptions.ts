@@ -5,13 +5,20 @@ import type { TraceStore } from './store/TraceStore.js';
 export interface ServerOptions {
   /** TCP port; 0 picks a free one (default 4319). */
   port?: number;
-  /** Interface to bind (default 127.0.0.1: only this machine can connect). */
+  /** Interface to bind, for the main port and the OTLP ports (default 127.0.0.1: only this machine can connect). */
   host?: string;
   /**
    * Host names the server also answers to, besides localhost, 127.0.0.0/8, [::1] and `host` (say, a reverse proxy's
    * name). Requests with any other `Host` header are refused, which defeats DNS rebinding (default none).
    */
   allowedHosts?: readonly string[];
+  /**
+   * Port of a separate OTLP/HTTP listener (`POST /v1/traces`, `/v1/logs`, `/v1/metrics` only), 0 for any free
+   * port, `'off'` for none (default `'off'`; `aitrace serve` opens 4318). OTLP/HTTP is always served on `port` too.
+   */
+  otlpHttpPort?: number | 'off';
+  /** Port of the OTLP/gRPC listener, 0 for any free port, `'off'` for none (default `'off'`; `aitrace serve` opens 4317). */
+  otlpGrpcPort?: number | 'off';
   /** SQLite database file, created if missing, or `:memory:` (default `aitrace.db` in the working directory). */
   db?: string;
   /** A store to use instead of opening `db`; the server does not close it. */
@@ -44,6 +51,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Told about bad lines in watched files and unexpected errors (default: written to stderr). */
   onProblem?: (message: string) => void;
+  /** Told about refused requests (400, 401, 413, 415), once per sender and reason a minute (default: written to stderr). */
+  onRefusal?: (message: string) => void;
 }
 
 /** Defaults of `ServerOptions`, in one place. */
@@ -59,7 +68,14 @@ export const SERVER_DEFAULTS = {
   retentionIntervalMs: 10 * 60 * 1000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
+  otlpHttpPort: 'off',
+  otlpGrpcPort: 'off',
 } as const;
+
+/** The standard OTLP ports, where every SDK sends by default: what `aitrace serve` opens unless told otherwise. */
+export const OTLP_DEFAULT_PORTS = { http: 4318, grpc: 4317 } as const;
+
+const isPort = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
 
 function check(ok: boolean, option: string, rule: string, value: unknown): void {
   if (!ok) throw new RangeError(`aitrace server: option ${option} must be ${rule}, got ${JSON.stringify(value)}`);
@@ -70,7 +86,10 @@ const wholeAboveZero = (value: number | undefined): boolean => value === undefin
 
 /** Throws a RangeError naming the first option that is out of range. */
 export function checkServerOptions(options: ServerOptions): void {
-  check(options.port === undefined || (Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535), 'port', 'a whole number from 0 to 65535', options.port);
+  check(options.port === undefined || isPort(options.port), 'port', 'a whole number from 0 to 65535', options.port);
+  for (const name of ['otlpHttpPort', 'otlpGrpcPort'] as const) {
+    check(options[name] === undefined || options[name] === 'off' || isPort(options[name]), name, 'a whole number from 0 to 65535 or "off"', options[name]);
+  }
   check(options.token === undefined || options.token.trim() !== '', 'token', 'a non-empty string', options.token);
   for (const name of ['maxBodyBytes', 'maxBatchLines', 'maxLiveSubscribers', 'maxLiveBufferBytes'] as const) {
     check(wholeAboveZero(options[name]), name, 'a whole number above 0', options[name]);

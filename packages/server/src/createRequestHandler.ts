@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hasValidToken } from './http/bearerAuth.js';
 import { HttpError } from './http/HttpError.js';
+import { sendOtlpError } from './http/otlpAnswer.js';
 import { sendJson } from './http/respond.js';
 import { ingestJsonl } from './routes/ingestJsonl.js';
 import { ingestOtlp } from './routes/ingestOtlp.js';
@@ -9,18 +10,26 @@ import { serveViewer } from './serveViewer.js';
 import type { ServerContext } from './ServerContext.js';
 import { QueryError } from './store/QueryError.js';
 
-// google.rpc.Code values for OTLP error bodies, by HTTP status.
-const RPC_CODES: Readonly<Record<number, number>> = { 400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14 };
+// Refusals a misconfigured client keeps getting (403: a Host or origin this server does not answer), logged (once per sender and reason) since SDKs never show them.
+const LOGGED_REFUSALS: ReadonlySet<number> = new Set([400, 401, 403, 413, 415]);
+const OTLP_PATHS: Readonly<Record<string, 'traces' | 'logs' | 'metrics'>> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
+
+/** Options of createRequestHandler. */
+export interface RequestHandlerOptions {
+  /** Serve only the OTLP/HTTP routes (the dedicated OTLP port, 4318 by default). */
+  otlpOnly?: boolean;
+}
 
 function allow(methods: string, request: IncomingMessage): void {
   if (!methods.split(', ').includes(request.method ?? '')) throw new HttpError(405, `${request.method} is not allowed here; use ${methods}`, {}, { Allow: methods });
 }
 
-async function route(request: IncomingMessage, response: ServerResponse, url: URL, context: ServerContext): Promise<void> {
+async function route(request: IncomingMessage, response: ServerResponse, url: URL, context: ServerContext, options: RequestHandlerOptions): Promise<void> {
   const path = url.pathname;
   // Every answer, the viewer's files included, only to the names this server goes by (DNS rebinding).
   const wrongHost = context.hostPolicy.refuseHost(request);
   if (wrongHost !== undefined) throw new HttpError(403, wrongHost);
+  if (options.otlpOnly === true && OTLP_PATHS[path] === undefined) throw new HttpError(404, `this is the OTLP/HTTP port: POST /v1/traces, /v1/logs or /v1/metrics; the API and viewer are on the main port`);
   const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/v1/');
   if (!isApi) {
     allow('GET, HEAD', request);
@@ -41,9 +50,10 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
     allow('POST', request);
     return ingestJsonl(request, response, context);
   }
-  if (path === '/v1/traces' || path === '/v1/logs') {
+  const signal = OTLP_PATHS[path];
+  if (signal !== undefined) {
     allow('POST', request);
-    return ingestOtlp(path === '/v1/traces' ? 'traces' : 'logs', request, response, context);
+    return ingestOtlp(signal, request, response, context);
   }
   if (path === '/api/traces') {
     allow('GET', request);
@@ -64,10 +74,10 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
     context.hub.subscribe(response, trace === null || trace === '' ? {} : { traceId: trace.toLowerCase() });
     return;
   }
-  throw new HttpError(404, `no API route ${path}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs`);
+  throw new HttpError(404, `no API route ${path}; see /api/traces, /api/traces/{traceId}, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs, /v1/metrics`);
 }
 
-function sendError(response: ServerResponse, url: URL, error: unknown, context: ServerContext): void {
+function sendError(request: IncomingMessage, response: ServerResponse, url: URL, error: unknown, context: ServerContext): void {
   let httpError: HttpError;
   if (error instanceof HttpError) httpError = error;
   else if (error instanceof QueryError) httpError = new HttpError(400, error.message);
@@ -76,6 +86,9 @@ function sendError(response: ServerResponse, url: URL, error: unknown, context: 
     context.onProblem(`internal error on ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
     httpError = new HttpError(500, `internal error: ${(error as Error).message}`);
   }
+  // The socket is gone (null) once a refused upload's connection was closed.
+  const sender = (request.socket as IncomingMessage['socket'] | null)?.remoteAddress ?? 'unknown';
+  if (LOGGED_REFUSALS.has(httpError.status)) context.refusals.note(sender, httpError.status, `${request.method} ${url.pathname}`, httpError.message);
   if (response.headersSent) {
     response.destroy();
     return;
@@ -83,14 +96,12 @@ function sendError(response: ServerResponse, url: URL, error: unknown, context: 
   // Nobody is left to answer (the client closed the connection or a timeout cut it).
   if (response.socket === null || response.socket.destroyed) return;
   // OTLP clients read a google.rpc.Status; everyone else gets { error, ...details }.
-  const body = url.pathname.startsWith('/v1/')
-    ? { code: RPC_CODES[httpError.status] ?? 2, message: httpError.message }
-    : { error: httpError.message, ...httpError.details };
-  sendJson(response, httpError.status, body, httpError.headers);
+  if (url.pathname.startsWith('/v1/')) sendOtlpError(request, response, httpError);
+  else sendJson(response, httpError.status, { error: httpError.message, ...httpError.details }, httpError.headers);
 }
 
 /** The server's request listener: routes, the Host, Origin and bearer-token checks, and error answers. */
-export function createRequestHandler(context: ServerContext): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestHandler(context: ServerContext, options: RequestHandlerOptions = {}): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     let url: URL;
     try {
@@ -99,6 +110,6 @@ export function createRequestHandler(context: ServerContext): (request: Incoming
       sendJson(response, 400, { error: `the request target ${JSON.stringify(request.url)} is not a valid URL` });
       return;
     }
-    route(request, response, url, context).catch((error: unknown) => sendError(response, url, error, context));
+    route(request, response, url, context, options).catch((error: unknown) => sendError(request, response, url, error, context));
   };
 }

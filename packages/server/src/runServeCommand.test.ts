@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -76,6 +77,8 @@ describe('runServeCommand (aitrace serve)', () => {
       [['--max-subscribers', '0'], /--max-subscribers must be a whole number from 1/],
       [['--max-live-buffer', 'big'], /--max-live-buffer must be a size like/],
       [['--allowed-host', 'https://traces.example.com/'], /--allowed-host must be a host name without scheme or path, like traces.example.com, got "https:\/\/traces.example.com\/"/],
+      [['--otlp-http-port', 'on'], /--otlp-http-port must be a whole number from 0 to 65535 or off, got "on"/],
+      [['--otlp-grpc-port=-1'], /--otlp-grpc-port must be a whole number from 0 to 65535 or off, got "-1"/],
       [['--token', ''], /--token must not be empty/],
       [['--frobnicate'], /Unknown option '--frobnicate'/],
       [['extra'], /Unexpected argument 'extra'/],
@@ -88,21 +91,24 @@ describe('runServeCommand (aitrace serve)', () => {
     }
   });
 
-  it('with no arguments starts on 127.0.0.1:4319 with aitrace.db in the working directory and prints its URL', async () => {
+  it('with no arguments starts on 127.0.0.1:4319, OTLP on 4318 and 4317, with aitrace.db in the working directory and prints its URLs', async () => {
     process.chdir(dir);
     const result = await serve([], async (url) => {
       expect(url).toBe('http://127.0.0.1:4319/');
       expect((await fetch(new URL('/api/health', url))).status).toBe(200);
+      expect((await fetch('http://127.0.0.1:4318/v1/traces', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(200);
     });
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
+    expect(result.out).toContain('OTLP/HTTP (protobuf, JSON): http://127.0.0.1:4318/ (OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318)');
+    expect(result.out).toContain('OTLP/gRPC: 127.0.0.1:4317');
     expect(result.out).toContain(`database: ${join(dir, 'aitrace.db')}`);
     expect(result.out).toContain('aitrace server stopped');
     expect(existsSync(join(dir, 'aitrace.db'))).toBe(true);
   });
 
   it('requires the token from AITRACE_SERVER_TOKEN and applies --max-body, --max-lines, --max-subscribers and --allowed-host', async () => {
-    const argv = ['--port', '0', '--db', ':memory:', '--max-body', '1k', '--max-lines', '3', '--max-subscribers', '1', '--allowed-host', 'traces.example.com'];
+    const argv = ['--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', ':memory:', '--max-body', '1k', '--max-lines', '3', '--max-subscribers', '1', '--allowed-host', 'traces.example.com'];
     const result = await serve(argv, async (url) => {
       expect((await fetch(new URL('/api/traces', url))).status).toBe(401);
       const auth = { Authorization: 'Bearer from-env' };
@@ -124,19 +130,52 @@ describe('runServeCommand (aitrace serve)', () => {
     }, { AITRACE_SERVER_TOKEN: 'from-env' });
     expect(result.code).toBe(0);
     expect(result.out).toContain('a bearer token is required');
+    expect(result.out).not.toMatch(/OTLP\/gRPC|:4318/);
+    // Refusals reach stderr with the sender, once per reason: the 401, both 413s and the 403 once each.
+    expect(result.err.split('\n').filter((line) => line !== '')).toEqual([
+      expect.stringMatching(/^aitrace serve: refused GET \/api\/traces from 127\.0\.0\.1: 401 a bearer token is required/),
+      expect.stringMatching(/^aitrace serve: refused POST \/api\/ingest from 127\.0\.0\.1: 413 request body \(Content-Length 2000\) is larger than the limit of 1024 bytes/),
+      expect.stringMatching(/^aitrace serve: refused POST \/api\/ingest from 127\.0\.0\.1: 413 .*more than 3 lines/),
+      expect.stringMatching(/^aitrace serve: refused GET \/api\/traces from 127\.0\.0\.1: 403 this server does not answer to the Host "other\.example\.com"/),
+    ]);
+  });
+
+  it('prints every bound address with --otlp-http-port 0 --otlp-grpc-port 0, and names the flag of a port in use', async () => {
+    const result = await serve(['--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--db', ':memory:'], async () => {});
+    expect(result.code).toBe(0);
+    const otlpHttp = /OTLP\/HTTP \(protobuf, JSON\): (http:\/\/127\.0\.0\.1:(\d+)\/) /.exec(result.out);
+    const otlpGrpc = /OTLP\/gRPC: 127\.0\.0\.1:(\d+) /.exec(result.out);
+    expect(otlpHttp?.[2]).not.toBe('0');
+    expect(otlpGrpc?.[1]).not.toBe('0');
+
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      for (const flag of ['--otlp-http-port', '--otlp-grpc-port']) {
+        const other = flag === '--otlp-http-port' ? '--otlp-grpc-port' : '--otlp-http-port';
+        const refused = await serve(['--port', '0', flag, port, other, 'off', '--db', ':memory:']);
+        expect(refused.code, flag).toBe(1);
+        expect(refused.err).toContain(`cannot listen on 127.0.0.1:${port} for OTLP/`);
+        expect(refused.err).toContain(`(the port is in use: pick another with ${flag}, 0 for any free port, or ${flag} off)`);
+      }
+    } finally {
+      taken.close();
+    }
   });
 
   it('warns when it listens beyond loopback without a token, and only then', async () => {
-    const open = await serve(['--port', '0', '--db', ':memory:', '--host', '0.0.0.0'], async () => undefined);
+    const off = ['--otlp-http-port', 'off', '--otlp-grpc-port', 'off'];
+    const open = await serve(['--port', '0', ...off, '--db', ':memory:', '--host', '0.0.0.0'], async () => undefined);
     expect(open.err).toContain('aitrace serve: warning: listening on 0.0.0.0 without a token: anyone who can reach this machine can read and write its traces; pass --token');
-    const guarded = await serve(['--port', '0', '--db', ':memory:', '--host', '0.0.0.0', '--token', 'secret'], async () => undefined);
+    const guarded = await serve(['--port', '0', ...off, '--db', ':memory:', '--host', '0.0.0.0', '--token', 'secret'], async () => undefined);
     expect(guarded.err).not.toContain('warning');
-    const local = await serve(['--port', '0', '--db', ':memory:'], async () => undefined);
+    const local = await serve(['--port', '0', ...off, '--db', ':memory:'], async () => undefined);
     expect(local.err).not.toContain('warning');
   });
 
   it('exits with 1 and says why when the server cannot start', async () => {
-    const result = await serve(['--port', '0', '--db', join(dir, 'no', 'such', 'dir', 'x.db')]);
+    const result = await serve(['--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', join(dir, 'no', 'such', 'dir', 'x.db')]);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/cannot open the trace database ".*x\.db"/);
   });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { terminalSafe } from '@aitrace/format';
 import { hostNameOf, isHostName, isLoopbackName } from './http/HostPolicy.js';
-import { SERVER_DEFAULTS, type ServerOptions } from './ServerOptions.js';
+import { OTLP_DEFAULT_PORTS, SERVER_DEFAULTS, type ServerOptions } from './ServerOptions.js';
 import { startServer } from './startServer.js';
 
 /** Where `runServeCommand` writes and what stops it (tests pass these; the CLI uses the defaults). */
@@ -18,12 +18,18 @@ export interface ServeCommandIo {
 /** `aitrace serve --help`. */
 export const SERVE_HELP = `Usage: aitrace serve [options]
 
-Runs the trace server: receives records (JSONL and OTLP/HTTP JSON), stores them in SQLite,
-answers the query API under /api/ and serves the web viewer.
+Runs the trace server: receives records (JSONL, and OTLP traces and logs over OTLP/HTTP protobuf
+or JSON and OTLP/gRPC), stores them in SQLite, answers the query API under /api/ and serves the
+web viewer.
 
 Options:
   --port N              TCP port, 0 for any free port (default ${SERVER_DEFAULTS.port})
-  --host HOST           interface to bind (default ${SERVER_DEFAULTS.host}, this machine only)
+  --otlp-http-port N|off
+                        OTLP/HTTP port (/v1/traces, /v1/logs, /v1/metrics), 0 for any free port,
+                        off for none (default ${OTLP_DEFAULT_PORTS.http}); OTLP/HTTP is also served on --port
+  --otlp-grpc-port N|off
+                        OTLP/gRPC port, 0 for any free port, off for none (default ${OTLP_DEFAULT_PORTS.grpc})
+  --host HOST           interface to bind, for every port (default ${SERVER_DEFAULTS.host}, this machine only)
   --allowed-host NAME   also answer requests whose Host header is NAME, e.g. a reverse proxy's name
                         (repeatable; localhost, 127.0.0.0/8, [::1] and --host are always answered)
   --db FILE|:memory:    SQLite database file, created if missing (default ${SERVER_DEFAULTS.db})
@@ -42,18 +48,20 @@ Options:
 Endpoints:
   POST /api/ingest      JSONL records (Content-Type application/x-ndjson; gzip accepted);
                         a batch with a bad line is refused whole (400)
-  POST /v1/traces       OTLP/HTTP JSON traces      POST /v1/logs   OTLP/HTTP JSON logs
+  POST /v1/traces       OTLP/HTTP traces, protobuf or JSON (gzip accepted)   POST /v1/logs  logs
+  POST /v1/metrics      accepted and dropped, with a partial success saying metrics are not stored
+  gRPC                  opentelemetry.proto.collector.{trace,logs,metrics}.v1 .../Export
   GET  /api/traces      trace list (service, name, status, from, to, attr=key=value, q, limit, cursor)
   GET  /api/traces/ID   one trace's records        GET  /api/stats  span statistics
   GET  /api/events      live updates (Server-Sent Events; ?trace=ID for one trace)`;
 
 class UsageError extends Error {}
 
-function wholeNumber(value: string | undefined, option: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function wholeNumber(value: string | undefined, option: string, min: number, max = Number.MAX_SAFE_INTEGER, orElse = ''): number | undefined {
   if (value === undefined) return undefined;
   const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(number) || number < min || number > max) {
-    throw new UsageError(`--${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}, got ${JSON.stringify(value)}`);
+    throw new UsageError(`--${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}${orElse}, got ${JSON.stringify(value)}`);
   }
   return number;
 }
@@ -76,6 +84,8 @@ function parseServeArgs(argv: string[], env: Readonly<Record<string, string | un
       strict: true,
       options: {
         port: { type: 'string', short: 'p' },
+        'otlp-http-port': { type: 'string' },
+        'otlp-grpc-port': { type: 'string' },
         host: { type: 'string' },
         'allowed-host': { type: 'string', multiple: true },
         db: { type: 'string' },
@@ -99,6 +109,8 @@ function parseServeArgs(argv: string[], env: Readonly<Record<string, string | un
   const options: ServerOptions = {};
   const port = wholeNumber(values.port, 'port', 0, 65535);
   if (port !== undefined) options.port = port;
+  options.otlpHttpPort = values['otlp-http-port'] === 'off' ? 'off' : (wholeNumber(values['otlp-http-port'], 'otlp-http-port', 0, 65535, ' or off') ?? OTLP_DEFAULT_PORTS.http);
+  options.otlpGrpcPort = values['otlp-grpc-port'] === 'off' ? 'off' : (wholeNumber(values['otlp-grpc-port'], 'otlp-grpc-port', 0, 65535, ' or off') ?? OTLP_DEFAULT_PORTS.grpc);
   if (values.host !== undefined) {
     if (values.host.trim() === '') throw new UsageError('--host must name an interface, like 127.0.0.1 or 0.0.0.0');
     options.host = values.host;
@@ -162,7 +174,8 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): 
   if (io.signal?.aborted === true) return 0;
   let server;
   try {
-    server = await startServer({ ...options, onProblem: (message) => stderr(`aitrace serve: ${terminalSafe(message)}\n`) });
+    const report = (message: string): void => stderr(`aitrace serve: ${terminalSafe(message)}\n`);
+    server = await startServer({ ...options, onProblem: report, onRefusal: report });
   } catch (error) {
     stderr(`${(error as Error).message.startsWith('aitrace') ? '' : 'aitrace serve: '}${(error as Error).message}\n`);
     return 1;
@@ -176,7 +189,9 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): 
   if (options.token === undefined && !isLoopbackName(hostNameOf(bound) ?? bound)) {
     stderr(`aitrace serve: warning: listening on ${bound} without a token: anyone who can reach this machine can read and write its traces; pass --token (or AITRACE_SERVER_TOKEN)\n`);
   }
-  stdout(`  OTLP/HTTP JSON: ${server.url}v1/traces and ${server.url}v1/logs\n`);
+  stdout(`  OTLP/HTTP (protobuf, JSON): ${server.url}v1/traces and ${server.url}v1/logs\n`);
+  if (server.otlpHttp !== undefined) stdout(`  OTLP/HTTP (protobuf, JSON): ${server.otlpHttp.url} (OTEL_EXPORTER_OTLP_ENDPOINT=${server.otlpHttp.url.slice(0, -1)})\n`);
+  if (server.otlpGrpc !== undefined) stdout(`  OTLP/gRPC: ${server.otlpGrpc.address} (OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=http://${server.otlpGrpc.address})\n`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

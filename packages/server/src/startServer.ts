@@ -1,8 +1,10 @@
-import { createServer } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { terminalSafe, type NormalizedRecord } from '@aitrace/format';
 import { createRequestHandler } from './createRequestHandler.js';
 import { HostPolicy } from './http/HostPolicy.js';
+import { startOtlpGrpcServer, type OtlpGrpcServer } from './grpc/startOtlpGrpcServer.js';
+import { RefusalLog } from './http/RefusalLog.js';
 import { LiveHub } from './LiveHub.js';
 import { findViewerDir } from './serveViewer.js';
 import type { ServerContext } from './ServerContext.js';
@@ -20,6 +22,10 @@ export interface RunningServer {
   host: string;
   /** The store behind the API. */
   store: TraceStore;
+  /** The separate OTLP/HTTP listener, when one was asked for: its port and base URL (`http://host:port/`). */
+  otlpHttp?: { port: number; url: string };
+  /** The OTLP/gRPC listener, when one was asked for: its port and `host:port` address. */
+  otlpGrpc?: { port: number; address: string };
   /** Stores records as `POST /api/ingest` does, pushing live updates. */
   ingest: (records: NormalizedRecord[]) => Promise<IngestChanges>;
   /** Stops watching, ends live streams, closes connections and the database; safe to call more than once. */
@@ -34,9 +40,33 @@ function defaultProblemReporter(message: string): void {
   process.stderr.write(`aitrace server: ${terminalSafe(message)}\n`);
 }
 
+/** Listens; a failure names the address, what it was for and the option (flag) that picks another port. */
+async function listen(server: HttpServer, host: string, port: number, what: string, flag: string): Promise<number> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    throw listenError(error, host, port, what, flag);
+  }
+  return (server.address() as AddressInfo).port;
+}
+
+function listenError(error: unknown, host: string, port: number, what: string, flag: string): Error {
+  const message = (error as Error).message;
+  const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || message.includes('EADDRINUSE');
+  const hint = inUse ? ` (the port is in use: pick another with ${flag}, 0 for any free port${flag === '--port' ? '' : `, or ${flag} off`})` : '';
+  return new Error(`aitrace server: cannot listen on ${urlHost(host)}:${port} for ${what}: ${message}${hint}`, { cause: error });
+}
+
 /**
- * Starts the trace server: JSONL and OTLP/HTTP JSON ingest, query API, live updates over SSE, the web
- * viewer, optional file watching and retention. Resolves once it listens (and watched files are read).
+ * Starts the trace server: JSONL and OTLP ingest (OTLP/HTTP on the main port and optionally its own, OTLP/gRPC
+ * optionally), query API, live updates over SSE, the web viewer, optional file watching and retention.
+ * Resolves once it listens on every port (and watched files are read).
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   checkServerOptions(options);
@@ -63,6 +93,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     hostPolicy: new HostPolicy(host, options.allowedHosts),
     viewerDir: options.viewerDir === null ? undefined : (options.viewerDir ?? findViewerDir()),
     onProblem,
+    refusals: new RefusalLog({ report: options.onRefusal ?? defaultProblemReporter }),
   };
 
   const policy: RetentionPolicy = {};
@@ -86,24 +117,44 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const requestTimeout = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
   // Node checks the two timeouts on this interval (30 s by default), so it is kept below the shorter one.
   const connectionsCheckingInterval = Math.max(50, Math.min(1000, headersTimeout / 2, requestTimeout / 2));
-  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, createRequestHandler(context));
+  const httpOptions = { headersTimeout, requestTimeout, connectionsCheckingInterval };
+  const server = createServer(httpOptions, createRequestHandler(context));
+  // The OTLP/HTTP port goes through the same handler (limits, token, answers), restricted to the OTLP routes.
+  const otlpHttpServer = options.otlpHttpPort === undefined || options.otlpHttpPort === 'off' ? undefined : createServer(httpOptions, createRequestHandler(context, { otlpOnly: true }));
+  let grpcServer: OtlpGrpcServer | undefined;
+  const closeListeners = async (): Promise<void> => {
+    grpcServer?.close();
+    await Promise.all(
+      [server, otlpHttpServer].map(
+        (listener) =>
+          new Promise<void>((resolve) => {
+            if (listener === undefined || !listener.listening) return resolve();
+            listener.close(() => resolve());
+            listener.closeAllConnections();
+          }),
+      ),
+    );
+  };
+  let port: number;
+  let otlpHttpPort: number | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? SERVER_DEFAULTS.port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listen(server, host, options.port ?? SERVER_DEFAULTS.port, 'the API, viewer and ingest', '--port');
+    if (otlpHttpServer !== undefined) otlpHttpPort = await listen(otlpHttpServer, host, options.otlpHttpPort as number, 'OTLP/HTTP', '--otlp-http-port');
+    const grpcPort = options.otlpGrpcPort ?? SERVER_DEFAULTS.otlpGrpcPort;
+    if (grpcPort !== 'off') {
+      try {
+        grpcServer = await startOtlpGrpcServer(context, host, grpcPort);
+      } catch (error) {
+        throw listenError(error, host, grpcPort, 'OTLP/gRPC', '--otlp-grpc-port');
+      }
+    }
   } catch (error) {
+    await closeListeners();
     clearInterval(retentionTimer);
     hub.close();
     if (ownStore) await store.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === 'EADDRINUSE' ? ' (the port is in use: pick another with --port, or 0 for any free port)' : '';
-    throw new Error(`aitrace server: cannot listen on ${host}:${options.port ?? SERVER_DEFAULTS.port}: ${(error as Error).message}${hint}`, { cause: error });
+    throw error;
   }
-  const port = (server.address() as AddressInfo).port;
 
   let watcher: TraceWatcher | undefined;
   if (options.watch !== undefined && options.watch.length > 0) {
@@ -123,13 +174,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clearInterval(retentionTimer);
       await watcher?.close();
       hub.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeListeners();
       if (ownStore) await store.close();
     })();
     return closing;
   };
-  return { url: `http://${urlHost(host)}:${port}/`, port, host, store, ingest: (records) => ingest(records), close };
+  const running: RunningServer = { url: `http://${urlHost(host)}:${port}/`, port, host, store, ingest: (records) => ingest(records), close };
+  if (otlpHttpPort !== undefined) running.otlpHttp = { port: otlpHttpPort, url: `http://${urlHost(host)}:${otlpHttpPort}/` };
+  if (grpcServer !== undefined) running.otlpGrpc = { port: grpcServer.port, address: `${urlHost(host)}:${grpcServer.port}` };
+  return running;
 }

@@ -23,6 +23,7 @@ export function readSettings(): Settings {
     cliPath: config.get<string>('cliPath', ''),
     viewerUrl: config.get<string>('viewer.url', ''),
     viewerPort: config.get<number>('viewer.port', 0),
-    serveArgs: config.get<string[]>('viewer.serveArgs', ['serve', '--port', '${port}', '--db', ':memory:', '--watch', '${file}']),
+    // The viewer of one file needs no OTLP listener, and must not take the OTLP ports from a running `aitrace serve`.
+    serveArgs: config.get<string[]>('viewer.serveArgs', ['serve', '--port', '${port}', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', ':memory:', '--watch', '${file}']),
   };
 }

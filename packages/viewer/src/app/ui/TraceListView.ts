@@ -192,7 +192,7 @@ export class TraceListView implements View {
         ? `${count}${page.nextCursor !== null ? '+' : ''} ${count === 1 ? 'trace' : 'traces'}${isEmptyQuery(this.query) ? '' : ' match'}`
         : isEmptyQuery(this.query)
           ? this.context.source.live
-            ? 'No traces yet. Send JSONL to /api/ingest or OTLP/HTTP JSON to /v1/traces, or start the server with --watch FILE.'
+            ? 'No traces yet. Send OTLP from any OpenTelemetry SDK (HTTP protobuf or JSON to /v1/traces, or gRPC), JSONL to /api/ingest, or start the server with --watch FILE.'
             : 'This file holds no traces.'
           : 'No traces match these filters.';
   }
