@@ -61,7 +61,7 @@ export function decodeExportRequest<S extends OtlpSignal>(signal: S, bytes: Uint
   return decodeMessage(REQUESTS[signal], bytes) as OtlpRequestBySignal[S];
 }
 
-/** Encodes an export request given in its OTLP/JSON shape as protobuf; throws naming a bad field (or nesting past 100 levels). */
+/** Encodes an export request given in its OTLP/JSON shape as protobuf; throws naming a bad field. */
 export function encodeExportRequest<S extends OtlpSignal>(signal: S, request: OtlpRequestBySignal[S]): EncodedBytes {
   return encodeMessage(REQUESTS[signal], request);
 }
