@@ -26,3 +26,18 @@ export type {
 } from './types.js';
 export { validateRecord } from './validateRecord.js';
 export { FORMAT_VERSION, META_KEY } from './version.js';
+export type {
+  OtlpAnyValue,
+  OtlpExportRequest,
+  OtlpKeyValue,
+  OtlpLink,
+  OtlpLogRecord,
+  OtlpLogsRequest,
+  OtlpResource,
+  OtlpScope,
+  OtlpSpan,
+  OtlpSpanEvent,
+  OtlpTraceRequest,
+} from './otlp/otlpJsonTypes.js';
+export { OtlpRequestBuilder, type OtlpBatchLimits, type OtlpSkipped } from './otlp/OtlpRequestBuilder.js';
+export { CUT_OFF_ATTRIBUTE, otlpAnyValue, otlpKeyValues, otlpResource, otlpScope, recordLogToOtlp, recordSpanToOtlp, type RecordSpan } from './otlp/recordsToOtlp.js';
