@@ -70,11 +70,13 @@ describe('OtlpRequestBuilder', () => {
   });
 
   it('sends a span with no end as cut off, ended at the last time seen in its trace', () => {
+    const builder = new OtlpRequestBuilder();
     const requests = collect([
       start('a1a1a1a1a1a1a1a1', 'agent.run', '2025-10-26T12:34:15.000000Z'),
       start('c1c1c1c1c1c1c1c1', 'tool', '2025-10-26T12:34:15.005000Z', {}, 'a1a1a1a1a1a1a1a1'),
       record({ ...ctx, timestamp: '2025-10-26T12:34:15.030000Z', event: 'tool.end', type: 'span_end', span_id: 'c1c1c1c1c1c1c1c1', parent_span_id: 'a1a1a1a1a1a1a1a1', name: 'tool', status: 'ok', start_time: '2025-10-26T12:34:15.005000Z', duration_ms: 25 }),
-    ]);
+    ], builder);
+    expect(builder.cutOff).toBe(1);
     const spans = (requests[0]!.body as OtlpTraceRequest).resourceSpans[0]!.scopeSpans[0]!.spans;
     expect(spans.map((span) => span.name)).toEqual(['tool', 'agent.run']);
     const running = spans[1]!;

@@ -70,6 +70,8 @@ export class OtlpRequestBuilder {
   private readonly logs = new PendingBatch<OtlpLogRecord>();
   /** Records that were not sent, with the reason. */
   readonly skipped: OtlpSkipped[] = [];
+  /** Spans sent without an end record (marked with CUT_OFF_ATTRIBUTE). */
+  cutOff = 0;
 
   constructor(limits: OtlpBatchLimits = {}) {
     this.maxItems = limits.maxItems ?? DEFAULT_MAX_ITEMS;
@@ -106,6 +108,7 @@ export class OtlpRequestBuilder {
       }
       const lastSeenUs = this.lastSeen.get(span.start.traceId ?? '');
       if (lastSeenUs !== undefined) span.lastSeenUs = lastSeenUs;
+      this.cutOff++;
       out.push(...this.fill(this.spans, span.start, recordSpanToOtlp(span), () => this.flushSpans()));
     }
     this.open.clear();

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { join } from 'node:path';
+import type { NormalizedRecord } from '@aitrace/format';
+import { describe, expect, it } from 'vitest';
+import { expectSameRecords, storedRecords, useRoundTripServers, writeSdkTrace } from './sdkTrace.js';
+import { fixture, runCli, runCliAsync } from './runCli.js';
+
+describe('aitrace export to a real aitrace serve receiver', () => {
+  const servers = useRoundTripServers();
+
+  async function roundTrip(file: string, traceId: string, protocol: string): Promise<{ sent: NormalizedRecord[]; got: NormalizedRecord[]; stdout: string }> {
+    const ingest = await servers.original.request('/api/ingest', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(file) });
+    expect(ingest.status).toBe(200);
+    const result = await runCliAsync(['export', file, '--otlp', servers.received.url, '--protocol', protocol]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const sent = await storedRecords(servers.original, traceId);
+    const got = await storedRecords(servers.received, traceId);
+    expectSameRecords(got, sent);
+    return { sent, got, stdout: result.stdout };
+  }
+
+  it('sends spans, events, links, exceptions and logs of an SDK-written file, and the receiver stores the same records (http/json)', async () => {
+    const file = join(servers.dir, 'sdk.jsonl');
+    const traceId = await writeSdkTrace(file);
+    const { sent, got, stdout } = await roundTrip(file, traceId, 'http/json');
+    expect(stdout).toMatch(/: 2 spans and 2 log records accepted in 2 request\(s\)/);
+    expect(sent.map((r) => `${r.type}:${r.event}`)).toEqual(got.map((r) => `${r.type}:${r.event}`));
+    expect(sent.length).toBe(6);
+  });
+});
+
+/** A local OTLP endpoint that answers each request from a script and remembers what it got. */
+async function scriptedEndpoint(answers: { status: number; headers?: Record<string, string>; body?: string }[]): Promise<{ url: string; requests: { path: string; headers: IncomingMessage['headers']; body: string }[]; close: () => Promise<void> }> {
+  const requests: { path: string; headers: IncomingMessage['headers']; body: string }[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      requests.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString() });
+      const answer = answers.shift() ?? { status: 200, body: '{}' };
+      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      response.end(answer.body ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}/otlp`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('aitrace export against scripted endpoints', () => {
+  const file = fixture('v2-span-lifecycle.jsonl');
+
+  it('appends /v1/traces and /v1/logs to the base URL, sends --header and OTEL_EXPORTER_OTLP_HEADERS, and batches', async () => {
+    const endpoint = await scriptedEndpoint([]);
+    try {
+      const result = await runCliAsync(['export', file, '--otlp', endpoint.url, '--protocol', 'http/json', '--header', 'Authorization=Bearer s3cret', '--batch-size', '2'], { env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme%20corp' } });
+      expect(result.code).toBe(0);
+      expect(endpoint.requests.map((r) => r.path)).toEqual(['/otlp/v1/traces', '/otlp/v1/traces', '/otlp/v1/logs']);
+      expect(endpoint.requests[0]!.headers).toMatchObject({ authorization: 'Bearer s3cret', 'x-tenant': 'acme corp', 'content-type': 'application/json' });
+      const spans = endpoint.requests.slice(0, 2).map((r) => (JSON.parse(r.body) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }).resourceSpans[0]!.scopeSpans[0]!.spans.length);
+      expect(spans).toEqual([2, 1]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('retries 503 and 429 answers, honouring Retry-After, and counts a partial success as refused', async () => {
+    const endpoint = await scriptedEndpoint([
+      { status: 503, headers: { 'retry-after': '0' }, body: 'busy' },
+      { status: 429, headers: { 'retry-after': '0' } },
+      { status: 200, body: JSON.stringify({ partialSuccess: { rejectedSpans: '1', errorMessage: 'span too old' } }) },
+    ]);
+    try {
+      const result = await runCliAsync(['export', file, '--otlp', endpoint.url, '--protocol', 'http/json', '--json']);
+      expect(result.stderr).toContain('503 Service Unavailable: busy; retry 1 of 5 in 0.0 s');
+      expect(result.stderr).toContain('429 Too Many Requests; retry 2 of 5 in 0.0 s');
+      expect(endpoint.requests.map((r) => r.path)).toEqual(['/otlp/v1/traces', '/otlp/v1/traces', '/otlp/v1/traces', '/otlp/v1/logs']);
+      expect(result.code).toBe(1);
+      const summary = JSON.parse(result.stdout) as { spans: Record<string, number>; logRecords: Record<string, number>; errors: string[] };
+      expect(summary.spans).toEqual({ accepted: 2, refused: 1, notSent: 0, cutOff: 0 });
+      expect(summary.logRecords).toEqual({ accepted: 1, refused: 0, notSent: 0 });
+      expect(summary.errors).toEqual(['partial success: 1 spans rejected: span too old']);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('stops at an answer every request would get (401) and says what was not sent', async () => {
+    const endpoint = await scriptedEndpoint([{ status: 401, body: 'bad token' }]);
+    try {
+      const result = await runCliAsync(['export', file, '--otlp', endpoint.url, '--protocol', 'http/json']);
+      expect(result.code).toBe(1);
+      expect(endpoint.requests).toHaveLength(1);
+      expect(result.stdout).toContain('refused: 3 spans, 0 log records');
+      expect(result.stderr).toContain('aitrace: 3 spans refused: 401 Unauthorized: bad token');
+      expect(result.stderr).toContain('stopped, every further request would be refused too');
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('names the option in usage errors', () => {
+    expect(runCli(['export', file, '--protocol', 'thrift']).stderr).toContain('--protocol must be http/protobuf, http/json or grpc, got "thrift"');
+    expect(runCli(['export', file, '--otlp', 'localhost:4318x']).stderr).toContain('--otlp must be');
+    expect(runCli(['export', file, '--header', 'novalue']).stderr).toContain('--header must be KEY=VALUE, got "novalue"');
+  });
+});
