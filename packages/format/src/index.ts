@@ -27,6 +27,34 @@ export type {
 export { validateRecord } from './validateRecord.js';
 export { FORMAT_VERSION, META_KEY } from './version.js';
 export type {
+  AttributesInput,
+  HrTimeInput,
+  LinkInput,
+  LogInput,
+  ResourceInput,
+  ScopeInput,
+  SpanEventInput,
+  SpanInput,
+} from './otel/TelemetryInput.js';
+export {
+  codeLocation,
+  durationMs,
+  resourceMeta,
+  scopeMeta,
+  SPAN_KIND_NAMES,
+  spanKindName,
+  STATUS_CODE_NAMES,
+  statusName,
+  type CodeLocation,
+  type ResourceMeta,
+} from './otel/otelRules.js';
+export { spanEndMeta, spanEventMeta, spanStartMeta } from './otel/spanRecordMeta.js';
+export { EVENT_NAME_ATTRIBUTE, FIELDS_IN_BODY, logRecordParts, type LogRecordParts } from './otel/logRecordParts.js';
+export { OtlpFormatError, type OtlpConversion } from './otlp/OtlpConversion.js';
+export { anyValue, keyValues, nanosToHrTime, otlpId } from './otlp/otlpValue.js';
+export { otlpLogInput, otlpLogsRequestToRecords } from './otlp/otlpLogsRequestToRecords.js';
+export { otlpSpanInput, otlpTraceRequestToRecords } from './otlp/otlpTraceRequestToRecords.js';
+export type {
   OtlpAnyValue,
   OtlpExportRequest,
   OtlpKeyValue,

@@ -31,12 +31,3 @@ export function copyOwn<T extends object>(source: object, into: T): T {
 export function setOwn(target: object, key: PropertyKey, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
-
-/** A shallow, writable copy: a plain spread, or property by property when a getter throws during it. */
-export function shallowCopy(source: object): Record<string, unknown> {
-  try {
-    return { ...source };
-  } catch {
-    return copyOwn(source, {});
-  }
-}
