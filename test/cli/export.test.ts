@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { NormalizedRecord } from '@aitrace/format';
@@ -28,6 +28,16 @@ describe('aitrace export to a real aitrace serve receiver', () => {
     expect(stdout).toMatch(/: 2 spans and 2 log records accepted in 2 request\(s\)/);
     expect(sent.map((r) => `${r.type}:${r.event}`)).toEqual(got.map((r) => `${r.type}:${r.event}`));
     expect(sent.length).toBe(6);
+  });
+
+  it('sends a span without an end as cut off, and the receiver shows it as the running span it was', async () => {
+    const file = fixture('crashed-process.jsonl');
+    const complete = join(servers.dir, 'crashed.jsonl');
+    // The fixture's last line is cut short; export reports such a line (exit 1), so send the readable part.
+    writeFileSync(complete, readFileSync(file, 'utf8').split('\n').slice(0, -1).join('\n') + '\n');
+    const { got, stdout } = await roundTrip(complete, 'be97f2fa26196196d1c776cef223b871', 'http/json');
+    expect(stdout).toMatch(/\(2 cut off\)/);
+    expect(got.filter((r) => r.type === 'span_start').map((r) => r.name).sort()).toEqual(['agent.run', 'db.write']);
   });
 });
 

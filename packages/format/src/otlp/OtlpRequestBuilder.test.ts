@@ -4,6 +4,8 @@ import { normalizeRecord } from '../normalizeRecord.js';
 import type { NormalizedRecord, TracerMeta } from '../types.js';
 import type { OtlpExportRequest, OtlpLogsRequest, OtlpTraceRequest } from './otlpJsonTypes.js';
 import { OtlpRequestBuilder } from './OtlpRequestBuilder.js';
+import { otlpLogsRequestToRecords } from './otlpLogsRequestToRecords.js';
+import { otlpTraceRequestToRecords } from './otlpTraceRequestToRecords.js';
 import { CUT_OFF_ATTRIBUTE, recordLogToOtlp } from './recordsToOtlp.js';
 
 const TRACE = 'be97f2fa26196196d1c776cef223b871';
@@ -122,5 +124,27 @@ describe('OtlpRequestBuilder', () => {
     const itemBytes = JSON.stringify(recordLogToOtlp(logs[0]!)).length;
     const bySize = collect(logs, new OtlpRequestBuilder({ maxBytes: Math.floor(itemBytes * 2.5) }));
     expect(bySize.map((r) => r.items)).toEqual([2, 2, 1]);
+  });
+
+  it('is the reverse of the OTLP readers: records -> requests -> records gives the records back', () => {
+    const records = [
+      start('a1a1a1a1a1a1a1a1', 'agent.run', '2025-10-26T12:34:15.000000Z', { task: 'import' }),
+      start('c1c1c1c1c1c1c1c1', 'tool', '2025-10-26T12:34:15.005000Z', { url: 'x' }, 'a1a1a1a1a1a1a1a1'),
+      record({ ...ctx, timestamp: '2025-10-26T12:34:15.030000Z', event: 'tool.end', type: 'span_end', span_id: 'c1c1c1c1c1c1c1c1', parent_span_id: 'a1a1a1a1a1a1a1a1', name: 'tool', kind: 'client', status: 'ok', start_time: '2025-10-26T12:34:15.005000Z', duration_ms: 25, resource: { 'process.pid': 42, 'host.name': 'ci-7' } }, { url: 'x', status: 200 }),
+      record({ ...ctx, timestamp: '2025-10-26T12:34:15.031000Z', event: 'saved', type: 'log', span_id: 'a1a1a1a1a1a1a1a1', level: 'info', severity_number: 9 }, { rows: 3 }),
+    ];
+    const back: NormalizedRecord[] = [];
+    for (const request of collect(records)) {
+      const conversion = request.signal === 'traces' ? otlpTraceRequestToRecords(request.body) : otlpLogsRequestToRecords(request.body);
+      expect(conversion.rejected).toBe(0);
+      back.push(...conversion.records);
+    }
+    const key = (r: NormalizedRecord): string => `${r.type}:${r.spanId ?? ''}`;
+    const view = ({ meta: _meta, formatVersion: _version, ...rest }: NormalizedRecord): object => rest;
+    // The receiver writes each span's start with the span's final attributes (OTLP has only those).
+    const expected = [records[0]!, { ...records[1]!, attrs: records[2]!.attrs }, records[2]!, records[3]!];
+    const order = (list: NormalizedRecord[]): object[] => [...list].sort((a, b) => key(a).localeCompare(key(b))).map(view);
+    expect(order(back)).toEqual(order(expected));
+    expect(back.find((r) => r.type === 'span_end' && r.spanId === 'c1c1c1c1c1c1c1c1')!.meta.resource).toEqual({ 'process.pid': 42, 'host.name': 'ci-7' });
   });
 });

@@ -6,6 +6,7 @@
  */
 
 import { severityFromLevel } from '../levels.js';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../otel/otelRules.js';
 import type { NormalizedRecord, SpanKindName, StatusName } from '../types.js';
 import type { OtlpAnyValue, OtlpKeyValue, OtlpLogRecord, OtlpResource, OtlpScope, OtlpSpan } from './otlpJsonTypes.js';
 
@@ -15,9 +16,11 @@ import type { OtlpAnyValue, OtlpKeyValue, OtlpLogRecord, OtlpResource, OtlpScope
  */
 export const CUT_OFF_ATTRIBUTE = 'aitrace.span.cut_off';
 
-// OTLP SpanKind and StatusCode numbers, in the receiver's reading order.
-const KIND_NUMBERS: Readonly<Record<SpanKindName, number>> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
-const STATUS_NUMBERS: Readonly<Record<StatusName, number>> = { unset: 0, ok: 1, error: 2 };
+/** The OTLP SpanKind number of a record kind: the API's number plus one (OTLP's 0 is unspecified). */
+const otlpKind = (kind: SpanKindName): number => SPAN_KIND_NAMES.indexOf(kind) + 1;
+
+/** The OTLP StatusCode number of a record status (the same numbers as the API's). */
+const otlpStatus = (status: StatusName): number => STATUS_CODE_NAMES.indexOf(status);
 
 // Deeper values cannot come from a record (encodeRecord cuts them); the cap only guards the stack.
 const MAX_DEPTH = 128;
@@ -61,11 +64,14 @@ function nanos(timeUs: number): string {
   return timeUs > 0 ? `${Math.round(timeUs)}000` : '0';
 }
 
-/** The OTLP resource of a record: `service.name` and `process.pid` from its metadata. */
+/** The OTLP resource of a record: `service.name`, the `resource` metadata, and `process.pid` when that lacks it. */
 export function otlpResource(record: NormalizedRecord): OtlpResource {
   const attributes: OtlpKeyValue[] = [];
   if (record.service !== undefined) attributes.push({ key: 'service.name', value: { stringValue: record.service } });
-  if (record.pid !== undefined) attributes.push({ key: 'process.pid', value: otlpAnyValue(record.pid) });
+  const resource = record.meta.resource;
+  const fields = resource !== null && typeof resource === 'object' && !Array.isArray(resource) ? (resource as Record<string, unknown>) : {};
+  attributes.push(...otlpKeyValues(fields));
+  if (record.pid !== undefined && !('process.pid' in fields)) attributes.push({ key: 'process.pid', value: otlpAnyValue(record.pid) });
   return { attributes };
 }
 
@@ -118,7 +124,7 @@ export function recordSpanToOtlp(span: RecordSpan): OtlpSpan {
     traceId: main.traceId ?? '',
     spanId: main.spanId ?? '',
     name: main.name ?? main.event,
-    kind: KIND_NUMBERS[end?.kind ?? start?.kind ?? 'internal'],
+    kind: otlpKind(end?.kind ?? start?.kind ?? 'internal'),
     startTimeUnixNano: nanos(startUs),
     endTimeUnixNano: nanos(endUs),
     attributes: otlpKeyValues(attrs),
@@ -128,7 +134,7 @@ export function recordSpanToOtlp(span: RecordSpan): OtlpSpan {
   };
   const parent = end?.parentSpanId ?? start?.parentSpanId ?? main.parentSpanId;
   if (parent !== undefined) out.parentSpanId = parent;
-  if (end?.status !== undefined && end.status !== 'unset') out.status.code = STATUS_NUMBERS[end.status];
+  if (end?.status !== undefined && end.status !== 'unset') out.status.code = otlpStatus(end.status);
   if (end?.statusMessage !== undefined) out.status.message = end.statusMessage;
   const dropped = end?.dropped;
   if (dropped?.attributes) out.droppedAttributesCount = dropped.attributes;
