@@ -139,7 +139,7 @@ describe('aitrace migrate', () => {
     const out = join(tmp(), 'migrated.jsonl');
     const { code, stdout } = runCli(['migrate', fixture('v1-layout.jsonl'), out]);
     expect(code).toBe(0);
-    expect(stdout).toContain('3 v1 record(s) migrated');
+    expect(stdout).toContain('3 record(s) migrated');
     expect(stdout).toContain('moved lineno -> __tracer_meta__.line: 1');
     expect(stdout).toContain('moved parent -> __tracer_meta__.parent_span_id: 1');
     expect(runCli(['validate', out])).toMatchObject({ code: 0 });

@@ -52,6 +52,8 @@ export interface TracerMeta {
   start_time?: string | undefined;
   /** The span's duration in milliseconds with microsecond precision (end records). */
   duration_ms?: number | undefined;
+  /** On a span end whose start was never recorded (migrated from a format without durations): no start_time or duration_ms. */
+  start_unknown?: true | undefined;
   service?: string | undefined;
   scope?: string | undefined;
   scope_version?: string | undefined;

@@ -141,8 +141,10 @@ function checkSpanRecord(meta: Record<string, unknown>, fail: Fail): void {
   } else if (meta.provisional === true) fail('provisional', `must not be true on ${type} records`);
   if (type === 'span_end') {
     if (name !== undefined && event !== `${name}.end`) fail('event', `must be "${name}.end" on a span_end record, got ${describe(event)}`);
-    if (meta.duration_ms === undefined) fail('duration_ms', 'is required on span_end records');
-  }
+    if (meta.start_unknown !== undefined && meta.start_unknown !== true) fail('start_unknown', `must be true when present, got ${describe(meta.start_unknown)}`);
+    if (meta.start_unknown === true && (meta.duration_ms !== undefined || meta.start_time !== undefined)) fail('start_unknown', 'must not be set on a record that has start_time or duration_ms');
+    if (meta.duration_ms === undefined && meta.start_unknown !== true) fail('duration_ms', 'is required on span_end records (or start_unknown: true when the start was never recorded)');
+  } else if (meta.start_unknown !== undefined) fail('start_unknown', `is only allowed on span_end records, not on ${type} records`);
 }
 
 function checkRenamed(record: Record<string, unknown>, renamed: unknown, fail: Fail): void {

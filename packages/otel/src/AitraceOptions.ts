@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { getConfigOverrides, loadConfig, type AitraceConfig, type LoadConfigOptions } from '@aitrace/format/config';
+import { ConfigError, getConfigOverrides, loadConfig, type AitraceConfig, type LoadConfigOptions } from '@aitrace/format/config';
 import type { ValueLimits } from '@aitrace/format';
 import { RecordWriter } from './RecordWriter.js';
 import { Scrubber, type ScrubOptions } from './Scrubber.js';
@@ -36,8 +36,48 @@ export interface AitraceOptions {
   config?: LoadConfigOptions | false;
 }
 
+// Every option name in code; the record type makes the compiler ask for a new option to be listed here.
+const OPTION_NAMES: Readonly<Record<keyof AitraceOptions, true>> = {
+  output: true, compatMode: true, sync: true, flushIntervalMs: true, maxQueueSize: true, maxFileSize: true,
+  maxFiles: true, scrub: true, limits: true, writer: true, config: true,
+};
+/** Options of the span processor alone (TraceRecordSpanProcessorOptions), accepted wherever options are checked. */
+const PROCESSOR_OPTION_NAMES = ['captureStack'];
+const KNOWN_OPTIONS = new Set([...Object.keys(OPTION_NAMES), ...PROCESSOR_OPTION_NAMES]);
+
+/** The known name closest to a mistyped one (at most two edits away), for the error message. */
+function closestOption(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of KNOWN_OPTIONS) {
+    const distance = editDistance(name.toLowerCase(), known.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [known, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Throws a ConfigError naming the first option that aitrace does not know (a typo would otherwise be ignored). */
+export function checkOptionNames(options: object): void {
+  for (const name of Object.keys(options)) {
+    if (KNOWN_OPTIONS.has(name)) continue;
+    const guess = closestOption(name);
+    throw new ConfigError('code', name, `is not an aitrace option${guess === undefined ? '' : ` (did you mean ${guess}?)`}; the options are ${[...KNOWN_OPTIONS].join(', ')}`);
+  }
+}
+
 /** The configuration after options, environment, config file and defaults are merged. */
 export function resolveConfig(options: AitraceOptions): AitraceConfig {
+  checkOptionNames(options);
   // Values set in code (setCompatMode, setConfig) apply to every writer; options win over them. All are checked like
   // environment and file values: a bad one throws a ConfigError naming the option.
   const overrides: Record<string, unknown> = getConfigOverrides();
@@ -61,7 +101,28 @@ export function createSink(options: AitraceOptions, config: AitraceConfig): Sink
   if (isSink(options.output)) return options.output;
   if (options.output !== undefined && typeof options.output !== 'string') return new StreamSink(options.output);
   if (config.output === undefined || config.output === '-') return new StreamSink(process.stdout);
-  return new FileSink(config.output, { maxFileSize: config.maxFileSize, maxFiles: config.maxFiles });
+  try {
+    return new FileSink(config.output, { maxFileSize: config.maxFileSize, maxFiles: config.maxFiles });
+  } catch (error) {
+    throw new ConfigError(outputSource(options, config.output), 'output', `cannot open the trace file ${JSON.stringify(config.output)}: ${fileErrorReason(error)}`);
+  }
+}
+
+/** Where the output path came from, for an error a user can act on. */
+function outputSource(options: AitraceOptions, output: string): string {
+  if (typeof options.output === 'string') return 'code';
+  const env = options.config === false ? {} : (options.config?.env ?? process.env);
+  return env.AITRACE_OUTPUT === output ? 'AITRACE_OUTPUT' : 'config file';
+}
+
+function fileErrorReason(error: unknown): string {
+  const { code, path, message } = error as NodeJS.ErrnoException;
+  const at = path === undefined ? '' : ` (${path})`;
+  if (code === 'EEXIST' || code === 'ENOTDIR') return `a part of the path is a file, not a directory${at}`;
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied${at}`;
+  if (code === 'EROFS') return `read-only file system${at}`;
+  if (code === 'EISDIR') return 'the path is a directory; name a file in it, e.g. trace.jsonl';
+  return message;
 }
 
 /** The shared writer from the options, or a new one for the resolved configuration. */

@@ -134,3 +134,46 @@ describe('loadTraceHtmlRenderer', () => {
     await expect(loadTraceHtmlRenderer('@aitrace/no-such-viewer/html')).rejects.toThrow(/^the html option needs the @aitrace\/no-such-viewer package, which could not be loaded \(.+\); install it next to @aitrace\/otel$/);
   });
 });
+
+describe('BufferedTrace output paths', () => {
+  it('never overwrites a file: runs within one second get numbered names, and {run} and {trace_id} are expanded', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'aitrace-buffered-paths-'));
+    const sameSecond = new BufferedTrace({ output: join(out, 'agent-{date}-{time}.jsonl'), html: true });
+    const perRun = new BufferedTrace({ output: join(out, 'runs', '{run}-{trace_id}.jsonl') });
+    const provider = new BasicTracerProvider({ spanProcessors: [sameSecond, perRun] });
+    const tracer = provider.getTracer('test');
+    const written: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await sameSecond.run(`run.${i}`, () => undefined, { tracer });
+      written.push(sameSecond.lastOutput!);
+      expect(sameSecond.lastHtmlOutput).toBe(htmlPathBeside(sameSecond.lastOutput!));
+      let traceId = '';
+      await perRun.run(`run.${i}`, (root) => void (traceId = root.spanContext().traceId), { tracer });
+      expect(perRun.lastOutput).toBe(join(out, 'runs', `${i + 1}-${traceId}.jsonl`));
+    }
+    // Each run's records are in a file of their own, whatever the clock said.
+    expect(new Set(written).size).toBe(3);
+    for (const [i, path] of written.entries()) expect(readFileSync(path, 'utf8')).toContain(`"run.${i}.end"`);
+    expect(errors).toEqual([]);
+    await provider.shutdown();
+  });
+
+  it('a second writer of a fixed path gets name-2 instead of replacing the first run', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'aitrace-buffered-paths-'));
+    const first = new BufferedTrace({ output: join(out, 'trace.jsonl') });
+    const second = new BufferedTrace({ output: join(out, 'trace.jsonl') });
+    const provider = new BasicTracerProvider({ spanProcessors: [first, second] });
+    await first.run('first', () => undefined, { tracer: provider.getTracer('test') });
+    await second.run('second', () => undefined, { tracer: provider.getTracer('test') });
+    expect(first.lastOutput).toBe(join(out, 'trace.jsonl'));
+    expect(second.lastOutput).toBe(join(out, 'trace-2.jsonl'));
+    expect(readFileSync(join(out, 'trace.jsonl'), 'utf8')).toContain('"first.end"');
+    await provider.shutdown();
+  });
+
+  it('{trace_id} and {run} in a plain file output are an error that says where they work', async () => {
+    const { resolvePathTemplate } = await import('../sinks/pathTemplate.js');
+    expect(() => resolvePathTemplate('traces/{trace_id}.jsonl')).toThrow("trace file path \"traces/{trace_id}.jsonl\": {trace_id} names one run and works only in BufferedTrace's output");
+    expect(() => resolvePathTemplate('traces/{nope}.jsonl')).toThrow('unknown placeholder {nope}; use {pid}, {date}, {time} or {hostname}');
+  });
+});

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Context, Span as ApiSpan } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -11,12 +11,16 @@ import { MemorySink } from '../sinks/MemorySink.js';
 import { resolvePathTemplate } from '../sinks/pathTemplate.js';
 import { TraceRecordLogExporter } from '../TraceRecordLogExporter.js';
 import { TraceRecordSpanProcessor } from '../TraceRecordSpanProcessor.js';
+import { claimFreshPath } from './claimFreshPath.js';
 import { htmlPathBeside, loadTraceHtmlRenderer, type TraceHtmlRenderer } from './BufferedTraceHtml.js';
 import { runInSpan, type SpanOptions } from './runInSpan.js';
 
 /** Options for `BufferedTrace`. */
 export interface BufferedTraceOptions {
-  /** Where each run's JSONL goes; `{pid}`, `{date}`, `{time}`, `{hostname}` are expanded per run. */
+  /**
+   * Where each run's JSONL goes; `{pid}`, `{date}`, `{time}` (UTC), `{hostname}`, `{trace_id}` and `{run}` (the run's
+   * number in this process) are expanded per run. An existing file is never overwritten: the run gets `name-2.jsonl`...
+   */
   output: string;
   /**
    * Also write each run as a self-contained HTML trace (the web viewer with the records inside): a path template
@@ -34,7 +38,11 @@ interface Run {
   sink: MemorySink;
   processor: TraceRecordSpanProcessor;
   exporter: TraceRecordLogExporter;
-  path: string;
+  startedAt: Date;
+  number: number;
+  traceId: string | undefined;
+  /** The files this run claimed, on its first write (the trace id is known only once the root span started). */
+  path: string | undefined;
   htmlPath: string | undefined;
 }
 
@@ -46,6 +54,7 @@ interface Run {
 export class BufferedTrace implements SpanProcessor, LogRecordProcessor, ExitFlushable {
   private readonly runs = new Map<string, Run>();
   private starting: Run | undefined;
+  private runCount = 0;
   private closed = false;
   private htmlRenderer: Promise<TraceHtmlRenderer | undefined> | undefined;
   /** The HTML renderer once loaded; null when loading failed (and was reported). */
@@ -64,19 +73,24 @@ export class BufferedTrace implements SpanProcessor, LogRecordProcessor, ExitFlu
     const sink = new MemorySink();
     const writer = new RecordWriter(sink, { sync: true, flushOnExit: false });
     const shared = { writer, config: false as const, ...(this.options.compatMode !== undefined ? { compatMode: this.options.compatMode } : {}), ...(this.options.scrub !== undefined ? { scrub: this.options.scrub } : {}) };
-    const path = resolve(resolvePathTemplate(this.options.output));
-    const html = this.options.html;
-    const htmlPath = html === undefined ? undefined : html === true ? htmlPathBeside(path) : resolve(resolvePathTemplate(html));
-    const run: Run = { sink, processor: new TraceRecordSpanProcessor(shared), exporter: new TraceRecordLogExporter(shared), path, htmlPath };
+    const run: Run = {
+      sink,
+      processor: new TraceRecordSpanProcessor(shared),
+      exporter: new TraceRecordLogExporter(shared),
+      startedAt: new Date(),
+      number: ++this.runCount,
+      traceId: undefined,
+      path: undefined,
+      htmlPath: undefined,
+    };
     // Loaded while the run works, so that the HTML can also be written synchronously if the process exits mid-run.
-    const renderer = htmlPath === undefined ? undefined : this.loadHtmlRenderer();
-    let traceId: string | undefined;
+    const renderer = this.options.html === undefined ? undefined : this.loadHtmlRenderer();
     this.starting = run;
     try {
       return await runInSpan(
         name,
         (span) => {
-          traceId = span.spanContext().traceId;
+          run.traceId = span.spanContext().traceId;
           return fn(span);
         },
         { ...options, root: true },
@@ -85,8 +99,14 @@ export class BufferedTrace implements SpanProcessor, LogRecordProcessor, ExitFlu
       this.starting = undefined;
       this.write(run);
       if (renderer !== undefined) this.writeHtml(run, await renderer);
-      if (traceId !== undefined) this.runs.delete(traceId);
+      if (run.traceId !== undefined) this.runs.delete(run.traceId);
     }
+  }
+
+  /** Expands a path template for one run, then claims a file no earlier run or process has written. */
+  private claim(template: string, run: Run): string {
+    const placeholders = { run: String(run.number), trace_id: run.traceId ?? '0'.repeat(32) };
+    return claimFreshPath(resolve(resolvePathTemplate(template, run.startedAt, placeholders)));
   }
 
   private loadHtmlRenderer(): Promise<TraceHtmlRenderer | undefined> {
@@ -109,23 +129,31 @@ export class BufferedTrace implements SpanProcessor, LogRecordProcessor, ExitFlu
 
   private write(run: Run): void {
     try {
-      mkdirSync(dirname(run.path), { recursive: true });
+      run.path ??= this.claim(this.options.output, run);
       writeFileSync(run.path, this.jsonl(run));
       this.lastOutput = run.path;
     } catch (error) {
-      reportError(error, `writing the buffered trace to ${run.path}`);
+      reportError(error, `writing the buffered trace to ${run.path ?? this.options.output}`);
     }
   }
 
+  /** The HTML file a run writes (or would write), for messages. */
+  private htmlTarget(run: Run): string {
+    const html = this.options.html;
+    if (run.htmlPath !== undefined) return run.htmlPath;
+    if (html !== true) return html ?? '';
+    return run.path !== undefined ? htmlPathBeside(run.path) : htmlPathBeside(this.options.output);
+  }
+
   private writeHtml(run: Run, render: TraceHtmlRenderer | undefined): void {
-    if (run.htmlPath === undefined || render === undefined) return;
+    const html = this.options.html;
+    if (html === undefined || render === undefined || run.path === undefined) return;
     try {
-      const html = render(this.jsonl(run), { title: basename(run.path) });
-      mkdirSync(dirname(run.htmlPath), { recursive: true });
-      writeFileSync(run.htmlPath, html);
+      run.htmlPath ??= html === true ? claimFreshPath(htmlPathBeside(run.path)) : this.claim(html, run);
+      writeFileSync(run.htmlPath, render(this.jsonl(run), { title: basename(run.path) }));
       this.lastHtmlOutput = run.htmlPath;
     } catch (error) {
-      reportError(error, `writing the buffered trace as HTML to ${run.htmlPath}`);
+      reportError(error, `writing the buffered trace as HTML to ${this.htmlTarget(run)}`);
     }
   }
 
@@ -159,9 +187,9 @@ export class BufferedTrace implements SpanProcessor, LogRecordProcessor, ExitFlu
   flushSync(): void {
     for (const run of new Set(this.runs.values())) {
       this.write(run);
-      if (run.htmlPath === undefined) continue;
+      if (this.options.html === undefined) continue;
       if (this.loadedHtmlRenderer) this.writeHtml(run, this.loadedHtmlRenderer);
-      else if (this.loadedHtmlRenderer === undefined) reportError(new Error('@aitrace/viewer/html had not finished loading'), `writing the buffered trace as HTML to ${run.htmlPath}`);
+      else if (this.loadedHtmlRenderer === undefined) reportError(new Error('@aitrace/viewer/html had not finished loading'), `writing the buffered trace as HTML to ${this.htmlTarget(run)}`);
     }
   }
 

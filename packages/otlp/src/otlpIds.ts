@@ -1,0 +1,62 @@
+import { OtlpDecodeError } from './OtlpDecodeError.js';
+
+/** Where a request holds trace and span ids: field names down to each id, and the id's length in bytes. */
+export interface IdFields {
+  readonly [field: string]: IdFields | 8 | 16;
+}
+
+const SPAN_IDS = { traceId: 16, spanId: 8 } as const;
+const EXEMPLARS: IdFields = { dataPoints: { exemplars: SPAN_IDS } };
+
+/** The id fields of an ExportTraceServiceRequest. */
+export const TRACE_REQUEST_IDS: IdFields = { resourceSpans: { scopeSpans: { spans: { ...SPAN_IDS, parentSpanId: 8, links: SPAN_IDS } } } };
+/** The id fields of an ExportLogsServiceRequest. */
+export const LOGS_REQUEST_IDS: IdFields = { resourceLogs: { scopeLogs: { logRecords: SPAN_IDS } } };
+/** The id fields of an ExportMetricsServiceRequest (exemplars of every kind of data point). */
+export const METRICS_REQUEST_IDS: IdFields = {
+  resourceMetrics: { scopeMetrics: { metrics: { gauge: EXEMPLARS, sum: EXEMPLARS, histogram: EXEMPLARS, exponentialHistogram: EXEMPLARS, summary: EXEMPLARS } } },
+};
+
+/** Converts one id; `path` names its field for errors. Returns undefined to leave the field out. */
+export type IdConverter = (value: unknown, bytes: 8 | 16, path: string) => unknown;
+
+/**
+ * Copies `value`, converting every id that `fields` locates with `convert`. Only the objects on the way to an
+ * id are copied; everything else is shared with the input, which is never changed.
+ */
+export function mapIds(value: unknown, fields: IdFields, convert: IdConverter, path = ''): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item, i) => mapIds(item, fields, convert, `${path}[${i}]`));
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [field, inner] of Object.entries(fields)) {
+    if (!Object.hasOwn(out, field) || out[field] === undefined) continue;
+    const fieldPath = path === '' ? field : `${path}.${field}`;
+    if (typeof inner === 'number') {
+      const converted = convert(out[field], inner, fieldPath);
+      if (converted === undefined) delete out[field];
+      else out[field] = converted;
+    } else {
+      out[field] = mapIds(out[field], inner, convert, fieldPath);
+    }
+  }
+  return out;
+}
+
+/** Decoding: base64 bytes (as protobufjs gives them) to hex; empty means absent; a wrong length is refused. */
+export const idFromBase64: IdConverter = (value, bytes, path) => {
+  const decoded = Buffer.from(value as string, 'base64');
+  if (decoded.length === 0) return undefined;
+  if (decoded.length !== bytes) throw new OtlpDecodeError(`${path} is ${decoded.length} bytes long; ${bytes === 16 ? 'a trace id' : 'a span id'} is ${bytes} bytes`);
+  return decoded.toString('hex');
+};
+
+const HEX = /^[0-9a-fA-F]*$/;
+
+/** Encoding: hex (OTLP/JSON) or bytes to bytes; an empty string means absent; anything else is refused. */
+export const idToBytes: IdConverter = (value, bytes, path) => {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value !== 'string' || (value !== '' && (value.length !== bytes * 2 || !HEX.test(value)))) {
+    throw new TypeError(`${path} must be ${bytes * 2} hex digits, got ${JSON.stringify(value)}`);
+  }
+  return value === '' ? undefined : Buffer.from(value, 'hex');
+};
