@@ -1,18 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import { Server, ServerCredentials, status, type ServiceError } from '@grpc/grpc-js';
 import type { NormalizedRecord } from '@aitrace/format';
+import { otlpGrpcServiceDefinition } from '@aitrace/otlp';
 import { describe, expect, it } from 'vitest';
+import { startGrpcBridge, startProtobufBridge } from './otlpBridge.js';
 import { expectSameRecords, storedRecords, useRoundTripServers, writeSdkTrace } from './sdkTrace.js';
 import { fixture, runCli, runCliAsync } from './runCli.js';
 
 describe('aitrace export to a real aitrace serve receiver', () => {
   const servers = useRoundTripServers();
 
-  async function roundTrip(file: string, traceId: string, protocol: string): Promise<{ sent: NormalizedRecord[]; got: NormalizedRecord[]; stdout: string }> {
+  async function roundTrip(file: string, traceId: string, protocol: string, url = servers.received.url, extra: string[] = []): Promise<{ sent: NormalizedRecord[]; got: NormalizedRecord[]; stdout: string }> {
     const ingest = await servers.original.request('/api/ingest', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(file) });
     expect(ingest.status).toBe(200);
-    const result = await runCliAsync(['export', file, '--otlp', servers.received.url, '--protocol', protocol]);
+    const result = await runCliAsync(['export', file, '--otlp', url, '--protocol', protocol, ...extra]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const sent = await storedRecords(servers.original, traceId);
@@ -30,6 +33,23 @@ describe('aitrace export to a real aitrace serve receiver', () => {
     expect(sent.length).toBe(6);
   });
 
+  it.each([
+    ['http/protobuf', startProtobufBridge],
+    ['grpc', startGrpcBridge],
+  ])('sends the same records over %s, encoded with the official proto definitions', async (protocol, start) => {
+    const file = join(servers.dir, `sdk-${protocol.replace('/', '-')}.jsonl`);
+    const traceId = await writeSdkTrace(file);
+    const bridge = await start(servers.received.url);
+    try {
+      const { stdout } = await roundTrip(file, traceId, protocol, bridge.url, ['--header', 'Authorization=Bearer t0k']);
+      expect(stdout).toMatch(new RegExp(`\\(${protocol}\\): 2 spans and 2 log records accepted in 2 request`));
+      expect(bridge.received.map((r) => r.signal)).toEqual(['traces', 'logs']);
+      for (const request of bridge.received) expect(request).toMatchObject({ authorization: 'Bearer t0k', ...(protocol === 'grpc' ? {} : { contentType: 'application/x-protobuf' }) });
+    } finally {
+      await bridge.close();
+    }
+  });
+
   it('sends a span without an end as cut off, and the receiver shows it as the running span it was', async () => {
     const file = fixture('crashed-process.jsonl');
     const complete = join(servers.dir, 'crashed.jsonl');
@@ -44,7 +64,7 @@ describe('aitrace export to a real aitrace serve receiver', () => {
 /** A local OTLP endpoint that answers each request from a script and remembers what it got. */
 async function scriptedEndpoint(answers: { status: number; headers?: Record<string, string>; body?: string }[]): Promise<{ url: string; requests: { path: string; headers: IncomingMessage['headers']; body: string }[]; close: () => Promise<void> }> {
   const requests: { path: string; headers: IncomingMessage['headers']; body: string }[] = [];
-  const server: Server = createServer((request, response) => {
+  const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -108,6 +128,33 @@ describe('aitrace export against scripted endpoints', () => {
       expect(result.stderr).toContain('stopped, every further request would be refused too');
     } finally {
       await endpoint.close();
+    }
+  });
+
+  it('retries gRPC UNAVAILABLE and stops at UNAUTHENTICATED', async () => {
+    const codes = [status.UNAVAILABLE, status.UNAUTHENTICATED];
+    const server = new Server();
+    let calls = 0;
+    for (const signal of ['traces', 'logs'] as const) {
+      server.addService(otlpGrpcServiceDefinition(signal), {
+        Export: (_call: unknown, callback: (error: Partial<ServiceError> | null, response?: object) => void) => {
+          calls++;
+          const code = codes.shift();
+          if (code === undefined) callback(null, {});
+          else callback({ code, details: code === status.UNAVAILABLE ? 'draining' : 'no token' });
+        },
+      });
+    }
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    try {
+      const result = await runCliAsync(['export', file, '--otlp', `http://127.0.0.1:${port}`, '--protocol', 'grpc']);
+      expect(result.stderr).toMatch(/UNAVAILABLE: draining; retry 1 of 5 in \d+\.\d s/);
+      expect(result.stderr).toContain('3 spans refused: UNAUTHENTICATED: no token');
+      expect(result.stderr).toContain('stopped, every further request would be refused too');
+      expect(calls).toBe(2);
+      expect(result.code).toBe(1);
+    } finally {
+      server.forceShutdown();
     }
   });
 

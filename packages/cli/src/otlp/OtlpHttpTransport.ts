@@ -8,6 +8,19 @@ export interface OtlpHttpEncoding {
   encode(request: OtlpExportRequest): Uint8Array<ArrayBuffer> | string;
   /** The response body as an object with `partialSuccess`, or undefined when it is empty. */
   decodeResponse(request: OtlpExportRequest, body: Uint8Array): unknown;
+  /** The message of an error answer's body (a google.rpc.Status in protobuf), or undefined to show it as text. */
+  errorMessage?(body: Uint8Array): string | undefined;
+}
+
+/** OTLP/HTTP protobuf, with the official proto definitions (loaded only when used). */
+export async function otlpHttpProtobuf(): Promise<OtlpHttpEncoding> {
+  const { decodeExportResponse, decodeRpcStatus, encodeExportRequest } = await import('@aitrace/otlp');
+  return {
+    contentType: 'application/x-protobuf',
+    encode: (request) => new Uint8Array(request.signal === 'traces' ? encodeExportRequest('traces', request.body) : encodeExportRequest('logs', request.body)),
+    decodeResponse: (request, body) => (body.length > 0 ? decodeExportResponse(request.signal, body) : undefined),
+    errorMessage: (body) => decodeRpcStatus(body).message || undefined,
+  };
 }
 
 /** OTLP/HTTP JSON: the request objects as they are. */
@@ -69,13 +82,26 @@ export class OtlpHttpTransport implements OtlpTransport {
         return { kind: 'accepted', rejected: 0 };
       }
     }
-    const text = new TextDecoder().decode(body.subarray(0, MAX_MESSAGE * 4)).replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE);
+    const text = this.errorText(body, response.headers.get('content-type') ?? '');
     const message = `${response.status} ${response.statusText}${text !== '' ? `: ${text}` : ''}`;
     if (RETRYABLE.has(response.status)) {
       const wait = retryAfterMs(response.headers.get('retry-after'));
       return wait === undefined ? { kind: 'retryable', message } : { kind: 'retryable', message, retryAfterMs: wait };
     }
     return { kind: 'refused', message, fatal: FATAL.has(response.status) };
+  }
+
+  /** An error answer's body in a few words: the Status message of a protobuf body, else the text. */
+  private errorText(body: Uint8Array, contentType: string): string {
+    if (contentType.includes('protobuf') && this.encoding.errorMessage !== undefined) {
+      try {
+        const message = this.encoding.errorMessage(body);
+        if (message !== undefined) return message.slice(0, MAX_MESSAGE);
+      } catch {
+        // Not a Status after all: shown as text below.
+      }
+    }
+    return new TextDecoder().decode(body.subarray(0, MAX_MESSAGE * 4)).replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE);
   }
 
   async close(): Promise<void> {}

@@ -1,13 +1,17 @@
-import { OTLP_HTTP_JSON, OtlpHttpTransport } from './OtlpHttpTransport.js';
+import { OTLP_HTTP_JSON, otlpHttpProtobuf, OtlpHttpTransport } from './OtlpHttpTransport.js';
 import type { OtlpTarget } from './otlpTarget.js';
 import type { OtlpTransport } from './OtlpTransport.js';
 
-/** The transport for a target's protocol. */
+/** The transport for a target's protocol; the protobuf and gRPC code is loaded only for those protocols. */
 export async function createOtlpTransport(target: OtlpTarget, timeoutMs: number): Promise<OtlpTransport> {
   switch (target.protocol) {
     case 'http/json':
       return new OtlpHttpTransport(target.endpoint, OTLP_HTTP_JSON, target.headers, timeoutMs);
-    default:
-      throw new Error(`--protocol ${target.protocol} is not available in this build; use --protocol http/json`);
+    case 'http/protobuf':
+      return new OtlpHttpTransport(target.endpoint, await otlpHttpProtobuf(), target.headers, timeoutMs);
+    case 'grpc': {
+      const { OtlpGrpcTransport } = await import('./OtlpGrpcTransport.js');
+      return new OtlpGrpcTransport(target.endpoint, target.headers, timeoutMs);
+    }
   }
 }
