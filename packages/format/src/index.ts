@@ -54,6 +54,7 @@ export { OtlpFormatError, type OtlpConversion } from './otlp/OtlpConversion.js';
 export { anyValue, keyValues, nanosToHrTime, otlpId } from './otlp/otlpValue.js';
 export { otlpLogInput, otlpLogsRequestToRecords } from './otlp/otlpLogsRequestToRecords.js';
 export { otlpSpanInput, otlpTraceRequestToRecords } from './otlp/otlpTraceRequestToRecords.js';
+export { otlpJsonLineToRecords, type OtlpLineConversion } from './otlp/otlpJsonLineToRecords.js';
 export type {
   OtlpAnyValue,
   OtlpExportRequest,
