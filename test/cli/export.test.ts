@@ -5,6 +5,7 @@ import { Server, ServerCredentials, status, type ServiceError } from '@grpc/grpc
 import type { NormalizedRecord } from '@aitrace/format';
 import { otlpGrpcServiceDefinition } from '@aitrace/otlp';
 import { describe, expect, it } from 'vitest';
+import { writeCollectorFile } from './collectorFile.js';
 import { startGrpcBridge, startProtobufBridge } from './otlpBridge.js';
 import { expectSameRecords, storedRecords, useRoundTripServers, writeSdkTrace } from './sdkTrace.js';
 import { fixture, runCli, runCliAsync } from './runCli.js';
@@ -48,6 +49,14 @@ describe('aitrace export to a real aitrace serve receiver', () => {
     } finally {
       await bridge.close();
     }
+  });
+
+  it('sends an OTLP JSON Lines file (as the Collector file exporter writes it) on as the same records', async () => {
+    const file = join(servers.dir, 'collector.jsonl');
+    const { traceId } = await writeCollectorFile(file);
+    const { got, stdout } = await roundTrip(file, traceId, 'http/json');
+    expect(stdout).toMatch(/: 2 spans and 1 log records accepted/);
+    expect(got.find((r) => r.type === 'span_end' && r.name === 'pdf.render')).toMatchObject({ status: 'error', service: 'billing' });
   });
 
   it('sends a span without an end as cut off, and the receiver shows it as the running span it was', async () => {
@@ -156,6 +165,12 @@ describe('aitrace export against scripted endpoints', () => {
     } finally {
       server.forceShutdown();
     }
+  });
+
+  it('documents in its help how running spans are sent', () => {
+    for (const command of ['export', 'convert']) expect(runCli([command, '--help']).stdout).toContain(`Usage: aitrace ${command}`);
+    expect(runCli(['export', '--help']).stdout).toMatch(/still running, or cut off[\s\S]*aitrace\.span\.cut_off = true/);
+    expect(runCli(['--help']).stdout).toMatch(/export +send a trace file to any OTLP endpoint/);
   });
 
   it('names the option in usage errors', () => {
