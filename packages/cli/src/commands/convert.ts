@@ -1,9 +1,9 @@
-import { closeSync, existsSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { encodeNormalized, OtlpRequestBuilder, type NormalizedRecord } from '@aitrace/format';
+import { existsSync, realpathSync } from 'node:fs';
+import { encodeNormalized, OtlpRequestBuilder, type NormalizedRecord, type OtlpExportRequest } from '@aitrace/format';
 import type { LineProblem } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
 import { integerOption, parseCommand } from '../args.js';
+import { LineOutput } from '../LineOutput.js';
 import { UsageError } from '../UsageError.js';
 import { reportProblems } from './tree.js';
 
@@ -33,33 +33,6 @@ Exit codes: 0 converted, 1 some lines or records could not be converted (the
 rest was), 2 usage error.`;
 
 const FORMATS = ['otlp-json', 'aitrace'] as const;
-
-/** Lines written to stdout, or to a temporary file renamed over OUT when complete. */
-class LineOutput {
-  private readonly fd: number;
-  private readonly temp: string | undefined;
-
-  constructor(private readonly output: string | undefined) {
-    this.temp = output === undefined ? undefined : `${resolve(output)}.${process.pid}.tmp`;
-    this.fd = this.temp === undefined ? 1 : openSync(this.temp, 'w');
-  }
-
-  write(line: string): void {
-    writeSync(this.fd, `${line}\n`);
-  }
-
-  commit(): void {
-    if (this.temp === undefined) return;
-    closeSync(this.fd);
-    renameSync(this.temp, this.output!);
-  }
-
-  abort(): void {
-    if (this.temp === undefined) return;
-    closeSync(this.fd);
-    rmSync(this.temp, { force: true });
-  }
-}
 
 /** `aitrace convert`. */
 export async function convertCommand(argv: string[]): Promise<number> {
@@ -94,27 +67,24 @@ export async function convertCommand(argv: string[]): Promise<number> {
   const problems: LineProblem[] = [];
   let records = 0;
   let lines = 0;
-  const convert = (record: NormalizedRecord): void => {
+  const writeRequests = async (requests: OtlpExportRequest[]): Promise<void> => {
+    for (const request of requests) {
+      await out.write(JSON.stringify(request.body));
+      lines++;
+    }
+  };
+  const convert = async (record: NormalizedRecord): Promise<void> => {
     records++;
-    if (builder === undefined) {
-      out.write(encodeNormalized(record));
-      lines++;
-      return;
-    }
-    for (const request of builder.push(record)) {
-      out.write(JSON.stringify(request.body));
-      lines++;
-    }
+    if (builder !== undefined) return writeRequests(builder.push(record));
+    await out.write(encodeNormalized(record));
+    lines++;
   };
   try {
     for await (const batch of readTraceFile(file)) {
       problems.push(...batch.problems);
-      for (const { record } of batch.records) convert(record);
+      for (const { record } of batch.records) await convert(record);
     }
-    for (const request of builder?.end() ?? []) {
-      out.write(JSON.stringify(request.body));
-      lines++;
-    }
+    await writeRequests(builder?.end() ?? []);
     out.commit();
   } catch (error) {
     out.abort();
