@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Server, ServerCredentials, status, type ServiceError } from '@grpc/grpc-js';
 import type { NormalizedRecord } from '@aitrace/format';
 import { otlpGrpcServiceDefinition } from '@aitrace/otlp';
@@ -42,7 +43,8 @@ describe('aitrace export to a real aitrace serve receiver', () => {
     const traceId = await writeSdkTrace(file);
     const bridge = await start(servers.received.url);
     try {
-      const { stdout } = await roundTrip(file, traceId, protocol, bridge.url, ['--header', 'Authorization=Bearer t0k']);
+      const gzip = protocol === 'grpc' ? ['--compression', 'gzip'] : [];
+      const { stdout } = await roundTrip(file, traceId, protocol, bridge.url, ['--header', 'Authorization=Bearer t0k', ...gzip]);
       expect(stdout).toMatch(new RegExp(`\\(${protocol}\\): 2 spans and 2 log records accepted in 2 request`));
       expect(bridge.received.map((r) => r.signal)).toEqual(['traces', 'logs']);
       for (const request of bridge.received) expect(request).toMatchObject({ authorization: 'Bearer t0k', ...(protocol === 'grpc' ? {} : { contentType: 'application/x-protobuf' }) });
@@ -70,14 +72,22 @@ describe('aitrace export to a real aitrace serve receiver', () => {
   });
 });
 
+/** A request a scripted endpoint got. */
+interface ScriptedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  raw: Buffer;
+}
+
 /** A local OTLP endpoint that answers each request from a script and remembers what it got. */
-async function scriptedEndpoint(answers: { status: number; headers?: Record<string, string>; body?: string }[]): Promise<{ url: string; requests: { path: string; headers: IncomingMessage['headers']; body: string }[]; close: () => Promise<void> }> {
-  const requests: { path: string; headers: IncomingMessage['headers']; body: string }[] = [];
+async function scriptedEndpoint(answers: { status: number; headers?: Record<string, string>; body?: string }[]): Promise<{ url: string; requests: ScriptedRequest[]; close: () => Promise<void> }> {
+  const requests: ScriptedRequest[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      requests.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString() });
+      requests.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString(), raw: Buffer.concat(chunks) });
       const answer = answers.shift() ?? { status: 200, body: '{}' };
       response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       response.end(answer.body ?? '');
@@ -100,6 +110,18 @@ describe('aitrace export against scripted endpoints', () => {
       expect(endpoint.requests[0]!.headers).toMatchObject({ authorization: 'Bearer s3cret', 'x-tenant': 'acme corp', 'content-type': 'application/json' });
       const spans = endpoint.requests.slice(0, 2).map((r) => (JSON.parse(r.body) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }).resourceSpans[0]!.scopeSpans[0]!.spans.length);
       expect(spans).toEqual([2, 1]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('gzips request bodies with --compression gzip (or OTEL_EXPORTER_OTLP_COMPRESSION)', async () => {
+    const endpoint = await scriptedEndpoint([]);
+    try {
+      const result = await runCliAsync(['export', file, '--otlp', endpoint.url, '--protocol', 'http/json'], { env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } });
+      expect(result.code).toBe(0);
+      expect(endpoint.requests[0]!.headers['content-encoding']).toBe('gzip');
+      expect(Object.keys(JSON.parse(gunzipSync(endpoint.requests[0]!.raw).toString()) as object)).toEqual(['resourceSpans']);
     } finally {
       await endpoint.close();
     }

@@ -24,6 +24,8 @@ Options:
                     (default: $OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf)
   --header K=V      add a header to every request, e.g. for auth (repeatable);
                     also read from $OTEL_EXPORTER_OTLP_HEADERS (k1=v1,k2=v2)
+  --compression C   gzip or none (default: $OTEL_EXPORTER_OTLP_COMPRESSION,
+                    else none)
   --batch-size N    spans or log records per request (default 512); requests
                     also stay under 3 MiB
   --retries N       retries of a request that gets a retryable answer (429,
@@ -102,6 +104,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       otlp: { type: 'string' },
       protocol: { type: 'string' },
       header: { type: 'string', multiple: true },
+      compression: { type: 'string' },
       'batch-size': { type: 'string' },
       retries: { type: 'string' },
       timeout: { type: 'string' },

@@ -21,9 +21,12 @@ export class OtlpGrpcTransport implements OtlpTransport {
     endpoint: URL,
     private readonly headers: Record<string, string>,
     private readonly timeoutMs: number,
+    gzip = false,
   ) {
     const port = endpoint.port !== '' ? endpoint.port : endpoint.protocol === 'https:' ? '443' : '80';
-    this.client = new OtlpGrpcClient(`${endpoint.hostname}:${port}`, endpoint.protocol === 'https:' ? credentials.createSsl() : credentials.createInsecure());
+    // grpc-js compression algorithm 2 is gzip.
+    const options = gzip ? { 'grpc.default_compression_algorithm': 2 } : {};
+    this.client = new OtlpGrpcClient(`${endpoint.hostname}:${port}`, endpoint.protocol === 'https:' ? credentials.createSsl() : credentials.createInsecure(), options);
   }
 
   async send(request: OtlpExportRequest): Promise<ExportAnswer> {

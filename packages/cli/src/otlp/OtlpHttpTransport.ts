@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { OtlpExportRequest } from '@aitrace/format';
 import { signalUrl } from './otlpTarget.js';
 import { partialSuccessAnswer, type ExportAnswer, type OtlpTransport } from './OtlpTransport.js';
@@ -58,16 +59,18 @@ export class OtlpHttpTransport implements OtlpTransport {
     private readonly encoding: OtlpHttpEncoding,
     private readonly headers: Record<string, string>,
     private readonly timeoutMs: number,
+    private readonly gzip = false,
   ) {}
 
   async send(request: OtlpExportRequest): Promise<ExportAnswer> {
     let response: Response;
     let body: Uint8Array;
     try {
+      const encoded = this.encoding.encode(request);
       response = await fetch(signalUrl(this.endpoint, request.signal), {
         method: 'POST',
-        headers: { ...this.headers, 'content-type': this.encoding.contentType },
-        body: this.encoding.encode(request),
+        headers: { ...this.headers, 'content-type': this.encoding.contentType, ...(this.gzip ? { 'content-encoding': 'gzip' } : {}) },
+        body: this.gzip ? new Uint8Array(gzipSync(encoded)) : encoded,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       body = new Uint8Array(await response.arrayBuffer());

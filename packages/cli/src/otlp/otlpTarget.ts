@@ -5,11 +5,13 @@ export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 
-/** Where and how to send: the base endpoint, the protocol and the request headers. */
+/** Where and how to send: the base endpoint, the protocol, the request headers and the compression. */
 export interface OtlpTarget {
   endpoint: URL;
   protocol: OtlpProtocol;
   headers: Record<string, string>;
+  /** `gzip` to compress request bodies (gRPC messages), as OTEL_EXPORTER_OTLP_COMPRESSION says. */
+  compression: 'gzip' | 'none';
 }
 
 /** The flags that choose the target; unset ones fall back to the OTEL_EXPORTER_OTLP_* variables. */
@@ -17,6 +19,7 @@ export interface OtlpTargetFlags {
   otlp?: string | undefined;
   protocol?: string | undefined;
   header?: string[] | undefined;
+  compression?: string | undefined;
 }
 
 /** Parses OTEL_EXPORTER_OTLP_HEADERS: `k1=v1,k2=v2`, values percent-encoded. */
@@ -38,7 +41,8 @@ function envHeaders(text: string): Record<string, string> {
 }
 
 /**
- * Resolves the export target from flags, then the environment (OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS),
+ * Resolves the export target from flags, then the environment (OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS,
+ * _COMPRESSION),
  * then the OTLP defaults (http://localhost:4318 for HTTP, http://localhost:4317 for gRPC). `--header` wins over
  * the environment's header of the same name.
  */
@@ -63,7 +67,11 @@ export function resolveOtlpTarget(flags: OtlpTargetFlags, env: NodeJS.ProcessEnv
     if (eq <= 0) throw new UsageError(`--header must be KEY=VALUE, got ${JSON.stringify(item)}`);
     headers[item.slice(0, eq).trim().toLowerCase()] = item.slice(eq + 1);
   }
-  return { endpoint, protocol, headers };
+  const compression = flags.compression ?? (env.OTEL_EXPORTER_OTLP_COMPRESSION || 'none');
+  if (compression !== 'gzip' && compression !== 'none') {
+    throw new UsageError(`${flags.compression !== undefined ? '--compression' : 'OTEL_EXPORTER_OTLP_COMPRESSION'} must be gzip or none, got ${JSON.stringify(compression)}`);
+  }
+  return { endpoint, protocol, headers, compression };
 }
 
 /** The URL of one signal on an OTLP/HTTP base endpoint: `/v1/traces` or `/v1/logs` appended to its path. */
