@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { writeCollectorFile } from './collectorFile.js';
 import { startGrpcBridge, startProtobufBridge } from './otlpBridge.js';
 import { expectSameRecords, storedRecords, useRoundTripServers, writeSdkTrace } from './sdkTrace.js';
-import { fixture, runCli, runCliAsync } from './runCli.js';
+import { BIN, fixture, runCli, runCliAsync } from './runCli.js';
 
 describe('aitrace export to a real aitrace serve receiver', () => {
   const servers = useRoundTripServers();
@@ -187,6 +188,15 @@ describe('aitrace export against scripted endpoints', () => {
     } finally {
       server.forceShutdown();
     }
+  });
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('shows a progress line on a terminal, and none when stderr is not one', () => {
+    const command = [process.execPath, BIN, 'export', file, '--otlp', 'http://127.0.0.1:9', '--protocol', 'http/json', '--retries', '0'].map((arg) => `'${arg}'`).join(' ');
+    const onTerminal = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
+    const clearLine = '\r\u001b[K';
+    expect(onTerminal.stdout).toContain(`${clearLine}exporting ${file}: 100% (0 spans, 0 log records sent)${clearLine}`);
+    expect(onTerminal.stdout).toContain('not sent: 3 spans, 1 log records');
+    expect(runCli(['export', file, '--otlp', 'http://127.0.0.1:9', '--protocol', 'http/json', '--retries', '0']).stderr).not.toContain('exporting');
   });
 
   it('documents in its help how running spans are sent', () => {

@@ -60,6 +60,7 @@ interface SignalTally {
 class ExportTally {
   readonly traces: SignalTally = { accepted: 0, refused: 0, notSent: 0 };
   readonly logs: SignalTally = { accepted: 0, refused: 0, notSent: 0 };
+  /** Requests the endpoint accepted (fully or in part). */
   requests = 0;
   readonly errors: string[] = [];
 
@@ -70,8 +71,8 @@ class ExportTally {
       tally.notSent += request.items;
       return;
     }
-    this.requests++;
     if (answer.kind === 'accepted') {
+      this.requests++;
       tally.accepted += request.items - Math.min(request.items, answer.rejected);
       tally.refused += Math.min(request.items, answer.rejected);
       if (answer.rejected > 0 || answer.message !== undefined) this.note(`partial success: ${answer.rejected} ${noun} rejected${answer.message !== undefined ? `: ${answer.message}` : ''}`);
@@ -161,7 +162,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     file,
     endpoint: target.endpoint.href,
     protocol: target.protocol,
-    requests: tally.requests,
+    acceptedRequests: tally.requests,
     spans: { ...tally.traces, cutOff: builder.cutOff },
     logRecords: tally.logs,
     notSendable: Object.fromEntries(skipped),
