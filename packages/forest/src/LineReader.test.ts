@@ -85,6 +85,26 @@ describe('LineReader', () => {
     }
   });
 
+  it('reads an OTLP export request line (Collector file exporter) as its records, all with that line number', () => {
+    const span = { traceId: TRACE, spanId: 'b7ad6b7169203331', name: 'render', kind: 1, startTimeUnixNano: '1761480000000000000', endTimeUnixNano: '1761480000005000000', events: [{ timeUnixNano: '1761480000001000000', name: 'retry' }] };
+    const otlpLine = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'billing' } }] }, scopeSpans: [{ spans: [span, { ...span, spanId: 'zz' }] }] }] });
+    const seen: number[] = [];
+    const reader = new LineReader({ onValue: (_value, line) => seen.push(line) });
+    const batch = reader.push(`${logLine(TRACE, 'c33604c286773277', 'first', 1)}\n${otlpLine}\n${JSON.stringify({ resourceMetrics: [] })}\n`);
+    expect(batch.records.map(({ line, record }) => `${line}:${record.type}:${record.event}:${record.service ?? ''}`)).toEqual([
+      '1:log:first:',
+      '2:span_start:render.start:billing',
+      '2:span_event:retry:billing',
+      '2:span_end:render.end:billing',
+    ]);
+    expect(batch.problems).toEqual([
+      { line: 2, message: 'OTLP request: 1 span(s) left out: span "render": spanId "zz" is not 8 bytes in hex or base64' },
+      { line: 3, message: 'an OTLP metrics request: aitrace reads traces and logs only, so it was skipped' },
+    ]);
+    // onValue sees aitrace record values only (validate checks those against TRACE_RECORD.md).
+    expect(seen).toEqual([1]);
+  });
+
   describe('a line longer than maxLineLength', () => {
     const long = logLine(TRACE, undefined, 'x'.repeat(300), 1);
     const lines = [logLine(TRACE, undefined, 'before', 1), long, logLine(TRACE, undefined, 'after', 2), long, '', logLine(TRACE, undefined, 'last', 3)];

@@ -1,4 +1,4 @@
-import { normalizeRecord, type NormalizedRecord } from '@aitrace/format';
+import { normalizeRecord, otlpJsonLineToRecords, type NormalizedRecord } from '@aitrace/format';
 
 /** A record read from a line, with its 1-based line number. */
 export interface LineRecord {
@@ -54,7 +54,8 @@ function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
- * Reads JSONL incrementally and tolerantly: `push` text or bytes as they arrive (chunks may split lines or
+ * Reads JSONL incrementally and tolerantly (aitrace records, and OTLP JSON lines as the Collector's file
+ * exporter writes them, each giving its spans' and logs' records): `push` text or bytes as they arrive (chunks may split lines or
  * UTF-8 sequences); complete lines come back as records, bad lines as problems with their line numbers.
  * Work is linear in the input: an unfinished line is kept as a list of pieces and joined once, at its newline.
  * Never throws.
@@ -223,10 +224,20 @@ export class LineReader {
       if (text.trim() !== '') batch.problems.push({ line, message: `invalid JSON: ${(error as Error).message}` });
       return;
     }
+    if (this.readOtlpLine(value, line, batch)) return;
     this.onValue?.(value, line);
     const result = normalizeRecord(value);
     if (result.ok) batch.records.push({ line, record: result.record });
     else batch.problems.push({ line, message: result.problems.map((p) => `${p.field}: ${p.message}`).join('; ') });
+  }
+
+  /** Reads an OTLP JSON line (as the Collector's file exporter writes it) into its records; false when it is not one. */
+  private readOtlpLine(value: unknown, line: number, batch: ReadBatch): boolean {
+    const conversion = otlpJsonLineToRecords(value);
+    if (conversion === undefined) return false;
+    for (const record of conversion.records) batch.records.push({ line, record });
+    if (conversion.problem !== undefined) batch.problems.push({ line, message: conversion.problem });
+    return true;
   }
 }
 

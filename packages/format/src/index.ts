@@ -59,3 +59,19 @@ export { anyValue, keyValues, nanosToHrTime, otlpId } from './otlp/otlpValue.js'
 export { otlpLogInput, otlpLogsRequestToRecords } from './otlp/otlpLogsRequestToRecords.js';
 export { otlpSpanInput, otlpTraceRequestToRecords } from './otlp/otlpTraceRequestToRecords.js';
 export { environmentOf, serviceVersionOf } from './resourceFields.js';
+export { otlpJsonLineToRecords, type OtlpLineConversion } from './otlp/otlpJsonLineToRecords.js';
+export type {
+  OtlpAnyValue,
+  OtlpExportRequest,
+  OtlpKeyValue,
+  OtlpLink,
+  OtlpLogRecord,
+  OtlpLogsRequest,
+  OtlpResource,
+  OtlpScope,
+  OtlpSpan,
+  OtlpSpanEvent,
+  OtlpTraceRequest,
+} from './otlp/otlpJsonTypes.js';
+export { OtlpRequestBuilder, type OtlpBatchLimits, type OtlpSkipped } from './otlp/OtlpRequestBuilder.js';
+export { CUT_OFF_ATTRIBUTE, otlpAnyValue, otlpKeyValues, otlpResource, otlpScope, recordLogToOtlp, recordSpanToOtlp, type RecordSpan } from './otlp/recordsToOtlp.js';

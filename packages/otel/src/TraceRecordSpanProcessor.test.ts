@@ -91,7 +91,7 @@ describe('TraceRecordSpanProcessor', () => {
     const childEnd = fast.records()[2] as { __tracer_meta__: Record<string, unknown>; password: string };
     expect(childEnd.__tracer_meta__).toMatchObject({ name: 'naïve 😀 "quoted"\nname', status: 'error', status_message: 'failed: "bad"\n\ttab', file: 'src/a "b".ts', line: 7, column: 3, function: 'run', parent_span_id: parent.spanContext().spanId });
     expect(childEnd.password).toMatch(/^\[redacted/);
-    expect(childEnd.__tracer_meta__).toMatchObject({ service: 'api "v2"', resource: { 'service.version': '1.0', 'host.name': 'web-1', 'process.pid': 1234, 'k8s.node.labels': ['a', 'b'] }, pid: 1234 });
+    expect(childEnd.__tracer_meta__).toMatchObject({ service: 'api "v2"', resource: { 'service.version': '1.0', 'host.name': 'web-1', 'k8s.node.labels': ['a', 'b'] }, pid: 1234 });
   });
 
   it('captures the caller from the stack when asked and no code attributes exist', () => {

@@ -2,6 +2,8 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OtlpRequestBuilder } from '@aitrace/format';
+import { readJsonl } from '@aitrace/forest';
 import { endLine, startLine, type TestSpan } from './testing/traceLines.js';
 import { TraceFile } from './TraceFile.js';
 
@@ -122,5 +124,16 @@ describe('TraceFile', () => {
     const gone = await file.refresh();
     expect(gone).toMatchObject({ missing: true, changed: true });
     expect(file.forest().traces).toEqual([]);
+  });
+
+  it('reads OTLP JSON lines (the Collector file exporter format) mixed with aitrace records', async () => {
+    const builder = new OtlpRequestBuilder();
+    const requests = [...readJsonl(startLine(CHILD) + endLine(CHILD, 10, 'error', 'boom')).records.flatMap(({ record }) => builder.push(record)), ...builder.end()];
+    writeFileSync(path, `${requests.map((request) => JSON.stringify(request.body)).join('\n')}\n${startLine(ROOT)}`);
+    const file = new TraceFile(path);
+    await file.refresh();
+    expect(file.kind).toBe('trace');
+    expect(states(file)).toEqual(['handle:running', 'query:error']);
+    expect(file.problems).toEqual([]);
   });
 });

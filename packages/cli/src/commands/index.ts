@@ -1,3 +1,5 @@
+import { convertCommand, CONVERT_HELP } from './convert.js';
+import { exportCommand, EXPORT_HELP } from './export.js';
 import { htmlCommand, HTML_HELP } from './html.js';
 import { migrateCommand, MIGRATE_HELP } from './migrate.js';
 import { serveCommand, SERVE_SUMMARY } from './serve.js';
@@ -21,5 +23,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   migrate: { summary: 'rewrite v1 and seed records into the current format without losing a field', help: MIGRATE_HELP, run: migrateCommand },
   html: { summary: 'write a self-contained HTML file that shows a trace in the web viewer', help: HTML_HELP, run: htmlCommand },
   stats: { summary: 'count, errors and p50/p95/max duration per span name; slowest traces', help: STATS_HELP, run: statsCommand },
+  export: { summary: 'send a trace file to any OTLP endpoint (Collector, Jaeger, Tempo...) over HTTP or gRPC', help: EXPORT_HELP, run: exportCommand },
+  convert: { summary: 'convert a trace file to OTLP JSON lines (as the Collector writes them) or to aitrace records', help: CONVERT_HELP, run: convertCommand },
   serve: { summary: SERVE_SUMMARY, help: 'Run "aitrace serve --help" for its options.', run: serveCommand },
 };

@@ -75,9 +75,10 @@ export function resourceMeta(resource: ResourceInput | undefined): ResourceMeta 
     for (const key of Object.keys(attributes)) {
       const value = attributes[key];
       if (value === undefined) continue;
+      // service.name and process.pid have fields of their own (service, pid), so they are not repeated in resource.
       if (key === 'service.name' && typeof value === 'string') out.service = value;
+      else if (key === 'process.pid' && typeof value === 'number' && Number.isInteger(value) && value >= 0) out.pid = value;
       else defineData((rest ??= {}), key, value);
-      if (key === 'process.pid' && typeof value === 'number' && Number.isInteger(value) && value >= 0) out.pid = value;
     }
     if (rest !== undefined) out.resource = rest;
   } catch {

@@ -43,7 +43,7 @@ describe('otlpTraceRequestToRecords', () => {
     );
     expect(rejected).toBe(0);
     expect(records.map((r) => `${r.type} ${r.event}`)).toEqual(['span_start load {path}.start', 'span_event retry', 'span_end load {path}.end']);
-    expect(records[2]).toMatchObject({ kind: 'client', status: 'ok', durationMs: 100, service: 'py-app', resource: { 'service.version': '1.2', 'process.pid': 77 }, pid: 77, scope: 'logfire', scopeVersion: '4.0.0', attrs: { path: '/etc/app' } });
+    expect(records[2]).toMatchObject({ kind: 'client', status: 'ok', durationMs: 100, service: 'py-app', resource: { 'service.version': '1.2' }, pid: 77, scope: 'logfire', scopeVersion: '4.0.0', attrs: { path: '/etc/app' } });
     expect(records[1]).toMatchObject({ spanId: REAL, name: 'load {path}', attrs: { n: 2 } });
     expect(records[1]?.kind).toBeUndefined();
   });

@@ -3,6 +3,7 @@ import { pendingSpanTarget } from '../otel/pendingSpan.js';
 import { spanEndMeta, spanEventMeta, spanStartMeta } from '../otel/spanRecordMeta.js';
 import type { HrTimeInput, LinkInput, ResourceInput, ScopeInput, SpanEventInput, SpanInput } from '../otel/TelemetryInput.js';
 import { OtlpCollector, OtlpFormatError, type OtlpConversion } from './OtlpConversion.js';
+import { CUT_OFF_ATTRIBUTE } from './recordsToOtlp.js';
 import { asArray, asObject, keyValues, nanosToHrTime, otlpId, otlpResource, otlpScope } from './otlpValue.js';
 
 // OTLP Span.SpanKind names; OTLP numbers are the API's plus one (0 is unspecified).
@@ -51,7 +52,7 @@ function eventsOf(value: unknown, startTime: HrTimeInput): SpanEventInput[] {
 
 /**
  * An OTLP Span as the mapping's span, or the problems that make it unusable (bad ids, no name, no start).
- * A span without an end time is running.
+ * A span without an end time, or marked with CUT_OFF_ATTRIBUTE, is running.
  */
 export function otlpSpanInput(span: Record<string, unknown>, resource: ResourceInput, scope: ScopeInput | undefined): SpanInput | string[] {
   const traceId = otlpId(span.traceId, 16);
@@ -67,6 +68,10 @@ export function otlpSpanInput(span: Record<string, unknown>, resource: ResourceI
   if (startTime === undefined) problems.push('startTimeUnixNano is missing');
   if (problems.length > 0 || !traceId || !spanId || name === undefined || startTime === undefined) return problems;
   const status = asObject(span.status);
+  const attributes = keyValues(span.attributes);
+  // A span that aitrace export sent without its end (still running or cut off) is read back as running.
+  const cutOff = attributes[CUT_OFF_ATTRIBUTE] === true;
+  if (cutOff) delete attributes[CUT_OFF_ATTRIBUTE];
   return {
     traceId,
     spanId,
@@ -74,9 +79,9 @@ export function otlpSpanInput(span: Record<string, unknown>, resource: ResourceI
     name,
     kind: apiKind(span.kind),
     startTime,
-    endTime: nanosToHrTime(span.endTimeUnixNano),
+    endTime: cutOff ? undefined : nanosToHrTime(span.endTimeUnixNano),
     status: { code: apiStatus(status?.code), message: typeof status?.message === 'string' ? status.message : undefined },
-    attributes: keyValues(span.attributes),
+    attributes,
     events: eventsOf(span.events, startTime),
     links: linksOf(span.links),
     droppedAttributesCount: count(span.droppedAttributesCount),
