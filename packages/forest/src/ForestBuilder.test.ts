@@ -154,6 +154,9 @@ describe('ForestBuilder, incrementally', () => {
     // A record of a forgotten trace is new again.
     expect(builder.add(records(spanLines(T2, B, 'middle', undefined, 20, 30)))).toBe(2);
     expect(builder.forest().traces.map((t) => t.traceId)).toEqual([T2, T3]);
+    // One add that touches more traces than the bound keeps them all until the next add.
+    builder.add(records([...spanLines(T1, A, 'a', undefined, 60, 61), ...spanLines(T2, B, 'b', undefined, 62, 63), ...spanLines(T3, C, 'c', undefined, 64, 65)]));
+    expect(builder.forest().traces).toHaveLength(3);
   });
 
   it('with maxLogs keeps only the most recent logs without a trace', () => {

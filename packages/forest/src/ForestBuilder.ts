@@ -7,8 +7,9 @@ export interface ForestOptions {
   /** The source has ended (file fully read, process gone): spans without an end are cut off, not running. */
   ended?: boolean;
   /**
-   * For live consumers that run for hours: keep at most this many traces. Beyond it the least recently changed
-   * trace is forgotten with its de-duplication keys; a later record of it starts the trace anew. Default: all.
+   * For live consumers that run for hours: keep at most this many traces (more only while one `add` touched
+   * more). Beyond it the least recently changed trace is forgotten with its de-duplication keys; a later record
+   * of it starts the trace anew. Default: all.
    */
   maxTraces?: number;
   /** Keep at most this many logs without a trace id (the most recently added). Default: all. */
@@ -125,7 +126,12 @@ export class ForestBuilder {
     if (added === 0) return 0;
     this.current = version;
     this.cached = undefined;
-    while (this.traces.size > this.maxTraces) this.forget(this.traces.values().next().value!);
+    while (this.traces.size > this.maxTraces) {
+      const oldest = this.traces.values().next().value!;
+      // What this add touched stays, so a caller can still look at all of it.
+      if (oldest.version === version) break;
+      this.forget(oldest);
+    }
     if (this.looseLogs.length > this.maxLogs) {
       const drop = this.looseLogs.length - this.maxLogs;
       for (const key of this.looseKeys.splice(0, drop)) this.looseSeen.delete(key);
