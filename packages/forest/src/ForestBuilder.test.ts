@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSpanForest, ForestBuilder, walkSpans } from './ForestBuilder.js';
 import { readJsonl } from './LineReader.js';
 import { logLine, spanLines } from './testing/testRecords.js';
+import type { SpanForest } from './types.js';
 
 const T1 = 'be97f2fa26196196d1c776cef223b871';
 const T2 = '39e3367da4ccffb51a5b42340ad32eac';
@@ -202,14 +203,17 @@ describe('ForestBuilder, incrementally', () => {
         const builder = new ForestBuilder({ ended: startEnded });
         let ended = startEnded;
         let at = 0;
+        const snapshots: Array<{ forest: SpanForest; at: number; ended: boolean }> = [];
         for (const { size, look, flip } of steps) {
           builder.add(all.slice(at, at + size));
           at += size;
           if (flip) builder.setEnded((ended = !ended));
-          if (look) builder.forest();
+          if (look) snapshots.push({ forest: builder.forest(), at, ended });
         }
         builder.add(all.slice(at));
         expect(builder.forest()).toEqual(buildSpanForest(all, { ended }));
+        // Earlier forests were right when returned and stayed so: later builds never edit published trees.
+        for (const snapshot of snapshots) expect(snapshot.forest).toEqual(buildSpanForest(all.slice(0, snapshot.at), { ended: snapshot.ended }));
       }),
       { seed: 15, numRuns: 400 },
     );
