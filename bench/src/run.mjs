@@ -1,12 +1,13 @@
 // `pnpm bench`: runs every benchmark, prints a table with ratios and target verdicts, writes bench/results.json.
-// BENCH_ONLY=span,log,memory,latency,readers,server picks sections; BENCH_READER_MB sets the reader file size.
+// BENCH_ONLY=span,log,memory,latency,readers,server,live picks sections; BENCH_READER_MB sets the reader file size.
 // BENCH_ONLY=longlines (not in the default run: it writes a 600 MB line) runs longLines.mjs.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fmt } from './harness.mjs';
+import { fmt, median } from './harness.mjs';
 import { latency } from './latency.mjs';
+import { live } from './live.mjs';
 import { logPath } from './logPath.mjs';
 import { longLines } from './longLines.mjs';
 import { readers } from './readers.mjs';
@@ -14,7 +15,7 @@ import { otlpIngest } from './otlpIngest.mjs';
 import { serverIngest } from './server.mjs';
 import { spanPath } from './spanPath.mjs';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'span,log,memory,latency,readers,server').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'span,log,memory,latency,readers,server,live').split(','));
 const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString(), targets: [] };
 const target = (name, value, goal, pass) => results.targets.push({ name, value, goal, pass });
 
@@ -108,6 +109,41 @@ if (only.has('server')) {
   });
   console.log(`ratios (spans/s): OTLP http/protobuf / JSONL ${fmt(otlp['http/protobuf'].spans_per_s / jsonlSpansPerS, 2)}, OTLP gRPC / JSONL ${fmt(otlp.grpc.spans_per_s / jsonlSpansPerS, 2)}`);
   for (const [protocol, m] of Object.entries(otlp)) target(`OTLP ${protocol} ingest loses nothing (4 senders)`, m.spans_stored, `= ${m.spans} spans`, m.spans_stored === m.spans);
+}
+
+if (only.has('live')) {
+  console.log('\nlive: tail -f on a big file, one live update of a big session, memory over appends; three runs each ...');
+  const r = await live();
+  results.live = r;
+  const spread = (values) => ((Math.max(...values) - Math.min(...values)) / median(values)) * 100;
+  const row = (values, digits) => ({ 'run 1': fmt(values[0], digits), 'run 2': fmt(values[1], digits), 'run 3': fmt(values[2], digits), 'spread %': fmt(spread(values), 0) });
+  const cpu = r.tail_cpu.map((m) => m.core_pct);
+  const cpuEmpty = r.tail_cpu_empty_file.map((m) => m.core_pct);
+  const update = r.update.map((m) => m.update_p50_ms);
+  const heapSlope = r.memory.map((m) => m.heap_slope_mb_per_min);
+  console.table({
+    [`tail -f, ${fmt(r.tail_cpu[0].held_traces)} traces held, 10 appends/s: % of a core`]: row(cpu, 2),
+    'the same on an empty file (baseline): % of a core': row(cpuEmpty, 2),
+    [`live update of 1 trace, ${fmt(r.update[0].spans)}-span session (${fmt(r.update[0].traces)} traces): p50 ms`]: row(update, 2),
+    '  the same, p99 ms (young-generation GC pauses land here)': row(r.update.map((m) => m.update_p99_ms), 1),
+    '  full rebuild of that forest (every update before): ms': row(r.update.map((m) => m.full_rebuild_ms), 1),
+    [`tail -f, 1,000 records/s for ${r.memory[0].seconds} s: live heap slope after warm-up, MB/min`]: row(heapSlope, 3),
+    '  live heap after warm-up, MB': row(r.memory.map((m) => m.heap_after_warmup_mb), 1),
+    '  live heap at the end, MB': row(r.memory.map((m) => m.heap_end_mb), 1),
+    '  RSS at the end, MB': row(r.memory.map((m) => m.rss_end_mb), 1),
+  });
+  const big = r.update_one_big_trace;
+  console.log(`for scale: the session as one trace of ${fmt(big.spans)} spans: update p50 ${fmt(big.update_p50_ms, 1)} ms, full rebuild ${fmt(big.full_rebuild_ms, 1)} ms`);
+  results.live_ratios = {
+    held_over_empty_file: median(cpu) / median(cpuEmpty),
+    update_over_full_rebuild: median(r.update.map((m) => m.update_p50_ms)) / median(r.update.map((m) => m.full_rebuild_ms)),
+    heap_end_over_after_warmup: median(r.memory.map((m) => m.heap_end_mb / m.heap_after_warmup_mb)),
+  };
+  const ratios = results.live_ratios;
+  console.log(`ratios: tail CPU, ${fmt(r.tail_cpu[0].held_traces)} traces held / empty file ${fmt(ratios.held_over_empty_file, 2)}; update p50 / full rebuild ${fmt(ratios.update_over_full_rebuild, 5)}; live heap, end / after warm-up ${fmt(ratios.heap_end_over_after_warmup, 3)}`);
+  target('tail -f on 20,000 traces, 10 appends/s: % of a core (worst of 3)', Math.max(...cpu), '< 5 %', cpu.every((v) => v < 5));
+  target('live update of 1 trace of a 100,000-span session: p50 ms (worst of 3)', Math.max(...update), '< 20 ms', update.every((v) => v < 20));
+  target('tail -f at 1,000 records/s: live heap growth projected to an hour, MB (worst of 3)', Math.max(...r.memory.map((m) => m.heap_per_hour_mb)), '< 10 MB/h', r.memory.every((m) => m.heap_per_hour_mb < 10));
 }
 
 console.log('\ntargets:');

@@ -1,7 +1,10 @@
+import { encodeRecord, formatEpochMicros } from '@aitrace/format';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSpanForest, ForestBuilder, walkSpans } from './ForestBuilder.js';
 import { readJsonl } from './LineReader.js';
 import { logLine, spanLines } from './testing/testRecords.js';
+import type { SpanForest } from './types.js';
 
 const T1 = 'be97f2fa26196196d1c776cef223b871';
 const T2 = '39e3367da4ccffb51a5b42340ad32eac';
@@ -74,5 +77,145 @@ describe('buildSpanForest', () => {
     const node = builder.forest().traces[0]?.roots[0];
     expect(node?.state).toBe('ok');
     expect(node?.durationMs).toBe(40);
+  });
+});
+
+const T3 = '0af7651916cd43dd8448eb211c80319c';
+const SPANS = [A, B, C, 'ddddddddddddddd4', 'eeeeeeeeeeeeeee5'];
+
+function eventLine(traceId: string, spanId: string, event: string, atMs: number): string {
+  const timestamp = formatEpochMicros(Date.UTC(2025, 9, 26, 12, 0, 0) * 1000 + atMs * 1000);
+  return encodeRecord({ timestamp, event, type: 'span_event', trace_id: traceId, span_id: spanId }, { at: atMs });
+}
+
+describe('ForestBuilder, incrementally', () => {
+  it('rebuilds only the traces an add touched: the others keep their tree objects and places', () => {
+    const builder = new ForestBuilder();
+    builder.add(records([...spanLines(T1, A, 'first', undefined, 0, undefined), ...spanLines(T2, B, 'second', undefined, 10, 20), ...spanLines(T3, C, 'third', undefined, 30, undefined)]));
+    const before = builder.forest();
+    const version = builder.version;
+    builder.add(records([spanLines(T1, A, 'first', undefined, 0, 40)[1]!]));
+    const after = builder.forest();
+    expect(after).not.toBe(before);
+    expect(after.traces.map((t) => t.traceId)).toEqual([T1, T2, T3]);
+    expect(after.traces[1]).toBe(before.traces[1]);
+    expect(after.traces[2]).toBe(before.traces[2]);
+    expect(after.traces[0]).not.toBe(before.traces[0]);
+    expect(before.traces[0]?.roots[0]?.state).toBe('running');
+    expect(after.traces[0]?.roots[0]?.state).toBe('ok');
+    expect(builder.changedTraces(version)).toEqual([T1]);
+    expect(builder.traceVersion(T1)).toBe(builder.version);
+    expect(builder.traceVersion(T2)).toBeLessThan(builder.version);
+    expect(builder.trace(T1)).toBe(after.traces[0]);
+    expect(builder.forest()).toBe(after);
+  });
+
+  it('re-parents children when their parent arrives later, and moves a trace whose start moved earlier', () => {
+    const builder = new ForestBuilder();
+    builder.add(records([...spanLines(T1, B, 'child', A, 50, 60), ...spanLines(T2, C, 'other', undefined, 20, 30)]));
+    expect(builder.forest().traces.map((t) => [t.traceId, t.roots[0]?.orphan])).toEqual([
+      [T2, false],
+      [T1, true],
+    ]);
+    builder.add(records(spanLines(T1, A, 'parent', undefined, 10, 70)));
+    const [first, second] = builder.forest().traces;
+    expect(first?.traceId).toBe(T1);
+    expect(first?.roots.map((r) => [r.name, r.children.map((c) => c.name)])).toEqual([['parent', ['child']]]);
+    expect(second?.traceId).toBe(T2);
+  });
+
+  it('after setEnded rebuilds only the traces with unfinished roots, and turns them back to running when live again', () => {
+    const builder = new ForestBuilder();
+    builder.add(records([...spanLines(T1, A, 'open', undefined, 0, undefined), ...spanLines(T2, B, 'done', undefined, 10, 20)]));
+    const live = builder.forest();
+    const version = builder.version;
+    builder.setEnded(true);
+    const ended = builder.forest();
+    expect(builder.changedTraces(version)).toEqual([T1]);
+    expect(ended.traces[0]?.roots[0]?.state).toBe('cut_off');
+    expect(ended.traces[0]?.cutOffCount).toBe(1);
+    expect(ended.traces[1]).toBe(live.traces[1]);
+    builder.setEnded(false);
+    expect(builder.forest().traces[0]?.roots[0]?.state).toBe('running');
+    expect(builder.forest().traces[0]?.ended).toBe(false);
+  });
+
+  it('with maxTraces forgets the least recently changed traces with their de-duplication keys, and says so', () => {
+    const builder = new ForestBuilder({ maxTraces: 2 });
+    const old = spanLines(T1, A, 'old', undefined, 0, 10);
+    builder.add(records(old));
+    builder.add(records(spanLines(T2, B, 'middle', undefined, 20, 30)));
+    builder.add(records([logLine(T1, A, 'late log keeps the old trace', 31)]));
+    const version = builder.version;
+    builder.add(records(spanLines(T3, C, 'new', undefined, 40, 50)));
+    expect(builder.forest().traces.map((t) => t.traceId)).toEqual([T1, T3]);
+    expect(builder.changedTraces(version).sort()).toEqual([T2, T3].sort());
+    expect(builder.trace(T2)).toBeUndefined();
+    expect(builder.traceVersion(T2)).toBeUndefined();
+    // A record of a forgotten trace is new again.
+    expect(builder.add(records(spanLines(T2, B, 'middle', undefined, 20, 30)))).toBe(2);
+    expect(builder.forest().traces.map((t) => t.traceId)).toEqual([T2, T3]);
+    // One add that touches more traces than the bound keeps them all until the next add.
+    builder.add(records([...spanLines(T1, A, 'a', undefined, 60, 61), ...spanLines(T2, B, 'b', undefined, 62, 63), ...spanLines(T3, C, 'c', undefined, 64, 65)]));
+    expect(builder.forest().traces).toHaveLength(3);
+  });
+
+  it('with maxLogs keeps only the most recent logs without a trace', () => {
+    const builder = new ForestBuilder({ maxLogs: 2 });
+    builder.add(records([logLine(undefined, undefined, 'one', 1), logLine(undefined, undefined, 'two', 2)]));
+    builder.add(records([logLine(undefined, undefined, 'three', 3), logLine(undefined, undefined, 'two', 2)]));
+    expect(builder.forest().logs.map((l) => l.event)).toEqual(['two', 'three']);
+  });
+
+  it('tells every trace as changed to a caller whose version is older than it remembers', () => {
+    const builder = new ForestBuilder();
+    builder.add(records(spanLines(T1, A, 'kept', undefined, 0, undefined)));
+    for (let i = 0; i < 3000; i++) builder.add(records([eventLine(T2, B, `tick ${i}`, i)]));
+    expect(builder.changedTraces(0).sort()).toEqual([T1, T2].sort());
+    expect(builder.changedTraces(builder.version - 1)).toEqual([T2]);
+  });
+
+  it('fed records in random batches builds the same forest as one build over all of them (duplicates, any order, ended flips)', () => {
+    const item = fc.record({
+      kind: fc.constantFrom('start', 'end', 'event', 'log', 'traceLog', 'looseLog', 'duplicate'),
+      trace: fc.constantFrom(T1, T2, T3),
+      span: fc.integer({ min: 0, max: SPANS.length - 1 }),
+      parent: fc.option(fc.integer({ min: 0, max: SPANS.length }), { nil: undefined }),
+      atMs: fc.integer({ min: 0, max: 100 }),
+      pick: fc.nat(),
+    });
+    const step = fc.record({ size: fc.integer({ min: 0, max: 6 }), look: fc.boolean(), flip: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 40 }), fc.array(step, { maxLength: 12 }), fc.boolean(), (items, steps, startEnded) => {
+        const lines: string[] = [];
+        for (const { kind, trace, span, parent, atMs, pick } of items) {
+          const spanId = SPANS[span]!;
+          const parentId = parent === undefined ? undefined : (SPANS[parent] ?? 'fffffffffffffff6');
+          if (kind === 'start') lines.push(spanLines(trace, spanId, `op${span}`, parentId, atMs, undefined)[0]!);
+          else if (kind === 'end') lines.push(spanLines(trace, spanId, `op${span}`, parentId, atMs, atMs + (pick % 50))[1]!);
+          else if (kind === 'event') lines.push(eventLine(trace, spanId, `event${pick % 3}`, atMs));
+          else if (kind === 'log') lines.push(logLine(trace, spanId, `log${pick % 3}`, atMs));
+          else if (kind === 'traceLog') lines.push(logLine(trace, undefined, `trace log${pick % 3}`, atMs));
+          else if (kind === 'looseLog') lines.push(logLine(undefined, undefined, `loose${pick % 3}`, atMs));
+          else if (lines.length > 0) lines.push(lines[pick % lines.length]!);
+        }
+        const all = records(lines);
+        const builder = new ForestBuilder({ ended: startEnded });
+        let ended = startEnded;
+        let at = 0;
+        const snapshots: Array<{ forest: SpanForest; at: number; ended: boolean }> = [];
+        for (const { size, look, flip } of steps) {
+          builder.add(all.slice(at, at + size));
+          at += size;
+          if (flip) builder.setEnded((ended = !ended));
+          if (look) snapshots.push({ forest: builder.forest(), at, ended });
+        }
+        builder.add(all.slice(at));
+        expect(builder.forest()).toEqual(buildSpanForest(all, { ended }));
+        // Earlier forests were right when returned and stayed so: later builds never edit published trees.
+        for (const snapshot of snapshots) expect(snapshot.forest).toEqual(buildSpanForest(all.slice(0, snapshot.at), { ended: snapshot.ended }));
+      }),
+      { seed: 15, numRuns: 400 },
+    );
   });
 });

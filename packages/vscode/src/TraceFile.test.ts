@@ -114,6 +114,21 @@ describe('TraceFile', () => {
     expect(file.setEnded(true)).toBe(false);
   });
 
+  it('knows the writer pids of spans appended later, and only those of the new file after a rotation', async () => {
+    const OTHER: TestSpan = { spanId: '2222222222222222', name: 'worker', startMs: 4, pid: 5151 };
+    writeFileSync(path, startLine({ ...ROOT, pid: 4242 }));
+    const file = new TraceFile(path);
+    await file.refresh();
+    expect(file.writerPids).toEqual([4242]);
+    appendFileSync(path, startLine({ ...OTHER, traceId: '0af7651916cd43dd8448eb211c80319c' }));
+    await file.refresh();
+    expect([...file.writerPids].sort()).toEqual([4242, 5151]);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, startLine(OTHER));
+    await file.refresh();
+    expect(file.writerPids).toEqual([5151]);
+  });
+
   it('reports a missing file and reads it again when it comes back', async () => {
     const file = new TraceFile(path);
     expect((await file.refresh()).missing).toBe(true);

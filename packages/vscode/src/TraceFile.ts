@@ -45,7 +45,9 @@ export class TraceFile {
   private refreshing: Promise<RefreshResult> | undefined;
   private ended = false;
   private validatedLines = new Set<number>();
-  private pids: { forest: SpanForest; pids: number[] } | undefined;
+  private pids = new Set<number>();
+  private pidList: number[] = [];
+  private pidsVersion = 0;
 
   constructor(readonly path: string) {
     this.restart();
@@ -76,18 +78,18 @@ export class TraceFile {
     return this.problemList;
   }
 
-  /** Process ids of the writers seen in the records (recomputed only when new records arrived). */
+  /** Process ids of the writers seen in the records (only the traces changed since the last call are looked at). */
   get writerPids(): readonly number[] {
-    const forest = this.forest();
-    if (this.pids?.forest === forest) return this.pids.pids;
-    const pids = new Set<number>();
-    for (const trace of forest.traces) {
-      walkSpans(trace.roots, (node) => {
-        if (node.pid !== undefined) pids.add(node.pid);
+    if (this.pidsVersion === this.builder.version) return this.pidList;
+    const before = this.pids.size;
+    for (const traceId of this.builder.changedTraces(this.pidsVersion)) {
+      walkSpans(this.builder.trace(traceId)?.roots ?? [], (node) => {
+        if (node.pid !== undefined) this.pids.add(node.pid);
       });
     }
-    this.pids = { forest, pids: [...pids] };
-    return this.pids.pids;
+    this.pidsVersion = this.builder.version;
+    if (this.pids.size !== before) this.pidList = [...this.pids];
+    return this.pidList;
   }
 
   /** The span trees read so far (cached by the builder until new records arrive). */
@@ -113,6 +115,9 @@ export class TraceFile {
 
   private restart(): void {
     this.builder = new ForestBuilder({ ended: this.ended });
+    this.pids = new Set();
+    this.pidList = [];
+    this.pidsVersion = 0;
     this.problemList = [];
     this.offset = 0;
     this.records = 0;

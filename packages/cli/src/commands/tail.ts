@@ -7,6 +7,9 @@ import { parseFilter } from '../spanFilter.js';
 import { createStyle } from '../style.js';
 import { filterForest, reportProblems } from './tree.js';
 
+// Traces kept while following (and logs without a trace): the least recently changed beyond it are forgotten.
+const FOLLOWED_TRACES = 2000;
+
 export const TAIL_HELP = `Usage: aitrace tail [options] FILE
 
 Shows the spans of a trace file as it grows. Running spans show as running and
@@ -51,7 +54,8 @@ export async function tailCommand(argv: string[]): Promise<number> {
   const filter = parseFilter(values.name, values.where, values.status);
   const traceCount = integerOption(values.traces, 'traces') ?? 5;
   const style = createStyle(process.stdout);
-  const builder = new ForestBuilder();
+  // Following for hours: keep the recently changed traces, so memory stays flat however much the file grows.
+  const builder = new ForestBuilder(values.follow === true ? { maxTraces: Math.max(FOLLOWED_TRACES, traceCount), maxLogs: FOLLOWED_TRACES } : {});
 
   if (values.follow !== true) {
     const problems = [];
@@ -66,25 +70,29 @@ export async function tailCommand(argv: string[]): Promise<number> {
   }
 
   const interactive = process.stdout.isTTY === true;
-  const printed = new Map<string, string>();
+  const printed = new Map<string, Map<string, string>>();
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const announce = (records: LineRecord[]): void => {
+  const announce = (records: LineRecord[], since: number): void => {
     // Piped output: one line per change, in arrival order, so scripts and people can follow along.
-    const forest = builder.forest();
     const nodes = new Map<string, SpanNode>();
-    for (const trace of forest.traces) walkSpans(isFiltering(filter) ? pruneSpans(trace.roots, filter) : trace.roots, (node) => nodes.set(`${node.traceId}/${node.spanId}`, node));
+    for (const traceId of builder.changedTraces(since)) {
+      const trace = builder.trace(traceId);
+      if (trace === undefined) printed.delete(traceId);
+      else walkSpans(isFiltering(filter) ? pruneSpans(trace.roots, filter) : trace.roots, (node) => nodes.set(`${node.traceId}/${node.spanId}`, node));
+    }
     for (const { record } of records) {
       const node = nodes.get(`${record.traceId}/${record.spanId}`);
       if (record.type === 'span_start' || record.type === 'span_end') {
         if (node === undefined) continue;
-        const key = `${node.traceId}/${node.spanId}`;
         const line = spanLine(node, { style });
-        if (printed.get(key) === line) continue;
-        printed.set(key, line);
+        let spans = printed.get(node.traceId);
+        if (spans === undefined) printed.set(node.traceId, (spans = new Map()));
+        if (spans.get(node.spanId) === line) continue;
+        spans.set(node.spanId, line);
         // Labelled by what the span is now: a span whose start and end arrived in one read is already final.
         const label = node.state === 'running' || node.state === 'cut_off' ? 'start' : 'end';
         process.stdout.write(`${label}  ${line}  ${style.dim(terminalSafe(`${node.traceId.slice(0, 8)}/${node.spanId}`))}\n`);
@@ -106,8 +114,9 @@ export async function tailCommand(argv: string[]): Promise<number> {
   const take = (batch: ReadBatch): void => {
     reportProblems(readingFile, batch.problems);
     if (batch.records.length === 0) return;
+    const since = builder.version;
     builder.add(batch.records);
-    if (!interactive) announce(batch.records);
+    if (!interactive) announce(batch.records, since);
     else scheduled ??= setTimeout(() => {
       scheduled = undefined;
       redraw();

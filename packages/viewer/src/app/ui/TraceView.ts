@@ -150,8 +150,9 @@ export class TraceView implements View {
   }
 
   private rebuild(): void {
-    const trace = this.builder.forest().traces.find((candidate) => candidate.traceId === this.traceId);
-    if (trace === undefined) return;
+    const trace = this.builder.trace(this.traceId);
+    // Unchanged since the last draw (the new records were duplicates or of another trace): nothing to redraw.
+    if (trace === undefined || trace === this.trace) return;
     this.loaded = true;
     this.trace = trace;
     this.index = indexTrace(trace);
