@@ -49,7 +49,7 @@ describe('the agent example', () => {
     expect(ends.find((r) => r.name === 'summarise')?.durationMs).toBeGreaterThanOrEqual(290);
     const email = ends.find((r) => r.name === 'send_email');
     expect(email?.status).toBe('error');
-    expect(String(email?.attrs.args)).toContain('"api_key":"[redacted: key matches');
+    expect(String(email?.attrs.args)).toContain('"api_key":"[redacted: key names a credential');
     expect(String(email?.attrs.args)).not.toContain('sk-live-123');
     expect(records.find((r) => r.event === 'plan_ready')?.attrs.steps).toHaveLength(5);
   });

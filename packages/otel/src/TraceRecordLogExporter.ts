@@ -63,7 +63,7 @@ export class TraceRecordLogExporter implements LogRecordExporter {
     this.writer = createWriter(options, config).retain();
     this.compatMode = config.compatMode;
     this.limits = options.limits ?? DEFAULT_VALUE_LIMITS;
-    this.scrubber = createScrubber(options);
+    this.scrubber = createScrubber(options, config);
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
@@ -116,7 +116,9 @@ export class TraceRecordLogExporter implements LogRecordExporter {
       data = shallowCopy(data);
       setOwn(data, key, log.body);
     }
-    return encodeRecord(meta, this.scrubber.scrub(data), { compatMode: this.compatMode, limits: this.limits });
+    const scrubbedData = this.scrubber.scrub(data);
+    meta.scrubbed = this.scrubber.scrubbed;
+    return encodeRecord(meta, scrubbedData, { compatMode: this.compatMode, limits: this.limits });
   }
 
   /** Resolves when every record exported so far is written. */

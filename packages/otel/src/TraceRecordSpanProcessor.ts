@@ -41,7 +41,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
     this.compatMode = config.compatMode;
     this.limits = options.limits ?? DEFAULT_VALUE_LIMITS;
     this.captureStack = options.captureStack ?? false;
-    this.scrubber = createScrubber(options);
+    this.scrubber = createScrubber(options, config);
     this.encodeOptions = { compatMode: this.compatMode, limits: this.limits };
     this.metaJson = this.compatMode ? undefined : new SpanMetaJson(this.pid);
   }
@@ -53,7 +53,8 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
       const code = codeLocation(span.attributes);
       const site = code.file === undefined && this.captureStack ? captureCallSite() : undefined;
       const data = this.scrubber.scrub(span.attributes);
-      const members = this.metaJson?.start(span, site ?? code);
+      const scrubbed = this.scrubber.scrubbed;
+      const members = scrubbed === undefined ? this.metaJson?.start(span, site ?? code) : undefined;
       const line = members === undefined ? undefined : encodeRecordFromMetaJson(members, data, this.limits);
       if (line !== undefined) {
         this.writer.write(line);
@@ -61,6 +62,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
       }
       const meta = this.meta(span, formatHrTime(span.startTime), `${span.name}.start`, 'span_start', site ?? code);
       meta.provisional = true;
+      meta.scrubbed = scrubbed;
       this.writer.write(encodeRecord(meta, data, this.encodeOptions));
     } catch (error) {
       reportError(error, 'span start');
@@ -75,11 +77,14 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
         const meta = this.meta(span, formatHrTime(event.time), event.name, 'span_event', NO_LOCATION);
         meta.kind = undefined;
         meta.links = undefined;
-        this.writer.write(encodeRecord(meta, event.attributes === undefined ? undefined : this.scrubber.scrub(event.attributes), this.encodeOptions));
+        const attributes = event.attributes === undefined ? undefined : this.scrubber.scrub(event.attributes);
+        meta.scrubbed = attributes === undefined ? undefined : this.scrubber.scrubbed;
+        this.writer.write(encodeRecord(meta, attributes, this.encodeOptions));
       }
       const location = codeLocation(span.attributes);
       const data = this.scrubber.scrub(span.attributes);
-      const members = this.metaJson?.end(span, location);
+      const scrubbed = this.scrubber.scrubbed;
+      const members = scrubbed === undefined ? this.metaJson?.end(span, location) : undefined;
       const line = members === undefined ? undefined : encodeRecordFromMetaJson(members, data, this.limits);
       if (line !== undefined) {
         this.writer.write(line);
@@ -97,6 +102,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
         if (span.droppedLinksCount > 0) dropped.links = span.droppedLinksCount;
         meta.dropped = dropped;
       }
+      meta.scrubbed = scrubbed;
       this.writer.write(encodeRecord(meta, data, this.encodeOptions));
     } catch (error) {
       reportError(error, 'span end');
@@ -131,6 +137,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
       pid: this.pid,
       links: span.links.length > 0 ? linksOf(span) : undefined,
       dropped: undefined,
+      scrubbed: undefined,
     };
   }
 
