@@ -3,3 +3,15 @@ export { LineReader, readJsonl, type LineProblem, type LineReaderOptions, type L
 export type { SpanForest, SpanNode, SpanState, TraceTree } from './types.js';
 export { attributeValue, isFiltering, matchesSpan, pruneSpans, type SpanFilter } from './spanFilter.js';
 export { mergeSpanRecords } from './mergeSpanRecords.js';
+export {
+  genAiEventName,
+  genAiView,
+  isGenAiSpan,
+  usageOf,
+  type GenAiMessage,
+  type GenAiToolCall,
+  type GenAiToolResult,
+  type GenAiUsage,
+  type GenAiView,
+} from './genai/genAiView.js';
+export { subtreeTokens, traceTokens, type TokenTotals } from './genai/tokenRollup.js';
