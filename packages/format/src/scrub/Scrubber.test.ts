@@ -1,27 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Scrubber } from './Scrubber.js';
+import { SECRET_SAMPLES } from '../../../../test/fixtures/secretSamples.js';
 import { keySensitivity, redactSecrets } from './scrubRules.js';
-
-/** One realistic sample of every secret shape, with the kind it is reported as. */
-export const SECRET_SAMPLES: readonly { kind: string; secret: string; kept?: string }[] = [
-  { kind: 'bearer token', secret: 'Bearer abcDEF1234567890ghijKLMN', kept: 'Bearer ' },
-  { kind: 'jwt', secret: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' },
-  { kind: 'private key', secret: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n-----END RSA PRIVATE KEY-----' },
-  { kind: 'private key', secret: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----' },
-  { kind: 'openai api key', secret: 'sk-abcdefghijklmnopqrstuvwxyz0123456789ABCD' },
-  { kind: 'openai api key', secret: 'sk-proj-Ab3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5oQ7' },
-  { kind: 'openai api key', secret: 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz012345' },
-  { kind: 'aws access key id', secret: 'AKIAIOSFODNN7EXAMPLE' },
-  { kind: 'github token', secret: 'ghp_16C7e42F292c6912E7710c838347Ae178B4a' },
-  { kind: 'github token', secret: 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz' },
-  { kind: 'slack token', secret: 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx' },
-  { kind: 'google api key', secret: 'AIzaSyA1234567890abcdefghijklmnopqrstuv' },
-  { kind: 'stripe key', secret: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc' },
-  { kind: 'gitlab token', secret: 'glpat-xxxxXXXXxxxxXXXXxxxx' },
-  { kind: 'npm token', secret: 'npm_abcdefghijklmnopqrstuvwxyz0123456789' },
-  { kind: 'hugging face token', secret: 'hf_abcdefghijklmnopqrstuvwxyzABCDEFGH' },
-];
 
 describe('key names', () => {
   it('match credential words as whole segments, not substrings', () => {
