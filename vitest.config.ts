@@ -1,9 +1,9 @@
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-// Workspace packages resolve to their TypeScript sources (the "source" export condition), so tests need no build.
+// Workspace packages resolve to their TypeScript sources (the "@aitrace/source" export condition: namespaced, so resolvers that honour a plain "source" condition still load the published dist), so tests need no build.
 // "module" is left out: some OpenTelemetry packages point it at ESM builds that Node itself cannot load.
-const conditions = ['source', ...defaultServerConditions.filter((condition) => condition !== 'module')];
+const conditions = ['@aitrace/source', ...defaultServerConditions.filter((condition) => condition !== 'module')];
 
 export default defineConfig({
   resolve: { conditions },

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite, as `npm test` runs it: setup, build, every vitest suite, then one summary line.
+// The whole test suite, as `npm test` runs it: setup, build, typecheck, lint, every vitest suite, then one summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,6 +22,9 @@ const pnpm = (args) => [process.execPath, [join(root, 'scripts', 'pnpm.mjs'), ..
 
 if (step('setup', process.execPath, [join(root, 'scripts', 'setup.mjs')]) !== 0) process.exit(1);
 if (step('build', ...pnpm(['run', 'build'])) !== 0) process.exit(1);
+// Type errors in tests and lint findings fail the run like a failing test.
+if (step('typecheck (sources and tests)', ...pnpm(['run', 'typecheck'])) !== 0) process.exit(1);
+if (step('lint', ...pnpm(['run', 'lint'])) !== 0) process.exit(1);
 // The web viewer's browser tests (test/viewer) drive Debian's Chromium; it is installed here when missing.
 if (step('Chromium for the browser tests', process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')]) !== 0) process.exit(1);
 

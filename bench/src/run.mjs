@@ -1,5 +1,6 @@
 // `pnpm bench`: runs every benchmark, prints a table with ratios and target verdicts, writes bench/results.json.
 // BENCH_ONLY=span,log,scrub,memory,latency,readers,server picks sections; BENCH_READER_MB sets the reader file size.
+// BENCH_ONLY=longlines (not in the default run: it writes a 600 MB line) runs longLines.mjs.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { fmt } from './harness.mjs';
 import { latency } from './latency.mjs';
 import { logPath } from './logPath.mjs';
+import { longLines } from './longLines.mjs';
 import { readers } from './readers.mjs';
 import { scrubPath } from './scrubPath.mjs';
 import { serverIngest } from './server.mjs';
@@ -95,6 +97,11 @@ if (only.has('readers')) {
     // 4x the file: peak RSS may not grow by more than a quarter (start-up and one trace are fixed costs).
     target(`${name}: peak RSS, full file / 1/4 file`, m.peak_rss_mb / m.quarter_file_peak_rss_mb, '<= 1.25x', m.peak_rss_mb / m.quarter_file_peak_rss_mb <= 1.25);
   }
+}
+
+if (only.has('longlines')) {
+  console.log('\nlong lines: aitrace stats and the server watcher on one record of 5 to 600 MB, then a small one ...');
+  results.long_lines = longLines();
 }
 
 if (only.has('server')) {

@@ -53,6 +53,8 @@ function spans(tracer) {
  */
 function rawWriter(path) {
   const fd = openSync(path, 'a');
+  // The SDK's default resource, which aitrace writes on every record beside service.name.
+  const resource = { 'telemetry.sdk.language': 'nodejs', 'telemetry.sdk.name': 'opentelemetry', 'telemetry.sdk.version': '2.12.1' };
   let seq = 0;
   return () => {
     let batch = '';
@@ -61,11 +63,11 @@ function rawWriter(path) {
       const start = new Date().toISOString();
       const attributes = { 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i };
       batch += `${JSON.stringify({
-        __tracer_meta__: { format_version: 2, timestamp: start, event: 'GET /items/:id.start', type: 'span_start', trace_id: '5b8efff798038103d269b633813fc60c', span_id: spanId, name: 'GET /items/:id', kind: 'internal', provisional: true, service: 'unknown_service:node', scope: 'bench', pid: process.pid },
+        __tracer_meta__: { format_version: 2, timestamp: start, event: 'GET /items/:id.start', type: 'span_start', trace_id: '5b8efff798038103d269b633813fc60c', span_id: spanId, name: 'GET /items/:id', kind: 'internal', provisional: true, service: 'unknown_service:node', resource, scope: 'bench', pid: process.pid },
         ...attributes,
       })}\n`;
       batch += `${JSON.stringify({
-        __tracer_meta__: { format_version: 2, timestamp: new Date().toISOString(), event: 'GET /items/:id.end', type: 'span_end', trace_id: '5b8efff798038103d269b633813fc60c', span_id: spanId, name: 'GET /items/:id', kind: 'internal', status: 'unset', start_time: start, duration_ms: 0.012, service: 'unknown_service:node', scope: 'bench', pid: process.pid },
+        __tracer_meta__: { format_version: 2, timestamp: new Date().toISOString(), event: 'GET /items/:id.end', type: 'span_end', trace_id: '5b8efff798038103d269b633813fc60c', span_id: spanId, name: 'GET /items/:id', kind: 'internal', status: 'unset', start_time: start, duration_ms: 0.012, service: 'unknown_service:node', resource, scope: 'bench', pid: process.pid },
         ...attributes,
       })}\n`;
       if (batch.length >= 65536) {

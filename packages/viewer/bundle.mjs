@@ -20,7 +20,7 @@ const result = await build({
   platform: 'browser',
   // light-dark() in the stylesheet needs these versions or later.
   target: ['es2022', 'chrome123', 'firefox120', 'safari17.5'],
-  conditions: ['source'],
+  conditions: ['@aitrace/source'],
   minify: true,
   legalComments: 'none',
   metafile: true,

@@ -10,7 +10,7 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  conditions: ['source'],
+  conditions: ['@aitrace/source'],
   sourcemap: 'linked',
   minify: false,
   logLevel: 'warning',

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // The real-host test (`pnpm test:vscode`): code-server with the packaged extension, driven through Chromium.
 // Kept out of the main suite, which would not have code-server installed.
-const conditions = ['source', ...defaultServerConditions.filter((condition) => condition !== 'module')];
+const conditions = ['@aitrace/source', ...defaultServerConditions.filter((condition) => condition !== 'module')];
 
 export default defineConfig({
   root: import.meta.dirname,

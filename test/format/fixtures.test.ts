@@ -27,6 +27,14 @@ describe('conformance fixtures, read by @aitrace/format', () => {
     expect(records('seed-compat.jsonl')[0]?.attrs).toEqual({});
   });
 
+  it('reads the resource of every record', () => {
+    const resource = { 'service.version': '2.4.1', 'deployment.environment.name': 'staging', 'host.name': 'web-1', 'k8s.pod.name': 'shop-7d9f', 'process.pid': 4242 };
+    const [start, log, end] = records('v2-resource.jsonl');
+    for (const record of [start, log, end]) expect(record).toMatchObject({ service: 'shop', resource, pid: 4242 });
+    expect(log).toMatchObject({ type: 'log', event: 'gen_ai.user.message', attrs: { 'event.name': 'gen_ai.user.message', body: { content: 'Capital of France?' } } });
+    expect(end).toMatchObject({ type: 'span_end', name: 'checkout', status: 'ok' });
+  });
+
   it('undoes collision renames so every user key comes back', () => {
     const [compat, plain] = records('v2-collisions.jsonl');
     expect(compat?.attrs).toEqual({ timestamp: '2024-01-01', _timestamp: 'also mine', __tracer_meta__: { mine: true }, rows: 3 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readTrace } from './traceFile.js';
 
 const app = fileURLToPath(new URL('./apps/file-limit-app.mjs', import.meta.url));
+const splitApp = fileURLToPath(new URL('./apps/rotate-limit-app.mjs', import.meta.url));
 // `ulimit -f` in sh counts 512-byte blocks: writes past 4096 bytes fail with EFBIG after a partial write, as on a full disk.
 const LIMIT_BYTES = 8 * 512;
 
@@ -29,4 +30,25 @@ describe.skipIf(process.platform === 'win32')('a trace file that cannot grow (fi
       expect(readFileSync(file, 'utf8').endsWith('\n')).toBe(true);
     });
   }
+
+  it('retries only the lines a batch split by a rotation did not write, so nothing is written twice', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitrace-split-'));
+    const file = join(dir, 'trace.jsonl');
+    const result = spawnSync('sh', ['-c', `ulimit -f 8; exec "${process.execPath}" "${splitApp}" "${file}"`], { encoding: 'utf8', timeout: 30_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('EFBIG');
+    const stats = JSON.parse(result.stdout) as { written: number; failedWrites: number; queued: number };
+
+    const seen = new Map<string, number>();
+    for (const name of readdirSync(dir)) {
+      expect(statSync(join(dir, name)).size).toBeLessThanOrEqual(2000);
+      for (const record of readTrace(join(dir, name))) seen.set(`${record.type} ${record.attrs.i as number}`, (seen.get(`${record.type} ${record.attrs.i as number}`) ?? 0) + 1);
+    }
+    const twice = [...seen].filter(([, count]) => count > 1).map(([key]) => key);
+    expect(twice).toEqual([]);
+    // The lines before the one that cannot be written landed in rotated files; it and the lines after it wait.
+    expect(stats.failedWrites).toBeGreaterThan(1);
+    expect({ written: stats.written, queued: stats.queued, found: seen.size }).toEqual({ written: 40, queued: 10, found: 40 });
+  });
 });
+

@@ -68,7 +68,10 @@ describe('the LLM agent example, traced through the real openai client and instr
   });
 
   it('keeps the message events with their GenAI names, and reads the conversation from them', () => {
-    const names = records.map((r) => genAiEventName(r)).filter((name) => name.startsWith('gen_ai.'));
+    // The record's own event is the GenAI event name (from the log's event.name attribute), not `log`.
+    const names = records.map((r) => r.event).filter((name) => name.startsWith('gen_ai.'));
+    expect(records.filter((r) => r.type === 'log' && r.event === 'log')).toEqual([]);
+    expect(records.every((r) => genAiEventName(r) === r.event)).toBe(true);
     expect(new Set(names)).toEqual(new Set(['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice']));
     const [first, second] = chats().map((chat) => genAiView(chat)!);
     expect(first?.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);

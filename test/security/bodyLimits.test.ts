@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { deflateSync, gzipSync } from 'node:zlib';
 import type { TracePage } from '@aitrace/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,88 @@ describe('a gzip bomb against the default 10 MiB limit', () => {
       expect(grewMiB).toBeLessThan(200);
       expect(await server.store.countRows()).toBe(0);
       figure(`gzip bomb: ${(bomb.length / 1024 / 1024).toFixed(1)} MiB expanding to 1000 MiB refused with 413 in ${Date.now() - began} ms; process RSS grew ${grewMiB.toFixed(0)} MiB at most`);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('bounded work and answers for batches of bad lines', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ maxBatchLines: 1000 });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('lists the first 100 bad lines, counts them all, and shortens long messages', async () => {
+    const longValue = `{"__tracer_meta__":{"timestamp":"${'9'.repeat(50_000)}","event":"e","type":"log"}}`;
+    const body = jsonl([longValue, ...Array.from({ length: 899 }, () => 'x')]);
+    const answer = await rawRequest(server.port, { method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON }, body });
+    expect(answer.status).toBe(400);
+    const parsed = JSON.parse(answer.body) as { error: string; rejected: number; problems: Array<{ line: number; message: string }> };
+    expect(parsed.rejected).toBe(900);
+    expect(parsed.problems.map((p) => p.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(parsed.error).toBe(`900 bad lines (line ${parsed.problems.map((p) => p.line).join(', ')} and 800 more not listed); the whole batch was refused and nothing was stored`);
+    expect(parsed.problems[0]!.message).toMatch(/^__tracer_meta__\.timestamp: must be an ISO-8601 timestamp, got "9+…$/);
+    expect(parsed.problems[0]!.message.length).toBeLessThanOrEqual(301);
+    expect(answer.body.length).toBeLessThan(20_000);
+    expect(await server.store.countRows()).toBe(0);
+  });
+
+  it('counts lines before parsing: takes a batch of exactly the most lines, refuses one more with 413', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => logLine('counted', i, { trace: traceIdOf(0xc0c0) }));
+    const full = await rawRequest(server.port, { method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON }, body: jsonl(lines) });
+    expect(full.status, full.body).toBe(200);
+    expect(JSON.parse(full.body).accepted).toBe(1000);
+    const rows = await server.store.countRows();
+    for (const body of [jsonl([...lines, lines[0]!]), `${jsonl(lines)}${lines[0]!}`, '\n'.repeat(1001)]) {
+      const answer = await rawRequest(server.port, { method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON }, body });
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toEqual({ error: 'request body has more than 1000 lines, the most one batch may hold; send smaller batches or raise --max-lines', maxLines: 1000 });
+    }
+    expect(await server.store.countRows()).toBe(rows);
+  });
+});
+
+describe('a 10 KB gzip of 5 million bad lines against the default limits', () => {
+  it('gets a short 413 answer, and /api/health answers meanwhile', { timeout: 60_000 }, async () => {
+    const server = await startTestServer();
+    try {
+      const bomb = gzipSync('x\n'.repeat(5_000_000), { level: 9 });
+      expect(bomb.length).toBeLessThan(12_000);
+      const began = Date.now();
+      const [answer, health] = await Promise.all([
+        rawRequest(server.port, { method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON, 'Content-Encoding': 'gzip' }, body: bomb }),
+        rawRequest(server.port, { path: '/api/health' }),
+      ]);
+      expect(health.status).toBe(200);
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body).error).toMatch(/more than 100000 lines/);
+      expect(answer.body.length).toBeLessThan(1000);
+      expect(await server.store.countRows()).toBe(0);
+      figure(`bad-line bomb: ${bomb.length} bytes of gzip ('x\\n' x 5,000,000) refused with 413 in ${Date.now() - began} ms, answer ${answer.body.length} bytes`);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuses a compressed body while it is still arriving, as soon as it inflates past the limit', { timeout: 30_000 }, async () => {
+    const server = await startTestServer({ maxBodyBytes: LIMIT });
+    try {
+      // The first part of the stream already inflates past the limit; the client never finishes sending.
+      const opening = gzipSync(Buffer.alloc(LIMIT * 8)).subarray(0, -8);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON, 'Content-Encoding': 'gzip', 'Transfer-Encoding': 'chunked' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        });
+        req.on('error', reject);
+        req.write(opening);
+      });
+      expect(status).toBe(413);
     } finally {
       await server.stop();
     }

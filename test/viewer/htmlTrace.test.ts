@@ -60,6 +60,31 @@ describe('single-file HTML traces opened from file:// in headless Chromium', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('shows the service version, environment and resource of a span and its trace', async () => {
+    const file = join(dir, 'resource.jsonl');
+    const at = Date.UTC(2025, 9, 26, 12, 0, 0) * 1000;
+    const resource = { 'service.version': '2.4.1', 'deployment.environment.name': 'staging', 'k8s.pod.name': 'shop-7d9f' };
+    const base = { trace_id: BIG_TRACE, span_id: '00f067aa0ba902b7', name: 'checkout', service: 'shop', resource };
+    writeFileSync(
+      file,
+      `${JSON.stringify({ __tracer_meta__: { timestamp: formatEpochMicros(at + 5000), event: 'checkout.end', type: 'span_end', ...base, status: 'ok', start_time: formatEpochMicros(at), duration_ms: 5 } })}\n`,
+    );
+    const output = join(dir, 'resource.html');
+    expect(runCli(['html', file, '-o', output]).code).toBe(0);
+    const { page } = await browser.page();
+    await page.goto(pathToFileURL(output).href);
+    // A file of one trace opens on that trace.
+    await page.waitForSelector('.stat-version');
+    expect(await page.textContent('.stat-version')).toBe('2.4.1');
+    expect(await page.textContent('.stat-environment')).toBe('staging');
+    await page.click('.span-row[data-index="0"]');
+    const fact = (name: string) => page.locator('.span-detail dt', { hasText: new RegExp(`^${name}$`) }).locator('xpath=following-sibling::dd[1]');
+    expect(await fact('version').textContent()).toBe('2.4.1');
+    expect(await fact('environment').textContent()).toBe('staging');
+    const pod = page.locator('.attr-table tr', { has: page.locator('th', { hasText: /^k8s\.pod\.name$/ }) }).locator('.value');
+    expect(await pod.textContent()).toBe('shop-7d9f');
+  });
+
   it('opens an `aitrace html` file with no network, under its CSP, with hostile values shown as text', async () => {
     const file = join(dir, 'shop.jsonl');
     const bridge = new BridgeTrace(file);

@@ -190,7 +190,7 @@ describe('the web viewer served by the trace server, in headless Chromium', () =
       const { traceId } = bridge.checkout('T-1');
       await bridge.flush();
       const records = readFileSync(bridge.file, 'utf8');
-      const stored = await fetch(new URL('/api/ingest', guarded.url), { method: 'POST', headers: { Authorization: 'Bearer s3cret-viewer-token' }, body: records });
+      const stored = await fetch(new URL('/api/ingest', guarded.url), { method: 'POST', headers: { Authorization: 'Bearer s3cret-viewer-token', 'Content-Type': 'application/x-ndjson' }, body: records });
       expect(stored.status).toBe(200);
       const watched = await browser.page();
       const { page } = watched;

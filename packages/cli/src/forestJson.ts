@@ -17,6 +17,7 @@ function spanJson(node: SpanNode): Record<string, unknown> {
     start: new Date(node.startUs / 1000).toISOString(),
     duration_ms: node.durationMs,
     service: node.service,
+    resource: node.resource,
     file: node.file,
     line: node.line,
     function: node.function,

@@ -1,4 +1,4 @@
-import { terminalSafe, type NormalizedRecord } from '@aitrace/format';
+import { environmentOf, serviceVersionOf, terminalSafe, type NormalizedRecord } from '@aitrace/format';
 import { genAiEventName, genAiView, traceTokens, type GenAiMessage, type GenAiUsage, type SpanForest, type SpanNode, type TraceTree } from '@aitrace/forest';
 import { ellipsize } from './ellipsize.js';
 import type { Style } from './style.js';
@@ -147,10 +147,13 @@ function renderNodes(nodes: readonly SpanNode[], prefix: string, depth: number, 
   });
 }
 
-/** The header line of a trace: id, services, counts, duration. */
+/** The header line of a trace: id, services, the root's service version and environment, counts, duration. */
 export function traceHeader(trace: TraceTree, style: Style): string {
   const parts = [style.bold(`trace ${terminalSafe(trace.traceId)}`)];
   if (trace.services.length > 0) parts.push(terminalSafe(trace.services.join(',')));
+  const root = trace.roots.find((node) => !node.orphan) ?? trace.roots[0];
+  const release = [serviceVersionOf(root?.resource), environmentOf(root?.resource)].filter((text) => text !== undefined);
+  if (release.length > 0) parts.push(style.dim(terminalSafe(release.join(' '))));
   parts.push(`${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'}`);
   if (trace.errorCount > 0) parts.push(style.red(`${trace.errorCount} error${trace.errorCount === 1 ? '' : 's'}`));
   if (trace.runningCount > 0) parts.push(style.yellow(`${trace.runningCount} running`));

@@ -211,6 +211,7 @@ function toNode(traceId: string, spanId: string, entry: SpanEntry): SpanNode {
     endUs: end?.timeUs,
     durationMs: end === undefined ? undefined : (end.durationMs ?? (end.timeUs - startUs) / 1000),
     service: main.service ?? start?.service,
+    resource: main.resource ?? start?.resource,
     scope: main.scope ?? start?.scope,
     pid: main.pid ?? start?.pid,
     file: main.file ?? start?.file,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LineReader, readJsonl } from './LineReader.js';
 import { logLine } from './testing/testRecords.js';
 
@@ -37,5 +37,98 @@ describe('LineReader', () => {
     expect(reader.push(line.slice(0, 20)).records).toEqual([]);
     expect(reader.hasPartialLine).toBe(true);
     expect(reader.push(`${line.slice(20)}\n`).records.map((r) => r.record.event)).toEqual(['later']);
+  });
+
+  it('reads a line of many chunks whole, a UTF-8 character split at every chunk boundary included', () => {
+    const blob = '€'.repeat(400_000);
+    const bytes = new TextEncoder().encode(`${logLine(TRACE, undefined, blob, 1)}\n${logLine(TRACE, undefined, 'next', 2)}\n`);
+    const reader = new LineReader();
+    const events: string[] = [];
+    // 4,097-byte chunks cut the 3-byte euro sign over and over; the line is about 1.2 MB, some 300 chunks, each
+    // read into the same Buffer, as file readers do.
+    const scratch = Buffer.alloc(4097);
+    for (let i = 0; i < bytes.length; i += 4097) {
+      const length = Buffer.from(bytes.buffer, bytes.byteOffset + i, Math.min(4097, bytes.length - i)).copy(scratch);
+      for (const r of reader.push(scratch.subarray(0, length)).records) events.push(r.record.event);
+    }
+    expect(reader.end().problems).toEqual([]);
+    expect(events).toEqual([blob, 'next']);
+  });
+
+  it('searches each input unit for a newline about once while a long line builds up, instead of the whole line per chunk', () => {
+    // The work that grew with the square of the line: scanning the joined line again on every chunk.
+    const searched = { units: 0 };
+    const count = <T extends { length: number }>(proto: { indexOf: (this: T, ...args: never[]) => number }) => {
+      const original = proto.indexOf;
+      return vi.spyOn(proto as { indexOf: (this: T, ...args: never[]) => number }, 'indexOf').mockImplementation(function (this: T, ...args: never[]) {
+        searched.units += this.length;
+        return original.apply(this, args);
+      });
+    };
+    const spies = [count(String.prototype), count(Uint8Array.prototype)];
+    try {
+      for (const input of ['bytes', 'text'] as const) {
+        searched.units = 0;
+        const reader = new LineReader();
+        const line = `${logLine(TRACE, undefined, 'y'.repeat(1 << 20), 1)}\n`;
+        const bytes = new TextEncoder().encode(line);
+        const events = [];
+        for (let i = 0; i < line.length; i += 1024) {
+          const batch = reader.push(input === 'bytes' ? bytes.subarray(i, i + 1024) : line.slice(i, i + 1024));
+          events.push(...batch.records.map((r) => r.record.event.length));
+        }
+        expect(events).toEqual([1 << 20]);
+        expect(searched.units, input).toBeLessThan(3 * line.length);
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  describe('a line longer than maxLineLength', () => {
+    const long = logLine(TRACE, undefined, 'x'.repeat(300), 1);
+    const lines = [logLine(TRACE, undefined, 'before', 1), long, logLine(TRACE, undefined, 'after', 2), long, '', logLine(TRACE, undefined, 'last', 3)];
+    const text = `${lines.join('\n')}\n`;
+    const expectedProblem = (line: number, unit: string) => ({ line, message: `line too long: ${long.length} ${unit} (the limit is 200)` });
+
+    it('is reported with its line number and length, and the lines after it are read, however the input is chunked', () => {
+      const bytes = new TextEncoder().encode(text);
+      for (const input of ['bytes', 'text'] as const) {
+        for (let size = 1; size <= text.length + 1; size += size < 40 ? 1 : 37) {
+          const reader = new LineReader({ maxLineLength: 200 });
+          const read = { events: [] as [number, string][], problems: [] as { line: number; message: string }[] };
+          for (let i = 0; i <= text.length; i += size) {
+            const batch = reader.push(input === 'bytes' ? bytes.subarray(i, i + size) : text.slice(i, i + size));
+            read.events.push(...batch.records.map((r): [number, string] => [r.line, r.record.event]));
+            read.problems.push(...batch.problems);
+          }
+          read.problems.push(...reader.end().problems);
+          const unit = input === 'bytes' ? 'bytes' : 'characters';
+          expect(read, `${input} in chunks of ${size}`).toEqual({ events: [[1, 'before'], [3, 'after'], [6, 'last']], problems: [expectedProblem(2, unit), expectedProblem(4, unit)] });
+        }
+      }
+    });
+
+    it('is skipped while it streams in, without holding it, and reported at the end of the input if unterminated', () => {
+      const reader = new LineReader({ maxLineLength: 1000 });
+      const chunk = new Uint8Array(4096).fill(0x78);
+      for (let i = 0; i < 1000; i++) expect(reader.push(chunk)).toEqual({ records: [], problems: [] });
+      expect(reader.hasPartialLine).toBe(true);
+      expect(reader.partialLineLength).toBe(4_096_000);
+      expect(reader.end().problems).toEqual([{ line: 1, message: 'line too long: 4,096,000 bytes (the limit is 1,000)' }]);
+      expect(reader.hasPartialLine).toBe(false);
+    });
+
+    it('does not let a UTF-8 sequence cut at its end spill into the next line', () => {
+      const reader = new LineReader({ maxLineLength: 200 });
+      const next = new TextEncoder().encode(`\n${logLine(TRACE, undefined, 'ünext', 1)}\n`);
+      const euro = new TextEncoder().encode('€');
+      const start = new Uint8Array(152).fill(0x78);
+      start.set(euro.subarray(0, 2), 150);
+      // Held (and partly decoded) while under the limit, then over it.
+      const batches = [reader.push(start), reader.push(new Uint8Array(100).fill(0x78)), reader.push(next)];
+      expect(batches.flatMap((b) => b.records.map((r) => r.record.event))).toEqual(['ünext']);
+      expect(batches.flatMap((b) => b.problems.map((p) => p.line))).toEqual([1]);
+    });
   });
 });

@@ -18,28 +18,65 @@ export interface ReadBatch {
   problems: LineProblem[];
 }
 
+/** Longest line `LineReader` reads by default: 64 MiB. */
+export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024 * 1024;
+
 /** Options for `LineReader`. */
 export interface LineReaderOptions {
   /** Number of the first line (default 1), for readers that resume in the middle of a file. */
   firstLine?: number;
   /** Called for each parsed JSON value before normalizing, e.g. to validate it. */
   onValue?: (value: unknown, line: number) => void;
+  /**
+   * Longest line read, in bytes (UTF-16 code units for string input; default 64 MiB). A longer line is reported as
+   * a problem with its length and skipped without being held in memory.
+   */
+  maxLineLength?: number;
+}
+
+const NEWLINE = 0x0a;
+
+/** What a line's length is counted in: bytes of byte input, UTF-16 code units of text. */
+type LengthUnit = 'bytes' | 'characters';
+
+/** Joins byte pieces into one array (the piece itself when there is one). */
+function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
 }
 
 /**
  * Reads JSONL incrementally and tolerantly: `push` text or bytes as they arrive (chunks may split lines or
  * UTF-8 sequences); complete lines come back as records, bad lines as problems with their line numbers.
+ * Work is linear in the input: an unfinished line is kept as a list of pieces and joined once, at its newline.
  * Never throws.
  */
 export class LineReader {
-  private buffered = '';
+  // The unterminated line so far: text pieces, then byte pieces (copied, decoded once at the newline), and its
+  // length in input units (bytes, or code units for text).
+  private heldText: string[] = [];
+  private heldBytes: Uint8Array[] = [];
+  private heldLength = 0;
+  private heldUnit: LengthUnit = 'bytes';
+  // The unterminated line is longer than the limit: its length is counted and its input dropped until its newline.
+  private skipping = false;
   private nextLine: number;
   private readonly decoder = new TextDecoder('utf-8');
   private readonly onValue: ((value: unknown, line: number) => void) | undefined;
+  private readonly maxLineLength: number;
 
   constructor(options: LineReaderOptions = {}) {
     this.nextLine = options.firstLine ?? 1;
     this.onValue = options.onValue;
+    this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   }
 
   /** The line number the next complete line will get. */
@@ -47,30 +84,123 @@ export class LineReader {
     return this.nextLine;
   }
 
-  /** Whether an unterminated line is being held back. */
+  /** Whether an unterminated line is being held back (or skipped as too long). */
   get hasPartialLine(): boolean {
-    return this.buffered !== '';
+    return this.heldLength > 0 || this.skipping;
+  }
+
+  /** Input units (bytes, or code units for text) of the unterminated line pushed so far, held or skipped. */
+  get partialLineLength(): number {
+    return this.heldLength;
   }
 
   /** Feeds more input; returns the records and problems of the lines it completed. */
   push(chunk: string | Uint8Array): ReadBatch {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const batch: ReadBatch = { records: [], problems: [] };
-    let start = 0;
-    const data = this.buffered === '' ? text : this.buffered + text;
-    for (let newline = data.indexOf('\n'); newline !== -1; newline = data.indexOf('\n', start)) {
-      this.readLine(data.slice(start, newline), batch);
+    if (typeof chunk === 'string') this.pushText(chunk, batch);
+    else this.pushBytes(chunk, batch);
+    return batch;
+  }
+
+  private pushText(text: string, batch: ReadBatch): void {
+    // Text after bytes: the bytes held so far come first in the line.
+    if (this.heldBytes.length > 0) this.heldText.push(this.decoder.decode(concatBytes(this.heldBytes.splice(0))));
+    const first = text.indexOf('\n');
+    if (first === -1) {
+      this.hold(text, text.length, 'characters');
+      return;
+    }
+    this.completeLine(first, 'characters', batch, undefined, text.slice(0, first));
+    const last = text.lastIndexOf('\n');
+    for (let start = first + 1; start <= last; ) {
+      const newline = text.indexOf('\n', start);
+      if (newline - start > this.maxLineLength) this.tooLong(newline - start, 'characters', batch);
+      else this.readLine(text.slice(start, newline), batch);
       start = newline + 1;
     }
-    this.buffered = data.slice(start);
-    return batch;
+    this.hold(text.slice(last + 1), text.length - last - 1, 'characters');
+  }
+
+  private pushBytes(bytes: Uint8Array, batch: ReadBatch): void {
+    const first = bytes.indexOf(NEWLINE);
+    if (first === -1) {
+      this.hold(bytes, bytes.length, 'bytes');
+      return;
+    }
+    this.completeLine(first, 'bytes', batch, bytes.subarray(0, first));
+    const last = bytes.lastIndexOf(NEWLINE);
+    if (last > first && last - first - 1 <= this.maxLineLength) {
+      // No line between the first and last newline can be over the limit: decode them all in one call.
+      const text = this.decoder.decode(bytes.subarray(first + 1, last));
+      for (let start = 0; ; ) {
+        const newline = text.indexOf('\n', start);
+        this.readLine(text.slice(start, newline === -1 ? text.length : newline), batch);
+        if (newline === -1) break;
+        start = newline + 1;
+      }
+    } else {
+      for (let start = first + 1; start <= last; ) {
+        const newline = bytes.indexOf(NEWLINE, start);
+        if (newline - start > this.maxLineLength) this.tooLong(newline - start, 'bytes', batch);
+        else this.readLine(this.decoder.decode(bytes.subarray(start, newline)), batch);
+        start = newline + 1;
+      }
+    }
+    this.hold(bytes.subarray(last + 1), bytes.length - last - 1, 'bytes');
+  }
+
+  /** Adds a piece to the unterminated line, or starts skipping the line once it is longer than the limit. */
+  private hold(piece: string | Uint8Array, length: number, unit: LengthUnit): void {
+    if (length === 0) return;
+    this.heldLength += length;
+    this.heldUnit = unit;
+    if (this.skipping) return;
+    if (this.heldLength > this.maxLineLength) {
+      this.skipping = true;
+      this.heldText = [];
+      this.heldBytes = [];
+    } else if (typeof piece === 'string') this.heldText.push(piece);
+    // A copy (a Buffer's slice is not one): callers may reuse their buffer for the next chunk.
+    else this.heldBytes.push(new Uint8Array(piece));
+  }
+
+  /** The unterminated line, joined and decoded, followed by its rest up to the newline. */
+  private heldLine(restBytes?: Uint8Array, restText = ''): string {
+    const bytes = restBytes === undefined ? this.heldBytes : [...this.heldBytes, restBytes];
+    const decoded = bytes.length === 0 ? '' : this.decoder.decode(concatBytes(bytes));
+    return (this.heldText.length === 0 ? '' : this.heldText.join('')) + decoded + restText;
+  }
+
+  /** Ends the unterminated line with its rest up to the newline (`length` units long), read if not too long. */
+  private completeLine(length: number, unit: LengthUnit, batch: ReadBatch, restBytes?: Uint8Array, restText?: string): void {
+    const total = this.heldLength + length;
+    if (!this.skipping && total <= this.maxLineLength) this.readLine(this.heldLine(restBytes, restText), batch);
+    else this.tooLong(total, unit, batch);
+    this.clear();
+  }
+
+  private clear(): void {
+    this.heldText = [];
+    this.heldBytes = [];
+    this.heldLength = 0;
+    this.skipping = false;
+  }
+
+  private tooLong(length: number, unit: LengthUnit, batch: ReadBatch): void {
+    const limit = this.maxLineLength.toLocaleString('en-US');
+    batch.problems.push({ line: this.nextLine++, message: `line too long: ${length.toLocaleString('en-US')} ${unit} (the limit is ${limit})` });
   }
 
   /** Ends the input: a final line without a newline is read if complete JSON, else reported as truncated. */
   end(): ReadBatch {
     const batch: ReadBatch = { records: [], problems: [] };
-    const rest = this.buffered + this.decoder.decode();
-    this.buffered = '';
+    if (this.skipping) {
+      this.tooLong(this.heldLength, this.heldUnit, batch);
+      this.clear();
+      return batch;
+    }
+    const rest = this.heldLine();
+    this.clear();
     if (rest.trim() === '') return batch;
     const line = this.nextLine;
     const before = batch.problems.length;

@@ -1,5 +1,5 @@
 export { buildSpanForest, ForestBuilder, walkSpans, type ForestOptions } from './ForestBuilder.js';
-export { LineReader, readJsonl, type LineProblem, type LineReaderOptions, type LineRecord, type ReadBatch } from './LineReader.js';
+export { DEFAULT_MAX_LINE_LENGTH, LineReader, readJsonl, type LineProblem, type LineReaderOptions, type LineRecord, type ReadBatch } from './LineReader.js';
 export type { SpanForest, SpanNode, SpanState, TraceTree } from './types.js';
 export { attributeValue, isFiltering, matchesSpan, pruneSpans, type SpanFilter } from './spanFilter.js';
 export { mergeSpanRecords } from './mergeSpanRecords.js';

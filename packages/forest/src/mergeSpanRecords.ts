@@ -1,7 +1,7 @@
 import type { NormalizedRecord } from '@aitrace/format';
 
 // Fields an end record may lack that its start carried (source location, parent, links...).
-const INHERITED = ['parentSpanId', 'kind', 'service', 'scope', 'scopeVersion', 'pid', 'file', 'line', 'column', 'function', 'links'] as const;
+const INHERITED = ['parentSpanId', 'kind', 'service', 'resource', 'scope', 'scopeVersion', 'pid', 'file', 'line', 'column', 'function', 'links'] as const;
 
 /**
  * Combines two records of the same span into the one to keep: an end beats a start whatever the

@@ -25,13 +25,13 @@ export function isFiltering(filter: SpanFilter): boolean {
   return filter.onlyErrors === true || filter.name !== undefined || filter.where.length > 0 || filter.status !== undefined;
 }
 
-/** Whether one span matches every part of the filter; `service` also matches the span's service. */
+/** Whether one span matches every part of the filter; `service` and resource attributes (`service.version`...) match the span's resource. */
 export function matchesSpan(node: SpanNode, filter: SpanFilter): boolean {
   if (filter.onlyErrors === true && node.state !== 'error') return false;
   if (filter.name !== undefined && !node.name.toLowerCase().includes(filter.name.toLowerCase())) return false;
   if (filter.status !== undefined && node.state !== filter.status) return false;
   for (const { key, value } of filter.where) {
-    const found = attributeValue(node.attrs, key) ?? (key === 'service' ? node.service : undefined);
+    const found = attributeValue(node.attrs, key) ?? (key === 'service' || key === 'service.name' ? node.service : node.resource?.[key]);
     if (found === undefined || (typeof found === 'string' ? found : JSON.stringify(found)) !== value) return false;
   }
   return true;

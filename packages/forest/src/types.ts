@@ -19,6 +19,8 @@ export interface SpanNode {
   endUs: number | undefined;
   durationMs: number | undefined;
   service: string | undefined;
+  /** Resource attributes of the span's writer (`service.version`, `deployment.environment.name`, `host.*`...). */
+  resource: Record<string, unknown> | undefined;
   scope: string | undefined;
   pid: number | undefined;
   file: string | undefined;

@@ -1,6 +1,8 @@
+export { copyOwn } from './copyOwn.js';
 export { encodeRecord, encodeRecordFromMetaJson, jsonString, type EncodeOptions } from './encodeRecord.js';
 export { encodeNormalized, toTracerMeta } from './encodeNormalized.js';
 export { LEVEL_NAMES, levelFromSeverity, parseLevel, severityFromLevel } from './levels.js';
+export { rotatedPath } from './rotatedPath.js';
 export { describe, normalizeRecord, v1MetaKeys, type NormalizeResult } from './normalizeRecord.js';
 export {
   DEFAULT_VALUE_LIMITS,
@@ -12,7 +14,7 @@ export {
   TYPE_TAG,
   type ValueLimits,
 } from './safeJson.js';
-export { copyOwn, readOwn, setOwn, shallowCopy, UNREADABLE } from './ownProperties.js';
+export { readOwn, setOwn, UNREADABLE } from './ownProperties.js';
 export { Scrubber, type ScrubbedPaths, type ScrubOptions } from './scrub/Scrubber.js';
 export {
   DEFAULT_SAFE_KEYS,
@@ -40,3 +42,33 @@ export type {
 } from './types.js';
 export { validateRecord } from './validateRecord.js';
 export { FORMAT_VERSION, META_KEY } from './version.js';
+export type {
+  AttributesInput,
+  HrTimeInput,
+  LinkInput,
+  LogInput,
+  ResourceInput,
+  ScopeInput,
+  SpanEventInput,
+  SpanInput,
+} from './otel/TelemetryInput.js';
+export {
+  codeLocation,
+  durationMs,
+  resourceMeta,
+  scopeMeta,
+  SPAN_KIND_NAMES,
+  spanKindName,
+  STATUS_CODE_NAMES,
+  statusName,
+  type CodeLocation,
+  type ResourceMeta,
+} from './otel/otelRules.js';
+export { spanEndMeta, spanEventMeta, spanStartMeta } from './otel/spanRecordMeta.js';
+export { LOGFIRE_PENDING_PARENT_ID, LOGFIRE_SPAN_TYPE, pendingSpanTarget } from './otel/pendingSpan.js';
+export { EVENT_NAME_ATTRIBUTE, FIELDS_IN_BODY, logRecordParts, type LogRecordParts } from './otel/logRecordParts.js';
+export { OtlpFormatError, type OtlpConversion } from './otlp/OtlpConversion.js';
+export { anyValue, keyValues, nanosToHrTime, otlpId } from './otlp/otlpValue.js';
+export { otlpLogInput, otlpLogsRequestToRecords } from './otlp/otlpLogsRequestToRecords.js';
+export { otlpSpanInput, otlpTraceRequestToRecords } from './otlp/otlpTraceRequestToRecords.js';
+export { environmentOf, serviceVersionOf } from './resourceFields.js';

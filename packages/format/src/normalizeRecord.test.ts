@@ -40,6 +40,17 @@ describe('normalizeRecord', () => {
     expect(normalizeRecord({ __tracer_meta__: [] })).toMatchObject({ ok: false, problems: [{ field: '__tracer_meta__' }] });
   });
 
+  it('reads the resource attributes, and keeps a record whose resource is malformed', () => {
+    const meta = { timestamp: '2025-10-26T12:34:15.193415Z', event: 'paid', service: 'shop' };
+    expect(read({ __tracer_meta__: { ...meta, resource: { 'service.version': '2.4.1', 'host.name': 'web-1' } } })).toMatchObject({
+      service: 'shop',
+      resource: { 'service.version': '2.4.1', 'host.name': 'web-1' },
+    });
+    const malformed = read({ __tracer_meta__: { ...meta, resource: 'web-1' } });
+    expect(malformed.resource).toBeUndefined();
+    expect(malformed.meta.resource).toBe('web-1');
+  });
+
   it('keeps span names with dots whole', () => {
     const record = read({ __tracer_meta__: { timestamp: '2025-10-26T12:34:15.193415Z', event: 'GET /v1.2/items.end', type: 'span_end', span_id: 'c33604c286773277', name: 'GET /v1.2/items' } });
     expect(record.name).toBe('GET /v1.2/items');

@@ -236,6 +236,8 @@ export function normalizeRecord(value: unknown): NormalizeResult {
   const startTime = read.time('start_time');
   const durationMs = read.number('duration_ms');
   const service = read.string('service');
+  // A malformed resource is left in meta (validateRecord reports it) rather than losing the whole record.
+  const resource = isObject(meta.resource) ? meta.resource : undefined;
   const scope = read.string('scope');
   const scopeVersion = read.string('scope_version');
   const pid = read.number('pid');
@@ -261,6 +263,7 @@ export function normalizeRecord(value: unknown): NormalizeResult {
   if (startTime !== undefined) record.startTimeUs = startTime.us;
   if (durationMs !== undefined) record.durationMs = durationMs;
   if (service !== undefined) record.service = service;
+  if (resource !== undefined) record.resource = resource;
   if (scope !== undefined) record.scope = scope;
   if (scopeVersion !== undefined) record.scopeVersion = scopeVersion;
   if (pid !== undefined) record.pid = pid;

@@ -55,6 +55,8 @@ export interface TracerMeta {
   /** On a span end whose start was never recorded (migrated from a format without durations): no start_time or duration_ms. */
   start_unknown?: true | undefined;
   service?: string | undefined;
+  /** The resource attributes of the writer other than `service.name` (which is `service`). */
+  resource?: Record<string, unknown> | undefined;
   scope?: string | undefined;
   scope_version?: string | undefined;
   pid?: number | undefined;
@@ -95,6 +97,8 @@ export interface NormalizedRecord {
   startTimeUs?: number;
   durationMs?: number;
   service?: string;
+  /** Resource attributes (`service.version`, `deployment.environment.name`, `host.*`...), without `service.name`. */
+  resource?: Record<string, unknown>;
   scope?: string;
   scopeVersion?: string;
   pid?: number;

@@ -32,6 +32,8 @@ describe('validateRecord', () => {
     expect(fields({ kind: 'sideways', status: 'meh', level: 'loud' })).toEqual(['__tracer_meta__.kind', '__tracer_meta__.status', '__tracer_meta__.level']);
     expect(fields({ severity_number: 30, line: 0, column: 1.5 })).toEqual(['__tracer_meta__.severity_number', '__tracer_meta__.line', '__tracer_meta__.column']);
     expect(fields({ provisional: false })).toEqual(['__tracer_meta__.provisional']);
+    expect(fields({ resource: ['service.version', '1.0'] })).toEqual(['__tracer_meta__.resource']);
+    expect(fields({ resource: { 'service.version': '1.0', 'host.cpu': { cores: 4 } } })).toEqual([]);
     expect(fields({ event: 'other.start' })).toEqual(['__tracer_meta__.event']);
     expect(fields({ type: 'span_end', event: 'load.end', provisional: undefined })).toEqual(['__tracer_meta__.duration_ms']);
     expect(fields({ type: 'log', event: 'x', provisional: true })).toEqual(['__tracer_meta__.provisional']);

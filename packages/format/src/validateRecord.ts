@@ -85,6 +85,7 @@ export function validateRecord(value: unknown): RecordProblem[] {
   if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)) {
     fail('duration_ms', `must be a number >= 0, got ${describe(duration)}`);
   }
+  if (meta.resource !== undefined && !isObject(meta.resource)) fail('resource', `must be an object of resource attributes, got ${describe(meta.resource)}`);
   checkLinks(meta.links, fail);
   checkDropped(meta.dropped, fail);
   checkScrubbed(meta.scrubbed, fail);

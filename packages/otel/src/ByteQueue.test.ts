@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteQueue } from './ByteQueue.js';
+import { ByteQueue, dropWritten } from './ByteQueue.js';
 
 const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
 
@@ -55,6 +55,23 @@ describe('ByteQueue', () => {
     expect(kept).toHaveLength(1002);
     expect(kept[0]).toBe(`{"i":1999,"pad":"${'p'.repeat(60)}"}`);
     expect(queue.lines).toBe(0);
+  });
+
+  it('drops the lines a sink wrote before failing, within and across pieces, so only the rest is retried', () => {
+    const queue = new ByteQueue();
+    for (let i = 0; i < 3000; i++) queue.push(`{"i":${i},"pad":"${'p'.repeat(60)}"}`);
+    const batch = queue.take();
+    expect(batch.chunks.length).toBeGreaterThan(2);
+    const all = text(batch.chunks);
+    // Whole lines into the second piece.
+    const cut = all.indexOf('{"i":1500,');
+    expect(dropWritten(batch, cut)).toBe(1500);
+    expect(batch.lines).toBe(1500);
+    expect(batch.chunkLines.reduce((a, b) => a + b, 0)).toBe(1500);
+    expect(text(batch.chunks)).toBe(all.slice(cut));
+    expect(dropWritten(batch, 0)).toBe(0);
+    expect(queue.unshift(batch, 10_000)).toBe(1500);
+    expect(text(queue.take().chunks)).toBe(all.slice(cut));
   });
 
   it('reuses the memory of written chunks only after they were written', () => {

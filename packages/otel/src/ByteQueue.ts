@@ -8,6 +8,33 @@ export interface Batch {
   finished: Buffer[];
 }
 
+/**
+ * Removes the first `bytes` of a batch (whole lines a sink wrote before it failed), so only the rest is retried.
+ * Returns how many lines were removed. The batch's finished chunks stay with it, to be freed after a later write.
+ */
+export function dropWritten(batch: Batch, bytes: number): number {
+  let skip = bytes;
+  let removed = 0;
+  while (skip > 0 && batch.chunks.length > 0) {
+    const chunk = batch.chunks[0]!;
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      removed += batch.chunkLines[0]!;
+      batch.chunks.shift();
+      batch.chunkLines.shift();
+      continue;
+    }
+    let lines = 0;
+    for (let at = chunk.indexOf(NEWLINE); at >= 0 && at < skip; at = chunk.indexOf(NEWLINE, at + 1)) lines++;
+    batch.chunks[0] = chunk.subarray(skip);
+    batch.chunkLines[0] = batch.chunkLines[0]! - lines;
+    removed += lines;
+    skip = 0;
+  }
+  batch.lines -= removed;
+  return removed;
+}
+
 const CHUNK_BYTES = 64 * 1024;
 // Written chunks kept for reuse: steady writing allocates nothing, and memory does not wait for a GC. Up to 16 MiB
 // while a backlog is being written, trimmed to 4 MiB once the queue runs empty.

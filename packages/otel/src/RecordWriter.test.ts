@@ -3,6 +3,7 @@ import { setGlobalErrorHandler, loggingErrorHandler } from '@opentelemetry/core'
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordWriter } from './RecordWriter.js';
 import { MemorySink } from './sinks/MemorySink.js';
+import { PartialWriteError } from './sinks/PartialWriteError.js';
 import type { Sink } from './sinks/Sink.js';
 
 /** A sink whose writes can be held (a stalled disk) or made to fail (a full disk). */
@@ -142,4 +143,30 @@ describe('RecordWriter', () => {
     expect(sink.lines().filter((line) => line.startsWith('{"late"'))).toHaveLength(80);
     expect(sink.lines().every((line) => line.endsWith('}'))).toBe(true);
   });
+
+  it('retries only the lines after those a failed write reports written, and counts those as written', async () => {
+    captureErrors();
+    // Writes the first line of a chunk, then fails, as a batch split by a rotation on a full disk does.
+    class FirstLineSink extends MemorySink {
+      failing = true;
+      override write(chunk: Buffer): Promise<void> {
+        if (!this.failing) return super.write(chunk);
+        const first = chunk.indexOf(0x0a) + 1;
+        void super.write(Buffer.from(chunk.subarray(0, first)));
+        return Promise.reject(new PartialWriteError('EFBIG: file too large', first));
+      }
+    }
+    const sink = new FirstLineSink();
+    const writer = new RecordWriter(sink, { flushIntervalMs: 1, flushOnExit: false });
+    for (const n of [1, 2, 3]) writer.write(`{"n":${n}}`);
+    await tick(30);
+    expect(sink.lines()).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    expect(writer.getStats()).toMatchObject({ written: 3, queued: 0, dropped: 0 });
+    sink.failing = false;
+    for (const n of [4, 5]) writer.write(`{"n":${n}}`);
+    await writer.close();
+    expect(sink.lines()).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}']);
+    expect(errors).toHaveLength(1);
+  });
 });
+

@@ -1,7 +1,8 @@
 import { diag } from '@opentelemetry/api';
 import { trackExit, untrackExit, type ExitFlushable } from './exitHooks.js';
 import { reportError } from './reportError.js';
-import { ByteQueue, type Batch } from './ByteQueue.js';
+import { ByteQueue, dropWritten, type Batch } from './ByteQueue.js';
+import { bytesWrittenBefore } from './sinks/PartialWriteError.js';
 import type { Sink } from './sinks/Sink.js';
 
 /** Options for `RecordWriter`. */
@@ -125,6 +126,8 @@ export class RecordWriter implements ExitFlushable {
       },
       (error: unknown) => {
         this.stats.failedWrites++;
+        // Lines the sink wrote before it failed (a batch split by a rotation) are done; only the rest is retried.
+        this.stats.written += dropWritten(batch, bytesWrittenBefore(error));
         this.fail(error);
         this.requeue(batch);
       },
@@ -208,6 +211,7 @@ export class RecordWriter implements ExitFlushable {
       if (this.writing === undefined) this.queue.recycle(batch);
     } catch (error) {
       this.stats.failedWrites++;
+      this.stats.written += dropWritten(batch, bytesWrittenBefore(error));
       this.drop(batch.lines);
       this.fail(error);
     }

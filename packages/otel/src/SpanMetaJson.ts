@@ -1,22 +1,6 @@
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
-import { formatHrTime, jsonString } from '@aitrace/format';
-import { durationMs, KIND_NAMES, serviceName, STATUS_NAMES } from './spanMeta.js';
-
-/** Where a span was started: from `code.*` attributes or a captured stack. */
-export interface Location {
-  file?: string | undefined;
-  line?: number | undefined;
-  column?: number | undefined;
-  function?: string | undefined;
-}
-
-// Span fields that differ between OpenTelemetry SDK lines; read defensively.
-export interface SpanCompat {
-  parentSpanContext?: { spanId: string };
-  parentSpanId?: string;
-  instrumentationScope?: { name: string; version?: string };
-  instrumentationLibrary?: { name: string; version?: string };
-}
+import { durationMs, formatHrTime, jsonString, resourceMeta, spanKindName, statusName, stringifyValue, type CodeLocation, type ResourceMeta } from '@aitrace/format';
+import { parentSpanId, spanScope } from './sdkSpanInput.js';
 
 interface QuotedName {
   name: string;
@@ -28,19 +12,7 @@ const CACHE_LIMIT = 10_000;
 // Longer names are quoted each time: the cache holds repeating names, not whatever huge string an app passes.
 const CACHED_LENGTH_LIMIT = 256;
 
-/** The id of a span's parent, if any, across SDK lines. */
-export function parentSpanId(span: ReadableSpan | Span): string | undefined {
-  const compat = span as unknown as SpanCompat;
-  return compat.parentSpanContext?.spanId ?? (compat.parentSpanId || undefined);
-}
-
-/** The instrumentation scope of a span, across SDK lines. */
-export function spanScope(span: ReadableSpan | Span): { name: string; version?: string } | undefined {
-  const compat = span as unknown as SpanCompat;
-  return compat.instrumentationScope ?? compat.instrumentationLibrary;
-}
-
-function locationJson(location: Location): string {
+function locationJson(location: CodeLocation): string {
   let out = '';
   if (location.file !== undefined) out += `,"file":${jsonString(location.file)}`;
   if (location.line !== undefined && Number.isFinite(location.line)) out += `,"line":${location.line}`;
@@ -49,31 +21,47 @@ function locationJson(location: Location): string {
   return out;
 }
 
+// The `service` and `resource` members of a resource, serialised once (resourceMeta caches per settled resource).
+const resourceJsonCache = new WeakMap<ResourceMeta, string>();
+
+function resourceJson(origin: ResourceMeta): string {
+  let json = resourceJsonCache.get(origin);
+  if (json === undefined) {
+    json = origin.service === undefined ? '' : `,"service":${jsonString(origin.service)}`;
+    if (origin.resource !== undefined) json += `,"resource":${stringifyValue(origin.resource)}`;
+    resourceJsonCache.set(origin, json);
+  }
+  return json;
+}
+
 /**
- * Builds the `__tracer_meta__` members of span start and end records directly as JSON text, in the same order
- * and with the same fields as the metadata object the general encoder writes. Names, services and scopes repeat
- * from span to span, so their quoted forms are cached.
+ * Builds the `__tracer_meta__` members of span start and end records directly as JSON text, with the same rules
+ * (`@aitrace/format`'s spanStartMeta/spanEndMeta), fields and order as the metadata the general encoder writes.
+ * Names, resources and scopes repeat from span to span, so their quoted forms are cached.
  */
 export class SpanMetaJson {
   private readonly names = new Map<string, QuotedName>();
   private readonly strings = new Map<string, string>();
+  // A provider has one resource: the last settled one and its text skip the cache lookups on the common path.
+  private lastResource: object | undefined;
+  private lastResourceJson = '';
+  private lastPid = 0;
 
   constructor(private readonly pid: number) {}
 
   /** Members of a `<name>.start` record. */
-  start(span: Span, location: Location): string | undefined {
+  start(span: Span, location: CodeLocation): string | undefined {
     if (span.links.length > 0) return undefined;
     const name = this.quotedName(span.name);
     return `"timestamp":"${formatHrTime(span.startTime)}","event":${name.start},"type":"span_start",${this.identity(span, name)}${locationJson(location)},"provisional":true${this.origin(span)}`;
   }
 
-  /** Members of a `<name>.end` record; undefined for what the general encoder must write (links, dropped counts, odd times). */
-  end(span: ReadableSpan, location: Location): string | undefined {
-    const duration = durationMs(span.duration);
-    if (span.links.length > 0 || span.droppedAttributesCount > 0 || span.droppedEventsCount > 0 || span.droppedLinksCount > 0 || !Number.isFinite(duration)) return undefined;
+  /** Members of a `<name>.end` record; undefined for what the general encoder must write (links, dropped counts). */
+  end(span: ReadableSpan, location: CodeLocation): string | undefined {
+    if (span.links.length > 0 || span.droppedAttributesCount > 0 || span.droppedEventsCount > 0 || span.droppedLinksCount > 0) return undefined;
     const name = this.quotedName(span.name);
-    const status = `,"status":"${STATUS_NAMES[span.status.code] ?? 'unset'}"${span.status.message ? `,"status_message":${jsonString(span.status.message)}` : ''}`;
-    const timing = `,"start_time":"${formatHrTime(span.startTime)}","duration_ms":${duration}`;
+    const status = `,"status":"${statusName(span.status.code)}"${span.status.message ? `,"status_message":${jsonString(span.status.message)}` : ''}`;
+    const timing = `,"start_time":"${formatHrTime(span.startTime)}","duration_ms":${durationMs(span.startTime, span.endTime)}`;
     return `"timestamp":"${formatHrTime(span.endTime)}","event":${name.end},"type":"span_end",${this.identity(span, name)}${status}${locationJson(location)}${timing}${this.origin(span)}`;
   }
 
@@ -81,18 +69,24 @@ export class SpanMetaJson {
     const context = span.spanContext();
     const parent = parentSpanId(span);
     const parentJson = parent === undefined ? '' : `,"parent_span_id":${jsonString(parent)}`;
-    return `"trace_id":${jsonString(context.traceId)},"span_id":${jsonString(context.spanId)}${parentJson},"name":${name.name},"kind":"${KIND_NAMES[span.kind] ?? 'internal'}"`;
+    return `"trace_id":${jsonString(context.traceId)},"span_id":${jsonString(context.spanId)}${parentJson},"name":${name.name},"kind":"${spanKindName(span.kind)}"`;
   }
 
   private origin(span: ReadableSpan | Span): string {
-    const service = serviceName(span.resource);
+    const resource = span.resource as (typeof span.resource & { asyncAttributesPending?: boolean }) | undefined;
+    if (resource === undefined || resource !== this.lastResource) {
+      const origin = resourceMeta(resource);
+      this.lastResource = resource?.asyncAttributesPending === true ? undefined : resource;
+      this.lastResourceJson = resourceJson(origin);
+      this.lastPid = origin.pid ?? this.pid;
+    }
     const scope = spanScope(span);
-    let out = service === undefined ? '' : `,"service":${this.quoted(service)}`;
-    if (scope !== undefined) {
+    let out = this.lastResourceJson;
+    if (scope !== undefined && scope.name !== '') {
       out += `,"scope":${this.quoted(scope.name)}`;
       if (scope.version) out += `,"scope_version":${this.quoted(scope.version)}`;
     }
-    return `${out},"pid":${this.pid}`;
+    return `${out},"pid":${this.lastPid}`;
   }
 
   private quoted(text: string): string {

@@ -1,4 +1,5 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { normalizeRecord, validateRecord } from '@aitrace/format';
@@ -64,6 +65,7 @@ describe('TraceRecordSpanProcessor', () => {
     const fast = new MemorySink();
     const general = new MemorySink();
     const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'api "v2"', 'service.version': '1.0', 'host.name': 'web-1', 'process.pid': 1234, 'k8s.node.labels': ['a', 'b'] }),
       spanProcessors: [
         new TraceRecordSpanProcessor({ output: fast, sync: true, config: false }),
         new TraceRecordSpanProcessor({ output: general, sync: true, config: false, compatMode: true }),
@@ -89,6 +91,7 @@ describe('TraceRecordSpanProcessor', () => {
     const childEnd = fast.records()[2] as { __tracer_meta__: Record<string, unknown>; password: string };
     expect(childEnd.__tracer_meta__).toMatchObject({ name: 'naïve 😀 "quoted"\nname', status: 'error', status_message: 'failed: "bad"\n\ttab', file: 'src/a "b".ts', line: 7, column: 3, function: 'run', parent_span_id: parent.spanContext().spanId });
     expect(childEnd.password).toMatch(/^\[redacted/);
+    expect(childEnd.__tracer_meta__).toMatchObject({ service: 'api "v2"', resource: { 'service.version': '1.0', 'host.name': 'web-1', 'process.pid': 1234, 'k8s.node.labels': ['a', 'b'] }, pid: 1234 });
   });
 
   it('keeps GenAI token counts as numbers, redacts secrets in prompts and events, and says which paths it scrubbed', () => {

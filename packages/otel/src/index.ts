@@ -2,10 +2,12 @@ export { resolveConfig, createSink, createWriter, type AitraceOptions } from './
 export { captureCallSite, type CallSite } from './callSite.js';
 export { createAitrace, type Aitrace } from './createAitrace.js';
 export { RecordWriter, type RecordWriterOptions, type RecordWriterStats } from './RecordWriter.js';
-export { FileSink, rotatedPath, type FileSinkOptions } from './sinks/FileSink.js';
+export { FileSink, type FileSinkOptions } from './sinks/FileSink.js';
+export { rotatedPath } from '@aitrace/format';
 export { MemorySink } from './sinks/MemorySink.js';
 export { resolvePathTemplate } from './sinks/pathTemplate.js';
 export type { Sink } from './sinks/Sink.js';
+export { PartialWriteError } from './sinks/PartialWriteError.js';
 export { StreamSink, type StreamSinkOptions } from './sinks/StreamSink.js';
 export { TraceRecordLogExporter } from './TraceRecordLogExporter.js';
 export { TraceRecordLogProcessor } from './TraceRecordLogProcessor.js';

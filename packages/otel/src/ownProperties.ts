@@ -1,2 +1,2 @@
 // The helpers live in @aitrace/format, where the scrubbing rules use them too.
-export { copyOwn, readOwn, setOwn, shallowCopy, UNREADABLE } from '@aitrace/format';
+export { readOwn, setOwn, UNREADABLE } from '@aitrace/format';

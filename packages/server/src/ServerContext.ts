@@ -1,4 +1,5 @@
 import type { NormalizedRecord } from '@aitrace/format';
+import type { HostPolicy } from './http/HostPolicy.js';
 import type { LiveHub } from './LiveHub.js';
 import type { IngestChanges, SourceCursor, TraceStore } from './store/TraceStore.js';
 
@@ -11,6 +12,10 @@ export interface ServerContext {
   /** Bearer token required on every data endpoint, if set. */
   token: string | undefined;
   maxBodyBytes: number;
+  /** Most lines one JSONL batch may hold. */
+  maxBatchLines: number;
+  /** Which Host headers and browser origins are answered. */
+  hostPolicy: HostPolicy;
   /** Directory of the built viewer, if any. */
   viewerDir: string | undefined;
   /** Unexpected errors (500s) go here. */

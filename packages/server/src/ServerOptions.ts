@@ -1,3 +1,4 @@
+import { isHostName } from './http/HostPolicy.js';
 import type { TraceStore } from './store/TraceStore.js';
 
 /** Options of `startServer`; every one has a documented default in `SERVER_DEFAULTS`. */
@@ -6,6 +7,11 @@ export interface ServerOptions {
   port?: number;
   /** Interface to bind (default 127.0.0.1: only this machine can connect). */
   host?: string;
+  /**
+   * Host names the server also answers to, besides localhost, 127.0.0.0/8, [::1] and `host` (say, a reverse proxy's
+   * name). Requests with any other `Host` header are refused, which defeats DNS rebinding (default none).
+   */
+  allowedHosts?: readonly string[];
   /** SQLite database file, created if missing, or `:memory:` (default `aitrace.db` in the working directory). */
   db?: string;
   /** A store to use instead of opening `db`; the server does not close it. */
@@ -18,6 +24,12 @@ export interface ServerOptions {
   token?: string;
   /** Largest request body, bytes, before and after decompression (default 10 MiB). */
   maxBodyBytes?: number;
+  /** Most lines in one JSONL batch, counted before parsing (default 100,000). */
+  maxBatchLines?: number;
+  /** Most live-update (SSE) subscribers at once; one more is answered 503 (default 100). */
+  maxLiveSubscribers?: number;
+  /** Most bytes queued for all live-update subscribers together; past it the furthest behind is dropped (default 64 MiB). */
+  maxLiveBufferBytes?: number;
   /** Delete traces whose latest record is older than this many days (default: keep). */
   retentionDays?: number;
   /** Keep at most this many rows (spans, span events, logs), deleting the oldest traces (default: no limit). */
@@ -41,6 +53,9 @@ export const SERVER_DEFAULTS = {
   db: 'aitrace.db',
   watchIntervalMs: 250,
   maxBodyBytes: 10 * 1024 * 1024,
+  maxBatchLines: 100_000,
+  maxLiveSubscribers: 100,
+  maxLiveBufferBytes: 64 * 1024 * 1024,
   retentionIntervalMs: 10 * 60 * 1000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
@@ -51,14 +66,20 @@ function check(ok: boolean, option: string, rule: string, value: unknown): void 
 }
 
 const positive = (value: number | undefined): boolean => value === undefined || (Number.isFinite(value) && value > 0);
+const wholeAboveZero = (value: number | undefined): boolean => value === undefined || (Number.isSafeInteger(value) && value > 0);
 
 /** Throws a RangeError naming the first option that is out of range. */
 export function checkServerOptions(options: ServerOptions): void {
   check(options.port === undefined || (Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535), 'port', 'a whole number from 0 to 65535', options.port);
   check(options.token === undefined || options.token.trim() !== '', 'token', 'a non-empty string', options.token);
-  check(options.maxBodyBytes === undefined || (Number.isInteger(options.maxBodyBytes) && options.maxBodyBytes > 0), 'maxBodyBytes', 'a whole number of bytes above 0', options.maxBodyBytes);
+  for (const name of ['maxBodyBytes', 'maxBatchLines', 'maxLiveSubscribers', 'maxLiveBufferBytes'] as const) {
+    check(wholeAboveZero(options[name]), name, 'a whole number above 0', options[name]);
+  }
+  for (const host of options.allowedHosts ?? []) {
+    check(typeof host === 'string' && isHostName(host), 'allowedHosts', 'a list of host names without scheme or path (like traces.example.com)', host);
+  }
   check(positive(options.retentionDays), 'retentionDays', 'a number of days above 0', options.retentionDays);
-  check(options.maxRows === undefined || (Number.isInteger(options.maxRows) && options.maxRows > 0), 'maxRows', 'a whole number above 0', options.maxRows);
+  check(wholeAboveZero(options.maxRows), 'maxRows', 'a whole number above 0', options.maxRows);
   for (const name of ['watchIntervalMs', 'retentionIntervalMs', 'headersTimeoutMs', 'requestTimeoutMs'] as const) {
     check(positive(options[name]), name, 'a number of milliseconds above 0', options[name]);
   }

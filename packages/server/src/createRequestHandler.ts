@@ -10,7 +10,7 @@ import type { ServerContext } from './ServerContext.js';
 import { QueryError } from './store/QueryError.js';
 
 // google.rpc.Code values for OTLP error bodies, by HTTP status.
-const RPC_CODES: Readonly<Record<number, number>> = { 400: 3, 401: 16, 404: 5, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14 };
+const RPC_CODES: Readonly<Record<number, number>> = { 400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14 };
 
 function allow(methods: string, request: IncomingMessage): void {
   if (!methods.split(', ').includes(request.method ?? '')) throw new HttpError(405, `${request.method} is not allowed here; use ${methods}`, {}, { Allow: methods });
@@ -18,6 +18,9 @@ function allow(methods: string, request: IncomingMessage): void {
 
 async function route(request: IncomingMessage, response: ServerResponse, url: URL, context: ServerContext): Promise<void> {
   const path = url.pathname;
+  // Every answer, the viewer's files included, only to the names this server goes by (DNS rebinding).
+  const wrongHost = context.hostPolicy.refuseHost(request);
+  if (wrongHost !== undefined) throw new HttpError(403, wrongHost);
   const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/v1/');
   if (!isApi) {
     allow('GET, HEAD', request);
@@ -29,6 +32,8 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
     sendJson(response, 200, { status: 'ok', auth: context.token !== undefined });
     return;
   }
+  const crossSite = context.hostPolicy.refuseCrossSite(request);
+  if (crossSite !== undefined) throw new HttpError(403, crossSite);
   if (context.token !== undefined && !hasValidToken(request, url, context.token)) {
     throw new HttpError(401, 'a bearer token is required: send "Authorization: Bearer <token>" (the --token of the server)', {}, { 'WWW-Authenticate': 'Bearer realm="aitrace"' });
   }
@@ -84,7 +89,7 @@ function sendError(response: ServerResponse, url: URL, error: unknown, context: 
   sendJson(response, httpError.status, body, httpError.headers);
 }
 
-/** The server's request listener: routes, the bearer-token check and error answers. */
+/** The server's request listener: routes, the Host, Origin and bearer-token checks, and error answers. */
 export function createRequestHandler(context: ServerContext): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     let url: URL;

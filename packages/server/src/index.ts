@@ -16,9 +16,6 @@ export type {
   TraceStore,
   TraceSummary,
 } from './store/TraceStore.js';
-export { otlpTracesToRecords } from './otlp/otlpTracesToRecords.js';
-export { otlpLogsToRecords } from './otlp/otlpLogsToRecords.js';
-export { OtlpFormatError, type OtlpConversion } from './otlp/OtlpConversion.js';
 export { parseJsonlBatch, type ParsedBatch } from './ingest/parseJsonlBatch.js';
 export { TraceWatcher, type TraceWatcherOptions } from './watch/TraceWatcher.js';
 export { LiveHub, type LiveFilter, type LiveHubOptions } from './LiveHub.js';

@@ -1,8 +1,22 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runServeCommand } from './runServeCommand.js';
+
+/** The status of a GET sent with the given Host header (fetch does not let a caller set Host). */
+function statusWithHost(url: string, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, url);
+    const req = request({ host: target.hostname, port: target.port, path: target.pathname, headers: { Host: host, Authorization: 'Bearer from-env' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** Runs the command until `until` has seen the printed URL, then stops it like Ctrl-C. */
 async function serve(argv: string[], until: (url: string) => Promise<void> = async () => {}, env: Record<string, string> = {}) {
@@ -58,6 +72,10 @@ describe('runServeCommand (aitrace serve)', () => {
       [['--retention-days=-3'], /--retention-days must be a number of days above 0/],
       [['--retention-days', 'week'], /--retention-days must be a number of days above 0, got "week"/],
       [['--max-rows', '0'], /--max-rows must be a whole number from 1/],
+      [['--max-lines', 'many'], /--max-lines must be a whole number from 1 up, got "many"/],
+      [['--max-subscribers', '0'], /--max-subscribers must be a whole number from 1/],
+      [['--max-live-buffer', 'big'], /--max-live-buffer must be a size like/],
+      [['--allowed-host', 'https://traces.example.com/'], /--allowed-host must be a host name without scheme or path, like traces.example.com, got "https:\/\/traces.example.com\/"/],
       [['--token', ''], /--token must not be empty/],
       [['--frobnicate'], /Unknown option '--frobnicate'/],
       [['extra'], /Unexpected argument 'extra'/],
@@ -83,17 +101,38 @@ describe('runServeCommand (aitrace serve)', () => {
     expect(existsSync(join(dir, 'aitrace.db'))).toBe(true);
   });
 
-  it('requires the token from AITRACE_SERVER_TOKEN and applies --max-body', async () => {
-    const result = await serve(['--port', '0', '--db', ':memory:', '--max-body', '1k'], async (url) => {
+  it('requires the token from AITRACE_SERVER_TOKEN and applies --max-body, --max-lines, --max-subscribers and --allowed-host', async () => {
+    const argv = ['--port', '0', '--db', ':memory:', '--max-body', '1k', '--max-lines', '3', '--max-subscribers', '1', '--allowed-host', 'traces.example.com'];
+    const result = await serve(argv, async (url) => {
       expect((await fetch(new URL('/api/traces', url))).status).toBe(401);
       const auth = { Authorization: 'Bearer from-env' };
       expect((await fetch(new URL('/api/traces', url), { headers: auth })).status).toBe(200);
-      const big = await fetch(new URL('/api/ingest', url), { method: 'POST', headers: auth, body: 'x'.repeat(2000) });
+      const ndjson = { ...auth, 'Content-Type': 'application/x-ndjson' };
+      const big = await fetch(new URL('/api/ingest', url), { method: 'POST', headers: ndjson, body: 'x'.repeat(2000) });
       expect(big.status).toBe(413);
       expect(((await big.json()) as { error: string }).error).toMatch(/limit of 1024 bytes/);
+      const long = await fetch(new URL('/api/ingest', url), { method: 'POST', headers: ndjson, body: '\n\n\n\n' });
+      expect(long.status).toBe(413);
+      expect(((await long.json()) as { error: string }).error).toMatch(/more than 3 lines/);
+      const controller = new AbortController();
+      const first = await fetch(new URL('/api/events', url), { headers: auth, signal: controller.signal });
+      expect(first.status).toBe(200);
+      expect((await fetch(new URL('/api/events', url), { headers: auth })).status).toBe(503);
+      controller.abort();
+      expect(await statusWithHost(url, '/api/traces', 'traces.example.com:443')).toBe(200);
+      expect(await statusWithHost(url, '/api/traces', 'other.example.com')).toBe(403);
     }, { AITRACE_SERVER_TOKEN: 'from-env' });
     expect(result.code).toBe(0);
     expect(result.out).toContain('a bearer token is required');
+  });
+
+  it('warns when it listens beyond loopback without a token, and only then', async () => {
+    const open = await serve(['--port', '0', '--db', ':memory:', '--host', '0.0.0.0'], async () => undefined);
+    expect(open.err).toContain('aitrace serve: warning: listening on 0.0.0.0 without a token: anyone who can reach this machine can read and write its traces; pass --token');
+    const guarded = await serve(['--port', '0', '--db', ':memory:', '--host', '0.0.0.0', '--token', 'secret'], async () => undefined);
+    expect(guarded.err).not.toContain('warning');
+    const local = await serve(['--port', '0', '--db', ':memory:'], async () => undefined);
+    expect(local.err).not.toContain('warning');
   });
 
   it('exits with 1 and says why when the server cannot start', async () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { terminalSafe } from '@aitrace/format';
+import { hostNameOf, isHostName, isLoopbackName } from './http/HostPolicy.js';
 import { SERVER_DEFAULTS, type ServerOptions } from './ServerOptions.js';
 import { startServer } from './startServer.js';
 
@@ -23,18 +24,24 @@ answers the query API under /api/ and serves the web viewer.
 Options:
   --port N              TCP port, 0 for any free port (default ${SERVER_DEFAULTS.port})
   --host HOST           interface to bind (default ${SERVER_DEFAULTS.host}, this machine only)
+  --allowed-host NAME   also answer requests whose Host header is NAME, e.g. a reverse proxy's name
+                        (repeatable; localhost, 127.0.0.0/8, [::1] and --host are always answered)
   --db FILE|:memory:    SQLite database file, created if missing (default ${SERVER_DEFAULTS.db})
   --watch FILE|DIR      tail a trace file, or the *.jsonl files of a directory (repeatable)
   --token T             require "Authorization: Bearer T" on every data endpoint
                         (default: the AITRACE_SERVER_TOKEN environment variable, else none)
   --max-body SIZE       largest request body, bytes or with k/m suffix (default 10m)
+  --max-lines N         most lines in one JSONL batch (default ${SERVER_DEFAULTS.maxBatchLines})
+  --max-subscribers N   most live-update (SSE) subscribers at once (default ${SERVER_DEFAULTS.maxLiveSubscribers})
+  --max-live-buffer SIZE  most bytes queued for all live subscribers together (default 64m)
   --retention-days N    delete traces older than N days (default: keep)
   --max-rows N          keep at most N rows (spans, events, logs), oldest traces deleted first
   --viewer DIR          serve the web viewer from DIR (default: the installed @aitrace/viewer)
   -h, --help            show this help
 
 Endpoints:
-  POST /api/ingest      JSONL records (gzip accepted); a batch with a bad line is refused whole (400)
+  POST /api/ingest      JSONL records (Content-Type application/x-ndjson; gzip accepted);
+                        a batch with a bad line is refused whole (400)
   POST /v1/traces       OTLP/HTTP JSON traces      POST /v1/logs   OTLP/HTTP JSON logs
   GET  /api/traces      trace list (service, name, status, from, to, attr=key=value, q, limit, cursor)
   GET  /api/traces/ID   one trace's records        GET  /api/stats  span statistics
@@ -51,12 +58,12 @@ function wholeNumber(value: string | undefined, option: string, min: number, max
   return number;
 }
 
-function byteSize(value: string | undefined): number | undefined {
+function byteSize(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const match = /^(\d+)\s*([kmg]?)i?b?$/i.exec(value);
   const units: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
   const bytes = match === null ? Number.NaN : Number(match[1]) * units[match[2]!.toLowerCase()]!;
-  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`--max-body must be a size like 1048576, 512k or 10m, got ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`--${option} must be a size like 1048576, 512k or 10m, got ${JSON.stringify(value)}`);
   return bytes;
 }
 
@@ -70,10 +77,14 @@ function parseServeArgs(argv: string[], env: Readonly<Record<string, string | un
       options: {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
         db: { type: 'string' },
         watch: { type: 'string', multiple: true },
         token: { type: 'string' },
         'max-body': { type: 'string' },
+        'max-lines': { type: 'string' },
+        'max-subscribers': { type: 'string' },
+        'max-live-buffer': { type: 'string' },
         'retention-days': { type: 'string' },
         'max-rows': { type: 'string' },
         viewer: { type: 'string' },
@@ -104,8 +115,18 @@ function parseServeArgs(argv: string[], env: Readonly<Record<string, string | un
   } else if (values.token === '') {
     throw new UsageError('--token must not be empty');
   }
-  const maxBody = byteSize(values['max-body']);
+  for (const name of values['allowed-host'] ?? []) {
+    if (!isHostName(name)) throw new UsageError(`--allowed-host must be a host name without scheme or path, like traces.example.com, got ${JSON.stringify(name)}`);
+  }
+  if (values['allowed-host'] !== undefined) options.allowedHosts = values['allowed-host'];
+  const maxBody = byteSize(values['max-body'], 'max-body');
   if (maxBody !== undefined) options.maxBodyBytes = maxBody;
+  const maxLines = wholeNumber(values['max-lines'], 'max-lines', 1);
+  if (maxLines !== undefined) options.maxBatchLines = maxLines;
+  const maxSubscribers = wholeNumber(values['max-subscribers'], 'max-subscribers', 1);
+  if (maxSubscribers !== undefined) options.maxLiveSubscribers = maxSubscribers;
+  const maxLiveBuffer = byteSize(values['max-live-buffer'], 'max-live-buffer');
+  if (maxLiveBuffer !== undefined) options.maxLiveBufferBytes = maxLiveBuffer;
   const days = values['retention-days'];
   if (days !== undefined) {
     const number = Number(days);
@@ -151,6 +172,10 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): 
   stdout(`  database: ${db === ':memory:' ? ':memory: (nothing kept after exit)' : resolve(db)}\n`);
   for (const path of options.watch ?? []) stdout(`  watching: ${path}\n`);
   if (options.token !== undefined) stdout('  a bearer token is required for ingest and queries\n');
+  const bound = options.host ?? SERVER_DEFAULTS.host;
+  if (options.token === undefined && !isLoopbackName(hostNameOf(bound) ?? bound)) {
+    stderr(`aitrace serve: warning: listening on ${bound} without a token: anyone who can reach this machine can read and write its traces; pass --token (or AITRACE_SERVER_TOKEN)\n`);
+  }
   stdout(`  OTLP/HTTP JSON: ${server.url}v1/traces and ${server.url}v1/logs\n`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => {

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { terminalSafe, type NormalizedRecord } from '@aitrace/format';
 import { createRequestHandler } from './createRequestHandler.js';
+import { HostPolicy } from './http/HostPolicy.js';
 import { LiveHub } from './LiveHub.js';
 import { findViewerDir } from './serveViewer.js';
 import type { ServerContext } from './ServerContext.js';
@@ -42,7 +43,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const onProblem = options.onProblem ?? defaultProblemReporter;
   const ownStore = options.store === undefined;
   const store = options.store ?? new SqliteTraceStore({ path: options.db ?? SERVER_DEFAULTS.db });
-  const hub = new LiveHub();
+  const hub = new LiveHub({
+    maxSubscribers: options.maxLiveSubscribers ?? SERVER_DEFAULTS.maxLiveSubscribers,
+    maxTotalQueuedBytes: options.maxLiveBufferBytes ?? SERVER_DEFAULTS.maxLiveBufferBytes,
+  });
+  const host = options.host ?? SERVER_DEFAULTS.host;
   const ingest = async (records: NormalizedRecord[], cursor?: SourceCursor): Promise<IngestChanges> => {
     const changes = await store.ingest(records, cursor);
     hub.publish(changes);
@@ -54,6 +59,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ingest,
     token: options.token,
     maxBodyBytes: options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes,
+    maxBatchLines: options.maxBatchLines ?? SERVER_DEFAULTS.maxBatchLines,
+    hostPolicy: new HostPolicy(host, options.allowedHosts),
     viewerDir: options.viewerDir === null ? undefined : (options.viewerDir ?? findViewerDir()),
     onProblem,
   };
@@ -80,7 +87,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Node checks the two timeouts on this interval (30 s by default), so it is kept below the shorter one.
   const connectionsCheckingInterval = Math.max(50, Math.min(1000, headersTimeout / 2, requestTimeout / 2));
   const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval }, createRequestHandler(context));
-  const host = options.host ?? SERVER_DEFAULTS.host;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -8,7 +8,8 @@ import { endLine, logLine, startLine, TRACE_ID, type TestSpan } from './testing/
 import { childrenOf, fileEntry } from './traceEntries.js';
 import { TraceFile } from './TraceFile.js';
 
-const SPAN: TestSpan = { spanId: '00f067aa0ba902b7', name: 'checkout', startMs: 0, file: 'src/cart.ts', line: 31, pid: 4242, attrs: { 'cart.items': 3, order: { id: 'A-17', tags: ['gift'] } } };
+const RESOURCE = { 'service.version': '2.4.1', 'deployment.environment.name': 'staging', 'host.name': 'web-1' };
+const SPAN: TestSpan = { spanId: '00f067aa0ba902b7', name: 'checkout', startMs: 0, file: 'src/cart.ts', line: 31, pid: 4242, service: 'shop', resource: RESOURCE, attrs: { 'cart.items': 3, order: { id: 'A-17', tags: ['gift'] } } };
 
 let dir: string;
 let file: TraceFile;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('details of an entry', () => {
-  it('shows a span with its nested attributes, logs, source and the lines of its records', () => {
+  it('shows a span with its nested attributes, resource, logs, source and the lines of its records', () => {
     const [trace] = childrenOf(fileEntry(file), NO_FILTER);
     const [span] = childrenOf(trace!, NO_FILTER);
     expect(detailsOf(span!)).toMatchObject({
@@ -32,6 +33,8 @@ describe('details of an entry', () => {
       trace_id: TRACE_ID,
       span_id: SPAN.spanId,
       pid: 4242,
+      service: 'shop',
+      resource: RESOURCE,
       source: 'src/cart.ts:31',
       record_lines: { start: 1, end: 3 },
       attributes: { 'cart.items': 3, order: { id: 'A-17', tags: ['gift'] } },

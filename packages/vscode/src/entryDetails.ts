@@ -65,6 +65,7 @@ function spanDetails(span: SpanNode): Record<string, unknown> {
     parent_span_id: span.parentSpanId,
     orphan: span.orphan || undefined,
     service: span.service,
+    resource: span.resource,
     scope: span.scope,
     pid: span.pid,
     source: location(span.file, span.line),
@@ -90,6 +91,8 @@ function recordDetails(record: NormalizedRecord): Record<string, unknown> {
     span_id: record.spanId,
     source: location(record.file, record.line),
     function: record.function,
+    service: record.service,
+    resource: record.resource,
     attributes: record.attrs,
     meta: record.meta,
   });

@@ -1,4 +1,4 @@
-import { ForestBuilder, isFiltering, LineReader, pruneSpans, walkSpans, type LineRecord, type SpanNode } from '@aitrace/forest';
+import { ForestBuilder, isFiltering, LineReader, pruneSpans, walkSpans, type LineRecord, type ReadBatch, type SpanNode } from '@aitrace/forest';
 import { followFile, readTraceFile } from '@aitrace/forest/node';
 import { terminalJson, terminalSafe } from '@aitrace/format';
 import { integerOption, parseCommand } from '../args.js';
@@ -10,7 +10,11 @@ import { filterForest, reportProblems } from './tree.js';
 export const TAIL_HELP = `Usage: aitrace tail [options] FILE
 
 Shows the spans of a trace file as it grows. Running spans show as running and
-turn final when their end arrives. Follows the file across rotation and truncation.
+turn final when their end arrives. Follows the file across rotation and truncation:
+after a rotation it reads the rotated files written since its last read (for
+trace.jsonl: trace.N.jsonl ... trace.1.jsonl, the writer's names), in order, then
+the new file, and says on stderr when rotated files were deleted before it could
+read them.
 
 On a terminal the tree of the most recent traces is redrawn; when piped, one
 line is printed per change: "start" (a span seen running), "end" (final, with
@@ -96,28 +100,38 @@ export async function tailCommand(argv: string[]): Promise<number> {
   };
 
   let reader = new LineReader();
+  // The file the reader's lines come from: the followed file, or a rotated one read on the way.
+  let readingFile = file;
   let scheduled: NodeJS.Timeout | undefined;
-  const interval = integerOption(values.interval, 'interval') ?? 100;
-  for await (const event of followFile(file, { intervalMs: interval, signal: controller.signal })) {
-    if (event.type === 'missing') {
-      process.stderr.write(`${file}: waiting for the file to appear\n`);
-      continue;
-    }
-    if (event.type === 'reset') {
-      // A rotated or truncated file starts a new sequence of lines; the spans seen so far stay.
-      reader = new LineReader();
-      if (!interactive) process.stdout.write(`-- ${file} was ${event.reason}; following the new file\n`);
-      continue;
-    }
-    const batch = reader.push(event.chunk);
-    reportProblems(file, batch.problems);
-    if (batch.records.length === 0) continue;
+  const take = (batch: ReadBatch): void => {
+    reportProblems(readingFile, batch.problems);
+    if (batch.records.length === 0) return;
     builder.add(batch.records);
     if (!interactive) announce(batch.records);
     else scheduled ??= setTimeout(() => {
       scheduled = undefined;
       redraw();
     }, 50);
+  };
+  const interval = integerOption(values.interval, 'interval') ?? 100;
+  for await (const event of followFile(file, { intervalMs: interval, signal: controller.signal })) {
+    if (event.type === 'missing') {
+      process.stderr.write(`${file}: waiting for the file to appear\n`);
+      continue;
+    }
+    if (event.type === 'skipped') {
+      process.stderr.write(`${file}: ${event.message}\n`);
+      continue;
+    }
+    if (event.type === 'reset') {
+      // A rotated or truncated file starts a new sequence of lines (the old one's last line ends with it); the spans seen so far stay.
+      take(reader.end());
+      reader = new LineReader();
+      readingFile = event.path;
+      if (!interactive) process.stdout.write(event.path === file ? `-- ${file} was ${event.reason}; following the new file\n` : `-- ${file} was rotated; reading ${event.path}, written since\n`);
+      continue;
+    }
+    take(reader.push(event.chunk));
   }
   if (scheduled !== undefined) clearTimeout(scheduled);
   return 0;

@@ -1,4 +1,5 @@
-import { copyOwn, readOwn, setOwn, UNREADABLE } from '../ownProperties.js';
+import { copyOwn } from '../copyOwn.js';
+import { readOwn, setOwn, UNREADABLE } from '../ownProperties.js';
 import { DEFAULT_SAFE_KEYS, keySensitivity, redactionMarker, redactSecrets, safeKeyMatcher, type KeySensitivity } from './scrubRules.js';
 
 /** What to hide from trace records. */

@@ -1,9 +1,8 @@
 import { createRequire } from 'node:module';
 import * as api from '@opentelemetry/api';
-import { severityFromLevel, type LevelName } from '@aitrace/format';
+import { FIELDS_IN_BODY, severityFromLevel, type LevelName } from '@aitrace/format';
 import { getConfig } from '@aitrace/format/config';
 import { captureCallSite } from '../callSite.js';
-import { FIELDS_IN_BODY } from '../TraceRecordLogExporter.js';
 import { Scrubber, type ScrubOptions } from '../Scrubber.js';
 
 /** A structured logger whose records are OpenTelemetry log records linked to the active span. */

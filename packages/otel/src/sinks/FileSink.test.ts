@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { FileSink, rotatedPath } from './FileSink.js';
+import { loggingErrorHandler, setGlobalErrorHandler } from '@opentelemetry/core';
+import { rotatedPath } from '@aitrace/format';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecordWriter } from '../RecordWriter.js';
+import { FileSink } from './FileSink.js';
 import { resolvePathTemplate } from './pathTemplate.js';
 
 describe('FileSink', () => {
@@ -66,7 +69,6 @@ describe('FileSink', () => {
 
 describe('FileSink when the file is removed or moved away under it', () => {
   it('reopens the path and keeps writing where people will look', async () => {
-    const { renameSync, unlinkSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
     const path = join(dir, 'trace.jsonl');
     const sink = new FileSink(path);
@@ -81,5 +83,52 @@ describe('FileSink when the file is removed or moved away under it', () => {
     sink.writeSync(Buffer.from('{"n":3}\n'));
     await sink.close();
     expect(readFileSync(path, 'utf8')).toBe('{"n":3}\n');
+  });
+});
+
+describe('FileSink when a symbolic link is put in place of its file', () => {
+  afterEach(() => setGlobalErrorHandler(loggingErrorHandler()));
+
+  for (const how of ['renamed', 'deleted'] as const) {
+    it(`never writes to the link's target, reports an error naming the path, and resumes when the link is gone (file ${how})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'aitrace-symlink-'));
+      const path = join(dir, 'trace.jsonl');
+      const target = join(dir, 'elsewhere.txt');
+      writeFileSync(target, 'precious\n');
+      const errors: Error[] = [];
+      setGlobalErrorHandler((error) => errors.push(error as Error));
+      const writer = new RecordWriter(new FileSink(path), { flushIntervalMs: 10, flushOnExit: false });
+      writer.write('{"n":0}');
+      await writer.flush();
+      if (how === 'renamed') renameSync(path, join(dir, 'moved.jsonl'));
+      else unlinkSync(path);
+      symlinkSync(target, path);
+      // The writer looks at the path at most once a second: write until it reports the link.
+      const deadline = Date.now() + 5000;
+      for (let n = 1; errors.length === 0 && Date.now() < deadline; n++) {
+        writer.write(`{"n":${n}}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(errors.map((error) => error.message)).toEqual([expect.stringContaining(`${path} is a symbolic link`)]);
+      expect(readFileSync(target, 'utf8')).toBe('precious\n');
+      // The lines wait in the queue; once the link is removed they go to a new file at the path.
+      unlinkSync(path);
+      const until = Date.now() + 5000;
+      while (!existsSync(path) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      await writer.close();
+      expect(readFileSync(target, 'utf8')).toBe('precious\n');
+      expect(lstatSync(path).isFile()).toBe(true);
+      const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(writer.getStats()).toMatchObject({ dropped: 0, queued: 0 });
+    });
+  }
+
+  it('refuses a symbolic link at the path when it opens, naming the path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitrace-symlink-'));
+    const path = join(dir, 'trace.jsonl');
+    writeFileSync(join(dir, 'target.txt'), '');
+    symlinkSync(join(dir, 'target.txt'), path);
+    expect(() => new FileSink(path)).toThrow(`${path} is a symbolic link`);
   });
 });

@@ -4,11 +4,14 @@
  * reuses a chunk's memory once `write` has resolved (or `writeSync` returned): a sink that keeps data copies it.
  */
 export interface Sink {
-  /** Writes a chunk; resolves once the destination accepted it, rejects with the write error. */
+  /**
+   * Writes a chunk; resolves once the destination accepted it, rejects with the write error: a `PartialWriteError`
+   * when whole lines of it were written before the failure, so that only the rest is retried.
+   */
   write(chunk: Buffer): Promise<void>;
   /** Optional: writes several chunks in order, as one write where the destination allows (the writer joins them otherwise). */
   writev?(chunks: readonly Buffer[]): Promise<void>;
-  /** Writes a chunk before returning (sync mode and exit flushes); throws the write error. */
+  /** Writes a chunk before returning (sync mode and exit flushes); throws the write error, as `write` rejects. */
   writeSync(chunk: Buffer): void;
   /** Resolves when everything written so far reached the destination. */
   flush(): Promise<void>;

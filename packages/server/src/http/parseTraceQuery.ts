@@ -3,8 +3,8 @@ import type { StatsQuery, TraceQuery, TraceStatusFilter } from '../store/TraceSt
 import { HttpError } from './HttpError.js';
 
 const STATUSES = new Set(['error', 'running', 'ok']);
-const TRACE_PARAMS = ['service', 'name', 'status', 'from', 'to', 'attr', 'q', 'limit', 'cursor', 'access_token'];
-const STATS_PARAMS = ['service', 'from', 'to', 'access_token'];
+const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'q', 'limit', 'cursor', 'access_token'];
+const STATS_PARAMS = ['service', 'service_version', 'environment', 'from', 'to', 'access_token'];
 
 function checkKnown(params: URLSearchParams, known: readonly string[]): void {
   for (const key of new Set(params.keys())) {
@@ -26,7 +26,7 @@ function textParam(params: URLSearchParams, name: string): string | undefined {
   return text === null || text === '' ? undefined : text;
 }
 
-/** Reads the trace-list query string (`service`, `name`, `status`, `from`, `to`, `attr=key=value`..., `q`, `limit`, `cursor`). */
+/** Reads the trace-list query string (`service`, `service_version`, `environment`, `name`, `status`, `from`, `to`, `attr=key=value`..., `q`, `limit`, `cursor`). */
 export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   checkKnown(params, TRACE_PARAMS);
   const query: TraceQuery = parseStatsFilters(params);
@@ -55,7 +55,7 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   return query;
 }
 
-/** Reads the stats query string (`service`, `from`, `to`). */
+/** Reads the stats query string (`service`, `service_version`, `environment`, `from`, `to`). */
 export function parseStatsQuery(params: URLSearchParams): StatsQuery {
   checkKnown(params, STATS_PARAMS);
   return parseStatsFilters(params);
@@ -66,6 +66,10 @@ function parseStatsFilters(params: URLSearchParams): StatsQuery {
   const query: StatsQuery = {};
   const service = textParam(params, 'service');
   if (service !== undefined) query.service = service;
+  const serviceVersion = textParam(params, 'service_version');
+  if (serviceVersion !== undefined) query.serviceVersion = serviceVersion;
+  const environment = textParam(params, 'environment');
+  if (environment !== undefined) query.environment = environment;
   const fromUs = timeParam(params, 'from');
   if (fromUs !== undefined) query.fromUs = fromUs;
   const toUs = timeParam(params, 'to');

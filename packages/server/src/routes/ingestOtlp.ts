@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OtlpFormatError, otlpLogsRequestToRecords, otlpTraceRequestToRecords, type OtlpConversion } from '@aitrace/format';
 import { HttpError } from '../http/HttpError.js';
 import { readBody } from '../http/readBody.js';
 import { sendJson } from '../http/respond.js';
-import { OtlpFormatError, type OtlpConversion } from '../otlp/OtlpConversion.js';
-import { otlpLogsToRecords } from '../otlp/otlpLogsToRecords.js';
-import { otlpTracesToRecords } from '../otlp/otlpTracesToRecords.js';
 import type { ServerContext } from '../ServerContext.js';
 import { decodeUtf8 } from './ingestJsonl.js';
 
@@ -30,7 +28,7 @@ export async function ingestOtlp(signal: OtlpSignal, request: IncomingMessage, r
   }
   let conversion: OtlpConversion;
   try {
-    conversion = signal === 'traces' ? otlpTracesToRecords(body) : otlpLogsToRecords(body);
+    conversion = signal === 'traces' ? otlpTraceRequestToRecords(body) : otlpLogsRequestToRecords(body);
   } catch (error) {
     if (error instanceof OtlpFormatError) throw new HttpError(400, error.message);
     throw error;

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { buildSpanForest } from '@aitrace/forest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endLine, logLine, normalized, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '../testing/testRecords.js';
+import { SQLITE_SCHEMA } from './sqliteSchema.js';
 import { SqliteTraceStore } from './SqliteTraceStore.js';
 
 const DAY_US = 86_400_000_000;
@@ -160,6 +162,29 @@ describe('SqliteTraceStore', () => {
     await expect(store.ingest([good, broken])).rejects.toThrow();
     expect(await store.countRows()).toBe(0);
     expect(await store.getTraceSummary(trace)).toBeUndefined();
+  });
+
+  it('upgrades a schema-1 database in place, and filters traces and stats by service version and environment', async () => {
+    await store.close();
+    const path = join(dir, 'v1.db');
+    const v1 = new Database(path);
+    // Schema 1 is today's without the resource columns.
+    v1.exec(SQLITE_SCHEMA.split('\n').filter((line) => !/service_version|environment/.test(line)).join('\n').replace(/,\n\)/g, '\n)'));
+    v1.pragma('user_version = 1');
+    v1.close();
+    store = new SqliteTraceStore({ path });
+    const other = { ...root, trace: traceIdOf(2), span: spanIdOf(3) };
+    const withResource = (line: string, resource: Record<string, unknown>) => ({ ...normalized(line), resource });
+    await store.ingest([
+      withResource(endLine(root), { 'service.version': '2.4.1', 'deployment.environment.name': 'staging' }),
+      withResource(endLine(other), { 'service.version': '2.5.0', 'deployment.environment': 'production' }),
+    ]);
+    const listed = async (query: Parameters<SqliteTraceStore['listTraces']>[0]) => (await store.listTraces(query)).traces.map((t) => t.traceId);
+    expect(await listed({ serviceVersion: '2.4.1' })).toEqual([trace]);
+    expect(await listed({ environment: 'production' })).toEqual([other.trace]);
+    expect(await listed({ environment: 'staging', serviceVersion: '2.5.0' })).toEqual([]);
+    expect((await store.spanStats({ environment: 'staging' })).map((s) => s.count)).toEqual([1]);
+    expect((await store.getTraceRecords(trace))[0]?.resource).toEqual({ 'service.version': '2.4.1', 'deployment.environment.name': 'staging' });
   });
 
   it('works in memory', async () => {

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import type { NormalizedRecord } from '@aitrace/format';
+import { environmentOf, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
 import { mergeSpanRecords } from '@aitrace/forest';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
-import { SCHEMA_VERSION, SQLITE_SCHEMA } from './sqliteSchema.js';
+import { SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_SCHEMA } from './sqliteSchema.js';
 import { encodeTraceCursor } from './traceCursor.js';
 import { traceFilterSql } from './traceFilterSql.js';
 import type {
@@ -115,6 +115,7 @@ export class SqliteTraceStore implements TraceStore {
     // NORMAL with WAL keeps every committed ingest across a process crash; only an OS crash can lose the last ones.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    for (let from = version; from > 0 && from < SCHEMA_VERSION; from++) this.db.exec(SQLITE_MIGRATIONS[from] ?? '');
     this.db.exec(SQLITE_SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.statements = this.prepare();
@@ -126,16 +127,17 @@ export class SqliteTraceStore implements TraceStore {
     return {
       selectSpan: db.prepare<[string, string], StoredRow>('SELECT record, attrs FROM spans WHERE trace_id = ? AND span_id = ?'),
       upsertSpan: db.prepare(
-        `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs)
-         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @startUs, @endUs, @durationMs, @name, @event, @type, @status, @service, @level, @record, @attrs)
+        `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs, service_version, environment)
+         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @startUs, @endUs, @durationMs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment)
          ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
            start_us = excluded.start_us, end_us = excluded.end_us, duration_ms = excluded.duration_ms, name = excluded.name,
            event = excluded.event, type = excluded.type, status = excluded.status, service = excluded.service,
-           level = excluded.level, record = excluded.record, attrs = excluded.attrs`,
+           level = excluded.level, record = excluded.record, attrs = excluded.attrs, service_version = excluded.service_version,
+           environment = excluded.environment`,
       ),
       insertRecord: db.prepare(
-        `INSERT INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs)
-         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @name, @event, @type, @status, @service, @level, @record, @attrs)`,
+        `INSERT INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs, service_version, environment)
+         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment)`,
       ),
       selectTrace: db.prepare<[string], TraceRow>('SELECT * FROM traces WHERE trace_id = ?'),
       saveTrace: db.prepare(
@@ -245,6 +247,8 @@ export class SqliteTraceStore implements TraceStore {
       level: record.level ?? null,
       record: recordJson(record),
       attrs: JSON.stringify(record.attrs),
+      serviceVersion: serviceVersionOf(record.resource) ?? null,
+      environment: environmentOf(record.resource) ?? null,
     };
   }
 
@@ -294,9 +298,10 @@ export class SqliteTraceStore implements TraceStore {
       this.assertOpen();
       const clauses: string[] = [];
       const params: unknown[] = [];
-      if (query.service !== undefined) {
-        clauses.push('service = ?');
-        params.push(query.service);
+      for (const [column, value] of [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const) {
+        if (value === undefined) continue;
+        clauses.push(`${column} = ?`);
+        params.push(value);
       }
       if (query.fromUs !== undefined) {
         clauses.push('start_us >= ?');

@@ -30,6 +30,10 @@ export type TraceStatusFilter = 'error' | 'running' | 'ok';
 export interface TraceQuery {
   /** Some span or log of the trace has this service. */
   service?: string;
+  /** Some span or log of the trace has this `service.version` resource attribute. */
+  serviceVersion?: string;
+  /** Some span or log of the trace has this deployment environment (`deployment.environment.name`). */
+  environment?: string;
   /** Some span of the trace has this name. */
   name?: string;
   status?: TraceStatusFilter;
@@ -57,6 +61,10 @@ export interface TracePage {
 /** Filters of span statistics. */
 export interface StatsQuery {
   service?: string;
+  /** Only spans whose resource has this `service.version`. */
+  serviceVersion?: string;
+  /** Only spans whose resource has this deployment environment. */
+  environment?: string;
   fromUs?: number;
   toUs?: number;
 }

@@ -1,11 +1,11 @@
 /** Version of the SQLite schema below, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * The SQLite schema. Spans keep one row each (the start while running, then the end merged with it);
  * span events and logs go to `records`; `traces` holds per-trace summaries maintained on ingest so the
  * trace list never aggregates spans. User data sits in the JSON `attrs` column; the normalized record
- * without it in `record`.
+ * without it in `record`. `service_version` and `environment` come from the record's resource, for filtering.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -24,12 +24,16 @@ CREATE TABLE IF NOT EXISTS spans (
   level TEXT,
   record TEXT NOT NULL,
   attrs TEXT NOT NULL,
+  service_version TEXT,
+  environment TEXT,
   PRIMARY KEY (trace_id, span_id)
 );
 CREATE INDEX IF NOT EXISTS spans_span_id ON spans (span_id);
 CREATE INDEX IF NOT EXISTS spans_parent ON spans (parent_span_id);
 CREATE INDEX IF NOT EXISTS spans_name ON spans (name, trace_id);
 CREATE INDEX IF NOT EXISTS spans_service ON spans (service, trace_id);
+CREATE INDEX IF NOT EXISTS spans_service_version ON spans (service_version, trace_id);
+CREATE INDEX IF NOT EXISTS spans_environment ON spans (environment, trace_id);
 CREATE INDEX IF NOT EXISTS spans_status ON spans (status, trace_id);
 CREATE INDEX IF NOT EXISTS spans_type ON spans (type);
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start_us);
@@ -47,7 +51,9 @@ CREATE TABLE IF NOT EXISTS records (
   service TEXT,
   level TEXT,
   record TEXT NOT NULL,
-  attrs TEXT NOT NULL
+  attrs TEXT NOT NULL,
+  service_version TEXT,
+  environment TEXT
 );
 CREATE INDEX IF NOT EXISTS records_trace ON records (trace_id, time_us);
 CREATE INDEX IF NOT EXISTS records_span ON records (span_id);
@@ -55,6 +61,8 @@ CREATE INDEX IF NOT EXISTS records_time ON records (time_us);
 CREATE INDEX IF NOT EXISTS records_event ON records (event);
 CREATE INDEX IF NOT EXISTS records_level ON records (level);
 CREATE INDEX IF NOT EXISTS records_service ON records (service, trace_id);
+CREATE INDEX IF NOT EXISTS records_service_version ON records (service_version, trace_id);
+CREATE INDEX IF NOT EXISTS records_environment ON records (environment, trace_id);
 
 CREATE TABLE IF NOT EXISTS traces (
   trace_id TEXT PRIMARY KEY,
@@ -83,3 +91,13 @@ CREATE TABLE IF NOT EXISTS sources (
   head_length INTEGER NOT NULL
 );
 `;
+
+/** Statements that bring a database of an older schema version up to this one, by the version they start from. */
+export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
+  1: `
+ALTER TABLE spans ADD COLUMN service_version TEXT;
+ALTER TABLE spans ADD COLUMN environment TEXT;
+ALTER TABLE records ADD COLUMN service_version TEXT;
+ALTER TABLE records ADD COLUMN environment TEXT;
+`,
+};

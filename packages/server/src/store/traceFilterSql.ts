@@ -40,12 +40,14 @@ export function traceFilterSql(query: TraceQuery): SqlFilter {
   if (query.status === 'error') clauses.push('t.error_count > 0');
   else if (query.status === 'running') clauses.push('t.running_count > 0');
   else if (query.status === 'ok') clauses.push('t.error_count = 0 AND t.running_count = 0');
-  if (query.service !== undefined) {
+  const columns = [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const;
+  for (const [column, value] of columns) {
+    if (value === undefined) continue;
     clauses.push(
-      '(EXISTS (SELECT 1 FROM spans s WHERE s.service = ? AND s.trace_id = t.trace_id)' +
-        ' OR EXISTS (SELECT 1 FROM records r WHERE r.service = ? AND r.trace_id = t.trace_id))',
+      `(EXISTS (SELECT 1 FROM spans s WHERE s.${column} = ? AND s.trace_id = t.trace_id)` +
+        ` OR EXISTS (SELECT 1 FROM records r WHERE r.${column} = ? AND r.trace_id = t.trace_id))`,
     );
-    params.push(query.service, query.service);
+    params.push(value, value);
   }
   if (query.name !== undefined) {
     clauses.push('EXISTS (SELECT 1 FROM spans s WHERE s.name = ? AND s.trace_id = t.trace_id)');

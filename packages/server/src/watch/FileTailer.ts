@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { NormalizedRecord } from '@aitrace/format';
-import { LineReader, type LineProblem } from '@aitrace/forest';
+import { LineReader, type LineProblem, type ReadBatch } from '@aitrace/forest';
 import { checkIngestRecord } from '../ingest/checkIngestRecord.js';
 import type { SourceCursor } from '../store/TraceStore.js';
 
 /** Bytes of a file's beginning hashed to recognise it again (an inode number alone may be reused). */
 const HEAD_BYTES = 1024;
-/** Bytes read per step; a longer line is read in several steps. */
+/** Bytes read per step, into one buffer per file; a longer line is read in several steps. */
 const READ_BYTES = 1 << 20;
 /** Bytes of complete lines returned by one `read` at most, so a large backlog is stored in bounded batches. */
 const BATCH_BYTES = 8 << 20;
@@ -32,23 +32,38 @@ async function headHash(handle: FileHandle, length: number): Promise<string> {
   return createHash('sha256').update(buffer.subarray(0, bytesRead)).digest('hex');
 }
 
+/** Options for `FileTailer.open`. */
+export interface FileTailerOptions {
+  /** Longest line read, in bytes (default: `LineReader`'s 64 MiB); a longer one is reported and skipped. */
+  maxLineLength?: number | undefined;
+}
+
 /**
  * Reads the complete lines appended to one file (one identity, followed through renames) since its saved
- * cursor. A partial last line stays unread until its newline arrives; a truncated file is read again from
- * the start. The cursor advances only when the caller commits it, after the records are stored.
+ * cursor. A partial last line stays unread until its newline arrives, but the bytes of it already read are not
+ * read again (a long line costs one pass); a truncated file is read again from the start. The cursor advances
+ * only when the caller commits it, after the records are stored.
  */
 export class FileTailer {
   private cursor: SourceCursor;
+  // Reading runs ahead of the committed cursor: `reader` has taken the bytes up to `readOffset`.
+  private reader!: LineReader;
+  private readOffset = 0;
+  // A batch was handed out and not committed (its storing failed): read it again from the cursor.
+  private issued = false;
+  private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
 
   private constructor(
     private readonly handle: FileHandle,
     cursor: SourceCursor,
+    private readonly maxLineLength: number | undefined,
   ) {
     this.cursor = cursor;
+    this.rewind(cursor);
   }
 
   /** Opens a file and resumes from its saved cursor when that cursor is for the same content. */
-  static async open(path: string, saved: (fileId: string) => Promise<SourceCursor | undefined>): Promise<FileTailer> {
+  static async open(path: string, saved: (fileId: string) => Promise<SourceCursor | undefined>, options: FileTailerOptions = {}): Promise<FileTailer> {
     const handle = await open(path, 'r');
     try {
       const stats = await handle.stat();
@@ -57,7 +72,7 @@ export class FileTailer {
       const previous = await saved(fileId);
       const same =
         previous !== undefined && previous.offset <= stats.size && (previous.headLength === 0 || (await headHash(handle, previous.headLength)) === previous.headHash);
-      return new FileTailer(handle, same ? { ...previous, path } : fresh);
+      return new FileTailer(handle, same ? { ...previous, path } : fresh, options.maxLineLength);
     } catch (error) {
       await handle.close();
       throw error;
@@ -74,63 +89,62 @@ export class FileTailer {
     return this.cursor;
   }
 
+  private rewind(to: SourceCursor): void {
+    this.reader = new LineReader({ firstLine: to.line, ...(this.maxLineLength === undefined ? {} : { maxLineLength: this.maxLineLength }) });
+    this.readOffset = to.offset;
+    this.issued = false;
+  }
+
   /**
-   * Reads what was appended since the committed cursor. `final` also reads an unterminated last line
-   * (the file was rotated away or removed, so nothing will complete it). Undefined when nothing is new.
+   * Reads what was appended since the committed cursor, about BATCH_BYTES of complete lines at most. `final`
+   * also reads an unterminated last line (the file was rotated away or removed, so nothing will complete it).
+   * Undefined when no line was completed.
    */
   async read(path: string, final = false): Promise<TailBatch | undefined> {
     const size = (await this.handle.stat()).size;
+    if (this.issued) this.rewind(this.cursor);
     let start = this.cursor;
-    const truncated = size < start.offset;
-    if (truncated) start = { ...start, offset: 0, line: 1, headHash: '', headLength: 0 };
-    if (size === start.offset && !truncated) return undefined;
-    const bytes = await this.readRange(start.offset, size, final);
-    const reader = new LineReader({ firstLine: start.line });
-    const batch = reader.push(bytes);
-    const tail = final ? reader.end() : { records: [], problems: [] };
-    const records: NormalizedRecord[] = [];
-    const problems = [...batch.problems, ...tail.problems];
-    for (const { line, record } of [...batch.records, ...tail.records]) {
-      const problem = checkIngestRecord(record);
-      if (problem === undefined) records.push(record);
-      else problems.push({ line, message: problem });
+    const truncated = size < start.offset || size < this.readOffset;
+    if (truncated) {
+      start = { ...start, offset: 0, line: 1, headHash: '', headLength: 0 };
+      this.rewind(start);
     }
-    const offset = start.offset + bytes.length;
+    const records: NormalizedRecord[] = [];
+    const problems: LineProblem[] = [];
+    const take = (batch: ReadBatch): void => {
+      problems.push(...batch.problems);
+      for (const { line, record } of batch.records) {
+        const problem = checkIngestRecord(record);
+        if (problem === undefined) records.push(record);
+        else problems.push({ line, message: problem });
+      }
+    };
+    while (this.readOffset < size && this.readOffset - this.reader.partialLineLength - start.offset < BATCH_BYTES) {
+      const { bytesRead } = await this.handle.read(this.buffer, 0, Math.min(READ_BYTES, size - this.readOffset), this.readOffset);
+      if (bytesRead === 0) break;
+      this.readOffset += bytesRead;
+      take(this.reader.push(this.buffer.subarray(0, bytesRead)));
+    }
+    if (final && this.readOffset >= size) take(this.reader.end());
+    const offset = this.readOffset - this.reader.partialLineLength;
+    if (offset === this.cursor.offset && !truncated) return undefined;
     const headLength = Math.min(offset, HEAD_BYTES);
     const cursor: SourceCursor = {
       fileId: this.cursor.fileId,
       path,
       offset,
-      line: reader.lineNumber,
+      line: this.reader.lineNumber,
       headHash: headLength === start.headLength ? start.headHash : await headHash(this.handle, headLength),
       headLength,
     };
-    if (cursor.offset === this.cursor.offset && !truncated) return undefined;
+    this.issued = true;
     return { records, problems: problems.sort((a, b) => a.line - b.line), cursor, truncated };
-  }
-
-  /** Reads from `from` up to the last newline before `size` (or to `size` when final), at most about BATCH_BYTES. */
-  private async readRange(from: number, size: number, final: boolean): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let position = from;
-    let complete = 0;
-    while (position < size && !(complete > 0 && position - from >= BATCH_BYTES)) {
-      const buffer = Buffer.alloc(Math.min(READ_BYTES, size - position));
-      const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      const chunk = buffer.subarray(0, bytesRead);
-      chunks.push(chunk);
-      position += bytesRead;
-      const newline = chunk.lastIndexOf(0x0a);
-      if (newline !== -1) complete = position - from - (bytesRead - newline - 1);
-    }
-    const all = Buffer.concat(chunks);
-    return final && position >= size ? all : all.subarray(0, complete);
   }
 
   /** Accepts a batch's cursor once its records are stored. */
   commit(cursor: SourceCursor): void {
     this.cursor = cursor;
+    this.issued = false;
   }
 
   /** Closes the file. */

@@ -23,10 +23,11 @@ describe('TraceWatcher', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function watch(paths: string[]): TraceWatcher {
+  function watch(paths: string[], maxLineLength?: number): TraceWatcher {
     // Polling is driven by the test (poll()), so the timer interval is long.
     const watcher = new TraceWatcher({
       paths,
+      ...(maxLineLength === undefined ? {} : { maxLineLength }),
       ingest: (records, cursor) => store.ingest(records, cursor),
       savedCursor: (fileId) => store.getSourceCursor(fileId),
       intervalMs: 60_000,
@@ -109,6 +110,29 @@ describe('TraceWatcher', () => {
     await watcher.poll();
     expect(await events()).toEqual(['last-words', 'work.start']);
     expect(problems[1]).toMatch(/app\.jsonl:4: truncated line/);
+  });
+
+  it('skips a line longer than maxLineLength, reporting its number and length, and stores the records after it', async () => {
+    const file = join(dir, 'trace.jsonl');
+    const trace = traceIdOf(6);
+    const long = logLine('long', 2, { trace, attrs: { blob: 'x'.repeat(300_000) } });
+    writeFileSync(file, `${logLine('before', 1, { trace })}\n${long}\n${logLine('after', 3, { trace })}\n`);
+    const watcher = watch([dir], 65_536);
+    await watcher.start();
+    expect(await events()).toEqual(['after', 'before']);
+    expect(problems).toEqual([`${file}:2: line too long: ${long.length.toLocaleString('en-US')} bytes (the limit is 65,536) (line skipped)`]);
+
+    // One still being written: streamed past as it grows, then the line after it is stored.
+    appendFileSync(file, long.slice(0, 100_000));
+    await watcher.poll();
+    appendFileSync(file, long.slice(100_000));
+    await watcher.poll();
+    expect(problems).toHaveLength(1);
+    appendFileSync(file, `\n${logLine('after-second', 5, { trace })}\n`);
+    await watcher.poll();
+    expect(await events()).toEqual(['after', 'after-second', 'before']);
+    expect(problems[1]).toBe(`${file}:4: line too long: ${long.length.toLocaleString('en-US')} bytes (the limit is 65,536) (line skipped)`);
+    expect(await store.countRows()).toBe(3);
   });
 
   it('waits for a path that does not exist yet', async () => {

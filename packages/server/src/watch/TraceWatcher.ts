@@ -14,6 +14,8 @@ export interface TraceWatcherOptions {
   savedCursor: (fileId: string) => Promise<SourceCursor | undefined>;
   /** How often to look for new data, ms (default 250). */
   intervalMs?: number;
+  /** Longest line read, in bytes (default 64 MiB); a longer one is reported and skipped, and the lines after it read. */
+  maxLineLength?: number;
   /** Told about bad lines and unreadable paths, with the file and line; watching goes on. */
   onProblem?: (message: string) => void;
 }
@@ -101,7 +103,7 @@ export class TraceWatcher {
         continue;
       }
       try {
-        const tailer = await FileTailer.open(path, this.options.savedCursor);
+        const tailer = await FileTailer.open(path, this.options.savedCursor, { maxLineLength: this.options.maxLineLength });
         this.tailers.set(tailer.fileId, { tailer, path });
         seen.add(tailer.fileId);
       } catch (error) {

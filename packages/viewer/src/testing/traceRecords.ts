@@ -112,6 +112,7 @@ export function syntheticTrace(count: number, fanout: number): TraceTree {
       endUs: T0_US + 2 * count - n,
       durationMs: (2 * count - 2 * n) / 1000,
       service: undefined,
+      resource: undefined,
       scope: undefined,
       pid: undefined,
       file: undefined,

@@ -15,6 +15,8 @@ export interface TestSpan {
   file?: string;
   line?: number;
   pid?: number;
+  service?: string;
+  resource?: Record<string, unknown>;
   attrs?: Record<string, unknown>;
 }
 
@@ -24,6 +26,8 @@ function common(span: TestSpan): Partial<TracerMeta> {
   if (span.file !== undefined) meta.file = span.file;
   if (span.line !== undefined) meta.line = span.line;
   if (span.pid !== undefined) meta.pid = span.pid;
+  if (span.service !== undefined) meta.service = span.service;
+  if (span.resource !== undefined) meta.resource = span.resource;
   return meta;
 }
 

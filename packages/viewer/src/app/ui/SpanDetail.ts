@@ -1,4 +1,4 @@
-import { formatEpochMicros, type NormalizedRecord } from '@aitrace/format';
+import { environmentOf, formatEpochMicros, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
 import type { SpanNode, TraceTree } from '@aitrace/forest';
 import { formatDuration, formatLocalTime, formatOffset } from '../model/formatTime.js';
 import { routeHash } from '../model/route.js';
@@ -120,6 +120,8 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
       ['source', source !== undefined ? h('code', { className: 'source-location', text: source }) : undefined],
       ['kind', node.kind],
       ['service', node.service],
+      ['version', serviceVersionOf(node.resource)],
+      ['environment', environmentOf(node.resource)],
       ['scope', scope],
       ['pid', node.pid !== undefined ? String(node.pid) : undefined],
       ['span id', h('code', { text: node.spanId })],
@@ -127,6 +129,7 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
       ['trace id', h('code', { text: node.traceId })],
     ]),
     section('Attributes', Object.keys(node.attrs).length, attributeTable(node.attrs)),
+    node.resource !== undefined && section('Resource', Object.keys(node.resource).length, attributeTable(node.resource)),
     node.events.length > 0 && section('Events', node.events.length, recordList(node.events, context.traceStartUs)),
     node.logs.length > 0 && section('Logs', node.logs.length, recordList(node.logs, context.traceStartUs)),
     links.length > 0 &&
@@ -142,6 +145,7 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
 
 /** The detail panel's content when no span is selected: the trace's facts and the logs outside any span. */
 export function traceDetail(trace: TraceTree): HTMLElement {
+  const root = trace.roots.find((node) => !node.orphan) ?? trace.roots[0];
   return h(
     'div',
     { className: 'span-detail' },
@@ -154,6 +158,8 @@ export function traceDetail(trace: TraceTree): HTMLElement {
       ['running', trace.runningCount > 0 ? String(trace.runningCount) : undefined],
       ['cut off', trace.cutOffCount > 0 ? String(trace.cutOffCount) : undefined],
       ['services', trace.services.join(', ')],
+      ['version', serviceVersionOf(root?.resource)],
+      ['environment', environmentOf(root?.resource)],
     ]),
     trace.logs.length > 0
       ? section('Logs outside any span', trace.logs.length, recordList(trace.logs, trace.startUs))

@@ -1,4 +1,4 @@
-import type { NormalizedRecord } from '@aitrace/format';
+import { environmentOf, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
 import { ForestBuilder, type SpanNode, type TraceTree } from '@aitrace/forest';
 import { HttpStatusError } from '../data/HttpStatusError.js';
 import { formatDuration, formatLocalDateTime } from '../model/formatTime.js';
@@ -250,6 +250,10 @@ export class TraceView implements View {
     stats.push(['duration', durationMs !== undefined ? formatDuration(durationMs) : `${formatDuration((this.window.endUs - trace.startUs) / 1000)} so far`]);
     stats.push(['start', formatLocalDateTime(trace.startUs)]);
     if (trace.services.length > 0) stats.push(['services', trace.services.join(', ')]);
+    const version = serviceVersionOf(root?.resource);
+    const environment = environmentOf(root?.resource);
+    if (version !== undefined) stats.push(['version', version]);
+    if (environment !== undefined) stats.push(['environment', environment]);
     this.title.textContent = root?.name ?? this.traceId;
     document.title = `${root?.name ?? this.traceId} · aitrace`;
     replaceChildren(this.stats, ...stats.map(([kind, text]) => h('li', { className: `stat stat-${kind}`, text })));

@@ -1,4 +1,6 @@
-import { encodeRecord, normalizeRecord, type NormalizedRecord, type TracerMeta } from '@aitrace/format';
+import { encodeRecord } from '../encodeRecord.js';
+import { normalizeRecord } from '../normalizeRecord.js';
+import type { NormalizedRecord, TracerMeta } from '../types.js';
 
 /** Records converted from one OTLP request, and the items (spans or log records) that could not be. */
 export interface OtlpConversion {
@@ -8,7 +10,7 @@ export interface OtlpConversion {
   errors: string[];
 }
 
-/** The request is not an OTLP/JSON export request at all (answered with 400). */
+/** The value is not an OTLP export request at all (a receiver answers 400). */
 export class OtlpFormatError extends Error {
   override readonly name = 'OtlpFormatError';
 }

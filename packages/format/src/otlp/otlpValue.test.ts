@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anyValue, keyValues, nanosToMicros, otlpId } from './otlpValue.js';
+import { anyValue, keyValues, nanosToHrTime, otlpId } from './otlpValue.js';
 
 describe('OTLP/JSON values', () => {
   it('reads ids as hex or base64 and refuses the rest', () => {
@@ -14,6 +14,8 @@ describe('OTLP/JSON values', () => {
     expect(otlpId('eee19b7ec3c1b1', 8)).toBeUndefined();
     expect(otlpId('zzzzzzzzzzzzzzzz', 8)).toBeUndefined();
     expect(otlpId(12, 8)).toBeUndefined();
+    expect(otlpId(Uint8Array.from(Buffer.from('eee19b7ec3c1b174', 'hex')), 8)).toBe('eee19b7ec3c1b174');
+    expect(otlpId(new Uint8Array(8), 8)).toBeUndefined();
   });
 
   it('converts AnyValue of every kind, keeping int64 exact', () => {
@@ -37,10 +39,12 @@ describe('OTLP/JSON values', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('reads nanosecond times as strings or numbers', () => {
-    expect(nanosToMicros('1761480000123456789')).toBe(1761480000123456);
-    expect(nanosToMicros(1761480000123456000)).toBe(1761480000123456);
-    expect(nanosToMicros('0')).toBeUndefined();
-    expect(nanosToMicros('soon')).toBeUndefined();
+  it('reads nanosecond times as strings, numbers or BigInts', () => {
+    expect(nanosToHrTime('1761480000123456789')).toEqual([1761480000, 123456789]);
+    expect(nanosToHrTime(1761480000123456000)).toEqual([1761480000, 123456000]);
+    expect(nanosToHrTime(1761480000123456789n)).toEqual([1761480000, 123456789]);
+    expect(nanosToHrTime('999')).toEqual([0, 999]);
+    expect(nanosToHrTime('0')).toBeUndefined();
+    expect(nanosToHrTime('soon')).toBeUndefined();
   });
 });
