@@ -57,3 +57,20 @@ describe('aitrace tree on LLM traces', () => {
     expect(stdout).not.toContain('event.name=gen_ai.user.message');
   });
 });
+
+describe('aitrace stats on LLM traces', () => {
+  it('lists per model the calls, input and output tokens and latency p50/p95, as text and --json', () => {
+    const file = traceFile();
+    const text = runCli(['stats', file]);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split('\n');
+    const header = lines.findIndex((line) => line.startsWith('model'));
+    expect(lines[header]).toMatch(/^model\s+calls\s+errors\s+input tok\s+output tok\s+p50\s+p95$/);
+    expect(lines.slice(header + 1, header + 3)).toEqual([expect.stringMatching(/^gpt-4o\s+1\s+0\s+1,200\s+34\s+10\.0ms\s+10\.0ms$/), expect.stringMatching(/^gpt-4o-2024\s+1\s+0\s+1,300\s+6\s+10\.0ms\s+10\.0ms$/)]);
+    const json = JSON.parse(runCli(['stats', '--json', file]).stdout) as { models: unknown[] };
+    expect(json.models).toEqual([
+      { model: 'gpt-4o', calls: 1, errors: 0, input_tokens: 1200, output_tokens: 34, p50_ms: 10, p95_ms: 10 },
+      { model: 'gpt-4o-2024', calls: 1, errors: 0, input_tokens: 1300, output_tokens: 6, p50_ms: 10, p95_ms: 10 },
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ export {
   genAiEventName,
   genAiView,
   isGenAiSpan,
+  modelOf,
   usageOf,
   type GenAiMessage,
   type GenAiToolCall,

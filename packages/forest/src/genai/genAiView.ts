@@ -163,6 +163,11 @@ function oldToolCalls(value: unknown): GenAiToolCall[] {
   });
 }
 
+/** The model a span's attributes name: the response model, else the request model (GenAI or OpenInference). */
+export function modelOf(attrs: Record<string, unknown>): string | undefined {
+  return str(attrs['gen_ai.response.model']) ?? str(attrs['gen_ai.request.model']) ?? str(attrs['llm.model_name']);
+}
+
 /** The event name of a span event or log: the record's event, else its `event.name` attribute. */
 export function genAiEventName(record: NormalizedRecord): string {
   return OLD_MESSAGE_EVENTS[record.event] !== undefined || record.event === DETAILS_EVENT ? record.event : (str(record.attrs['event.name']) ?? record.event);
@@ -220,7 +225,7 @@ export function genAiView(span: SpanNode): GenAiView | undefined {
     provider: str(attrs['gen_ai.provider.name']) ?? str(attrs['gen_ai.system']) ?? str(attrs['llm.provider']),
     requestModel,
     responseModel,
-    model: responseModel ?? requestModel,
+    model: modelOf(attrs),
     finishReasons: stringList(attrs['gen_ai.response.finish_reasons']),
     usage: usageOf(attrs),
     conversationId: str(attrs['gen_ai.conversation.id']),
