@@ -1,5 +1,5 @@
 // `pnpm bench`: runs every benchmark, prints a table with ratios and target verdicts, writes bench/results.json.
-// BENCH_ONLY=span,log,memory,latency,readers,server,live picks sections; BENCH_READER_MB sets the reader file size.
+// BENCH_ONLY=span,log,scrub,memory,latency,readers,server,live picks sections; BENCH_READER_MB sets the reader file size.
 // BENCH_ONLY=longlines (not in the default run: it writes a 600 MB line) runs longLines.mjs.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,10 +12,11 @@ import { logPath } from './logPath.mjs';
 import { longLines } from './longLines.mjs';
 import { readers } from './readers.mjs';
 import { otlpIngest } from './otlpIngest.mjs';
+import { scrubPath } from './scrubPath.mjs';
 import { serverIngest } from './server.mjs';
 import { spanPath } from './spanPath.mjs';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'span,log,memory,latency,readers,server,live').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'span,log,scrub,memory,latency,readers,server,live').split(','));
 const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString(), targets: [] };
 const target = (name, value, goal, pass) => results.targets.push({ name, value, goal, pass });
 
@@ -41,6 +42,24 @@ if (only.has('log')) {
   results.log_ratios = { exporter_over_pino: ratio, call_site_cost_ns: r.logger_call_site.ns_per_op - r.logger_no_call_site.ns_per_op, logger_with_site_over_without: r.logger_call_site.ops_per_s / r.logger_no_call_site.ops_per_s };
   console.log(`ratios: exporter/pino ${fmt(ratio, 2)}; call-site capture costs ${fmt(results.log_ratios.call_site_cost_ns)} ns per log call`);
   target('log path vs pino', ratio, '>= 0.5x', ratio >= 0.5);
+}
+
+if (only.has('scrub')) {
+  console.log('\nscrubbing: a chat span record with a long prompt, scrub + encode vs encode alone ...');
+  const r = await scrubPath();
+  results.scrub_path = r;
+  const labels = { a: 'scrub + encode, no secret', b: 'encode alone (baseline)', c: 'scrub + encode, one bearer token in the prompt' };
+  const rows = {};
+  results.scrub_ratios = {};
+  for (const [chars, m] of Object.entries(r)) {
+    for (const [k, v] of Object.entries(m)) rows[`${chars} chars (${k}) ${labels[k]}`] = { 'records/s': fmt(v.ops_per_s), 'µs/record': fmt(v.ns_per_op / 1000, 1), 'spread %': fmt(v.spread_pct, 1) };
+    results.scrub_ratios[chars] = { a_over_b: m.a.ops_per_s / m.b.ops_per_s, c_over_b: m.c.ops_per_s / m.b.ops_per_s };
+  }
+  console.table(rows);
+  for (const [chars, q] of Object.entries(results.scrub_ratios)) {
+    console.log(`ratios (throughput), ${chars} chars: a/b ${fmt(q.a_over_b, 2)}  c/b ${fmt(q.c_over_b, 2)}`);
+    target(`scrubbing a ${chars}-char prompt: scrub + encode vs encode alone`, q.a_over_b, '>= 0.5x', q.a_over_b >= 0.5);
+  }
 }
 
 if (only.has('memory')) {

@@ -216,18 +216,20 @@ describe('aitrace tail -f', () => {
 });
 
 describe('files written by the real OpenTelemetry bridge', () => {
-  it('shows the agent example\'s trace: nested tool calls, HTTP spans under them, logs and the failures', () => {
+  it('shows the agent example\'s trace: LLM calls with model and tokens, the conversation, tool calls with HTTP spans under them, the failures', () => {
     const file = join(tmp(), 'agent.jsonl');
     const agentDir = fileURLToPath(new URL('../../examples/agent/', import.meta.url));
     const run = spawnSync(process.execPath, [join(agentDir, 'agent.mjs'), file], { cwd: agentDir, encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(0);
-    const { code, stdout } = runCli(['tree', file]);
+    const { code, stdout } = runCli(['tree', '--messages', file]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/trace [0-9a-f]{32} {2}research-agent {2}13 spans {2}3 errors/);
-    expect(stdout).toMatch(/├─ ✓ search_docs [\d.]+ms args=\["tracing"\]/);
-    expect(stdout).toMatch(/│ {2}└─ ✓ GET \[client\]/);
+    expect(stdout).toMatch(/trace [0-9a-f]{32} {2}research-agent {2}20 spans {2}4 errors {2}[\d.]+ms {2}∑ in \d+ · out \d+ tok \(2 LLM calls\)/);
+    expect(stdout).toMatch(/├─ ✓ chat gpt-4o-mini \[client\] [\d.]+ms gpt-4o-mini-local in \d+ · out \d+ tok/);
+    expect(stdout).toContain('user: Explain trace files: look up [tracing], [jsonl] and [quantum].');
+    expect(stdout).toContain('assistant → search_docs({"topic":"quantum"}) call_3 [tool_calls]');
+    expect(stdout).toMatch(/✗ execute_tool search_docs [\d.]+ms error: no document about quantum/);
+    expect(stdout).toMatch(/│ {2}└─ ✓ search_docs [\d.]+ms args=\["tracing"\]/);
     expect(stdout).toMatch(/✗ send_email [\d.]+ms error: mail server refused the message/);
-    expect(stdout).toContain('debug summary_progress chunk=3 of=3');
     expect(runCli(['validate', file])).toMatchObject({ code: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import { environmentOf, serviceVersionOf, terminalSafe, type NormalizedRecord } from '@aitrace/format';
-import type { SpanForest, SpanNode, TraceTree } from '@aitrace/forest';
+import { genAiEventName, genAiView, traceTokens, type GenAiMessage, type GenAiUsage, type SpanForest, type SpanNode, type TraceTree } from '@aitrace/forest';
 import { ellipsize } from './ellipsize.js';
 import type { Style } from './style.js';
 
@@ -10,6 +10,45 @@ export interface RenderOptions {
   maxDepth?: number | undefined;
   /** Attributes shown per span (default 4). */
   maxAttributes?: number;
+  /** Show each GenAI span's conversation under it, in place of its raw message logs (default false). */
+  messages?: boolean;
+}
+
+/** Longest message text shown before it is folded with its length. */
+const MESSAGE_FOLD = 120;
+
+/** Token counts for people: `in 41 · out 157 tok`, with cached and reasoning counts when known; empty when none. */
+export function formatTokens(usage: GenAiUsage): string {
+  const parts: string[] = [];
+  if (usage.input !== undefined) parts.push(`in ${usage.input.toLocaleString('en-US')}`);
+  if (usage.output !== undefined) parts.push(`out ${usage.output.toLocaleString('en-US')}`);
+  if (usage.cached !== undefined && usage.cached > 0) parts.push(`cached ${usage.cached.toLocaleString('en-US')}`);
+  if (usage.reasoning !== undefined && usage.reasoning > 0) parts.push(`reasoning ${usage.reasoning.toLocaleString('en-US')}`);
+  return parts.length === 0 ? '' : `${parts.join(' · ')} tok`;
+}
+
+/** Text folded to one line: whitespace collapsed, cut at the fold with the full length shown. */
+function folded(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return terminalSafe(flat.length <= MESSAGE_FOLD ? flat : `${flat.slice(0, MESSAGE_FOLD)}… (${flat.length.toLocaleString('en-US')} chars)`);
+}
+
+function jsonText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+}
+
+/** One conversation message as compact lines: `user: text`, `assistant → tool(args)`, `tool call_1: result`. */
+function messageLines(message: GenAiMessage, style: Style): string[] {
+  const role = style.bold(terminalSafe(message.role));
+  const out: string[] = [];
+  if (message.text !== '') out.push(`${role}: ${folded(message.text)}`);
+  for (const call of message.toolCalls) out.push(`${role} → ${style.cyan(terminalSafe(call.name))}(${folded(jsonText(call.arguments ?? ''))})${call.id ? style.dim(` ${terminalSafe(call.id)}`) : ''}`);
+  if (message.text === '' || message.toolResults.length > 0) {
+    for (const result of message.toolResults) if (message.text === '') out.push(`${role}${result.id ? style.dim(` ${terminalSafe(result.id)}`) : ''}: ${folded(jsonText(result.result ?? ''))}`);
+  }
+  if (out.length === 0) out.push(`${role}: ${style.dim('(no content captured)')}`);
+  if (message.finishReason !== undefined) out[out.length - 1] += style.dim(` [${terminalSafe(message.finishReason)}]`);
+  return out;
 }
 
 /** Duration for people: 850µs, 12.3ms, 4.20s, 2m05s. */
@@ -82,6 +121,10 @@ export function spanLine(node: SpanNode, options: RenderOptions): string {
   if (node.durationMs !== undefined) parts.push(style.cyan(formatDuration(node.durationMs)));
   if (node.state === 'error') parts.push(style.red(`error${node.statusMessage ? `: ${terminalSafe(node.statusMessage)}` : ''}`));
   if (node.orphan) parts.push(style.yellow(`(orphan: parent ${terminalSafe(node.parentSpanId ?? '')} not found)`));
+  const genAi = genAiView(node);
+  if (genAi?.model !== undefined) parts.push(style.cyan(terminalSafe(genAi.model)));
+  const tokens = genAi === undefined ? '' : formatTokens(genAi.usage);
+  if (tokens) parts.push(style.yellow(tokens));
   const attrs = keyAttributes(node.attrs, options.maxAttributes ?? 4);
   if (attrs) parts.push(style.dim(attrs));
   return parts.join(' ');
@@ -94,7 +137,11 @@ function renderNodes(nodes: readonly SpanNode[], prefix: string, depth: number, 
     const inner = `${prefix}${last ? '   ' : '│  '}`;
     const hasChildren = node.children.length > 0 && (options.maxDepth === undefined || depth < options.maxDepth);
     const detailPrefix = `${inner}${hasChildren ? '│ ' : '  '} `;
-    for (const record of [...node.events, ...node.logs].sort((a, b) => a.timeUs - b.timeUs)) out.push(`${detailPrefix}${recordLine(record, options.style)}`);
+    const conversation = options.messages === true ? (genAiView(node)?.messages ?? []) : [];
+    for (const message of conversation) for (const line of messageLines(message, options.style)) out.push(`${detailPrefix}${line}`);
+    // The conversation replaces the raw message logs it was read from.
+    const records = [...node.events, ...node.logs].filter((record) => conversation.length === 0 || !genAiEventName(record).startsWith('gen_ai.'));
+    for (const record of records.sort((a, b) => a.timeUs - b.timeUs)) out.push(`${detailPrefix}${recordLine(record, options.style)}`);
     if (hasChildren) renderNodes(node.children, inner, depth + 1, options, out);
     else if (node.children.length > 0) out.push(`${inner}${options.style.dim(`… ${node.children.length} child span(s) below --depth`)}`);
   });
@@ -112,6 +159,8 @@ export function traceHeader(trace: TraceTree, style: Style): string {
   if (trace.runningCount > 0) parts.push(style.yellow(`${trace.runningCount} running`));
   if (trace.cutOffCount > 0) parts.push(style.red(`${trace.cutOffCount} cut off`));
   if (trace.endUs !== undefined) parts.push(style.cyan(formatDuration((trace.endUs - trace.startUs) / 1000)));
+  const totals = traceTokens(trace);
+  if (totals.calls > 0) parts.push(style.yellow(`∑ ${formatTokens(totals)} (${totals.calls} LLM call${totals.calls === 1 ? '' : 's'})`));
   parts.push(style.dim(new Date(trace.startUs / 1000).toISOString()));
   return parts.join('  ');
 }

@@ -60,6 +60,12 @@ describe('buildSpanForest', () => {
     expect(t1.roots[0]?.children[0]?.start).toBeUndefined();
   });
 
+  it('keeps two different logs of one span with the same time and event (messages logged at one instant), and still drops a repeated line', () => {
+    const log = (content: string): string => `{"__tracer_meta__":{"timestamp":"2025-10-26T12:00:00.001000Z","event":"log","type":"log","trace_id":"${T1}","span_id":"${A}"},"body":{"content":"${content}"}}`;
+    const forest = buildSpanForest(records([...spanLines(T1, A, 'chat', undefined, 0, 10), log('system prompt'), log('user question'), log('user question')]));
+    expect(forest.traces[0]!.roots[0]!.logs.map((r) => (r.attrs.body as { content: string }).content)).toEqual(['system prompt', 'user question']);
+  });
+
   it('attaches logs to their span, keeps logs of unknown spans at trace level and logs without trace at file level', () => {
     const forest = buildSpanForest(records([...spanLines(T1, A, 'root', undefined, 0, 20), logLine(T1, A, 'inside', 5), logLine(T1, B, 'unknown span', 6), logLine(undefined, undefined, 'no trace', 7)]));
     expect(forest.traces[0]?.roots[0]?.logs.map((l) => l.event)).toEqual(['inside']);

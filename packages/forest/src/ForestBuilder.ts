@@ -50,7 +50,22 @@ const byStart = (a: TraceState, b: TraceState): number => a.tree!.startUs - b.tr
 
 // The trace id is left out: keys are kept per trace.
 function identity(record: NormalizedRecord): string {
-  return `${record.type}|${record.spanId ?? ''}|${record.timeUs}|${record.event}|${record.pid ?? ''}`;
+  const base = `${record.type}|${record.spanId ?? ''}|${record.timeUs}|${record.event}|${record.pid ?? ''}`;
+  // Logs and events may share time and name (an instrumentation logs every input message at one instant): their data tells them apart.
+  return record.type === 'log' || record.type === 'span_event' ? `${base}|${contentHash(record.attrs)}` : base;
+}
+
+/** A short FNV-1a hash of a record's data, so the duplicate check does not keep whole records as keys. */
+function contentHash(attrs: Record<string, unknown>): string {
+  let text: string;
+  try {
+    text = JSON.stringify(attrs);
+  } catch {
+    return '';
+  }
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${(hash >>> 0).toString(36)}:${text.length}`;
 }
 
 /**

@@ -14,6 +14,19 @@ export {
   TYPE_TAG,
   type ValueLimits,
 } from './safeJson.js';
+export { readOwn, setOwn, UNREADABLE } from './ownProperties.js';
+export { Scrubber, type ScrubbedPaths, type ScrubOptions } from './scrub/Scrubber.js';
+export {
+  DEFAULT_SAFE_KEYS,
+  keySegments,
+  keySensitivity,
+  redactionMarker,
+  redactSecrets,
+  safeKeyMatcher,
+  SECRET_SHAPES,
+  type KeySensitivity,
+  type SecretShape,
+} from './scrub/scrubRules.js';
 export { terminalJson, terminalSafe } from './terminalSafe.js';
 export { formatEpochMicros, formatEpochMillis, formatHrTime, parseTimestamp, TIMESTAMP_PATTERN } from './timestamp.js';
 export type {

@@ -156,6 +156,18 @@ function readDropped(value: unknown): DroppedCounts | undefined {
   return dropped;
 }
 
+function readScrubbed(value: unknown): Record<string, string> | undefined {
+  if (!isObject(value)) return undefined;
+  const scrubbed: Record<string, string> = {};
+  let any = false;
+  for (const [path, reason] of Object.entries(value)) {
+    if (typeof reason !== 'string') continue;
+    scrubbed[path] = reason;
+    any = true;
+  }
+  return any ? scrubbed : undefined;
+}
+
 /** Splits a v1 record (metadata at the top level) into metadata and user data. */
 function splitV1(value: Record<string, unknown>): { meta: Record<string, unknown>; attrs: Record<string, unknown> } {
   const meta: Record<string, unknown> = {};
@@ -259,6 +271,8 @@ export function normalizeRecord(value: unknown): NormalizeResult {
   if (links !== undefined) record.links = links;
   const dropped = readDropped(meta.dropped);
   if (dropped !== undefined) record.dropped = dropped;
+  const scrubbed = readScrubbed(meta.scrubbed);
+  if (scrubbed !== undefined) record.scrubbed = scrubbed;
   return { ok: true, record };
 }
 

@@ -64,6 +64,8 @@ export interface TracerMeta {
   dropped?: DroppedCounts | undefined;
   /** Encoded user key -> original user key, for user keys moved aside to avoid a collision. */
   renamed?: Record<string, string> | undefined;
+  /** Data path -> why its value was redacted (TRACE_RECORD.md 2.2); absent when nothing was. */
+  scrubbed?: Record<string, string> | undefined;
   /** Extra metadata fields a writer adds; encoded after the known ones. */
   [extra: string]: unknown;
 }
@@ -102,6 +104,8 @@ export interface NormalizedRecord {
   pid?: number;
   links?: LinkMeta[];
   dropped?: DroppedCounts;
+  /** Data path -> why its value was redacted, from `__tracer_meta__.scrubbed`. */
+  scrubbed?: Record<string, string>;
   /** All metadata as written (known and extra fields), without `renamed`. */
   meta: Record<string, unknown>;
   /** User data, with collision renames undone. */

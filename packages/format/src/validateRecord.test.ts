@@ -44,6 +44,9 @@ describe('validateRecord', () => {
       '__tracer_meta__.dropped.spans',
     ]);
     expect(fields({ renamed: { _missing: 'timestamp' } })).toEqual(['__tracer_meta__.renamed._missing']);
+    expect(fields({ scrubbed: 'password' })).toEqual(['__tracer_meta__.scrubbed']);
+    expect(fields({ scrubbed: { password: '', token: 1 } })).toEqual(['__tracer_meta__.scrubbed.password', '__tracer_meta__.scrubbed.token']);
+    expect(fields({ scrubbed: { 'messages[0].content': 'secret value: jwt' } })).toEqual([]);
     expect(fields({ compat: true }, { timestamp: '2025-10-26T12:34:15.000000Z' })).toEqual(['timestamp']);
     expect(fields({ format_version: 9 })).toEqual(['__tracer_meta__.format_version']);
   });

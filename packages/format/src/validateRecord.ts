@@ -88,6 +88,7 @@ export function validateRecord(value: unknown): RecordProblem[] {
   if (meta.resource !== undefined && !isObject(meta.resource)) fail('resource', `must be an object of resource attributes, got ${describe(meta.resource)}`);
   checkLinks(meta.links, fail);
   checkDropped(meta.dropped, fail);
+  checkScrubbed(meta.scrubbed, fail);
   checkSpanRecord(meta, fail);
   checkRenamed(value, meta.renamed, fail);
 
@@ -126,6 +127,14 @@ function checkDropped(dropped: unknown, fail: Fail): void {
   for (const [key, count] of Object.entries(dropped)) {
     if (!['attributes', 'events', 'links'].includes(key)) fail(`dropped.${key}`, 'is not a known count (attributes, events, links)');
     else if (!isCount(count)) fail(`dropped.${key}`, `must be a non-negative integer, got ${describe(count)}`);
+  }
+}
+
+function checkScrubbed(scrubbed: unknown, fail: Fail): void {
+  if (scrubbed === undefined) return;
+  if (!isObject(scrubbed)) return fail('scrubbed', `must be an object of data path -> reason, got ${describe(scrubbed)}`);
+  for (const [path, reason] of Object.entries(scrubbed)) {
+    if (typeof reason !== 'string' || reason === '') fail(`scrubbed.${path}`, `must be a non-empty reason string, got ${describe(reason)}`);
   }
 }
 

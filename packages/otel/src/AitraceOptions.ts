@@ -26,7 +26,7 @@ export interface AitraceOptions {
   maxFileSize?: number | string;
   /** Rotated files kept (default 5). */
   maxFiles?: number;
-  /** Hide sensitive attribute and log values (default on, with the built-in key patterns); `false` turns it off. */
+  /** Hide credentials in attribute and log values (default on: credential key names and secret-shaped strings); `false` turns it off. */
   scrub?: ScrubOptions | false;
   /** Limits on user values (string length, nesting depth). */
   limits?: ValueLimits;
@@ -135,7 +135,9 @@ export function createWriter(options: AitraceOptions, config: AitraceConfig): Re
   });
 }
 
-/** The scrubber the options ask for. */
-export function createScrubber(options: AitraceOptions): Scrubber {
-  return new Scrubber(options.scrub === false ? { enabled: false } : options.scrub);
+/** The scrubber the options ask for; the configured safe keys add to those given in code. */
+export function createScrubber(options: AitraceOptions, config: Pick<AitraceConfig, 'scrubSafeKeys'>): Scrubber {
+  if (options.scrub === false) return new Scrubber({ enabled: false });
+  const safeKeys = [...config.scrubSafeKeys, ...(options.scrub?.safeKeys ?? [])];
+  return new Scrubber(safeKeys.length === 0 ? options.scrub : { ...options.scrub, safeKeys });
 }

@@ -25,7 +25,7 @@ export class TraceRecordLogExporter implements LogRecordExporter {
     this.writer = createWriter(options, config).retain();
     this.compatMode = config.compatMode;
     this.limits = options.limits ?? DEFAULT_VALUE_LIMITS;
-    this.scrubber = createScrubber(options);
+    this.scrubber = createScrubber(options, config);
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
@@ -44,7 +44,9 @@ export class TraceRecordLogExporter implements LogRecordExporter {
 
   private encode(log: ReadableLogRecord): string {
     const { meta, data } = logRecordParts(sdkLogInput(log), this.limits.maxStringLength, this.pid);
-    return encodeRecord(meta, this.scrubber.scrub(data), { compatMode: this.compatMode, limits: this.limits });
+    const scrubbed = this.scrubber.scrub(data);
+    meta.scrubbed = this.scrubber.scrubbed;
+    return encodeRecord(meta, scrubbed, { compatMode: this.compatMode, limits: this.limits });
   }
 
   /** Resolves when every record exported so far is written. */

@@ -94,6 +94,25 @@ describe('TraceRecordSpanProcessor', () => {
     expect(childEnd.__tracer_meta__).toMatchObject({ service: 'api "v2"', resource: { 'service.version': '1.0', 'host.name': 'web-1', 'k8s.node.labels': ['a', 'b'] }, pid: 1234 });
   });
 
+  it('keeps GenAI token counts as numbers, redacts secrets in prompts and events, and says which paths it scrubbed', () => {
+    const sink = new MemorySink();
+    const provider = new BasicTracerProvider({ spanProcessors: [new TraceRecordSpanProcessor({ output: sink, sync: true, config: false })] });
+    const span = provider.getTracer('genai').startSpan('chat gpt-4o', { attributes: { 'gen_ai.request.max_tokens': 256, 'gen_ai.input.messages': 'use Bearer abcDEF1234567890ghijKLMN now' } });
+    span.setAttributes({ 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.output_tokens': 34, 'llm.token_count.prompt': 12 });
+    span.addEvent('gen_ai.user.message', { content: 'key AKIAIOSFODNN7EXAMPLE', access_token: 'abc' });
+    span.end();
+    const records = sink.records();
+    for (const record of records) expect(validateRecord(record)).toEqual([]);
+    const [start, event, end] = records as Record<string, unknown>[];
+    expect(start?.['gen_ai.input.messages']).toBe('use Bearer [redacted: bearer token] now');
+    expect((start?.__tracer_meta__ as Record<string, unknown>).scrubbed).toEqual({ 'gen_ai.input.messages': 'secret value: bearer token' });
+    expect(event).toMatchObject({ content: 'key [redacted: aws access key id]', access_token: '[redacted: key names a credential]' });
+    expect((event?.__tracer_meta__ as Record<string, unknown>).scrubbed).toEqual({ content: 'secret value: aws access key id', access_token: 'key names a credential' });
+    expect(end).toMatchObject({ 'gen_ai.request.max_tokens': 256, 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.output_tokens': 34, 'llm.token_count.prompt': 12 });
+    const normalized = normalizeRecord(end);
+    expect(normalized.ok && normalized.record.scrubbed).toEqual({ 'gen_ai.input.messages': 'secret value: bearer token' });
+  });
+
   it('captures the caller from the stack when asked and no code attributes exist', () => {
     const { sink, tracer } = setup({ captureStack: true });
     tracer.startSpan('from.here');

@@ -57,7 +57,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
     this.compatMode = config.compatMode;
     this.limits = options.limits ?? DEFAULT_VALUE_LIMITS;
     this.captureStack = options.captureStack ?? false;
-    this.scrubber = createScrubber(options);
+    this.scrubber = createScrubber(options, config);
     this.encodeOptions = { compatMode: this.compatMode, limits: this.limits };
     this.metaJson = this.compatMode ? undefined : new SpanMetaJson(this.pid);
   }
@@ -69,13 +69,16 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
       const code = codeLocation(span.attributes);
       const site = code.file === undefined && this.captureStack ? captureCallSite() : undefined;
       const data = this.scrubber.scrub(span.attributes);
-      const members = this.metaJson?.start(span, site ?? code);
+      const scrubbed = this.scrubber.scrubbed;
+      const members = scrubbed === undefined ? this.metaJson?.start(span, site ?? code) : undefined;
       const line = members === undefined ? undefined : encodeRecordFromMetaJson(members, data, this.limits);
       if (line !== undefined) {
         this.writer.write(line);
         return;
       }
-      this.writer.write(encodeRecord(spanStartMeta(sdkSpanInput(span, false), site ?? code, this.pid), data, this.encodeOptions));
+      const meta = spanStartMeta(sdkSpanInput(span, false), site ?? code, this.pid);
+      if (scrubbed !== undefined) meta.scrubbed = scrubbed;
+      this.writer.write(encodeRecord(meta, data, this.encodeOptions));
     } catch (error) {
       reportError(error, 'span start');
     }
@@ -88,17 +91,23 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
       let input: SpanInput | undefined;
       for (const event of span.events) {
         input ??= sdkSpanInput(span, true);
-        this.writer.write(encodeRecord(spanEventMeta(input, event, this.pid), event.attributes === undefined ? undefined : this.scrubber.scrub(event.attributes), this.encodeOptions));
+        const attributes = event.attributes === undefined ? undefined : this.scrubber.scrub(event.attributes);
+        const meta = spanEventMeta(input, event, this.pid);
+        if (attributes !== undefined && this.scrubber.scrubbed !== undefined) meta.scrubbed = this.scrubber.scrubbed;
+        this.writer.write(encodeRecord(meta, attributes, this.encodeOptions));
       }
       const location: CodeLocation = codeLocation(span.attributes);
       const data = this.scrubber.scrub(span.attributes);
-      const members = this.metaJson?.end(span, location);
+      const scrubbed = this.scrubber.scrubbed;
+      const members = scrubbed === undefined ? this.metaJson?.end(span, location) : undefined;
       const line = members === undefined ? undefined : encodeRecordFromMetaJson(members, data, this.limits);
       if (line !== undefined) {
         this.writer.write(line);
         return;
       }
-      this.writer.write(encodeRecord(spanEndMeta(input ?? sdkSpanInput(span, true), location, this.pid), data, this.encodeOptions));
+      const meta = spanEndMeta(input ?? sdkSpanInput(span, true), location, this.pid);
+      if (scrubbed !== undefined) meta.scrubbed = scrubbed;
+      this.writer.write(encodeRecord(meta, data, this.encodeOptions));
     } catch (error) {
       reportError(error, 'span end');
     }

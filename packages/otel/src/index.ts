@@ -13,4 +13,4 @@ export { TraceRecordLogExporter } from './TraceRecordLogExporter.js';
 export { TraceRecordLogProcessor } from './TraceRecordLogProcessor.js';
 export { TraceRecordSpanProcessor, type TraceRecordSpanProcessorOptions } from './TraceRecordSpanProcessor.js';
 export * from './api/index.js';
-export { DEFAULT_SCRUB_PATTERNS, Scrubber, type ScrubOptions } from './Scrubber.js';
+export { DEFAULT_SAFE_KEYS, Scrubber, SECRET_SHAPES, type ScrubbedPaths, type ScrubOptions } from './Scrubber.js';

@@ -1,4 +1,5 @@
 import { terminalJson, terminalSafe } from '@aitrace/format';
+import { modelOf, usageOf } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
 import { integerOption, parseCommand } from '../args.js';
 import { ellipsize } from '../ellipsize.js';
@@ -9,14 +10,18 @@ import { createStyle } from '../style.js';
 import { reportProblems } from './tree.js';
 
 const DEFAULT_NAMES = 50;
+/** Models tracked one by one; calls of further models are summed in one row (a file rarely names more). */
+const MAX_MODELS = 1_000;
+const OTHER_MODELS = '(other models)';
 const MIN_TRACKED_NAMES = 1_000;
 /** The span column's widest; longer names end in "…" so one long name does not widen every row. */
 const NAME_WIDTH = 60;
 
 export const STATS_HELP = `Usage: aitrace stats [options] FILE|-
 
-Per span name: count, errors, open, p50 / p95 / max duration; then the slowest
-traces. The most frequent names get a row each (--names); the others are summed
+Per span name: count, errors, open, p50 / p95 / max duration; then, for LLM
+calls (GenAI or OpenInference attributes), per model: calls, errors, input and
+output tokens, p50 / p95 latency; then the slowest traces. The most frequent names get a row each (--names); the others are summed
 in one "other names" row. Spans that never ended count as open; a name with no
 ended span shows "-" (null in --json) instead of durations.
 
@@ -51,6 +56,27 @@ function statsRow(stats: NameStats): StatsRow {
   return { count: stats.count, errors: stats.errors, unfinished: stats.open, p50_ms: percentiles?.p50 ?? null, p95_ms: percentiles?.p95 ?? null, max_ms: stats.count > 0 ? stats.max : null };
 }
 
+/** The calls, tokens and latencies of one model. */
+interface ModelStats {
+  latency: NameStats;
+  input: number;
+  output: number;
+}
+
+/** Adds an ended span to its model's row, when it is an LLM call (it names a model and reports tokens or a GenAI operation). */
+function addModelCall(models: Map<string, ModelStats>, attrs: Record<string, unknown>, durationMs: number, error: boolean): void {
+  const model = modelOf(attrs);
+  if (model === undefined) return;
+  const usage = usageOf(attrs);
+  if (usage.input === undefined && usage.output === undefined && attrs['gen_ai.operation.name'] === undefined) return;
+  const key = models.has(model) || models.size < MAX_MODELS ? model : OTHER_MODELS;
+  let stats = models.get(key);
+  if (stats === undefined) models.set(key, (stats = { latency: new NameStats(), input: 0, output: 0 }));
+  stats.latency.add(durationMs, error);
+  stats.input += usage.input ?? 0;
+  stats.output += usage.output ?? 0;
+}
+
 /** A duration column: `-` when no span of the name has ended. */
 function durationCell(ms: number | null): string {
   return (ms === null ? '-' : formatDuration(ms)).padStart(9);
@@ -75,6 +101,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
   const shown = integerOption(values.names, 'names') ?? DEFAULT_NAMES;
   const table = new SpanNameTable(Math.max(MIN_TRACKED_NAMES, shown * 4));
   const open = new Map<string, string>();
+  const models = new Map<string, ModelStats>();
   const slowest: { traceId: string; name: string; durationMs: number }[] = [];
   let problems = 0;
   const progress = createProgress(file, 'reading');
@@ -97,6 +124,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
       open.delete(key);
       const duration = record.durationMs ?? 0;
       stats.add(duration, record.status === 'error');
+      addModelCall(models, record.attrs, duration, record.status === 'error');
       if (record.parentSpanId === undefined && record.traceId !== undefined) {
         slowest.push({ traceId: record.traceId, name, durationMs: duration });
         slowest.sort((a, b) => b.durationMs - a.durationMs);
@@ -115,8 +143,12 @@ export async function statsCommand(argv: string[]): Promise<number> {
   const otherNames = table.evictions === 0 ? Math.max(0, ranked.length - shown) : null;
   const rows = ranked.slice(0, shown).map(([name, stats]) => ({ name, ...statsRow(stats) }));
   const otherRow = other.count > 0 || other.open > 0 ? { names: otherNames, ...statsRow(other) } : null;
+  const modelRows = [...models].sort(([a, x], [b, y]) => y.latency.count - x.latency.count || a.localeCompare(b)).map(([model, m]) => {
+    const percentiles = m.latency.percentiles();
+    return { model, calls: m.latency.count, errors: m.latency.errors, input_tokens: m.input, output_tokens: m.output, p50_ms: percentiles?.p50 ?? null, p95_ms: percentiles?.p95 ?? null };
+  });
   if (values.json) {
-    console.log(terminalJson({ spans: rows, other: otherRow, slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })), problems }, 2));
+    console.log(terminalJson({ spans: rows, other: otherRow, models: modelRows, slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })), problems }, 2));
     return 0;
   }
 
@@ -132,6 +164,15 @@ export async function statsCommand(argv: string[]): Promise<number> {
     lines.push(
       `${label.padEnd(width)}  ${String(row.count).padStart(7)}  ${row.errors > 0 ? style.red(errors) : errors}  ${String(row.unfinished).padStart(5)}  ${durationCell(row.p50_ms)}  ${durationCell(row.p95_ms)}  ${durationCell(row.max_ms)}`,
     );
+  }
+  if (modelRows.length > 0) {
+    const labels = modelRows.map((row) => ellipsize(terminalSafe(row.model), NAME_WIDTH));
+    const modelWidth = Math.max(5, ...labels.map((label) => label.length));
+    lines.push('', style.bold(`${'model'.padEnd(modelWidth)}  ${'calls'.padStart(7)}  ${'errors'.padStart(6)}  ${'input tok'.padStart(11)}  ${'output tok'.padStart(11)}  ${'p50'.padStart(9)}  ${'p95'.padStart(9)}`));
+    modelRows.forEach((row, index) => {
+      const errors = String(row.errors).padStart(6);
+      lines.push(`${labels[index]!.padEnd(modelWidth)}  ${String(row.calls).padStart(7)}  ${row.errors > 0 ? style.red(errors) : errors}  ${row.input_tokens.toLocaleString('en-US').padStart(11)}  ${row.output_tokens.toLocaleString('en-US').padStart(11)}  ${durationCell(row.p50_ms)}  ${durationCell(row.p95_ms)}`);
+    });
   }
   if (slowest.length > 0) {
     lines.push('', style.bold('slowest traces'));

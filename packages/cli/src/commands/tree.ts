@@ -12,7 +12,8 @@ import { createStyle } from '../style.js';
 export const TREE_HELP = `Usage: aitrace tree [options] FILE|-
 
 Prints the span trees of a trace file (or stdin for -): durations, status,
-running / cut-off markers, key attributes, span events and logs.
+running / cut-off markers, key attributes, span events and logs; LLM calls with
+their model and tokens in/out, each trace with its token totals.
 
 Options:
   --trace ID          only the trace with this id (a prefix is enough); reads large files in bounded memory
@@ -20,6 +21,7 @@ Options:
   --where KEY=VALUE   spans with this attribute value; repeatable (all must match)
   --status STATE      spans in this state: ok, error, running, cut_off
   --depth N           show N levels below the roots
+  --messages          show each LLM call's conversation (system, user, assistant, tool calls and results)
   --live              the writer is still running: spans without an end are "running", not "cut off"
   --json              print the forest as JSON
   -h, --help          show this help
@@ -48,6 +50,7 @@ export async function treeCommand(argv: string[]): Promise<number> {
       status: { type: 'string' },
       depth: { type: 'string' },
       live: { type: 'boolean' },
+      messages: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     help: TREE_HELP,
@@ -78,7 +81,7 @@ export async function treeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const style = createStyle(process.stdout);
-  const lines = renderForest(forest, { style, maxDepth });
+  const lines = renderForest(forest, { style, maxDepth, messages: values.messages === true });
   if (lines.length === 0) process.stderr.write(traceId !== undefined || isFiltering(filter) ? 'no spans match\n' : 'no records\n');
   else process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

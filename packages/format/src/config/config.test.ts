@@ -41,6 +41,15 @@ describe('configuration', () => {
     expect(loadConfig({ env, cwd: d, overrides: { compatMode: true } }).config.compatMode).toBe(true);
   });
 
+  it('reads the scrubber\'s extra safe keys as a list from files and as a comma-separated variable', () => {
+    const d = dir();
+    writeFileSync(join(d, 'aitrace.yaml'), 'scrub-safe-keys: [myapp.usage.*, billing.secret_hint]\n');
+    expect(loadConfig({ env: {}, cwd: d }).config.scrubSafeKeys).toEqual(['myapp.usage.*', 'billing.secret_hint']);
+    expect(loadConfig({ env: { AITRACE_SCRUB_SAFE_KEYS: 'a.*, b' }, cwd: d }).config.scrubSafeKeys).toEqual(['a.*', 'b']);
+    writeFileSync(join(d, 'aitrace.yaml'), 'scrub-safe-keys: 3\n');
+    expect(() => loadConfig({ env: {}, cwd: d })).toThrow(/scrub-safe-keys.*a list of keys/);
+  });
+
   it('checks values set in code like the others: sizes with units work, bad values name the option', () => {
     const d = dir();
     const load = (overrides: Record<string, unknown>) => loadConfig({ env: {}, cwd: d, configFile: false, overrides }).config;

@@ -18,6 +18,8 @@ export interface AitraceConfig {
   maxFiles: number;
   /** Record file/line/function of the caller in developer-API logs (default false: a stack capture per call). */
   captureCallSite: boolean;
+  /** More keys the scrubber never redacts by name, as globs (`myapp.usage.*`); default none beyond the built-in list. */
+  scrubSafeKeys: readonly string[];
 }
 
 /** The defaults, in one place. */
@@ -30,6 +32,7 @@ export const DEFAULT_CONFIG: Readonly<AitraceConfig> = {
   maxFileSize: undefined,
   maxFiles: 5,
   captureCallSite: false,
+  scrubSafeKeys: [],
 };
 
 type Parser = (value: unknown) => { ok: true; value: unknown } | { ok: false; expected: string };
@@ -85,6 +88,12 @@ const parseSize: Parser = (value) => {
   return { ok: false, expected: 'a size in bytes, like 10485760 or "10MB"' };
 };
 
+const parseKeyList: Parser = (value) => {
+  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
+  if (items === undefined || !items.every((item) => typeof item === 'string' && item.trim() !== '')) return { ok: false, expected: 'a list of keys (a comma-separated string or a list of strings)' };
+  return { ok: true, value: items.map((item: string) => item.trim()) };
+};
+
 /** Every setting, with its file key and environment variable. */
 export const SETTINGS: readonly Setting[] = [
   { key: 'compat-mode', env: 'AITRACE_COMPAT_MODE', field: 'compatMode', parse: parseBoolean },
@@ -95,6 +104,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'max-file-size', env: 'AITRACE_MAX_FILE_SIZE', field: 'maxFileSize', parse: parseSize },
   { key: 'max-files', env: 'AITRACE_MAX_FILES', field: 'maxFiles', parse: parsePositiveInteger(0) },
   { key: 'capture-call-site', env: 'AITRACE_CAPTURE_CALL_SITE', field: 'captureCallSite', parse: parseBoolean },
+  { key: 'scrub-safe-keys', env: 'AITRACE_SCRUB_SAFE_KEYS', field: 'scrubSafeKeys', parse: parseKeyList },
 ];
 
 function describeValue(value: unknown): string {
