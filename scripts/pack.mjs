@@ -46,8 +46,10 @@ function closure(...wanted) {
 // Why pins, not bundling: the tarballs stay what the registry would get, and the app pins every @aitrace name to its
 // tarball, so no package manager asks a registry for @aitrace/* (where anyone could publish one). npm needs no pin
 // (it refuses overrides of direct dependencies): every @aitrace dependency resolves to the tarball installed at the top.
-const pins = Object.fromEntries(PACKAGES.map((pkg) => [manifests.get(pkg).name, `file:${tarball(pkg)}`]));
-const overrides = { pnpm: { overrides: pins }, resolutions: pins };
+/** `name: file:tarball` for each package. */
+const pins = (pkgs) => Object.fromEntries(pkgs.map((pkg) => [manifests.get(pkg).name, `file:${tarball(pkg)}`]));
+// yarn 1 installs every package its resolutions name, so they list only tracing and the command without the server.
+const overrides = { pnpm: { overrides: pins(PACKAGES) }, resolutions: pins(closure('otel', 'cli')) };
 writeFileSync(join(packs, 'overrides.json'), `${JSON.stringify(overrides, null, 2)}\n`);
 
 // The OpenTelemetry packages the README's tracing.mjs imports, on the tested 2.x line (test/packaging checks they match).
@@ -63,8 +65,12 @@ const sets = [
 console.log(`packed into ${packs}:`);
 for (const pkg of PACKAGES) console.log(`  ${tarball(pkg).slice(packs.length + 1)}`);
 console.log(`\nwith pnpm or yarn, first merge ${join(packs, 'overrides.json')} into your app's package.json:`);
-console.log('it pins every @aitrace package to its tarball ("pnpm.overrides" for pnpm, "resolutions" for yarn).');
+console.log('it pins the @aitrace packages to their tarballs ("pnpm.overrides" for pnpm, "resolutions" for yarn 1).');
 for (const [title, pkgs, extra] of sets) {
   const list = [...pkgs.map(tarball), ...(extra ? [extra] : [])].join(' ');
-  console.log(`\n${title}:\n  npm install ${list}\n  pnpm add ${list}\n  yarn add ${list}`);
+  // yarn 1 ignores resolutions for the tarball paths `yarn add` is given, so it adds the pinned names instead.
+  const names = [...pkgs.map((pkg) => `${manifests.get(pkg).name}@${manifests.get(pkg).version}`), ...(extra ? [extra] : [])].join(' ');
+  const missing = pkgs.filter((pkg) => !(manifests.get(pkg).name in overrides.resolutions));
+  const yarnNote = missing.length > 0 ? ` (add ${missing.map((pkg) => manifests.get(pkg).name).join(', ')} to "resolutions" first, from "pnpm.overrides")` : '';
+  console.log(`\n${title}:\n  npm install ${list}\n  pnpm add ${list}\n  yarn add ${names}${yarnNote}`);
 }

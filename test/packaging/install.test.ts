@@ -76,10 +76,15 @@ function expectReadmeSetupWorks(dir: string): void {
   expect(serve.status).toBe(1);
   expect(serve.stderr).toContain('serve needs @aitrace/server, an optional peer dependency of @aitrace/cli that is not installed');
   expect(serve.stderr).toContain('npm install --save-dev @aitrace/server');
+  const html = run(npx, ['--no', 'aitrace', 'html', 'traces/app.jsonl'], dir);
+  expect(html.status).toBe(1);
+  expect(html.stderr).toContain('html needs @aitrace/viewer, an optional peer dependency of @aitrace/cli that is not installed');
+  expect(existsSync(join(dir, 'traces', 'app.html'))).toBe(false);
 }
 
+const APP_PACKAGES = ['format', 'otel', 'forest', 'cli'];
 /** The packages an app needs for the README's tracing setup plus `aitrace tree`, without server and viewer. */
-const installArgs = (): string[] => [...['format', 'otel', 'forest', 'cli'].map(tarball), ...thirdParty];
+const installArgs = (): string[] => [...APP_PACKAGES.map(tarball), ...thirdParty];
 
 describe('the packed tarballs', () => {
   it('ship a README, the LICENSE and source maps that resolve, and no .tsbuildinfo or tests', () => {
@@ -149,6 +154,24 @@ describe('installing the tarballs into a fresh app', () => {
       expect(readdirSync(join(dir, 'node_modules', '.pnpm')).filter((name) => name.startsWith('better-sqlite3') || name.startsWith('@aitrace+server'))).toEqual([]);
       const lock = readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8');
       expect(lock).not.toMatch(/'?@aitrace\/[\w-]+@0\.1\.0'?:/);
+      expectReadmeSetupWorks(dir);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'works with yarn 1 (from npx) and the overrides.json resolutions, without asking a registry for @aitrace/*, then runs the README setup',
+    () => {
+      const dir = freshApp('yarn', JSON.parse(readFileSync(join(packs, 'overrides.json'), 'utf8')) as Record<string, unknown>);
+      // yarn 1 ignores resolutions for tarball paths given to `yarn add`, so the pinned names are added (as pack.mjs prints).
+      const args = ['--yes', 'yarn@1', 'add', '--non-interactive', ...APP_PACKAGES.map((pkg) => `@aitrace/${pkg}@0.1.0`), ...thirdParty];
+      let result = run(npx, [...args, '--offline'], dir);
+      if (result.status !== 0 && /offline/.test(`${result.stdout}${result.stderr}`)) result = run(npx, [...args, '--prefer-offline'], dir);
+      const output = ok(result, 'yarn add');
+      expect(output).not.toMatch(/peer/i);
+      expect(existsSync(join(dir, 'node_modules', 'better-sqlite3'))).toBe(false);
+      expect(readFileSync(join(dir, 'yarn.lock'), 'utf8')).not.toMatch(/resolved "(?!file:)[^"]*@aitrace/);
+      expect(packOutput).toContain(`yarn add ${APP_PACKAGES.filter((pkg) => pkg !== 'otel').map((pkg) => `@aitrace/${pkg}@0.1.0`).join(' ')}\n`);
       expectReadmeSetupWorks(dir);
     },
     TIMEOUT,
