@@ -5,6 +5,7 @@ import type { LineProblem } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
 import type * as ViewerHtml from '@aitrace/viewer/html';
 import { parseCommand } from '../args.js';
+import { importOptionalPeer } from '../optionalPeer.js';
 import { createProgress } from '../progress.js';
 import { UsageError } from '../UsageError.js';
 import { reportProblems } from './tree.js';
@@ -32,14 +33,6 @@ export function defaultHtmlPath(file: string): string {
   return /\.jsonl?$/i.test(file) ? file.replace(/\.jsonl?$/i, '.html') : `${file}.html`;
 }
 
-async function loadRenderer(): Promise<typeof ViewerHtml> {
-  try {
-    return await import('@aitrace/viewer/html');
-  } catch (error) {
-    throw new UsageError(`html needs the @aitrace/viewer package (${(error as Error).message.split('\n')[0]}); install it next to @aitrace/cli`);
-  }
-}
-
 /** `aitrace html`. */
 export async function htmlCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, {
@@ -59,7 +52,9 @@ export async function htmlCommand(argv: string[]): Promise<number> {
   const output = values.output ?? (file === '-' ? '-' : defaultHtmlPath(file));
   if (output === file && file !== '-') throw new UsageError(`the output ${output} is the input file; pick another with -o`);
   const traceId = values.trace?.toLowerCase();
-  const { renderTraceHtml } = await loadRenderer();
+  const viewer: typeof ViewerHtml | undefined = await importOptionalPeer('html', '@aitrace/viewer', () => import('@aitrace/viewer/html'));
+  if (viewer === undefined) return 1;
+  const { renderTraceHtml } = viewer;
 
   const records: NormalizedRecord[] = [];
   const problems: LineProblem[] = [];
