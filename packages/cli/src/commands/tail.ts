@@ -22,7 +22,8 @@ read them.
 On a terminal the tree of the most recent traces is redrawn; when piped, one
 line is printed per change: "start" (a span seen running), "end" (final, with
 state), "log" and "event". A span that started and ended between two reads of
-the file gets only its "end" line.
+the file gets only its "end" line. While following, the 2,000 most recently
+changed traces are kept; a later record of a forgotten trace starts it anew.
 
 Options:
   -f, --follow        keep watching the file (without it: print the current state and exit)
