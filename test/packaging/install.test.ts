@@ -13,8 +13,10 @@ const packs = join(work, 'packs');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const PNPM = join(root, 'scripts', 'pnpm.mjs');
-// A registry nobody listens on, for the @aitrace scope only: any lookup of an @aitrace/* name fails the install.
-const NPMRC = '@aitrace:registry=http://127.0.0.1:9/\n';
+// A registry nobody listens on, for the @aitrace scope only: any lookup of an @aitrace/* name that an install needs
+// fails it. No retries: npm still asks for the metadata of the CLI's optional peers (server, viewer) when its cache is
+// cold, and the install goes on without them, but three retries with backoff each would cost minutes.
+const NPMRC = '@aitrace:registry=http://127.0.0.1:9/\nfetch-retries=0\n';
 const TIMEOUT = 240_000;
 
 /** The environment of a user's shell: nothing npm or pnpm set for the test runner itself. */
@@ -82,7 +84,7 @@ function expectReadmeSetupWorks(dir: string): void {
   expect(existsSync(join(dir, 'traces', 'app.html'))).toBe(false);
 }
 
-const APP_PACKAGES = ['format', 'otel', 'forest', 'cli'];
+const APP_PACKAGES = ['format', 'otel', 'forest', 'otlp', 'cli'];
 /** The packages an app needs for the README's tracing setup plus `aitrace tree`, without server and viewer. */
 const installArgs = (): string[] => [...APP_PACKAGES.map(tarball), ...thirdParty];
 
@@ -114,7 +116,7 @@ describe('the packed tarballs', () => {
       if (!name.startsWith('@aitrace/')) expect(thirdParty.map((spec) => spec.replace(/@[^@]+$/, '')), `README install line has ${name}`).toContain(name);
     }
     expect(packOutput).toContain(`npm install ${tarball('format')} ${tarball('otel')} ${thirdParty.join(' ')}`);
-    expect(packOutput).toContain(`pnpm add ${tarball('format')} ${tarball('forest')} ${tarball('cli')}\n`);
+    expect(packOutput).toContain(`pnpm add ${tarball('format')} ${tarball('forest')} ${tarball('otlp')} ${tarball('cli')}\n`);
   });
 });
 
@@ -133,7 +135,7 @@ describe('installing the tarballs into a fresh app', () => {
       expect(existsSync(join(dir, 'node_modules', '@aitrace', 'server'))).toBe(false);
       const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
       const aitrace = Object.entries(lock.packages).filter(([path]) => path.includes('@aitrace/'));
-      expect(aitrace.map(([path]) => path).sort()).toEqual(['node_modules/@aitrace/cli', 'node_modules/@aitrace/forest', 'node_modules/@aitrace/format', 'node_modules/@aitrace/otel']);
+      expect(aitrace.map(([path]) => path).sort()).toEqual(['node_modules/@aitrace/cli', 'node_modules/@aitrace/forest', 'node_modules/@aitrace/format', 'node_modules/@aitrace/otel', 'node_modules/@aitrace/otlp']);
       for (const [path, entry] of aitrace) expect(entry.resolved, path).toMatch(/^file:.*\.tgz$/);
       expectReadmeSetupWorks(dir);
     },
