@@ -211,7 +211,8 @@ interface RunningItem {
   state: 'running' | 'cut_off';
   service: string | null;
   start: string;
-  running_ms: number;
+  /** How long it has run; null for a cut-off span (it stopped when its writer did). */
+  running_ms: number | null;
 }
 
 function spanDetailLines(node: SpanNode, trace: TraceTree, nowUs: number): string[] {
@@ -501,12 +502,12 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
           if (node.state !== 'running' && !(node.state === 'cut_off' && args.include_cut_off === true)) return;
           const runningMs = (nowUs - node.startUs) / 1000;
           if (args.min_ms !== undefined && runningMs < args.min_ms) return;
-          items.push({ trace_id: node.traceId, span_id: node.spanId, name: node.name, state: node.state, service: node.service ?? null, start: iso(node.startUs), running_ms: runningMs });
+          items.push({ trace_id: node.traceId, span_id: node.spanId, name: node.name, state: node.state, service: node.service ?? null, start: iso(node.startUs), running_ms: node.state === 'running' ? runningMs : null });
         });
       }
-      items.sort((a, b) => b.running_ms - a.running_ms);
+      items.sort((a, b) => (b.running_ms ?? -1) - (a.running_ms ?? -1));
       const line = (item: RunningItem): string =>
-        terminalSafe(`${item.state === 'running' ? `▶ running ${formatDuration(item.running_ms)}` : '✂ cut off'}  ${item.name}${item.service === null ? '' : `  ${item.service}`}  started ${item.start}  trace ${item.trace_id} #${item.span_id}`);
+        terminalSafe(`${item.running_ms !== null ? `▶ running ${formatDuration(item.running_ms)}` : '✂ cut off'}  ${item.name}${item.service === null ? '' : `  ${item.service}`}  started ${item.start}  trace ${item.trace_id} #${item.span_id}`);
       const page = pageItems(items, line, args.max_chars ?? DEFAULT_MAX_CHARS, args.cursor ?? 0, true);
       const running = items.filter((item) => item.state === 'running').length;
       const head = [`${running} span(s) running now${cutOff > 0 ? `; ${cutOff} cut off (never ended, their writer stopped)${args.include_cut_off === true ? '' : ': pass include_cut_off to list them'}` : ''}`];
