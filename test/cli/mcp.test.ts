@@ -182,6 +182,20 @@ describe('aitrace mcp over stdio with the MCP SDK client', () => {
   });
 });
 
+describe('aitrace mcp on bad lines, new files and bad cursors', () => {
+  it('tells bad lines with the answers, picks up a trace file that appears in a directory, and refuses a cursor past the end', async () => {
+    const watched = mkdtempSync(join(dir, 'watched-'));
+    const client = await connect(watched, fixture('invalid-lines.jsonl'));
+    const first = await call(client, 'search_traces');
+    expect(first.text).toMatch(/\(\d+ problem\(s\) reading the traces; latest: .*invalid-lines\.jsonl:\d+: /);
+    expect(first.structured.problems).toMatchObject({ count: expect.any(Number) });
+    writeFileSync(join(watched, 'later.jsonl'), `${endRecord(GENAI_TRACE, 'aa00000000000009', 'late.span', undefined, 0, 5, {})}\n`);
+    const found = await until(client, 'search_traces', { name: 'late.span' }, (answer) => answer.structured.total === 1);
+    expect(found.structured.traces).toEqual([expect.objectContaining({ trace_id: GENAI_TRACE, root: 'late.span' })]);
+    expect(await call(client, 'search_traces', { cursor: 5 })).toMatchObject({ isError: true, text: 'cursor 5 is past the end (1 items)' });
+  });
+});
+
 describe('aitrace mcp on a file that grows', () => {
   it('shows a running span with its age, then the spans appended while it runs', async () => {
     const file = join(dir, 'live.jsonl');
@@ -225,7 +239,7 @@ describe('aitrace mcp answers on a 100,000-span trace stay within their budget',
       ['find_errors', {}],
       ['get_stats', {}],
       ['running_spans', {}],
-      ['search_traces', { max_chars: 1000 }],
+      ['search_traces', { max_chars: 1500 }],
     ] as const) {
       const answer = await call(big, name, args);
       const budget = 'max_chars' in args ? args.max_chars : 16_000;

@@ -1,11 +1,13 @@
+import { ToolInputError } from './ToolInputError.js';
+
 /** Default answer size: about 4,000 tokens' worth of text. */
 export const DEFAULT_MAX_CHARS = 16_000;
 /** Smallest budget a call may ask for: room for a few lines and the note on how to get the rest. */
-export const MIN_MAX_CHARS = 1000;
+export const MIN_MAX_CHARS = 1500;
 /** Largest budget a call may ask for. */
 export const MAX_MAX_CHARS = 200_000;
-// Kept free for the note that says how to get the rest.
-const NOTE_ROOM = 300;
+// Kept free for the note that says how to get the rest and the one on reading problems.
+const NOTE_ROOM = 700;
 
 /** One page of a list: the items that fit, their text lines, and where the next page starts. */
 export interface Page<T> {
@@ -21,7 +23,7 @@ export interface Page<T> {
  * content goes to the agent too) fits in `maxChars`. The first item is always taken, its line cut to fit if need be.
  */
 export function pageItems<T>(items: readonly T[], line: (item: T) => string, maxChars: number, cursor: number, json = false): Page<T> {
-  if (cursor > items.length) throw new Error(`cursor ${cursor} is past the end (${items.length} items)`);
+  if (cursor > items.length) throw new ToolInputError(`cursor ${cursor} is past the end (${items.length} items)`);
   const budget = maxChars - NOTE_ROOM;
   const page: Page<T> = { items: [], lines: [], nextCursor: undefined, total: items.length };
   let used = 0;

@@ -10,10 +10,11 @@ import { parseFilter } from '../spanFilter.js';
 import { PLAIN_STYLE } from '../style.js';
 import { nameRows, statsLines, type StatsResult } from '../commands/stats.js';
 import { DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, moreNote, pageItems, type Page } from './budget.js';
+import { ToolInputError } from './ToolInputError.js';
 import type { TraceSource } from './TraceSource.js';
+import { UsageError } from '../UsageError.js';
+import { ellipsize } from '../ellipsize.js';
 
-/** A bad argument or an unknown id: answered as a tool error that names it; the server goes on. */
-export class ToolInputError extends Error {}
 
 const maxChars = z
   .number()
@@ -63,6 +64,8 @@ function findSpan(trace: TraceTree, spanId: string): SpanNode {
 
 /** Room kept in a paged text answer for its structured content (ids, counts, cursor: a few hundred characters). */
 const STRUCTURED_ROOM = 600;
+/** Longest problem text told with an answer (it and its structured copy fit in the budget's note room). */
+const PROBLEM_WIDTH = 120;
 
 /** The text and structured content of an answer. */
 function answer(lines: string[], structured: Record<string, unknown>): CallToolResult {
@@ -74,17 +77,24 @@ function withNote(page: Page<unknown>, what: string, narrower: string): string[]
   return note === '' ? page.lines : [...page.lines, note];
 }
 
-/** Wraps a tool body so bad input comes back as a tool error naming the problem, never as a crash. */
-function tool<A>(body: (args: A) => Promise<CallToolResult>): (args: A) => Promise<CallToolResult> {
+/**
+ * Wraps a tool body: bad input comes back as a tool error naming the problem, never as a crash; an answer tells
+ * the source's latest reading problem (a bad line, an unreadable file) on one short line.
+ */
+function tool<A>(source: TraceSource, body: (args: A) => Promise<CallToolResult>): (args: A) => Promise<CallToolResult> {
   return async (args) => {
+    let result: CallToolResult;
     try {
-      return await body(args);
+      result = await body(args);
     } catch (error) {
-      if (error instanceof ToolInputError || (error instanceof Error && error.name === 'UsageError') || (error instanceof Error && error.message.startsWith('cursor '))) {
-        return { content: [{ type: 'text', text: error.message }], isError: true };
-      }
+      if (error instanceof ToolInputError || error instanceof UsageError) return { content: [{ type: 'text', text: error.message }], isError: true };
       throw error;
     }
+    const problems = source.problems();
+    if (problems.length === 0) return result;
+    const latest = ellipsize(terminalSafe(problems[problems.length - 1]!), PROBLEM_WIDTH);
+    const text = `(${problems.length} problem(s) reading the traces; latest: ${latest})`;
+    return { ...result, content: [...result.content, { type: 'text', text }], structuredContent: { ...result.structuredContent, problems: { count: problems.length, latest } } };
   };
 }
 
@@ -264,11 +274,6 @@ export const MCP_INSTRUCTIONS =
 
 /** Registers the trace tools on an MCP server; every answer comes from `source` at the time of the call. */
 export function registerTraceTools(server: McpServer, source: TraceSource): void {
-  const problemsNote = (): string[] => {
-    const problems = source.problems();
-    return problems.length === 0 ? [] : [`(${problems.length} problem(s) reading the traces, latest: ${terminalSafe(problems[problems.length - 1]!)})`];
-  };
-
   server.registerTool(
     'search_traces',
     {
@@ -288,7 +293,7 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(async (args) => {
+    tool(source, async (args) => {
       const forest = await source.forest();
       const filter: SpanFilter = parseFilter(args.name, args.where, args.status, opt);
       const text = args.text?.toLowerCase();
@@ -316,7 +321,7 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
       const summaries = found.map(traceSummary);
       const page = pageItems(summaries, (summary) => `${traceHeader(found[summaries.indexOf(summary)]!, PLAIN_STYLE)}  root ${JSON.stringify(terminalSafe(summary.root))}`, args.max_chars ?? DEFAULT_MAX_CHARS, args.cursor ?? 0, true);
       const head = found.length === 0 ? [forest.traces.length === 0 ? 'no traces yet' : `no trace matches (of ${forest.traces.length})`] : [`${found.length} trace(s) match, newest first`];
-      return answer([...head, ...withNote(page, 'traces', 'narrow the search (since, status, name, where)'), ...problemsNote()], { traces: page.items, total: page.total, next_cursor: page.nextCursor ?? null });
+      return answer([...head, ...withNote(page, 'traces', 'narrow the search (since, status, name, where)')], { traces: page.items, total: page.total, next_cursor: page.nextCursor ?? null });
     }),
   );
 
@@ -335,7 +340,7 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(async (args) => {
+    tool(source, async (args) => {
       const trace = findTrace(await source.forest(), args.trace_id);
       const roots = args.span_id === undefined ? trace.roots : [findSpan(trace, args.span_id)];
       const lines = renderForest({ traces: [{ ...trace, roots, logs: args.span_id === undefined ? trace.logs : [] }], logs: [] }, { ...plain, maxDepth: args.depth, messages: args.messages === true, spanIds: true });
@@ -363,7 +368,7 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(async (args) => {
+    tool(source, async (args) => {
       const trace = findTrace(await source.forest(), args.trace_id);
       const node = findSpan(trace, args.span_id);
       const lines = spanDetailLines(node, trace, source.nowUs());
@@ -405,7 +410,7 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(async (args) => {
+    tool(source, async (args) => {
       const forest = await source.forest();
       const since = timeArg(args.since, 'since', source.nowUs());
       const traces = args.trace_id === undefined ? forest.traces : [findTrace(forest, args.trace_id)];
@@ -450,7 +455,7 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         max_chars: maxChars,
       },
     },
-    tool(async (args) => {
+    tool(source, async (args) => {
       const forest = await source.forest();
       const since = timeArg(args.since, 'since', source.nowUs());
       const traces = (args.trace_id === undefined ? forest.traces : [findTrace(forest, args.trace_id)]).filter((trace) => since === undefined || trace.startUs >= since);
@@ -490,7 +495,7 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(async (args) => {
+    tool(source, async (args) => {
       const forest = await source.forest();
       const nowUs = source.nowUs();
       const items: RunningItem[] = [];
