@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, writeFileSync, createWriteStream } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, writeFileSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -209,6 +209,17 @@ describe('aitrace mcp on a file that grows', () => {
     appendFileSync(file, `${start('d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0', 'd000000000000001', 'new.request')}\n`);
     const found = await until(live, 'search_traces', { name: 'new.request' }, (answer) => answer.structured.total === 1);
     expect(found.structured.traces).toEqual([expect.objectContaining({ trace_id: 'd0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0', running: 1 })]);
+  });
+
+  it('follows the file through a rotation: the spans before it stay, the new file\'s spans appear', async () => {
+    const file = join(mkdtempSync(join(dir, 'rotating-')), 'app.jsonl');
+    writeFileSync(file, `${endRecord('e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0', 'e000000000000001', 'before.rotation', undefined, 0, 5, {})}\n`);
+    const client = await connect(file);
+    expect((await call(client, 'search_traces')).structured.total).toBe(1);
+    renameSync(file, join(file, '..', 'app.1.jsonl'));
+    writeFileSync(file, `${endRecord('f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0', 'f000000000000001', 'after.rotation', undefined, 10, 5, {})}\n`);
+    const both = await until(client, 'search_traces', {}, (answer) => answer.structured.total === 2);
+    expect((both.structured.traces as { root: string }[]).map((trace) => trace.root)).toEqual(['after.rotation', 'before.rotation']);
   });
 });
 
