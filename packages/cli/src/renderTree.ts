@@ -12,6 +12,8 @@ export interface RenderOptions {
   maxAttributes?: number;
   /** Show each GenAI span's conversation under it, in place of its raw message logs (default false). */
   messages?: boolean;
+  /** Show each span's id at the end of its line, for tools that look spans up by id (default false). */
+  spanIds?: boolean;
 }
 
 /** Longest message text shown before it is folded with its length. */
@@ -38,7 +40,7 @@ function jsonText(value: unknown): string {
 }
 
 /** One conversation message as compact lines: `user: text`, `assistant → tool(args)`, `tool call_1: result`. */
-function messageLines(message: GenAiMessage, style: Style): string[] {
+export function messageLines(message: GenAiMessage, style: Style): string[] {
   const role = style.bold(terminalSafe(message.role));
   const out: string[] = [];
   if (message.text !== '') out.push(`${role}: ${folded(message.text)}`);
@@ -100,7 +102,8 @@ function clock(timeUs: number): string {
   return new Date(timeUs / 1000).toISOString().slice(11, 23);
 }
 
-function recordLine(record: NormalizedRecord, style: Style): string {
+/** A span event or log as one line: time, level or `!`, name, key attributes. */
+export function recordLine(record: NormalizedRecord, style: Style): string {
   const attrs = keyAttributes(record.attrs, 6);
   if (record.type === 'span_event') {
     const message = record.attrs['exception.message'];
@@ -127,6 +130,7 @@ export function spanLine(node: SpanNode, options: RenderOptions): string {
   if (tokens) parts.push(style.yellow(tokens));
   const attrs = keyAttributes(node.attrs, options.maxAttributes ?? 4);
   if (attrs) parts.push(style.dim(attrs));
+  if (options.spanIds === true) parts.push(style.dim(`#${terminalSafe(node.spanId)}`));
   return parts.join(' ');
 }
 

@@ -24,3 +24,6 @@ export function createStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv =
     bold: wrap(1, 22),
   };
 }
+
+/** No colours: for text that is not shown on a terminal (MCP answers, files). */
+export const PLAIN_STYLE: Style = { enabled: false, red: String, green: String, yellow: String, cyan: String, dim: String, bold: String };

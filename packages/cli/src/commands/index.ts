@@ -1,6 +1,7 @@
 import { convertCommand, CONVERT_HELP } from './convert.js';
 import { exportCommand, EXPORT_HELP } from './export.js';
 import { htmlCommand, HTML_HELP } from './html.js';
+import { mcpCommand, MCP_HELP } from './mcp.js';
 import { migrateCommand, MIGRATE_HELP } from './migrate.js';
 import { serveCommand, SERVE_SUMMARY } from './serve.js';
 import { statsCommand, STATS_HELP } from './stats.js';
@@ -25,5 +26,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   stats: { summary: 'count, errors and p50/p95/max duration per span name; slowest traces', help: STATS_HELP, run: statsCommand },
   export: { summary: 'send a trace file to any OTLP endpoint (Collector, Jaeger, Tempo...) over HTTP or gRPC', help: EXPORT_HELP, run: exportCommand },
   convert: { summary: 'convert a trace file to OTLP JSON lines (as the Collector writes them) or to aitrace records', help: CONVERT_HELP, run: convertCommand },
+  mcp: { summary: 'an MCP server on stdio: coding agents search traces, spans, errors, stats and running spans', help: MCP_HELP, run: mcpCommand },
   serve: { summary: SERVE_SUMMARY, help: 'Run "aitrace serve --help" for its options.', run: serveCommand },
 };

@@ -1,18 +1,15 @@
 import { terminalJson, terminalSafe } from '@aitrace/format';
-import { modelOf, usageOf } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
 import { integerOption, parseCommand } from '../args.js';
 import { ellipsize } from '../ellipsize.js';
 import { createProgress } from '../progress.js';
 import { formatDuration } from '../renderTree.js';
 import { NameStats, SAMPLE_SIZE, SpanNameTable } from '../SpanNameTable.js';
-import { createStyle } from '../style.js';
+import { ModelTable, type ModelRow } from '../modelStats.js';
+import { createStyle, type Style } from '../style.js';
 import { reportProblems } from './tree.js';
 
 const DEFAULT_NAMES = 50;
-/** Models tracked one by one; calls of further models are summed in one row (a file rarely names more). */
-const MAX_MODELS = 1_000;
-const OTHER_MODELS = '(other models)';
 const MIN_TRACKED_NAMES = 1_000;
 /** The span column's widest; longer names end in "…" so one long name does not widen every row. */
 const NAME_WIDTH = 60;
@@ -42,7 +39,7 @@ Options:
 Exit codes: 0 printed, 1 the file cannot be read, 2 usage error.`;
 
 /** One row of the table, as --json prints it. */
-interface StatsRow {
+export interface StatsRow {
   count: number;
   errors: number;
   unfinished: number;
@@ -51,30 +48,10 @@ interface StatsRow {
   max_ms: number | null;
 }
 
-function statsRow(stats: NameStats): StatsRow {
+/** A name's figures as a row. */
+export function statsRow(stats: NameStats): StatsRow {
   const percentiles = stats.percentiles();
   return { count: stats.count, errors: stats.errors, unfinished: stats.open, p50_ms: percentiles?.p50 ?? null, p95_ms: percentiles?.p95 ?? null, max_ms: stats.count > 0 ? stats.max : null };
-}
-
-/** The calls, tokens and latencies of one model. */
-interface ModelStats {
-  latency: NameStats;
-  input: number;
-  output: number;
-}
-
-/** Adds an ended span to its model's row, when it is an LLM call (it names a model and reports tokens or a GenAI operation). */
-function addModelCall(models: Map<string, ModelStats>, attrs: Record<string, unknown>, durationMs: number, error: boolean): void {
-  const model = modelOf(attrs);
-  if (model === undefined) return;
-  const usage = usageOf(attrs);
-  if (usage.input === undefined && usage.output === undefined && attrs['gen_ai.operation.name'] === undefined) return;
-  const key = models.has(model) || models.size < MAX_MODELS ? model : OTHER_MODELS;
-  let stats = models.get(key);
-  if (stats === undefined) models.set(key, (stats = { latency: new NameStats(), input: 0, output: 0 }));
-  stats.latency.add(durationMs, error);
-  stats.input += usage.input ?? 0;
-  stats.output += usage.output ?? 0;
 }
 
 /** A duration column: `-` when no span of the name has ended. */
@@ -82,77 +59,30 @@ function durationCell(ms: number | null): string {
   return (ms === null ? '-' : formatDuration(ms)).padStart(9);
 }
 
-/** `aitrace stats`. */
-export async function statsCommand(argv: string[]): Promise<number> {
-  const args = parseCommand(argv, {
-    options: {
-      names: { type: 'string' },
-      top: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    help: STATS_HELP,
-    positionals: 1,
-    positionalsError: 'stats needs exactly one FILE (or - for stdin)',
-  });
-  if (args === undefined) return 0;
-  const { values, positionals } = args;
-  const file = positionals[0]!;
-  const top = integerOption(values.top, 'top') ?? 5;
-  const shown = integerOption(values.names, 'names') ?? DEFAULT_NAMES;
-  const table = new SpanNameTable(Math.max(MIN_TRACKED_NAMES, shown * 4));
-  const open = new Map<string, string>();
-  const models = new Map<string, ModelStats>();
-  const slowest: { traceId: string; name: string; durationMs: number }[] = [];
-  let problems = 0;
-  const progress = createProgress(file, 'reading');
-  for await (const batch of readTraceFile(file, { onProgress: (bytes) => progress.update(bytes) })) {
-    if (batch.problems.length > 0) {
-      // Reported as they come, so a file full of bad lines costs no memory.
-      progress.done();
-      reportProblems(file, batch.problems);
-      problems += batch.problems.length;
-    }
-    for (const { record } of batch.records) {
-      if (record.type !== 'span_start' && record.type !== 'span_end') continue;
-      const key = `${record.traceId}/${record.spanId}`;
-      const name = record.name ?? record.event;
-      const stats = table.touch(name);
-      if (record.type === 'span_start') {
-        open.set(key, name);
-        continue;
-      }
-      open.delete(key);
-      const duration = record.durationMs ?? 0;
-      stats.add(duration, record.status === 'error');
-      addModelCall(models, record.attrs, duration, record.status === 'error');
-      if (record.parentSpanId === undefined && record.traceId !== undefined) {
-        slowest.push({ traceId: record.traceId, name, durationMs: duration });
-        slowest.sort((a, b) => b.durationMs - a.durationMs);
-        if (slowest.length > top) slowest.pop();
-      }
-    }
-  }
-  progress.done();
-  for (const name of open.values()) (table.get(name) ?? table.other).open++;
+/** What `aitrace stats --json` prints (without the problem count) and the MCP statistics tool answers. */
+export interface StatsResult {
+  spans: (StatsRow & { name: string })[];
+  other: (StatsRow & { names: number | null }) | null;
+  models: ModelRow[];
+  slowest_traces: { trace_id: string; root: string; duration_ms: number }[];
+}
 
+/** The most frequent names' rows (`shown` of them) and one row summing the others, null when there are none. */
+export function nameRows(table: SpanNameTable, shown: number): Pick<StatsResult, 'spans' | 'other'> {
   const ranked = [...table.names()].sort(([nameA, a], [nameB, b]) => b.count - a.count || nameA.localeCompare(nameB));
   const other = new NameStats();
   other.merge(table.other);
   for (let index = shown; index < ranked.length; index++) other.merge(ranked[index]![1]);
   // Without evictions every name not listed is one of the tracked ones, so they can be counted.
   const otherNames = table.evictions === 0 ? Math.max(0, ranked.length - shown) : null;
-  const rows = ranked.slice(0, shown).map(([name, stats]) => ({ name, ...statsRow(stats) }));
-  const otherRow = other.count > 0 || other.open > 0 ? { names: otherNames, ...statsRow(other) } : null;
-  const modelRows = [...models].sort(([a, x], [b, y]) => y.latency.count - x.latency.count || a.localeCompare(b)).map(([model, m]) => {
-    const percentiles = m.latency.percentiles();
-    return { model, calls: m.latency.count, errors: m.latency.errors, input_tokens: m.input, output_tokens: m.output, p50_ms: percentiles?.p50 ?? null, p95_ms: percentiles?.p95 ?? null };
-  });
-  if (values.json) {
-    console.log(terminalJson({ spans: rows, other: otherRow, models: modelRows, slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })), problems }, 2));
-    return 0;
-  }
+  const spans = ranked.slice(0, shown).map(([name, stats]) => ({ name, ...statsRow(stats) }));
+  const otherRow: StatsResult['other'] = other.count > 0 || other.open > 0 ? { names: otherNames, ...statsRow(other) } : null;
+  return { spans, other: otherRow };
+}
 
-  const style = createStyle(process.stdout);
+/** The stats as text: the span name table, the model table, the slowest traces. */
+export function statsLines(result: StatsResult, style: Style): string[] {
+  const { spans: rows, other: otherRow, models: modelRows, slowest_traces: slowest } = result;
   const cells: { label: string; row: StatsRow }[] = rows.map((row) => ({ label: ellipsize(terminalSafe(row.name), NAME_WIDTH), row }));
   if (otherRow !== null) cells.push({ label: otherRow.names === null ? '(other names)' : `(${otherRow.names} other names)`, row: otherRow });
   let width = 4;
@@ -176,8 +106,72 @@ export async function statsCommand(argv: string[]): Promise<number> {
   }
   if (slowest.length > 0) {
     lines.push('', style.bold('slowest traces'));
-    for (const t of slowest) lines.push(`${formatDuration(t.durationMs).padStart(9)}  ${terminalSafe(t.traceId)}  ${ellipsize(terminalSafe(t.name), NAME_WIDTH)}`);
+    for (const t of slowest) lines.push(`${formatDuration(t.duration_ms).padStart(9)}  ${terminalSafe(t.trace_id)}  ${ellipsize(terminalSafe(t.root), NAME_WIDTH)}`);
   }
+  return lines;
+}
+
+/** `aitrace stats`. */
+export async function statsCommand(argv: string[]): Promise<number> {
+  const args = parseCommand(argv, {
+    options: {
+      names: { type: 'string' },
+      top: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    help: STATS_HELP,
+    positionals: 1,
+    positionalsError: 'stats needs exactly one FILE (or - for stdin)',
+  });
+  if (args === undefined) return 0;
+  const { values, positionals } = args;
+  const file = positionals[0]!;
+  const top = integerOption(values.top, 'top') ?? 5;
+  const shown = integerOption(values.names, 'names') ?? DEFAULT_NAMES;
+  const table = new SpanNameTable(Math.max(MIN_TRACKED_NAMES, shown * 4));
+  const open = new Map<string, string>();
+  const models = new ModelTable();
+  const slowest: { traceId: string; name: string; durationMs: number }[] = [];
+  let problems = 0;
+  const progress = createProgress(file, 'reading');
+  for await (const batch of readTraceFile(file, { onProgress: (bytes) => progress.update(bytes) })) {
+    if (batch.problems.length > 0) {
+      // Reported as they come, so a file full of bad lines costs no memory.
+      progress.done();
+      reportProblems(file, batch.problems);
+      problems += batch.problems.length;
+    }
+    for (const { record } of batch.records) {
+      if (record.type !== 'span_start' && record.type !== 'span_end') continue;
+      const key = `${record.traceId}/${record.spanId}`;
+      const name = record.name ?? record.event;
+      const stats = table.touch(name);
+      if (record.type === 'span_start') {
+        open.set(key, name);
+        continue;
+      }
+      open.delete(key);
+      const duration = record.durationMs ?? 0;
+      stats.add(duration, record.status === 'error');
+      models.add(record.attrs, duration, record.status === 'error');
+      if (record.parentSpanId === undefined && record.traceId !== undefined) {
+        slowest.push({ traceId: record.traceId, name, durationMs: duration });
+        slowest.sort((a, b) => b.durationMs - a.durationMs);
+        if (slowest.length > top) slowest.pop();
+      }
+    }
+  }
+  progress.done();
+  for (const name of open.values()) (table.get(name) ?? table.other).open++;
+
+  const { spans: rows, other: otherRow } = nameRows(table, shown);
+  const modelRows = models.rows();
+  const result: StatsResult = { spans: rows, other: otherRow, models: modelRows, slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })) };
+  if (values.json) {
+    console.log(terminalJson({ ...result, problems }, 2));
+    return 0;
+  }
+  const lines = statsLines(result, createStyle(process.stdout));
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
