@@ -9,8 +9,8 @@ import { UsageError } from '../UsageError.js';
 export const MCP_HELP = `Usage: aitrace mcp [options] FILE|DIR ...
 
 Runs a Model Context Protocol (MCP) server on stdin/stdout, so a coding agent
-(Claude Code, Cursor, VS Code, any MCP client) can read traces: aitrace trace
-files and OTLP JSON lines files, and the trace files in each DIR. Files are
+(any MCP client) can read traces: aitrace trace files and OTLP JSON lines
+files, and the trace files in each DIR. Files are
 followed as they grow, rotate or appear; spans in flight show as running.
 
 Tools: search_traces, get_trace, get_span, find_errors, get_stats,
