@@ -58,7 +58,7 @@ function genAiFile(): string {
   const lines = [
     endRecord(GENAI_TRACE, 'aa00000000000001', 'invoke_agent weather', undefined, 0, 900, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather' }),
     endRecord(GENAI_TRACE, 'aa00000000000002', 'chat gpt-4o', 'aa00000000000001', 10, 400, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 812, 'gen_ai.usage.output_tokens': 21, 'gen_ai.input.messages': messages, 'gen_ai.output.messages': output }),
-    endRecord(GENAI_TRACE, 'aa00000000000003', 'chat claude-sonnet', 'aa00000000000001', 500, 300, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'claude-sonnet', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 50 }),
+    endRecord(GENAI_TRACE, 'aa00000000000003', 'chat local-chat-model', 'aa00000000000001', 500, 300, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'local-chat-model', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 50 }),
   ];
   const file = join(dir, 'genai.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -122,7 +122,7 @@ describe('aitrace mcp over stdio with the MCP SDK client', () => {
     const crashed = await call(client, 'search_traces', { status: 'cut_off' });
     expect(crashed.structured.traces).toEqual([expect.objectContaining({ trace_id: 'be97f2fa26196196d1c776cef223b871', root: 'agent.run' })]);
     expect(crashed.text).toMatch(/be97f2fa26196196d1c776cef223b871 .*cut off/);
-    const model = await call(client, 'search_traces', { model: 'claude' });
+    const model = await call(client, 'search_traces', { model: 'local-chat' });
     expect(model.structured.traces).toEqual([expect.objectContaining({ trace_id: GENAI_TRACE, llm_calls: 2, input_tokens: 1812, output_tokens: 71 })]);
     expect((await call(client, 'search_traces', { service: 'checkout', where: ['card.brand=visa'] })).structured.traces).toEqual([expect.objectContaining({ trace_id: sdkTraceId, errors: 1 })]);
     expect((await call(client, 'search_traces', { text: 'declined' })).structured.total).toBe(1);
@@ -162,7 +162,7 @@ describe('aitrace mcp over stdio with the MCP SDK client', () => {
   it('get_stats gives latency by span name and tokens by model', async () => {
     const stats = await call(client, 'get_stats');
     expect(stats.text).toMatch(/^chat gpt-4o\s+1\s+0\s+0\s+400\.0ms/m);
-    expect(stats.text).toMatch(/^claude-sonnet\s+1\s+0\s+1,000\s+50\s+300\.0ms/m);
+    expect(stats.text).toMatch(/^local-chat-model\s+1\s+0\s+1,000\s+50\s+300\.0ms/m);
     expect(stats.structured.models).toContainEqual({ model: 'gpt-4o', calls: 1, errors: 0, input_tokens: 812, output_tokens: 21, p50_ms: 400, p95_ms: 400 });
   });
 
