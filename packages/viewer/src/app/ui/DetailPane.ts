@@ -1,0 +1,24 @@
+import type { SpanNode, TraceTree } from '@aitrace/forest';
+import { h, replaceChildren } from './dom.js';
+import { spanDetail, traceDetail } from './SpanDetail.js';
+
+/** The panel beside the waterfall: the selected span's details, or the trace's facts when no span is selected. */
+export class DetailPane {
+  /** The panel element. */
+  readonly element = h('aside', { className: 'detail-pane', attrs: { 'aria-label': 'Span details', tabindex: '-1' } });
+
+  constructor(private readonly onClose: () => void) {
+    this.element.hidden = true;
+  }
+
+  /** Shows or hides the panel; when shown, draws the span (or the trace) keeping the scroll position. */
+  render(open: boolean, trace: TraceTree | undefined, node: SpanNode | undefined, nowUs: number | undefined): void {
+    this.element.hidden = !open;
+    if (!open || trace === undefined) return;
+    const close = h('button', { className: 'close', attrs: { type: 'button', 'aria-label': 'Close the details (Esc)' }, text: '×', title: 'Close (Esc)' });
+    close.addEventListener('click', () => this.onClose());
+    const scrollTop = this.element.scrollTop;
+    replaceChildren(this.element, close, node !== undefined ? spanDetail(node, { traceStartUs: trace.startUs, nowUs }) : traceDetail(trace));
+    this.element.scrollTop = scrollTop;
+  }
+}

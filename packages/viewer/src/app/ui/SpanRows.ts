@@ -1,0 +1,152 @@
+import { formatDuration } from '../model/formatTime.js';
+import type { SpanIndex } from '../model/spanIndex.js';
+import { STATE_ICON, STATE_LABEL } from '../model/spanStates.js';
+import { barEndUs, barGeometry, type TimeWindow } from '../model/timeline.js';
+import type { VisibleRow } from '../model/visibleRows.js';
+import { h } from './dom.js';
+import { VirtualRows } from './VirtualRows.js';
+
+const ROW_HEIGHT = 26;
+const INDENT_PX = 16;
+
+/** What the rows draw from, read at each draw. */
+export interface RowState {
+  selected: string | undefined;
+  index: SpanIndex | undefined;
+  window: TimeWindow;
+  nowUs: number | undefined;
+}
+
+/** What clicks on the rows ask for. */
+export interface RowActions {
+  select(index: number): void;
+  toggle(index: number): void;
+}
+
+interface RowParts {
+  name: HTMLElement;
+  toggle: HTMLElement;
+  icon: HTMLElement;
+  label: HTMLElement;
+  badge: HTMLElement;
+  bar: HTMLElement;
+  duration: HTMLElement;
+}
+
+/**
+ * The span tree beside its waterfall: one row per visible span (name, state, badge) with its bar and duration.
+ * Only the rows in view are in the DOM.
+ */
+export class SpanRows {
+  /** The scrolling tree element (it takes the keyboard focus). */
+  readonly viewport = h('div', { className: 'span-viewport', attrs: { tabindex: '0', role: 'tree', 'aria-label': 'Spans' } });
+  private readonly rows: VirtualRows<VisibleRow>;
+  private readonly parts = new WeakMap<HTMLElement, RowParts>();
+
+  constructor(
+    private readonly state: () => RowState,
+    actions: RowActions,
+  ) {
+    this.rows = new VirtualRows(this.viewport, ROW_HEIGHT, { create: () => this.createRow(), update: (row, item, i) => this.updateRow(row, item, i) });
+    this.viewport.addEventListener('click', (event) => {
+      const index = this.rowIndexOf(event.target);
+      if (index === undefined) return;
+      if (event.target instanceof Element && event.target.closest('.toggle') !== null) actions.toggle(index);
+      else actions.select(index);
+    });
+    this.viewport.addEventListener('dblclick', (event) => {
+      const index = this.rowIndexOf(event.target);
+      if (index !== undefined) actions.toggle(index);
+    });
+  }
+
+  /** Replaces the rows shown. */
+  setRows(rows: readonly VisibleRow[]): void {
+    this.rows.setItems(rows);
+  }
+
+  /** Redraws the rows in view (time moved on, or the selection changed). */
+  refresh(): void {
+    this.rows.refresh();
+  }
+
+  /** Scrolls row `index` into view. */
+  scrollToIndex(index: number): void {
+    this.rows.scrollToIndex(index);
+  }
+
+  /** How many rows fit the viewport. */
+  pageSize(): number {
+    return this.rows.pageSize();
+  }
+
+  /** Marks the selected row for assistive technology. */
+  setActiveRow(index: number | undefined): void {
+    if (index === undefined) this.viewport.removeAttribute('aria-activedescendant');
+    else this.viewport.setAttribute('aria-activedescendant', `span-row-${index}`);
+  }
+
+  private rowIndexOf(target: EventTarget | null): number | undefined {
+    const row = target instanceof Element ? target.closest<HTMLElement>('.span-row') : null;
+    return row?.dataset.index === undefined ? undefined : Number(row.dataset.index);
+  }
+
+  private createRow(): HTMLElement {
+    const toggle = h('span', { className: 'toggle' });
+    const icon = h('span', { className: 'state-icon' });
+    const label = h('span', { className: 'span-label' });
+    const badge = h('span', { className: 'span-badge' });
+    const name = h('div', { className: 'span-name' }, toggle, icon, label, badge);
+    const bar = h('div', { className: 'span-bar' });
+    const duration = h('span', { className: 'span-duration' });
+    const row = h('div', { className: 'span-row', attrs: { role: 'treeitem' } }, name, h('div', { className: 'span-timeline' }, bar, duration));
+    this.parts.set(row, { name, toggle, icon, label, badge, bar, duration });
+    return row;
+  }
+
+  private updateRow(row: HTMLElement, item: VisibleRow, index: number): void {
+    const state = this.state();
+    const parts = this.parts.get(row)!;
+    const { node } = item;
+    const selected = node.spanId === state.selected;
+    row.className = `span-row state-${node.state}${selected ? ' selected' : ''}`;
+    row.id = `span-row-${index}`;
+    row.dataset.spanId = node.spanId;
+    row.setAttribute('aria-level', String(item.depth + 1));
+    row.setAttribute('aria-selected', String(selected));
+    if (item.expandable) row.setAttribute('aria-expanded', String(item.expanded));
+    else row.removeAttribute('aria-expanded');
+    parts.name.style.paddingLeft = `${4 + item.depth * INDENT_PX}px`;
+    parts.toggle.textContent = item.expandable ? (item.expanded ? '▾' : '▸') : '';
+    parts.icon.textContent = STATE_ICON[node.state];
+    parts.icon.title = STATE_LABEL[node.state];
+    parts.label.textContent = node.name;
+    const hiddenErrors = item.expandable && !item.expanded ? (state.index?.errorsBelow.get(node.spanId) ?? 0) : 0;
+    const kind = node.kind !== undefined && node.kind !== 'internal' ? `[${node.kind}]` : '';
+    const service = node.parentSpanId === undefined ? (node.service ?? '') : '';
+    parts.badge.textContent = hiddenErrors > 0 ? `${hiddenErrors} ✗ inside` : [kind, service].filter((text) => text !== '').join(' ');
+    parts.badge.className = `span-badge${hiddenErrors > 0 ? ' has-errors' : ''}`;
+    const geometry = barGeometry(node, state.window, state.nowUs);
+    parts.bar.style.left = `${geometry.leftPct}%`;
+    parts.bar.style.width = `${geometry.widthPct}%`;
+    const endUs = barEndUs(node, state.window, state.nowUs);
+    const text =
+      node.state === 'running'
+        ? `running ${formatDuration((endUs - node.startUs) / 1000)}`
+        : node.state === 'cut_off'
+          ? 'cut off'
+          : formatDuration(node.durationMs ?? 0);
+    parts.duration.textContent = text;
+    const end = geometry.leftPct + geometry.widthPct;
+    // The label sits right of the bar, else left of it, else (a bar across the whole width) inside its right end.
+    const inside = end >= 80 && geometry.leftPct < 20;
+    parts.duration.className = `span-duration${inside ? ' inside' : ''}`;
+    if (end < 80) {
+      parts.duration.style.left = `calc(${end}% + 4px)`;
+      parts.duration.style.right = '';
+    } else {
+      parts.duration.style.left = '';
+      parts.duration.style.right = inside ? `calc(${100 - end}% + 4px)` : `calc(${100 - geometry.leftPct}% + 4px)`;
+    }
+  }
+}
