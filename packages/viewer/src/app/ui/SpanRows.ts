@@ -1,6 +1,8 @@
+import { modelOf, usageOf, type SpanNode, type TokenTotals } from '@aitrace/forest';
 import { formatDuration } from '../model/formatTime.js';
 import type { SpanIndex } from '../model/spanIndex.js';
-import { STATE_ICON, STATE_LABEL } from '../model/spanStates.js';
+import { spanStatusView } from '../model/spanStates.js';
+import { totalsBadge, totalsWords, usageBadge, usageWords } from '../model/tokenText.js';
 import { barEndUs, barGeometry, type TimeWindow } from '../model/timeline.js';
 import type { VisibleRow } from '../model/visibleRows.js';
 import { h } from './dom.js';
@@ -15,6 +17,8 @@ export interface RowState {
   index: SpanIndex | undefined;
   window: TimeWindow;
   nowUs: number | undefined;
+  /** The ∑ tokens of a span's subtree (memoised per trace version). */
+  subtreeTokens(node: SpanNode): TokenTotals;
 }
 
 /** What clicks on the rows ask for. */
@@ -29,6 +33,7 @@ interface RowParts {
   icon: HTMLElement;
   label: HTMLElement;
   badge: HTMLElement;
+  tokens: HTMLElement;
   bar: HTMLElement;
   duration: HTMLElement;
 }
@@ -96,11 +101,12 @@ export class SpanRows {
     const icon = h('span', { className: 'state-icon' });
     const label = h('span', { className: 'span-label' });
     const badge = h('span', { className: 'span-badge' });
-    const name = h('div', { className: 'span-name' }, toggle, icon, label, badge);
+    const tokens = h('span', { className: 'token-badge' });
+    const name = h('div', { className: 'span-name' }, toggle, icon, label, badge, tokens);
     const bar = h('div', { className: 'span-bar' });
     const duration = h('span', { className: 'span-duration' });
     const row = h('div', { className: 'span-row', attrs: { role: 'treeitem' } }, name, h('div', { className: 'span-timeline' }, bar, duration));
-    this.parts.set(row, { name, toggle, icon, label, badge, bar, duration });
+    this.parts.set(row, { name, toggle, icon, label, badge, tokens, bar, duration });
     return row;
   }
 
@@ -109,7 +115,8 @@ export class SpanRows {
     const parts = this.parts.get(row)!;
     const { node } = item;
     const selected = node.spanId === state.selected;
-    row.className = `span-row state-${node.state}${selected ? ' selected' : ''}`;
+    const status = spanStatusView(node);
+    row.className = `span-row state-${node.state} status-${status.kind}${selected ? ' selected' : ''}`;
     row.id = `span-row-${index}`;
     row.dataset.spanId = node.spanId;
     row.setAttribute('aria-level', String(item.depth + 1));
@@ -118,14 +125,15 @@ export class SpanRows {
     else row.removeAttribute('aria-expanded');
     parts.name.style.paddingLeft = `${4 + item.depth * INDENT_PX}px`;
     parts.toggle.textContent = item.expandable ? (item.expanded ? '▾' : '▸') : '';
-    parts.icon.textContent = STATE_ICON[node.state];
-    parts.icon.title = STATE_LABEL[node.state];
+    parts.icon.textContent = status.icon;
+    parts.icon.title = status.label;
     parts.label.textContent = node.name;
     const hiddenErrors = item.expandable && !item.expanded ? (state.index?.errorsBelow.get(node.spanId) ?? 0) : 0;
     const kind = node.kind !== undefined && node.kind !== 'internal' ? `[${node.kind}]` : '';
     const service = node.parentSpanId === undefined ? (node.service ?? '') : '';
     parts.badge.textContent = hiddenErrors > 0 ? `${hiddenErrors} ✗ inside` : [kind, service].filter((text) => text !== '').join(' ');
     parts.badge.className = `span-badge${hiddenErrors > 0 ? ' has-errors' : ''}`;
+    this.updateTokens(parts.tokens, node, state);
     const geometry = barGeometry(node, state.window, state.nowUs);
     parts.bar.style.left = `${geometry.leftPct}%`;
     parts.bar.style.width = `${geometry.widthPct}%`;
@@ -147,6 +155,27 @@ export class SpanRows {
     } else {
       parts.duration.style.left = '';
       parts.duration.style.right = inside ? `calc(${100 - end}% + 4px)` : `calc(${100 - geometry.leftPct}% + 4px)`;
+    }
+  }
+
+  /** A model call's own token counts, else the ∑ of the calls below a span; nothing for spans without tokens. */
+  private updateTokens(element: HTMLElement, node: SpanNode, state: RowState): void {
+    const usage = usageOf(node.attrs);
+    const own = usageBadge(usage);
+    const totals = own === '' && node.children.length > 0 ? state.subtreeTokens(node) : undefined;
+    if (own !== '') {
+      const model = modelOf(node.attrs);
+      element.textContent = own;
+      element.title = `Tokens of this call${model !== undefined ? ` (${model})` : ''}: ${usageWords(usage)}`;
+      element.className = 'token-badge token-own';
+    } else if (totals !== undefined && totals.calls > 0) {
+      element.textContent = totalsBadge(totals);
+      element.title = `Below this span, ${totalsWords(totals)}`;
+      element.className = 'token-badge token-sum';
+    } else {
+      element.textContent = '';
+      element.title = '';
+      element.className = 'token-badge';
     }
   }
 }

@@ -1,6 +1,7 @@
 import { environmentOf, serviceVersionOf } from '@aitrace/format';
-import type { TraceTree } from '@aitrace/forest';
+import type { TokenTotals, TraceTree } from '@aitrace/forest';
 import { formatDuration, formatLocalDateTime } from '../model/formatTime.js';
+import { totalsBadge, totalsWords } from '../model/tokenText.js';
 import { h, replaceChildren } from './dom.js';
 
 /** What the header's buttons do. */
@@ -46,8 +47,8 @@ export class TraceHeader {
     );
   }
 
-  /** Draws the title and figures; `windowEndUs` is where a trace still running has got to. */
-  render(trace: TraceTree, windowEndUs: number): void {
+  /** Draws the title and figures; `windowEndUs` is where a trace still running has got to, `tokens` its ∑ tokens. */
+  render(trace: TraceTree, windowEndUs: number, tokens: TokenTotals | undefined): void {
     const root = trace.roots.find((node) => !node.orphan) ?? trace.roots[0];
     const durationMs = trace.endUs !== undefined && trace.runningCount === 0 ? (trace.endUs - trace.startUs) / 1000 : undefined;
     const stats: Array<[string, string]> = [['spans', `${trace.spanCount} ${trace.spanCount === 1 ? 'span' : 'spans'}`]];
@@ -63,7 +64,9 @@ export class TraceHeader {
     if (environment !== undefined) stats.push(['environment', environment]);
     this.title.textContent = root?.name ?? this.traceId;
     document.title = `${root?.name ?? this.traceId} · aitrace`;
-    replaceChildren(this.stats, ...stats.map(([kind, text]) => h('li', { className: `stat stat-${kind}`, text })));
+    const items = stats.map(([kind, text]) => h('li', { className: `stat stat-${kind}`, text }));
+    if (tokens !== undefined && tokens.calls > 0) items.push(h('li', { className: 'stat stat-tokens', text: totalsBadge(tokens), title: `The trace's ${totalsWords(tokens)}` }));
+    replaceChildren(this.stats, ...items);
     this.nextErrorButton.disabled = trace.errorCount === 0;
   }
 }

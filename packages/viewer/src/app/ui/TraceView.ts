@@ -1,4 +1,5 @@
-import type { SpanNode, TraceTree } from '@aitrace/forest';
+import './traceView.css';
+import { subtreeTokens, traceTokens, type SpanNode, type TokenTotals, type TraceTree } from '@aitrace/forest';
 import { routeHash } from '../model/route.js';
 import { ancestorsOf, indexTrace, type SpanIndex } from '../model/spanIndex.js';
 import { timeWindow, type TimeWindow } from '../model/timeline.js';
@@ -37,6 +38,8 @@ export class TraceView implements View {
   private window: TimeWindow = { startUs: 0, endUs: 1 };
   private nowUs: number | undefined;
   private tick: ReturnType<typeof setInterval> | undefined;
+  private tokenMemo = new WeakMap<SpanNode, TokenTotals>();
+  private traceTotals: TokenTotals | undefined;
 
   constructor(
     private readonly context: ViewContext,
@@ -55,7 +58,7 @@ export class TraceView implements View {
         this.renderAll();
       },
     });
-    this.rows = new SpanRows(() => ({ selected: this.selected, index: this.index, window: this.window, nowUs: this.nowUs }), {
+    this.rows = new SpanRows(() => ({ selected: this.selected, index: this.index, window: this.window, nowUs: this.nowUs, subtreeTokens: (node) => this.subtreeTokens(node) }), {
       select: (index) => {
         this.detailOpen = true;
         this.select(index);
@@ -107,6 +110,8 @@ export class TraceView implements View {
   private show(trace: TraceTree): void {
     this.trace = trace;
     this.index = indexTrace(trace);
+    this.tokenMemo = new WeakMap();
+    this.traceTotals = traceTokens(trace);
     this.notice.hidden = true;
     if (this.wanted !== undefined && this.index.byId.has(this.wanted)) this.applyWanted();
     else this.renderAll();
@@ -141,7 +146,7 @@ export class TraceView implements View {
     this.rowOf = new Map();
     this.shown.forEach((row, i) => this.rowOf.set(row.node.spanId, i));
     this.rows.setRows(this.shown);
-    this.header.render(this.trace, this.window.endUs);
+    this.header.render(this.trace, this.window.endUs, this.traceTotals);
     this.axis.render(this.window);
     this.renderDetail();
     this.syncActiveRow();
@@ -153,8 +158,14 @@ export class TraceView implements View {
     this.updateWindow();
     this.rows.refresh();
     this.axis.render(this.window);
-    this.header.render(this.trace, this.window.endUs);
+    this.header.render(this.trace, this.window.endUs, this.traceTotals);
     if (this.selectedNode()?.state === 'running') this.renderDetail();
+  }
+
+  private subtreeTokens(node: SpanNode): TokenTotals {
+    let totals = this.tokenMemo.get(node);
+    if (totals === undefined) this.tokenMemo.set(node, (totals = subtreeTokens(node)));
+    return totals;
   }
 
   private selectedNode(): SpanNode | undefined {
