@@ -12,7 +12,8 @@ export type TraceKeyAction =
   | 'toggle'
   | 'closeOrBack'
   | 'nextError'
-  | 'previousError';
+  | 'previousError'
+  | 'criticalPath';
 
 /** One entry of the key map: the key (`KeyboardEvent.key`), its action, and whether it works outside the span tree. */
 export interface TraceKeyBinding {
@@ -39,6 +40,7 @@ export const TRACE_KEYS: readonly TraceKeyBinding[] = [
   { key: 'Escape', action: 'closeOrBack', anywhere: true, help: 'close the details, then back to the list' },
   { key: 'e', action: 'nextError', anywhere: true, help: 'next failed span' },
   { key: 'E', action: 'previousError', anywhere: true, help: 'previous failed span' },
+  { key: 'c', action: 'criticalPath', anywhere: true, help: 'highlight the critical path, or stop' },
 ];
 
 const BY_KEY = new Map(TRACE_KEYS.map((binding) => [binding.key, binding]));

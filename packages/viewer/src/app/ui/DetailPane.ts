@@ -21,4 +21,13 @@ export class DetailPane {
     replaceChildren(this.element, close, node !== undefined ? spanDetail(node, { traceStartUs: trace.startUs, nowUs }) : traceDetail(trace));
     this.element.scrollTop = scrollTop;
   }
+
+  /** Scrolls to one span event or log of the span shown (by its key, `events:3`) and marks it. */
+  focusRecord(key: string): void {
+    for (const entry of this.element.querySelectorAll('.record.focused')) entry.classList.remove('focused');
+    const entry = [...this.element.querySelectorAll<HTMLElement>('.record[data-record]')].find((element) => element.dataset.record === key);
+    if (entry === undefined) return;
+    entry.classList.add('focused');
+    entry.scrollIntoView({ block: 'nearest' });
+  }
 }

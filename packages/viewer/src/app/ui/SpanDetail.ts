@@ -47,9 +47,14 @@ function section(title: string, count: number | undefined, ...content: Child[]):
 // Longer lists are cut here: the panel stays quick, and the rest is in "Records as stored" or the file.
 const MAX_LISTED = 500;
 
-function recordList(records: readonly NormalizedRecord[], traceStartUs: number): HTMLElement {
+function recordList(records: readonly NormalizedRecord[], traceStartUs: number, name?: 'events' | 'logs'): HTMLElement {
   const list = h('ol', { className: 'records' });
-  for (const record of records.slice(0, MAX_LISTED)) list.append(recordEntry(record, traceStartUs));
+  records.slice(0, MAX_LISTED).forEach((record, i) => {
+    const entry = recordEntry(record, traceStartUs);
+    // The waterfall's markers point at records by this key (see model/spanMarkers.ts).
+    if (name !== undefined) entry.dataset.record = `${name}:${i}`;
+    list.append(entry);
+  });
   if (records.length > MAX_LISTED) list.append(h('li', { className: 'muted', text: `… ${records.length - MAX_LISTED} more not shown` }));
   return list;
 }
@@ -154,8 +159,8 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
     genAiSection(node),
     section('Attributes', Object.keys(node.attrs).length, attributeTable(node.attrs)),
     node.resource !== undefined && section('Resource', Object.keys(node.resource).length, attributeTable(node.resource)),
-    node.events.length > 0 && section('Events', node.events.length, recordList(node.events, context.traceStartUs)),
-    node.logs.length > 0 && section('Logs', node.logs.length, recordList(node.logs, context.traceStartUs)),
+    node.events.length > 0 && section('Events', node.events.length, recordList(node.events, context.traceStartUs, 'events')),
+    node.logs.length > 0 && section('Logs', node.logs.length, recordList(node.logs, context.traceStartUs, 'logs')),
     links.length > 0 &&
       section(
         'Links',

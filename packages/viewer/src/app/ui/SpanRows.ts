@@ -1,11 +1,12 @@
 import { modelOf, usageOf, type SpanNode, type TokenTotals } from '@aitrace/forest';
-import { formatDuration } from '../model/formatTime.js';
+import { formatDuration, formatOffset } from '../model/formatTime.js';
 import type { SpanIndex } from '../model/spanIndex.js';
+import { spanMarkers, type SpanMarker } from '../model/spanMarkers.js';
 import { spanStatusView } from '../model/spanStates.js';
 import { totalsBadge, totalsWords, usageBadge, usageWords } from '../model/tokenText.js';
 import { barEndUs, barGeometry, type TimeWindow } from '../model/timeline.js';
 import type { VisibleRow } from '../model/visibleRows.js';
-import { h } from './dom.js';
+import { h, replaceChildren } from './dom.js';
 import { VirtualRows } from './VirtualRows.js';
 
 const ROW_HEIGHT = 26;
@@ -19,12 +20,17 @@ export interface RowState {
   nowUs: number | undefined;
   /** The ∑ tokens of a span's subtree (memoised per trace version). */
   subtreeTokens(node: SpanNode): TokenTotals;
+  /** The spans on the critical path while it is highlighted. */
+  critical: ReadonlySet<string> | undefined;
+  traceStartUs: number;
 }
 
 /** What clicks on the rows ask for. */
 export interface RowActions {
   select(index: number): void;
   toggle(index: number): void;
+  /** A marker was clicked: show that event or log (`events:3`) of the span in row `index`. */
+  showRecord(index: number, key: string): void;
 }
 
 interface RowParts {
@@ -35,7 +41,17 @@ interface RowParts {
   badge: HTMLElement;
   tokens: HTMLElement;
   bar: HTMLElement;
+  markers: HTMLElement;
   duration: HTMLElement;
+}
+
+// Tooltips list this many records of a marker, then say how many more.
+const TOOLTIP_RECORDS = 8;
+
+function markerTitle(marker: SpanMarker, traceStartUs: number): string {
+  const lines = marker.records.slice(0, TOOLTIP_RECORDS).map(({ record }) => `${formatOffset(record.timeUs - traceStartUs)} ${record.level ?? (record.type === 'span_event' ? 'event' : 'log')} ${record.event}`);
+  if (marker.records.length > TOOLTIP_RECORDS) lines.push(`… ${marker.records.length - TOOLTIP_RECORDS} more`);
+  return lines.join('\n');
 }
 
 /**
@@ -56,7 +72,9 @@ export class SpanRows {
     this.viewport.addEventListener('click', (event) => {
       const index = this.rowIndexOf(event.target);
       if (index === undefined) return;
-      if (event.target instanceof Element && event.target.closest('.toggle') !== null) actions.toggle(index);
+      const marker = event.target instanceof Element ? event.target.closest<HTMLElement>('.span-marker') : null;
+      if (marker?.dataset.record !== undefined) actions.showRecord(index, marker.dataset.record);
+      else if (event.target instanceof Element && event.target.closest('.toggle') !== null) actions.toggle(index);
       else actions.select(index);
     });
     this.viewport.addEventListener('dblclick', (event) => {
@@ -105,8 +123,9 @@ export class SpanRows {
     const name = h('div', { className: 'span-name' }, toggle, icon, label, badge, tokens);
     const bar = h('div', { className: 'span-bar' });
     const duration = h('span', { className: 'span-duration' });
-    const row = h('div', { className: 'span-row', attrs: { role: 'treeitem' } }, name, h('div', { className: 'span-timeline' }, bar, duration));
-    this.parts.set(row, { name, toggle, icon, label, badge, tokens, bar, duration });
+    const markers = h('div', { className: 'span-markers' });
+    const row = h('div', { className: 'span-row', attrs: { role: 'treeitem' } }, name, h('div', { className: 'span-timeline' }, bar, markers, duration));
+    this.parts.set(row, { name, toggle, icon, label, badge, tokens, bar, markers, duration });
     return row;
   }
 
@@ -116,7 +135,8 @@ export class SpanRows {
     const { node } = item;
     const selected = node.spanId === state.selected;
     const status = spanStatusView(node);
-    row.className = `span-row state-${node.state} status-${status.kind}${selected ? ' selected' : ''}`;
+    const path = state.critical === undefined ? '' : state.critical.has(node.spanId) ? ' critical' : ' off-critical';
+    row.className = `span-row state-${node.state} status-${status.kind}${selected ? ' selected' : ''}${path}`;
     row.id = `span-row-${index}`;
     row.dataset.spanId = node.spanId;
     row.setAttribute('aria-level', String(item.depth + 1));
@@ -137,6 +157,7 @@ export class SpanRows {
     const geometry = barGeometry(node, state.window, state.nowUs);
     parts.bar.style.left = `${geometry.leftPct}%`;
     parts.bar.style.width = `${geometry.widthPct}%`;
+    this.updateMarkers(parts.markers, node, state);
     const endUs = barEndUs(node, state.window, state.nowUs);
     const text =
       node.state === 'running'
@@ -156,6 +177,24 @@ export class SpanRows {
       parts.duration.style.left = '';
       parts.duration.style.right = inside ? `calc(${100 - end}% + 4px)` : `calc(${100 - geometry.leftPct}% + 4px)`;
     }
+  }
+
+  /** A marker per point in time where the span has events or logs; hover shows them, a click opens them. */
+  private updateMarkers(element: HTMLElement, node: SpanNode, state: RowState): void {
+    if (node.events.length === 0 && node.logs.length === 0) {
+      if (element.firstChild !== null) replaceChildren(element);
+      return;
+    }
+    replaceChildren(
+      element,
+      ...spanMarkers(node, state.window).map((marker) => {
+        const count = marker.records.length;
+        const dot = h('span', { className: `span-marker marker-${marker.kind}`, title: markerTitle(marker, state.traceStartUs), attrs: { 'aria-label': `${count} ${count === 1 ? 'record' : 'records'}: ${marker.records[0]!.record.event}` } });
+        dot.style.left = `${marker.leftPct}%`;
+        dot.dataset.record = marker.records[0]!.key;
+        return dot;
+      }),
+    );
   }
 
   /** A model call's own token counts, else the ∑ of the calls below a span; nothing for spans without tokens. */

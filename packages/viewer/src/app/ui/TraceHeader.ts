@@ -9,6 +9,7 @@ export interface TraceHeaderActions {
   back(): void;
   expandAll(expand: boolean): void;
   nextError(): void;
+  criticalPath(): void;
   traceInfo(): void;
 }
 
@@ -19,6 +20,7 @@ export class TraceHeader {
   private readonly title = h('h1', { className: 'trace-title' });
   private readonly stats = h('ul', { className: 'trace-stats' });
   private readonly nextErrorButton: HTMLButtonElement;
+  private readonly criticalButton: HTMLButtonElement;
 
   constructor(
     private readonly traceId: string,
@@ -30,6 +32,9 @@ export class TraceHeader {
       actions.back();
     });
     this.nextErrorButton = headerButton('Next error', 'Select the next failed span (e; E for the previous)', () => actions.nextError());
+    this.criticalButton = headerButton('Critical path', 'Highlight the spans that decided when the trace ended (c)', () => actions.criticalPath());
+    this.criticalButton.className = 'critical-toggle';
+    this.setCriticalPath(false);
     replaceChildren(
       this.element,
       back,
@@ -42,9 +47,15 @@ export class TraceHeader {
         headerButton('Expand all', 'Expand every span', () => actions.expandAll(true)),
         headerButton('Collapse all', 'Collapse every span', () => actions.expandAll(false)),
         this.nextErrorButton,
+        this.criticalButton,
         headerButton('Trace info', 'Show the trace facts and its logs outside any span', () => actions.traceInfo()),
       ),
     );
+  }
+
+  /** Shows whether the critical path is highlighted. */
+  setCriticalPath(on: boolean): void {
+    this.criticalButton.setAttribute('aria-pressed', String(on));
   }
 
   /** Draws the title and figures; `windowEndUs` is where a trace still running has got to, `tokens` its ∑ tokens. */

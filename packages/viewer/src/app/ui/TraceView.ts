@@ -1,8 +1,9 @@
 import './traceView.css';
 import { subtreeTokens, traceTokens, type SpanNode, type TokenTotals, type TraceTree } from '@aitrace/forest';
+import { criticalPath } from '../model/criticalPath.js';
 import { routeHash } from '../model/route.js';
 import { ancestorsOf, indexTrace, type SpanIndex } from '../model/spanIndex.js';
-import { timeWindow, type TimeWindow } from '../model/timeline.js';
+import { barEndUs, timeWindow, type TimeWindow } from '../model/timeline.js';
 import { traceKeyAction, type TraceKeyAction } from '../model/traceKeys.js';
 import { visibleRows, type VisibleRow } from '../model/visibleRows.js';
 import { DetailPane } from './DetailPane.js';
@@ -40,6 +41,8 @@ export class TraceView implements View {
   private tick: ReturnType<typeof setInterval> | undefined;
   private tokenMemo = new WeakMap<SpanNode, TokenTotals>();
   private traceTotals: TokenTotals | undefined;
+  private showCritical = false;
+  private critical: Set<string> | undefined;
 
   constructor(
     private readonly context: ViewContext,
@@ -52,19 +55,36 @@ export class TraceView implements View {
       back: () => context.backToList(),
       expandAll: (expand) => this.expandAll(expand),
       nextError: () => this.nextError(1),
+      criticalPath: () => this.toggleCriticalPath(),
       traceInfo: () => {
         this.selected = undefined;
         this.detailOpen = true;
         this.renderAll();
       },
     });
-    this.rows = new SpanRows(() => ({ selected: this.selected, index: this.index, window: this.window, nowUs: this.nowUs, subtreeTokens: (node) => this.subtreeTokens(node) }), {
-      select: (index) => {
-        this.detailOpen = true;
-        this.select(index);
+    this.rows = new SpanRows(
+      () => ({
+        selected: this.selected,
+        index: this.index,
+        window: this.window,
+        nowUs: this.nowUs,
+        subtreeTokens: (node) => this.subtreeTokens(node),
+        critical: this.critical,
+        traceStartUs: this.trace?.startUs ?? 0,
+      }),
+      {
+        select: (index) => {
+          this.detailOpen = true;
+          this.select(index);
+        },
+        toggle: (index) => this.toggle(index),
+        showRecord: (index, key) => {
+          this.detailOpen = true;
+          this.select(index);
+          this.detail.focusRecord(key);
+        },
       },
-      toggle: (index) => this.toggle(index),
-    });
+    );
     this.detail = new DetailPane(() => this.closeDetail());
     const timelineHead = h('div', { className: 'span-columns' }, h('div', { className: 'col-name', text: 'Span' }), this.axis.element);
     this.element = h(
@@ -142,6 +162,7 @@ export class TraceView implements View {
   private renderAll(): void {
     if (this.trace === undefined) return;
     this.updateWindow();
+    this.critical = this.showCritical ? criticalPath(this.trace.roots, (node) => barEndUs(node, this.window, this.nowUs)) : undefined;
     this.shown = visibleRows(this.trace.roots, this.collapsed);
     this.rowOf = new Map();
     this.shown.forEach((row, i) => this.rowOf.set(row.node.spanId, i));
@@ -160,6 +181,12 @@ export class TraceView implements View {
     this.axis.render(this.window);
     this.header.render(this.trace, this.window.endUs, this.traceTotals);
     if (this.selectedNode()?.state === 'running') this.renderDetail();
+  }
+
+  private toggleCriticalPath(): void {
+    this.showCritical = !this.showCritical;
+    this.header.setCriticalPath(this.showCritical);
+    this.renderAll();
   }
 
   private subtreeTokens(node: SpanNode): TokenTotals {
@@ -289,6 +316,8 @@ export class TraceView implements View {
         return this.nextError(1);
       case 'previousError':
         return this.nextError(-1);
+      case 'criticalPath':
+        return this.toggleCriticalPath();
     }
   }
 }
