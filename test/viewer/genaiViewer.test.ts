@@ -1,34 +1,28 @@
 /// <reference lib="dom" />
 // The callbacks given to page.evaluate and friends run in the browser.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { buildSpanForest, genAiView, traceTokens, walkSpans, type SpanNode } from '@aitrace/forest';
-import { readJsonl } from '@aitrace/forest';
-import { startServer, type RunningServer } from '@aitrace/server';
+import { buildSpanForest, genAiView, readJsonl, traceTokens, walkSpans, type SpanNode } from '@aitrace/forest';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ViewerBrowser, type WatchedPage } from './browser.js';
+import type { WatchedPage } from './browser.js';
+import { ViewerHarness } from './viewerHarness.js';
 
 const agent = fileURLToPath(new URL('../../examples/agent/agent.mjs', import.meta.url));
 /** Message content that must show as text: markup, a script, terminal escapes, a bidi override; long enough to fold. */
 const HOSTILE_NOTE = `<img src=x onerror=alert(1)><script>alert(2)</script> \u001b[31mred\u0007 \u202eevil ${'padding '.repeat(120)}end-of-note`;
 
 describe('the GenAI trace of the agent example in the web viewer, in headless Chromium', () => {
-  let dir: string;
-  let server: RunningServer;
-  let browser: ViewerBrowser;
+  let harness: ViewerHarness;
   let traceId: string;
   let spans: SpanNode[];
-  let file: string;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'aitrace-genai-viewer-'));
-    file = join(dir, 'agent.jsonl');
+    harness = await ViewerHarness.start('genai-viewer');
+    const file = join(harness.dir, 'agent.jsonl');
     // The example itself: the real openai client and instrumentation, against the local model server it starts.
     await promisify(execFile)(process.execPath, [agent, file, '--fresh', '--note', HOSTILE_NOTE], { cwd: join(agent, '..'), timeout: 60_000 });
     const text = readFileSync(file, 'utf8');
@@ -37,25 +31,17 @@ describe('the GenAI trace of the agent example in the web viewer, in headless Ch
     spans = [];
     walkSpans(forest.traces[0]!.roots, (node) => void spans.push(node));
     expect(traceTokens(forest.traces[0]!).calls).toBeGreaterThanOrEqual(2);
-    server = await startServer({ port: 0, db: join(dir, 'traces.db'), onProblem: (message) => problems.push(message) });
-    const stored = await fetch(new URL('/api/ingest', server.url), { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: text });
-    expect(stored.status).toBe(200);
-    browser = await ViewerBrowser.launch();
+    await harness.ingest(text);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-    expect(problems).toEqual([]);
-  });
+  afterAll(() => harness?.close());
 
   const row = (page: Page, name: string) => page.locator('.span-row', { has: page.locator('.span-label', { hasText: new RegExp(`^${name}$`) }) });
   const chats = (): SpanNode[] => spans.filter((node) => node.attrs['gen_ai.operation.name'] === 'chat');
 
   async function openTrace(): Promise<WatchedPage> {
-    const watched = await browser.page({ height: 900 });
-    await watched.page.goto(`${server.url}#/trace/${traceId}`);
+    const watched = await harness.browser.page({ height: 900 });
+    await watched.page.goto(`${harness.server.url}#/trace/${traceId}`);
     await watched.page.waitForSelector('.stat-tokens');
     return watched;
   }

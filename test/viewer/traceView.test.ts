@@ -1,15 +1,13 @@
 /// <reference lib="dom" />
 // The callbacks given to page.evaluate and friends run in the browser.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { startServer, type RunningServer } from '@aitrace/server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ViewerBrowser } from './browser.js';
 import { BridgeTrace, HOSTILE } from './otelTrace.js';
+import { ViewerHarness } from './viewerHarness.js';
 
 /**
  * A pipeline traced through the real OTel bridge, with fixed times (ms after t0): fetch.b (0-60) and then transform
@@ -40,34 +38,23 @@ function pipeline(bridge: BridgeTrace, t0: number): { traceId: string } {
 const row = (page: Page, name: string) => page.locator('.span-row', { has: page.locator('.span-label', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) });
 
 describe('the trace view: markers, critical path, resources and status, in headless Chromium', () => {
-  let dir: string;
-  let server: RunningServer;
-  let browser: ViewerBrowser;
+  let harness: ViewerHarness;
   let traceId: string;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'aitrace-trace-view-'));
-    server = await startServer({ port: 0, db: join(dir, 'traces.db'), onProblem: (message) => problems.push(message) });
-    const bridge = new BridgeTrace(join(dir, 'app.jsonl'));
+    harness = await ViewerHarness.start('trace-view');
+    const bridge = new BridgeTrace(join(harness.dir, 'app.jsonl'));
     ({ traceId } = pipeline(bridge, Date.now() - 10_000));
     await bridge.close();
-    const stored = await fetch(new URL('/api/ingest', server.url), { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: readFileSync(bridge.file, 'utf8') });
-    expect(stored.status).toBe(200);
-    browser = await ViewerBrowser.launch();
+    await harness.ingest(readFileSync(bridge.file, 'utf8'));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-    expect(problems).toEqual([]);
-  });
+  afterAll(() => harness?.close());
 
   it('marks span events and logs on the bars; hovering names them, a click opens them in the details', async () => {
-    const watched = await browser.page();
+    const watched = await harness.browser.page();
     const { page } = watched;
-    await page.goto(`${server.url}#/trace/${traceId}`);
+    await page.goto(`${harness.server.url}#/trace/${traceId}`);
     await page.waitForSelector('.span-row >> nth=4');
     const markers = row(page, 'transform').locator('.span-marker');
     expect(await markers.count()).toBe(4);
@@ -99,9 +86,9 @@ describe('the trace view: markers, critical path, resources and status, in headl
   });
 
   it('highlights the critical path on demand, by button and by key', async () => {
-    const watched = await browser.page();
+    const watched = await harness.browser.page();
     const { page } = watched;
-    await page.goto(`${server.url}#/trace/${traceId}`);
+    await page.goto(`${harness.server.url}#/trace/${traceId}`);
     await page.waitForSelector('.span-row >> nth=4');
     expect(await page.$$('.span-row.critical')).toHaveLength(0);
     await page.click('.critical-toggle');
@@ -120,9 +107,9 @@ describe('the trace view: markers, critical path, resources and status, in headl
   });
 
   it('shows span status as it is, and resource attributes in the trace info and span details', async () => {
-    const watched = await browser.page();
+    const watched = await harness.browser.page();
     const { page } = watched;
-    await page.goto(`${server.url}#/trace/${traceId}`);
+    await page.goto(`${harness.server.url}#/trace/${traceId}`);
     await page.waitForSelector('.span-row >> nth=4');
     expect(await row(page, 'pipeline').getAttribute('class')).toContain('status-ok');
     expect(await row(page, 'pipeline').locator('.state-icon').textContent()).toBe('✓');

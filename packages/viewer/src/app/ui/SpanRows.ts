@@ -4,7 +4,7 @@ import type { SpanIndex } from '../model/spanIndex.js';
 import { spanMarkers, type SpanMarker } from '../model/spanMarkers.js';
 import { spanStatusView } from '../model/spanStates.js';
 import { totalsBadge, totalsWords, usageBadge, usageWords } from '../model/tokenText.js';
-import { barEndUs, barGeometry, type TimeWindow } from '../model/timeline.js';
+import { barEndUs, barGeometry, durationLabelPlacement, type TimeWindow } from '../model/timeline.js';
 import type { VisibleRow } from '../model/visibleRows.js';
 import { h, replaceChildren } from './dom.js';
 import { VirtualRows } from './VirtualRows.js';
@@ -166,17 +166,10 @@ export class SpanRows {
           ? 'cut off'
           : formatDuration(node.durationMs ?? 0);
     parts.duration.textContent = text;
-    const end = geometry.leftPct + geometry.widthPct;
-    // The label sits right of the bar, else left of it, else (a bar across the whole width) inside its right end.
-    const inside = end >= 80 && geometry.leftPct < 20;
-    parts.duration.className = `span-duration${inside ? ' inside' : ''}`;
-    if (end < 80) {
-      parts.duration.style.left = `calc(${end}% + 4px)`;
-      parts.duration.style.right = '';
-    } else {
-      parts.duration.style.left = '';
-      parts.duration.style.right = inside ? `calc(${100 - end}% + 4px)` : `calc(${100 - geometry.leftPct}% + 4px)`;
-    }
+    const placement = durationLabelPlacement(geometry);
+    parts.duration.className = `span-duration${placement.inside ? ' inside' : ''}`;
+    parts.duration.style.left = placement.left;
+    parts.duration.style.right = placement.right;
   }
 
   /** A marker per point in time where the span has events or logs; hover shows them, a click opens them. */
