@@ -16,3 +16,4 @@ export {
   type GenAiView,
 } from './genai/genAiView.js';
 export { subtreeTokens, traceTokens, type TokenTotals } from './genai/tokenRollup.js';
+export { formatCount, totalsBadge, totalsWords, usageBadge, usageWords } from './genai/tokenText.js';

@@ -1,5 +1,4 @@
-import type { GenAiMessage, GenAiView } from '@aitrace/forest';
-import { usageWords } from '../model/tokenText.js';
+import { usageWords, type GenAiMessage, type GenAiView } from '@aitrace/forest';
 import { valueText } from '../model/valueText.js';
 import { h, type Child } from './dom.js';
 import { foldedText } from './FoldedText.js';

@@ -1,5 +1,5 @@
 import { foldText, visibleText } from '../model/foldText.js';
-import { formatCount } from '../model/tokenText.js';
+import { formatCount } from '@aitrace/forest';
 import { h } from './dom.js';
 
 /**

@@ -1,10 +1,9 @@
 import { environmentOf, formatEpochMicros, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
-import { genAiView, subtreeTokens, traceTokens, walkSpans, type SpanNode, type TraceTree } from '@aitrace/forest';
+import { genAiView, subtreeTokens, totalsWords, traceTokens, usageWords, walkSpans, type SpanNode, type TraceTree } from '@aitrace/forest';
 import { formatDuration, formatLocalTime, formatOffset } from '../model/formatTime.js';
 import { routeHash } from '../model/route.js';
 import { formatSourceLocation } from '../model/sourceLocation.js';
 import { spanStatusView } from '../model/spanStates.js';
-import { totalsWords, usageWords } from '../model/tokenText.js';
 import { valueText } from '../model/valueText.js';
 import { conversationPanel, genAiFacts } from './ConversationPanel.js';
 import { h, type Child } from './dom.js';

@@ -1,9 +1,8 @@
-import { modelOf, usageOf, type SpanNode, type TokenTotals } from '@aitrace/forest';
+import { modelOf, totalsBadge, totalsWords, usageBadge, usageOf, usageWords, type SpanNode, type TokenTotals } from '@aitrace/forest';
 import { formatDuration, formatOffset } from '../model/formatTime.js';
 import type { SpanIndex } from '../model/spanIndex.js';
 import { spanMarkers, type SpanMarker } from '../model/spanMarkers.js';
 import { spanStatusView } from '../model/spanStates.js';
-import { totalsBadge, totalsWords, usageBadge, usageWords } from '../model/tokenText.js';
 import { barEndUs, barGeometry, durationLabelPlacement, type TimeWindow } from '../model/timeline.js';
 import type { VisibleRow } from '../model/visibleRows.js';
 import { h, replaceChildren } from './dom.js';

@@ -1,7 +1,6 @@
 import { environmentOf, serviceVersionOf } from '@aitrace/format';
-import type { TokenTotals, TraceTree } from '@aitrace/forest';
+import { totalsBadge, totalsWords, type TokenTotals, type TraceTree } from '@aitrace/forest';
 import { formatDuration, formatLocalDateTime } from '../model/formatTime.js';
-import { totalsBadge, totalsWords } from '../model/tokenText.js';
 import { h, replaceChildren } from './dom.js';
 
 /** What the header's buttons do. */

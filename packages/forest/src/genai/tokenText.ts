@@ -1,4 +1,5 @@
-import type { GenAiUsage, TokenTotals } from '@aitrace/forest';
+import type { GenAiUsage } from './genAiView.js';
+import type { TokenTotals } from './tokenRollup.js';
 
 const COUNT = new Intl.NumberFormat('en-US');
 
