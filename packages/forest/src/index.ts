@@ -15,5 +15,5 @@ export {
   type GenAiUsage,
   type GenAiView,
 } from './genai/genAiView.js';
-export { subtreeTokens, traceTokens, type TokenTotals } from './genai/tokenRollup.js';
+export { subtreeTokens, tokensBySpan, traceTokens, type TokenTotals } from './genai/tokenRollup.js';
 export { formatCount, totalsBadge, totalsWords, usageBadge, usageWords } from './genai/tokenText.js';

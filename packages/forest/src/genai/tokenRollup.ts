@@ -7,12 +7,12 @@ export interface TokenTotals extends GenAiUsage {
   calls: number;
 }
 
-function merge(into: TokenTotals, from: GenAiUsage, calls: number): void {
-  into.calls += calls;
-  for (const key of ['input', 'output', 'cached', 'reasoning'] as const) {
-    const value = from[key];
-    if (value !== undefined) into[key] = (into[key] ?? 0) + value;
-  }
+function merge(into: TokenTotals, from: TokenTotals): void {
+  into.calls += from.calls;
+  if (from.input !== undefined) into.input = (into.input ?? 0) + from.input;
+  if (from.output !== undefined) into.output = (into.output ?? 0) + from.output;
+  if (from.cached !== undefined) into.cached = (into.cached ?? 0) + from.cached;
+  if (from.reasoning !== undefined) into.reasoning = (into.reasoning ?? 0) + from.reasoning;
 }
 
 function hasUsage(usage: GenAiUsage): boolean {
@@ -24,28 +24,50 @@ function emptyTotals(): TokenTotals {
 }
 
 /**
- * Tokens of a span and its descendants. A span whose descendants report usage (an agent span summing its model
- * calls) is not counted again on top of them; its own figures count only when nothing below it reports any.
+ * The token totals of every span (under `roots`) whose subtree reports any, in one pass without recursion. A span
+ * whose descendants report usage (an agent span summing its model calls) is not counted again on top of them; its
+ * own figures count only when nothing below it reports any. Spans without tokens are not in the map.
  */
-export function subtreeTokens(span: SpanNode): TokenTotals {
-  const below = emptyTotals();
-  for (const child of span.children) {
-    const sub = subtreeTokens(child);
-    merge(below, sub, sub.calls);
+export function tokensBySpan(roots: readonly SpanNode[]): Map<SpanNode, TokenTotals> {
+  const totals = new Map<SpanNode, TokenTotals>();
+  const order: SpanNode[] = [];
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    order.push(node);
+    for (const child of node.children) stack.push(child);
   }
-  if (below.calls > 0) return below;
-  const own = usageOf(span.attrs);
-  const totals = emptyTotals();
-  if (hasUsage(own)) merge(totals, own, 1);
+  // Every child comes after its parent in `order`, so walking it backwards sees children first.
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    let below: TokenTotals | undefined;
+    for (const child of node.children) {
+      const sub = totals.get(child);
+      if (sub === undefined) continue;
+      below ??= emptyTotals();
+      merge(below, sub);
+    }
+    if (below !== undefined) {
+      totals.set(node, below);
+      continue;
+    }
+    const own = usageOf(node.attrs);
+    if (hasUsage(own)) totals.set(node, { calls: 1, ...own });
+  }
   return totals;
 }
 
-/** Tokens of every span of a trace, by the same rule. */
-export function traceTokens(trace: TraceTree): TokenTotals {
+/** Tokens of a span and its descendants, by the rule of `tokensBySpan`. */
+export function subtreeTokens(span: SpanNode): TokenTotals {
+  return tokensBySpan([span]).get(span) ?? emptyTotals();
+}
+
+/** Tokens of every span of a trace, by the same rule; `bySpan` reuses a `tokensBySpan` of its roots. */
+export function traceTokens(trace: TraceTree, bySpan: ReadonlyMap<SpanNode, TokenTotals> = tokensBySpan(trace.roots)): TokenTotals {
   const totals = emptyTotals();
   for (const root of trace.roots) {
-    const sub = subtreeTokens(root);
-    merge(totals, sub, sub.calls);
+    const sub = bySpan.get(root);
+    if (sub !== undefined) merge(totals, sub);
   }
   return totals;
 }

@@ -1,4 +1,4 @@
-import type { SpanNode, TraceTree } from '@aitrace/forest';
+import type { SpanNode, TokenTotals, TraceTree } from '@aitrace/forest';
 import { h, replaceChildren } from './dom.js';
 import { spanDetail, traceDetail } from './SpanDetail.js';
 
@@ -11,14 +11,14 @@ export class DetailPane {
     this.element.hidden = true;
   }
 
-  /** Shows or hides the panel; when shown, draws the span (or the trace) keeping the scroll position. */
-  render(open: boolean, trace: TraceTree | undefined, node: SpanNode | undefined, nowUs: number | undefined): void {
+  /** Shows or hides the panel; when shown, draws the span (or the trace) keeping the scroll position. `tokens` is tokensBySpan of the trace. */
+  render(open: boolean, trace: TraceTree | undefined, node: SpanNode | undefined, nowUs: number | undefined, tokens: ReadonlyMap<SpanNode, TokenTotals>): void {
     this.element.hidden = !open;
     if (!open || trace === undefined) return;
     const close = h('button', { className: 'close', attrs: { type: 'button', 'aria-label': 'Close the details (Esc)' }, text: '×', title: 'Close (Esc)' });
     close.addEventListener('click', () => this.onClose());
     const scrollTop = this.element.scrollTop;
-    replaceChildren(this.element, close, node !== undefined ? spanDetail(node, { traceStartUs: trace.startUs, nowUs }) : traceDetail(trace));
+    replaceChildren(this.element, close, node !== undefined ? spanDetail(node, { traceStartUs: trace.startUs, nowUs, tokens }) : traceDetail(trace, tokens));
     this.element.scrollTop = scrollTop;
   }
 

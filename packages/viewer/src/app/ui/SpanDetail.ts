@@ -1,5 +1,5 @@
 import { environmentOf, formatEpochMicros, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
-import { genAiView, subtreeTokens, totalsWords, traceTokens, usageWords, walkSpans, type SpanNode, type TraceTree } from '@aitrace/forest';
+import { genAiView, totalsWords, traceTokens, usageWords, walkSpans, type SpanNode, type TokenTotals, type TraceTree } from '@aitrace/forest';
 import { formatDuration, formatLocalTime, formatOffset } from '../model/formatTime.js';
 import { routeHash } from '../model/route.js';
 import { formatSourceLocation } from '../model/sourceLocation.js';
@@ -13,6 +13,8 @@ export interface DetailContext {
   traceStartUs: number;
   /** The current time while the source is live, for running spans. */
   nowUs: number | undefined;
+  /** The ∑ tokens of each span's subtree that has any (tokensBySpan of the trace). */
+  tokens: ReadonlyMap<SpanNode, TokenTotals>;
 }
 
 /** A key/value table of attributes; values are text, nested values pretty-printed JSON. */
@@ -111,11 +113,11 @@ function statusLine(node: SpanNode, context: DetailContext): HTMLElement {
 }
 
 /** The GenAI part of a span's details (model, tokens, conversation), or nothing for a span that is not GenAI. */
-function genAiSection(node: SpanNode): Child {
+function genAiSection(node: SpanNode, tokens: ReadonlyMap<SpanNode, TokenTotals>): Child {
   const view = genAiView(node);
   // A model call's own counts are its figures; the ∑ is for spans above model calls.
   const own = view !== undefined && usageWords(view.usage) !== '';
-  const below = node.children.length > 0 && !own ? subtreeTokens(node) : undefined;
+  const below = node.children.length > 0 && !own ? tokens.get(node) : undefined;
   const subtree = below !== undefined && below.calls > 0 ? totalsWords(below) : undefined;
   if (view === undefined) return subtree !== undefined && section('Tokens', undefined, facts([['∑ below', h('span', { className: 'genai-subtree-tokens', text: subtree })]]));
   const conversation = conversationPanel(view);
@@ -155,7 +157,7 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
       ['parent', node.parentSpanId !== undefined ? (node.orphan ? h('code', { text: `${node.parentSpanId} (not in this trace)` }) : spanLink(node.traceId, node.parentSpanId, node.parentSpanId)) : undefined],
       ['trace id', h('code', { text: node.traceId })],
     ]),
-    genAiSection(node),
+    genAiSection(node, context.tokens),
     section('Attributes', Object.keys(node.attrs).length, attributeTable(node.attrs)),
     node.resource !== undefined && section('Resource', Object.keys(node.resource).length, attributeTable(node.resource)),
     node.events.length > 0 && section('Events', node.events.length, recordList(node.events, context.traceStartUs, 'events')),
@@ -182,9 +184,9 @@ function resourcesOf(trace: TraceTree): Array<[string, Record<string, unknown>]>
 }
 
 /** The detail panel's content when no span is selected: the trace's facts, tokens, resources and the logs outside any span. */
-export function traceDetail(trace: TraceTree): HTMLElement {
+export function traceDetail(trace: TraceTree, bySpan: ReadonlyMap<SpanNode, TokenTotals>): HTMLElement {
   const root = trace.roots.find((node) => !node.orphan) ?? trace.roots[0];
-  const tokens = traceTokens(trace);
+  const tokens = traceTokens(trace, bySpan);
   const resources = resourcesOf(trace);
   return h(
     'div',

@@ -17,8 +17,8 @@ export interface RowState {
   index: SpanIndex | undefined;
   window: TimeWindow;
   nowUs: number | undefined;
-  /** The ∑ tokens of a span's subtree (memoised per trace version). */
-  subtreeTokens(node: SpanNode): TokenTotals;
+  /** The ∑ tokens of each span's subtree that has any (forest's tokensBySpan, once per trace version). */
+  tokens: ReadonlyMap<SpanNode, TokenTotals>;
   /** The spans on the critical path while it is highlighted. */
   critical: ReadonlySet<string> | undefined;
   traceStartUs: number;
@@ -193,7 +193,7 @@ export class SpanRows {
   private updateTokens(element: HTMLElement, node: SpanNode, state: RowState): void {
     const usage = usageOf(node.attrs);
     const own = usageBadge(usage);
-    const totals = own === '' && node.children.length > 0 ? state.subtreeTokens(node) : undefined;
+    const totals = own === '' && node.children.length > 0 ? state.tokens.get(node) : undefined;
     if (own !== '') {
       const model = modelOf(node.attrs);
       element.textContent = own;

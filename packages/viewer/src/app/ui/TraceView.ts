@@ -1,5 +1,5 @@
 import './traceView.css';
-import { subtreeTokens, traceTokens, type SpanNode, type TokenTotals, type TraceTree } from '@aitrace/forest';
+import { tokensBySpan, traceTokens, type SpanNode, type TokenTotals, type TraceTree } from '@aitrace/forest';
 import { criticalPath } from '../model/criticalPath.js';
 import { routeHash } from '../model/route.js';
 import { ancestorsOf, indexTrace, type SpanIndex } from '../model/spanIndex.js';
@@ -39,7 +39,7 @@ export class TraceView implements View {
   private window: TimeWindow = { startUs: 0, endUs: 1 };
   private nowUs: number | undefined;
   private tick: ReturnType<typeof setInterval> | undefined;
-  private tokenMemo = new WeakMap<SpanNode, TokenTotals>();
+  private tokens = new Map<SpanNode, TokenTotals>();
   private traceTotals: TokenTotals | undefined;
   private showCritical = false;
   private critical: Set<string> | undefined;
@@ -68,7 +68,7 @@ export class TraceView implements View {
         index: this.index,
         window: this.window,
         nowUs: this.nowUs,
-        subtreeTokens: (node) => this.subtreeTokens(node),
+        tokens: this.tokens,
         critical: this.critical,
         traceStartUs: this.trace?.startUs ?? 0,
       }),
@@ -130,8 +130,8 @@ export class TraceView implements View {
   private show(trace: TraceTree): void {
     this.trace = trace;
     this.index = indexTrace(trace);
-    this.tokenMemo = new WeakMap();
-    this.traceTotals = traceTokens(trace);
+    this.tokens = tokensBySpan(trace.roots);
+    this.traceTotals = traceTokens(trace, this.tokens);
     this.notice.hidden = true;
     if (this.wanted !== undefined && this.index.byId.has(this.wanted)) this.applyWanted();
     else this.renderAll();
@@ -189,18 +189,12 @@ export class TraceView implements View {
     this.renderAll();
   }
 
-  private subtreeTokens(node: SpanNode): TokenTotals {
-    let totals = this.tokenMemo.get(node);
-    if (totals === undefined) this.tokenMemo.set(node, (totals = subtreeTokens(node)));
-    return totals;
-  }
-
   private selectedNode(): SpanNode | undefined {
     return this.selected === undefined ? undefined : this.index?.byId.get(this.selected);
   }
 
   private renderDetail(): void {
-    this.detail.render(this.detailOpen, this.trace, this.selectedNode(), this.nowUs);
+    this.detail.render(this.detailOpen, this.trace, this.selectedNode(), this.nowUs, this.tokens);
   }
 
   private closeDetail(): void {
