@@ -2,6 +2,7 @@ export { copyOwn } from './copyOwn.js';
 export { encodeRecord, encodeRecordFromMetaJson, jsonString, type EncodeOptions } from './encodeRecord.js';
 export { encodeNormalized, toTracerMeta } from './encodeNormalized.js';
 export { LEVEL_NAMES, levelFromSeverity, parseLevel, severityFromLevel } from './levels.js';
+export { formatDuration } from './formatDuration.js';
 export { rotatedPath } from './rotatedPath.js';
 export { describe, normalizeRecord, v1MetaKeys, type NormalizeResult } from './normalizeRecord.js';
 export {
