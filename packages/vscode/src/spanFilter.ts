@@ -1,8 +1,9 @@
+import { SPAN_STATES } from '@aitrace/format';
 import { FilterSyntaxError, parseFilterText, quoteFilterValue, type SpanFilter, type SpanState } from '@aitrace/forest';
 
 export { FilterSyntaxError, isFiltering, matchesSpan as matchesFilter, pruneSpans, type SpanFilter } from '@aitrace/forest';
 
-const STATES: readonly SpanState[] = ['running', 'cut_off', 'ok', 'error'];
+const STATES: readonly SpanState[] = SPAN_STATES;
 
 /** No filter: everything is shown. */
 export const NO_FILTER: SpanFilter = { where: [], onlyErrors: false };
