@@ -17,3 +17,4 @@ export {
 } from './genai/genAiView.js';
 export { subtreeTokens, tokensBySpan, traceTokens, type TokenTotals } from './genai/tokenRollup.js';
 export { formatCount, totalsBadge, totalsWords, usageBadge, usageWords } from './genai/tokenText.js';
+export { isTraceStatus, TRACE_STATUSES, type AttrFilter, type TraceQuery, type TraceStatusFilter, type TraceSummary } from './query/TraceQuery.js';
