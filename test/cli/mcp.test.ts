@@ -109,8 +109,8 @@ describe('aitrace mcp over stdio with the MCP SDK client', () => {
 
   it('get_stats gives latency by span name and tokens by model', async () => {
     const stats = await call(client, 'get_stats');
-    expect(stats.text).toMatch(/^chat gpt-4o\s+1\s+0\s+0\s+400\.0ms/m);
-    expect(stats.text).toMatch(/^local-chat-model\s+1\s+0\s+1,000\s+50\s+300\.0ms/m);
+    expect(stats.text).toMatch(/^chat gpt-4o\s+1\s+0\s+0\s+400ms/m);
+    expect(stats.text).toMatch(/^local-chat-model\s+1\s+0\s+1,000\s+50\s+300ms/m);
     expect(stats.structured.models).toContainEqual({ model: 'gpt-4o', calls: 1, errors: 0, input_tokens: 812, output_tokens: 21, p50_ms: 400, p95_ms: 400 });
   });
 

@@ -1,7 +1,8 @@
+import { SPAN_STATES } from '@aitrace/format';
 import type { SpanFilter, SpanState } from '@aitrace/forest';
 import { InputError } from './InputError.js';
 
-const STATES: readonly SpanState[] = ['running', 'cut_off', 'ok', 'error'];
+const STATES: readonly SpanState[] = SPAN_STATES;
 
 /** Reads `--name`, `--where key=value` and `--status` into a span filter, with errors that name the option (as `option` spells it). */
 export function parseFilter(name: string | undefined, where: string[] | undefined, status: string | undefined, option = (name: string): string => `--${name}`): SpanFilter {

@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { genAiEventName, genAiView, isFiltering, matchesSpan, traceTokens, walkSpans, type SpanFilter, type SpanNode, type TraceTree } from '@aitrace/forest';
-import { terminalSafe } from '@aitrace/format';
+import { SPAN_STATES as STATES, terminalSafe } from '@aitrace/format';
 import { DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, moreNote, pageItems, type Page } from './budget.js';
 import { InputError } from './InputError.js';
 import { SourceError } from './SourceError.js';
@@ -25,7 +25,6 @@ const maxChars = z
   .describe(`Size budget of the answer in characters (default ${DEFAULT_MAX_CHARS}, about ${DEFAULT_MAX_CHARS / 4} tokens). A longer answer is cut at a whole line and says how to get the rest.`);
 const cursor = z.number().int().min(0).optional().describe('Where to continue: the cursor a cut answer gave. Omit for the first page.');
 const traceIdArg = z.string().min(1).describe('Trace id (32 hex digits) or a unique prefix of it, as search_traces lists it.');
-const STATES = ['ok', 'error', 'running', 'cut_off'] as const;
 
 const opt = (name: string): string => name;
 const plain = { style: PLAIN_STYLE } as const;
