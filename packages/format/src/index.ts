@@ -1,5 +1,5 @@
 export { copyOwn } from './copyOwn.js';
-export { encodeRecord, encodeRecordFromMetaJson, jsonString, type EncodeOptions } from './encodeRecord.js';
+export { encodeFlatMembers, encodeRecord, jsonString, recordFromMembers, type EncodeOptions } from './encodeRecord.js';
 export { encodeNormalized, toTracerMeta } from './encodeNormalized.js';
 export { LEVEL_NAMES, levelFromSeverity, parseLevel, severityFromLevel } from './levels.js';
 export { rotatedPath } from './rotatedPath.js';
