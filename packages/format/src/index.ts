@@ -1,6 +1,6 @@
 // The public API: what the other packages (and users of the format) need. Helpers used only inside the package
 // (encoding fast paths, scrubbing and OTLP internals) are imported by path there and not exported.
-export { encodeRecord, encodeRecordFromMetaJson, jsonString, type EncodeOptions } from './encodeRecord.js';
+export { encodeFlatMembers, encodeRecord, jsonString, recordFromMembers, type EncodeOptions } from './encodeRecord.js';
 export { encodeNormalized } from './encodeNormalized.js';
 export { LEVEL_NAMES, RECORD_TYPES, SPAN_KIND_NAMES, SPAN_STATES, STATUS_CODE_NAMES, type SpanState } from './enumerations.js';
 export { severityFromLevel } from './levels.js';
