@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import * as api from '@opentelemetry/api';
 import { FIELDS_IN_BODY, LEVEL_NAMES, severityFromLevel, type LevelName } from '@aitrace/format';
-import { getConfig } from '@aitrace/format/config';
 import { captureCallSite } from '../callSite.js';
 import { Scrubber, type ScrubOptions } from '../Scrubber.js';
 import { addCallSiteAttributes, wantsCallSite } from './callSites.js';
