@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { environmentOf, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
-import { mergeSpanRecords } from '@aitrace/forest';
+import type { NormalizedRecord } from '@aitrace/format';
+import { foldBatch, groupBatch, readStoredRecord, recordColumns, storedRecordJson, toSummary, type TraceRow } from './ingestFold.js';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
 import { SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_SCHEMA } from './sqliteSchema.js';
@@ -23,22 +23,6 @@ import type {
 export const DEFAULT_TRACE_LIMIT = 50;
 export const MAX_TRACE_LIMIT = 1000;
 
-interface TraceRow {
-  trace_id: string;
-  root_span_id: string | null;
-  root_name: string | null;
-  root_parentless: number;
-  root_start_us: number | null;
-  service: string | null;
-  start_us: number;
-  end_us: number | null;
-  last_us: number;
-  span_count: number;
-  error_count: number;
-  running_count: number;
-  record_count: number;
-}
-
 interface StoredRow {
   record: string;
   attrs: string;
@@ -46,43 +30,7 @@ interface StoredRow {
 
 const DAY_US = 86_400_000_000;
 
-/** The record without its user data, as kept in the `record` column. */
-function recordJson(record: NormalizedRecord): string {
-  const { attrs: _attrs, ...rest } = record;
-  return JSON.stringify(rest);
-}
-
-function readRow(row: StoredRow): NormalizedRecord {
-  return { ...(JSON.parse(row.record) as Omit<NormalizedRecord, 'attrs'>), attrs: JSON.parse(row.attrs) as Record<string, unknown> };
-}
-
-/** Start of a span in µs, from a start record or an end record. */
-function spanStartUs(record: NormalizedRecord): number {
-  if (record.type === 'span_start') return record.timeUs;
-  if (record.startTimeUs !== undefined) return record.startTimeUs;
-  return record.durationMs !== undefined ? record.timeUs - Math.round(record.durationMs * 1000) : record.timeUs;
-}
-
-function isSpanRecord(record: NormalizedRecord): record is NormalizedRecord & { traceId: string; spanId: string } {
-  return (record.type === 'span_start' || record.type === 'span_end') && record.traceId !== undefined && record.spanId !== undefined;
-}
-
-function toSummary(row: TraceRow): TraceSummary {
-  return {
-    traceId: row.trace_id,
-    rootName: row.root_name,
-    rootSpanId: row.root_span_id,
-    service: row.service,
-    startUs: row.start_us,
-    endUs: row.end_us,
-    durationMs: row.end_us === null ? null : Math.max(0, row.end_us - row.start_us) / 1000,
-    spanCount: row.span_count,
-    errorCount: row.error_count,
-    runningCount: row.running_count,
-    recordCount: row.record_count,
-    lastUs: row.last_us,
-  };
-}
+const readRow = (row: StoredRow): NormalizedRecord => readStoredRecord(row.record, row.attrs);
 
 /** Options for `SqliteTraceStore`. */
 export interface SqliteTraceStoreOptions {
@@ -136,8 +84,8 @@ export class SqliteTraceStore implements TraceStore {
            environment = excluded.environment`,
       ),
       insertRecord: db.prepare(
-        `INSERT INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs, service_version, environment)
-         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment)`,
+        `INSERT OR IGNORE INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs, service_version, environment, record_key)
+         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment, @recordKey)`,
       ),
       selectTrace: db.prepare<[string], TraceRow>('SELECT * FROM traces WHERE trace_id = ?'),
       saveTrace: db.prepare(
@@ -161,100 +109,37 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   ingest(records: readonly NormalizedRecord[], cursor?: SourceCursor): Promise<IngestChanges> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
-      return this.ingestTransaction(records, cursor);
-    });
+    return this.guarded(() => this.ingestTransaction(records, cursor));
   }
 
-  /** Writes one batch; runs inside the ingest transaction. */
+  /** Writes one batch; runs inside the ingest transaction. A record stored before (a retried batch) is not stored again. */
   private write(records: readonly NormalizedRecord[], cursor: SourceCursor | undefined): IngestChanges {
-    const touched = new Map<string, TraceRow>();
-    const stored: NormalizedRecord[] = [];
-    const traceRow = (traceId: string, timeUs: number): TraceRow => {
-      let row = touched.get(traceId) ?? this.statements.selectTrace.get(traceId);
-      row ??= {
-        trace_id: traceId, root_span_id: null, root_name: null, root_parentless: 0, root_start_us: null, service: null,
-        start_us: timeUs, end_us: null, last_us: timeUs, span_count: 0, error_count: 0, running_count: 0, record_count: 0,
-      };
-      touched.set(traceId, row);
-      return row;
-    };
-    // Records of one span in one batch (a start and its end) are merged first and written once.
-    const spans = new Map<string, { traceId: string; spanId: string; previous: NormalizedRecord | undefined; next: NormalizedRecord; lastUs: number }>();
-    for (const record of records) {
-      if (isSpanRecord(record)) {
-        const key = `${record.traceId}\n${record.spanId}`;
-        const entry = spans.get(key);
-        if (entry !== undefined) {
-          entry.next = mergeSpanRecords(entry.next, record);
-          entry.lastUs = Math.max(entry.lastUs, record.timeUs);
-          continue;
-        }
-        const old = this.statements.selectSpan.get(record.traceId, record.spanId);
-        const previous = old === undefined ? undefined : readRow(old);
-        spans.set(key, { traceId: record.traceId, spanId: record.spanId, previous, next: previous === undefined ? record : mergeSpanRecords(previous, record), lastUs: record.timeUs });
-      } else {
-        this.statements.insertRecord.run(this.columns(record));
-        if (record.traceId !== undefined) {
-          const trace = traceRow(record.traceId, record.timeUs);
-          trace.record_count++;
-          trace.start_us = Math.min(trace.start_us, record.timeUs);
-          trace.last_us = Math.max(trace.last_us, record.timeUs);
-          trace.service ??= record.service ?? null;
-        }
-        stored.push(record);
-      }
+    const batch = groupBatch(records);
+    const inserted = new Set<string>();
+    for (const { columns, key } of batch.others) {
+      if (this.statements.insertRecord.run({ ...columns, recordKey: key }).changes > 0) inserted.add(key);
     }
-    for (const { traceId, spanId, previous, next, lastUs } of spans.values()) {
-      const startUs = spanStartUs(next);
-      const endUs = next.type === 'span_end' ? next.timeUs : null;
-      this.statements.upsertSpan.run({
-        ...this.columns(next),
-        startUs,
-        endUs,
-        durationMs: next.durationMs ?? (endUs === null ? null : (endUs - startUs) / 1000),
-      });
-      const trace = traceRow(traceId, startUs);
-      if (previous === undefined) {
-        trace.span_count++;
-        trace.record_count++;
-      }
-      trace.error_count += Number(next.status === 'error') - Number(previous?.status === 'error');
-      trace.running_count += Number(next.type === 'span_start') - Number(previous?.type === 'span_start');
-      trace.start_us = Math.min(trace.start_us, startUs);
-      if (endUs !== null) trace.end_us = Math.max(trace.end_us ?? endUs, endUs);
-      trace.last_us = Math.max(trace.last_us, lastUs);
-      updateRoot(trace, spanId, next, startUs);
-      stored.push(next);
+    const folded = foldBatch(
+      batch,
+      {
+        span: (traceId, spanId) => {
+          const row = this.statements.selectSpan.get(traceId, spanId);
+          return row === undefined ? undefined : readRow(row);
+        },
+        trace: (traceId) => this.statements.selectTrace.get(traceId),
+      },
+      inserted,
+    );
+    for (const span of folded.spans) {
+      this.statements.upsertSpan.run({ ...recordColumns(span.record), startUs: span.startUs, endUs: span.endUs, durationMs: span.durationMs });
     }
-    for (const row of touched.values()) this.statements.saveTrace.run(row);
+    for (const row of folded.traces) this.statements.saveTrace.run(row);
     if (cursor !== undefined) this.statements.saveSource.run(cursor);
-    return { accepted: records.length, traces: [...touched.values()].map(toSummary), records: stored.sort((a, b) => a.timeUs - b.timeUs) };
-  }
-
-  private columns(record: NormalizedRecord) {
-    return {
-      traceId: record.traceId ?? null,
-      spanId: record.spanId ?? null,
-      parentSpanId: record.parentSpanId ?? null,
-      timeUs: record.timeUs,
-      name: record.name ?? null,
-      event: record.event,
-      type: record.type,
-      status: record.status ?? null,
-      service: record.service ?? null,
-      level: record.level ?? null,
-      record: recordJson(record),
-      attrs: JSON.stringify(record.attrs),
-      serviceVersion: serviceVersionOf(record.resource) ?? null,
-      environment: environmentOf(record.resource) ?? null,
-    };
+    return { accepted: records.length, traces: folded.traces.map(toSummary), records: folded.stored };
   }
 
   listTraces(query: TraceQuery): Promise<TracePage> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       const limit = query.limit ?? DEFAULT_TRACE_LIMIT;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`);
       const filter = traceFilterSql(query);
@@ -271,31 +156,26 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   getTraceSummary(traceId: string): Promise<TraceSummary | undefined> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       const row = this.statements.selectTrace.get(traceId);
       return row === undefined ? undefined : toSummary(row);
     });
   }
 
   getTraceRecords(traceId: string): Promise<NormalizedRecord[]> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       return this.statements.traceRows.all(traceId, traceId).map(readRow);
     });
   }
 
   getTraceRecordsJson(traceId: string): Promise<string[]> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
-      // The record column is a JSON object without attrs; splicing attrs in is exact and skips a parse.
-      return this.statements.traceRows.all(traceId, traceId).map((row) => `${row.record.slice(0, -1)},"attrs":${row.attrs}}`);
+    return this.guarded(() => {
+      return this.statements.traceRows.all(traceId, traceId).map((row) => storedRecordJson(row.record, row.attrs));
     });
   }
 
   spanStats(query: StatsQuery): Promise<SpanStats[]> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       const clauses: string[] = [];
       const params: unknown[] = [];
       for (const [column, value] of [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const) {
@@ -326,8 +206,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   getSourceCursor(fileId: string): Promise<SourceCursor | undefined> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       const row = this.statements.selectSource.get(fileId);
       if (row === undefined) return undefined;
       return { fileId: row.file_id, path: row.path, offset: row.offset, line: row.line, headHash: row.head_hash, headLength: row.head_length };
@@ -335,8 +214,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       return this.db.transaction(() => {
         const result: RetentionResult = { deletedTraces: 0, deletedRows: 0 };
         if (policy.maxAgeDays !== undefined) {
@@ -379,8 +257,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   countRows(): Promise<number> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       return this.statements.countRows.get()?.n ?? 0;
     });
   }
@@ -393,23 +270,11 @@ export class SqliteTraceStore implements TraceStore {
     return Promise.resolve();
   }
 
-  private assertOpen(): void {
-    if (this.closed) throw new Error('the trace store is closed');
+  /** Runs a synchronous database call as a promise, refusing it once the store is closed: every public method goes through here. */
+  private guarded<T>(run: () => T): Promise<T> {
+    return Promise.resolve().then(() => {
+      if (this.closed) throw new Error('the trace store is closed');
+      return run();
+    });
   }
-}
-
-/** Makes the span the trace's root when it is a better candidate: parentless beats orphan, then earlier start. */
-function updateRoot(trace: TraceRow, spanId: string, span: NormalizedRecord, startUs: number): void {
-  const parentless = span.parentSpanId === undefined ? 1 : 0;
-  const isRoot = trace.root_span_id === spanId;
-  const better =
-    trace.root_span_id === null ||
-    parentless > trace.root_parentless ||
-    (parentless === trace.root_parentless && startUs < (trace.root_start_us ?? Number.POSITIVE_INFINITY));
-  if (!isRoot && !better) return;
-  trace.root_span_id = spanId;
-  trace.root_name = span.name ?? null;
-  trace.root_parentless = parentless;
-  trace.root_start_us = startUs;
-  trace.service = span.service ?? trace.service;
 }
