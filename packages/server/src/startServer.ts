@@ -86,7 +86,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return changes;
   };
   // Other instances on the same database: their ingests reach this instance's viewers too.
-  const stopWatchingOthers = store.watchOtherInstances?.((changes) => hub.publish(changes), (traceId) => hub.watches(traceId));
+  const stopWatchingOthers = await store.watchOtherInstances?.((changes) => hub.publish(changes), (traceId) => hub.watches(traceId));
   const context: ServerContext = {
     store,
     hub,

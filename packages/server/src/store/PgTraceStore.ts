@@ -181,6 +181,8 @@ export class PgTraceStore implements TraceStore {
 
   private async migrate(): Promise<void> {
     const client = await this.pool.connect();
+    const onError = (): void => undefined;
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [PG_MIGRATION_LOCK]);
@@ -198,6 +200,7 @@ export class PgTraceStore implements TraceStore {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onError);
       client.release();
     }
   }
@@ -211,13 +214,19 @@ export class PgTraceStore implements TraceStore {
     } catch (error) {
       throw this.unavailable(error);
     }
+    // A connection lost between two queries of a call is reported by the next query; without a listener it would crash the process.
+    let lost: Error | undefined;
+    const onError = (error: Error): void => void (lost = error);
+    client.on('error', onError);
     try {
       const result = await run(client);
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
       return result;
     } catch (error) {
+      client.off('error', onError);
       // A connection that failed mid-call is not handed out again.
-      client.release(isUnavailable(error) ? (error as Error) : undefined);
+      client.release(lost ?? (isUnavailable(error) ? (error as Error) : undefined));
       throw isUnavailable(error) ? this.unavailable(error) : error;
     }
   }
@@ -487,9 +496,10 @@ export class PgTraceStore implements TraceStore {
   /**
    * Calls `listener` with what other instances on this database store (PostgreSQL LISTEN/NOTIFY): the touched
    * traces' summaries, and the new records of the traces `wantsRecords` names. The listening connection comes
-   * back by itself after a database restart. Returns a function that stops listening.
+   * back by itself after a database restart. Resolves, once listening (or after a first failed attempt), to a
+   * function that stops listening.
    */
-  watchOtherInstances(listener: (changes: IngestChanges) => void, wantsRecords: (traceId: string) => boolean = () => false): () => Promise<void> {
+  async watchOtherInstances(listener: (changes: IngestChanges) => void, wantsRecords: (traceId: string) => boolean = () => false): Promise<() => Promise<void>> {
     let client: pg.Client | undefined;
     let stopped = false;
     let retry: NodeJS.Timeout | undefined;
@@ -549,6 +559,7 @@ export class PgTraceStore implements TraceStore {
       await current?.end().catch(() => undefined);
     };
     this.listeners.push(stop);
+    await ready;
     return stop;
   }
 
