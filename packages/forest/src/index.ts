@@ -16,3 +16,4 @@ export {
   type GenAiView,
 } from './genai/genAiView.js';
 export { subtreeTokens, traceTokens, type TokenTotals } from './genai/tokenRollup.js';
+export { isTraceStatus, TRACE_STATUSES, type AttrFilter, type TraceQuery, type TraceStatusFilter, type TraceSummary } from './query/TraceQuery.js';

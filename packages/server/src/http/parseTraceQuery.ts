@@ -1,8 +1,8 @@
 import { parseTimestamp } from '@aitrace/format';
-import type { StatsQuery, TraceQuery, TraceStatusFilter } from '../store/TraceStore.js';
+import { isTraceStatus, TRACE_STATUSES } from '@aitrace/forest';
+import type { StatsQuery, TraceQuery } from '../store/TraceStore.js';
 import { HttpError } from './HttpError.js';
 
-const STATUSES = new Set(['error', 'running', 'ok']);
 const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'q', 'limit', 'cursor', 'access_token'];
 const STATS_PARAMS = ['service', 'service_version', 'environment', 'from', 'to', 'access_token'];
 
@@ -34,8 +34,8 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   if (name !== undefined) query.name = name;
   const status = textParam(params, 'status');
   if (status !== undefined) {
-    if (!STATUSES.has(status)) throw new HttpError(400, `status must be one of error, running, ok, got ${JSON.stringify(status)}`);
-    query.status = status as TraceStatusFilter;
+    if (!isTraceStatus(status)) throw new HttpError(400, `status must be one of ${TRACE_STATUSES.join(', ')}, got ${JSON.stringify(status)}`);
+    query.status = status;
   }
   const attrs = params.getAll('attr').map((pair) => {
     const equals = pair.indexOf('=');

@@ -50,7 +50,7 @@ export class TraceListView implements View {
       service: input('service', 'service', query.service, 'Service'),
       name: input('name', 'span name', query.name, 'Span name'),
       status,
-      attrs: input('attrs', 'key=value …', formatAttrFilterText(query.attrs), 'Attributes (key=value, space separated)'),
+      attrs: input('attrs', 'key=value …', formatAttrFilterText(query.attrs ?? []), 'Attributes (key=value, space separated)'),
     };
     status.value = query.status ?? '';
     const clear = h('button', { attrs: { type: 'button' }, text: 'Clear' });
