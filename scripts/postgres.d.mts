@@ -13,6 +13,10 @@ export interface PostgresCluster {
   restart(): Promise<void>;
   /** Stops the server and deletes the cluster. */
   destroy(): Promise<void>;
+  /** Creates an empty database (a lowercase word); resolves to its URL. */
+  createDatabase(name: string): Promise<string>;
+  /** Runs psql on a database of the cluster with the given arguments; resolves to its output. */
+  psql(database: string, args: string[]): Promise<string>;
   /** The server's log. */
   log(): string;
 }

@@ -89,7 +89,7 @@ export async function startPostgres(options = {}) {
   chmodSync(dir, 0o700);
   const exec = (program, args) => {
     const [command, commandArgs] = asServerUser(join(bin, program), args);
-    return run(command, commandArgs, { encoding: 'utf8' });
+    return run(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 30 });
   };
   await exec('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
   const settings = ['-c listen_addresses=127.0.0.1', `-k ${dir}`, '-c max_connections=200', ...(options.durable === true ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'])];
@@ -120,6 +120,16 @@ export async function startPostgres(options = {}) {
       process.off('exit', cleanUp);
       await cluster.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+    /** Creates an empty database; resolves to its URL. */
+    async createDatabase(name) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database names here are lowercase words, got ${JSON.stringify(name)}`);
+      await exec('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    /** Runs `psql` on a database of the cluster with the given arguments; resolves to its output. */
+    async psql(database, args) {
+      return (await exec('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-Atq', ...args])).stdout;
     },
     /** The server's log, for error messages. */
     log() {

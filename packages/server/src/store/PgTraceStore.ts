@@ -87,7 +87,7 @@ const SQL = {
     FROM (SELECT id FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n) AS ids`,
   insertRecords: `INSERT INTO records (record_key, trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level,
       record, attrs_json, attrs, service_version, environment, seq)
-    SELECT k, tr, sp, pa, tu, na, ev, ty, st, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, nextval('aitrace_seq')
+    SELECT k, tr, sp, pa, tu, na, ev, ty, st, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $17::bigint
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
       $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[]) AS u(k, tr, sp, pa, tu, na, ev, ty, st, se, le, re, aj, ab, sv, en)
     ON CONFLICT (record_key) DO NOTHING RETURNING record_key`,
@@ -96,7 +96,7 @@ const SQL = {
   selectTraces: 'SELECT * FROM traces WHERE trace_id = ANY($1::text[])',
   upsertSpans: `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, status_message,
       service, level, record, attrs_json, attrs, service_version, environment, seq)
-    SELECT tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, nextval('aitrace_seq')
+    SELECT tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $20::bigint
     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::float8[], $8::text[], $9::text[], $10::text[],
       $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
       AS u(tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, ab, sv, en)
@@ -265,6 +265,7 @@ export class PgTraceStore implements TraceStore {
     for (const { record } of batch.others) if (record.traceId !== undefined) traceIds.add(record.traceId);
     // Sorted, so two instances lock shared traces in one order and cannot deadlock.
     const ids = [...traceIds].sort();
+    // One write sequence number per batch, taken once its traces are locked: what a live update from another instance reads from.
     let firstSeq = 0;
     if (ids.length > 0) firstSeq = (await client.query<{ seq: number }>(named(SQL.lock, [ids]))).rows[0]!.seq;
     const inserted = new Set<string>();
@@ -292,6 +293,7 @@ export class PgTraceStore implements TraceStore {
           safeAttrs,
           cols.map((c) => nullableText(c.serviceVersion)),
           cols.map((c) => nullableText(c.environment)),
+          firstSeq,
         ]),
       );
       for (const row of result.rows) inserted.add(row.record_key);
@@ -331,6 +333,7 @@ export class PgTraceStore implements TraceStore {
           }),
           cols.map((c) => nullableText(c.serviceVersion)),
           cols.map((c) => nullableText(c.environment)),
+          firstSeq,
         ]),
       );
     }

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSpanForest } from '@aitrace/forest';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../../../../scripts/postgres.mjs';
 import { endLine, logLine, normalized, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '../testing/testRecords.js';
@@ -39,14 +38,7 @@ function postgresKind(): StoreKind {
   return {
     name: 'PostgreSQL',
     setUp: async () => void (cluster = await startPostgres()),
-    fresh: async () => {
-      const name = `store_${++databases}`;
-      const admin = new pg.Client({ connectionString: cluster.url });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      url = cluster.url.replace(/\/postgres$/, `/${name}`);
-    },
+    fresh: async () => void (url = await cluster.createDatabase(`store_${++databases}`)),
     open: () => PgTraceStore.open({ url }),
     tearDown: () => cluster.destroy(),
   };
@@ -159,6 +151,8 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
     expect(await ids({ attrs: [{ key: 'http.route', value: '/users' }] })).toEqual([trace]);
     expect(await ids({ attrs: [{ key: 'retries', value: '2' }, { key: 'ok', value: 'true' }] })).toEqual([traceIdOf(2)]);
     expect(await ids({ attrs: [{ key: 'retries', value: '2.0' }] })).toEqual([]);
+    expect(await ids({ attrs: [{ key: 'nested', value: '{"deep":"Needle"}' }] })).toEqual([traceIdOf(2)]);
+    expect(await ids({ attrs: [{ key: 'nested', value: '{}' }] })).toEqual([]);
     expect(await ids({ attrs: [{ key: 'job', value: "x' OR 1=1 --" }] })).toEqual([traceIdOf(2)]);
     expect(await ids({ q: 'select 1' })).toEqual([trace]);
     expect(await ids({ q: 'WORKER.RUN' })).toEqual([traceIdOf(2)]);

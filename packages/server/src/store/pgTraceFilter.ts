@@ -80,12 +80,14 @@ export function pgTraceFilter(query: TraceQuery): PgFilter {
   }
   if (query.name !== undefined) clauses.push(`EXISTS (SELECT 1 FROM spans s WHERE s.name = ${bind(query.name)} AND s.trace_id = t.trace_id)`);
   for (const { key, value } of query.attrs ?? []) {
-    // Containment (@>) is what the GIN index answers; an object or array must also equal the value, not only contain it.
-    const candidates = attrCandidates(value).map((candidate) => ({ [pgText(key)]: candidate }));
-    const p = bind(JSON.stringify(candidates));
-    const k = bind(pgText(key));
-    const match = (table: string): string =>
-      `EXISTS (SELECT 1 FROM ${table} x, jsonb_array_elements(${p}::jsonb) c WHERE x.trace_id = t.trace_id AND x.attrs @> c AND x.attrs -> ${k}::text = c -> ${k}::text)`;
+    // Containment (@>) with a bound value is what the GIN index answers; an object or array must also equal the value, not only contain it.
+    const conditions = attrCandidates(value).map((candidate) => {
+      const p = bind(JSON.stringify({ [pgText(key)]: candidate }));
+      if (candidate === null || typeof candidate !== 'object') return `x.attrs @> ${p}::jsonb`;
+      const k = bind(pgText(key));
+      return `(x.attrs @> ${p}::jsonb AND x.attrs -> ${k}::text = ${p}::jsonb -> ${k}::text)`;
+    });
+    const match = (table: string): string => `EXISTS (SELECT 1 FROM ${table} x WHERE x.trace_id = t.trace_id AND (${conditions.join(' OR ')}))`;
     clauses.push(`(${match('spans')} OR ${match('records')})`);
   }
   if (query.q !== undefined && query.q !== '') {
