@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { NormalizedRecord } from '@aitrace/format';
+import { tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@aitrace/forest';
 import pg from 'pg';
-import { foldBatch, groupBatch, readStoredRecord, spanKey, storedRecordJson, toSummary, recordColumns, type TraceRow } from './ingestFold.js';
+import { foldBatch, groupBatch, readStoredRecord, recordColumns, spanKey, storedRecordJson } from './ingestFold.js';
 import { PG_CHANGES_CHANNEL, PG_MIGRATION_LOCK, PG_MIGRATIONS, PG_SCHEMA, PG_SCHEMA_VERSION } from './pgSchema.js';
 import { pgJsonb, pgStatsFilter, pgText, pgTraceFilter } from './pgTraceFilter.js';
 import { QueryError } from './QueryError.js';
@@ -95,24 +96,27 @@ const SQL = {
     JOIN unnest($1::text[], $2::text[]) AS k(trace_id, span_id) ON s.trace_id = k.trace_id AND s.span_id = k.span_id`,
   selectTraces: 'SELECT * FROM traces WHERE trace_id = ANY($1::text[])',
   upsertSpans: `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, status_message,
-      service, level, record, attrs_json, attrs, service_version, environment, seq)
-    SELECT tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $20::bigint
+      service, level, record, attrs_json, attrs, service_version, environment, genai, seq)
+    SELECT tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, ga::jsonb, $21::bigint
     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::float8[], $8::text[], $9::text[], $10::text[],
-      $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
-      AS u(tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, ab, sv, en)
+      $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[])
+      AS u(tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, ab, sv, en, ga)
     ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
       start_us = excluded.start_us, end_us = excluded.end_us, duration_ms = excluded.duration_ms, name = excluded.name, event = excluded.event,
       type = excluded.type, status = excluded.status, status_message = excluded.status_message, service = excluded.service, level = excluded.level,
       record = excluded.record, attrs_json = excluded.attrs_json, attrs = excluded.attrs, service_version = excluded.service_version,
-      environment = excluded.environment, seq = excluded.seq`,
+      environment = excluded.environment, genai = excluded.genai, seq = excluded.seq`,
   upsertTraces: `INSERT INTO traces (trace_id, root_span_id, root_name, root_parentless, root_start_us, service, start_us, end_us, last_us,
-      span_count, error_count, running_count, record_count)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[],
-      $10::int[], $11::int[], $12::int[], $13::int[])
+      span_count, error_count, running_count, record_count, input_tokens, output_tokens, models, conversations)
+    SELECT tr, rs, rn, rp, ru, se, su, eu, lu, sc, ec, rc, cc, it, ot, mo::jsonb, co::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[],
+      $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[], $11::int[], $12::int[], $13::int[], $14::float8[], $15::float8[],
+      $16::text[], $17::text[]) AS u(tr, rs, rn, rp, ru, se, su, eu, lu, sc, ec, rc, cc, it, ot, mo, co)
     ON CONFLICT (trace_id) DO UPDATE SET root_span_id = excluded.root_span_id, root_name = excluded.root_name,
       root_parentless = excluded.root_parentless, root_start_us = excluded.root_start_us, service = excluded.service,
       start_us = excluded.start_us, end_us = excluded.end_us, last_us = excluded.last_us, span_count = excluded.span_count,
-      error_count = excluded.error_count, running_count = excluded.running_count, record_count = excluded.record_count`,
+      error_count = excluded.error_count, running_count = excluded.running_count, record_count = excluded.record_count,
+      input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, models = excluded.models, conversations = excluded.conversations`,
+  genAiSpans: 'SELECT trace_id, span_id, parent_span_id, genai FROM spans WHERE trace_id = ANY($1::text[])',
   saveSource: `INSERT INTO sources (file_id, path, "offset", line, head_hash, head_length) VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (file_id) DO UPDATE SET path = excluded.path, "offset" = excluded."offset", line = excluded.line,
       head_hash = excluded.head_hash, head_length = excluded.head_length`,
@@ -125,6 +129,38 @@ const SQL = {
   selectSource: 'SELECT * FROM sources WHERE file_id = $1',
   countRows: 'SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM records) AS n',
 } as const;
+
+/** A row of `traces` as pg returns it (jsonb arrives parsed). */
+interface TraceRow {
+  trace_id: string;
+  root_span_id: string | null;
+  root_name: string | null;
+  root_parentless: number;
+  root_start_us: number | null;
+  service: string | null;
+  start_us: number;
+  end_us: number | null;
+  last_us: number;
+  span_count: number;
+  error_count: number;
+  running_count: number;
+  record_count: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  models: string[];
+  conversations: string[];
+}
+
+function toTally(row: TraceRow): TraceTally {
+  return {
+    traceId: row.trace_id, rootSpanId: row.root_span_id, rootName: row.root_name, rootParentless: row.root_parentless === 1, rootStartUs: row.root_start_us,
+    service: row.service, startUs: row.start_us, endUs: row.end_us, lastUs: row.last_us, spanCount: row.span_count, errorCount: row.error_count,
+    runningCount: row.running_count, recordCount: row.record_count, inputTokens: row.input_tokens, outputTokens: row.output_tokens,
+    models: row.models, conversations: row.conversations,
+  };
+}
+
+const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
 interface StoredSpanRow {
   trace_id: string;
@@ -304,9 +340,9 @@ export class PgTraceStore implements TraceStore {
       const result = await client.query<StoredSpanRow>(named(SQL.selectSpans, [spanEntries.map((s) => s.traceId), spanEntries.map((s) => s.spanId)]));
       for (const row of result.rows) storedSpans.set(spanKey(row.trace_id, row.span_id), readStoredRecord(row.record, row.attrs_json));
     }
-    const storedTraces = new Map<string, TraceRow>();
-    if (ids.length > 0) for (const row of (await client.query<TraceRow>(named(SQL.selectTraces, [ids]))).rows) storedTraces.set(row.trace_id, row);
-    const folded = foldBatch(batch, { span: (traceId, spanId) => storedSpans.get(spanKey(traceId, spanId)), trace: (traceId) => storedTraces.get(traceId) }, inserted);
+    const storedTraces = new Map<string, TraceTally>();
+    if (ids.length > 0) for (const row of (await client.query<TraceRow>(named(SQL.selectTraces, [ids]))).rows) storedTraces.set(row.trace_id, toTally(row));
+    const folded = foldBatch(batch, { span: (traceId, spanId) => storedSpans.get(spanKey(traceId, spanId)), tally: (traceId) => storedTraces.get(traceId) }, inserted);
     if (folded.spans.length > 0) {
       const cols = folded.spans.map((span) => recordColumns(span.record));
       await client.query(
@@ -333,38 +369,56 @@ export class PgTraceStore implements TraceStore {
           }),
           cols.map((c) => nullableText(c.serviceVersion)),
           cols.map((c) => nullableText(c.environment)),
+          folded.spans.map((s) => (s.genAi === undefined ? null : pgJsonb(JSON.stringify(s.genAi)))),
           firstSeq,
         ]),
       );
     }
-    if (folded.traces.length > 0) {
-      const rows = folded.traces;
+    if (folded.genAiTraces.size > 0) await this.rollUpGenAi(client, folded.tallies.filter((tally) => folded.genAiTraces.has(tally.traceId)));
+    if (folded.tallies.length > 0) {
+      const rows = folded.tallies;
       await client.query(
         named(SQL.upsertTraces, [
-          rows.map((r) => r.trace_id),
-          rows.map((r) => r.root_span_id),
-          rows.map((r) => nullableText(r.root_name)),
-          rows.map((r) => r.root_parentless),
-          rows.map((r) => r.root_start_us),
+          rows.map((r) => r.traceId),
+          rows.map((r) => r.rootSpanId),
+          rows.map((r) => nullableText(r.rootName)),
+          rows.map((r) => Number(r.rootParentless)),
+          rows.map((r) => r.rootStartUs),
           rows.map((r) => nullableText(r.service)),
-          rows.map((r) => r.start_us),
-          rows.map((r) => r.end_us),
-          rows.map((r) => r.last_us),
-          rows.map((r) => r.span_count),
-          rows.map((r) => r.error_count),
-          rows.map((r) => r.running_count),
-          rows.map((r) => r.record_count),
+          rows.map((r) => r.startUs),
+          rows.map((r) => r.endUs),
+          rows.map((r) => r.lastUs),
+          rows.map((r) => r.spanCount),
+          rows.map((r) => r.errorCount),
+          rows.map((r) => r.runningCount),
+          rows.map((r) => r.recordCount),
+          rows.map((r) => r.inputTokens),
+          rows.map((r) => r.outputTokens),
+          rows.map((r) => pgJsonb(JSON.stringify(r.models))),
+          rows.map((r) => pgJsonb(JSON.stringify(r.conversations))),
         ]),
       );
       for (let i = 0; i < rows.length; i += NOTIFY_CHUNK) {
-        const notice: ChangeNotice = { i: this.instanceId, t: rows.slice(i, i + NOTIFY_CHUNK).map((r) => r.trace_id), s: firstSeq };
+        const notice: ChangeNotice = { i: this.instanceId, t: rows.slice(i, i + NOTIFY_CHUNK).map((r) => r.traceId), s: firstSeq };
         await client.query(named(SQL.notify, [PG_CHANGES_CHANNEL, JSON.stringify(notice)]));
       }
     }
     if (cursor !== undefined) {
       await client.query(named(SQL.saveSource, [cursor.fileId, cursor.path, cursor.offset, cursor.line, cursor.headHash, cursor.headLength]));
     }
-    return { accepted: records.length, traces: folded.traces.map(toSummary), records: folded.stored };
+    return { accepted: records.length, traces: folded.tallies.map(traceSummaryOf), records: folded.stored };
+  }
+
+  /** Sets the traces' token totals, models and conversations from their stored spans (this batch's included). */
+  private async rollUpGenAi(client: pg.PoolClient, tallies: TraceTally[]): Promise<void> {
+    const spansByTrace = new Map<string, Array<{ spanId: string; parentSpanId: string | undefined; genAi: SpanGenAi | undefined }>>();
+    const rows = (await client.query<{ trace_id: string; span_id: string; parent_span_id: string | null; genai: SpanGenAi | null }>(named(SQL.genAiSpans, [tallies.map((t) => t.traceId)]))).rows;
+    for (const row of rows) {
+      let list = spansByTrace.get(row.trace_id);
+      if (list === undefined) spansByTrace.set(row.trace_id, (list = []));
+      list.push({ spanId: row.span_id, parentSpanId: row.parent_span_id ?? undefined, genAi: row.genai ?? undefined });
+    }
+    for (const tally of tallies) tallyGenAi(tally, spansByTrace.get(tally.traceId) ?? []);
   }
 
   listTraces(query: TraceQuery): Promise<TracePage> {

@@ -28,7 +28,7 @@ describe('SqliteTraceStore', () => {
 
   it('upgrades a schema-1 database in place, and filters by the resource columns it adds', async () => {
     const path = join(dir, 'v1.db');
-    oldDatabase(path, 1, /service_version|environment|record_key/);
+    oldDatabase(path, 1, /service_version|environment|genai|_tokens|models|conversations|record_key/);
     const store = new SqliteTraceStore({ path });
     const withResource = (line: string, resource: Record<string, unknown>) => ({ ...normalized(line), resource });
     await store.ingest([withResource(endLine(root), { 'service.version': '2.4.1', 'deployment.environment.name': 'staging' })]);
@@ -38,7 +38,7 @@ describe('SqliteTraceStore', () => {
 
   it('upgrades a schema-2 database in place, keeping its logs and storing a retried log once from then on', async () => {
     const path = join(dir, 'v2.db');
-    oldDatabase(path, 2, /record_key/);
+    oldDatabase(path, 2, /genai|_tokens|models|conversations|record_key/);
     const v2 = new Database(path);
     v2.prepare("INSERT INTO records (trace_id, time_us, event, type, record, attrs) VALUES (NULL, 1, 'old', 'log', '{}', '{}')").run();
     v2.close();
@@ -48,7 +48,7 @@ describe('SqliteTraceStore', () => {
     await store.ingest([log]);
     expect(await store.countRows()).toBe(2);
     await store.close();
-    expect(new Database(path).pragma('user_version', { simple: true })).toBe(3);
+    expect(new Database(path).pragma('user_version', { simple: true })).toBe(4);
   });
 
   it('works in memory', async () => {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { NormalizedRecord } from '@aitrace/format';
-import { foldBatch, groupBatch, readStoredRecord, recordColumns, storedRecordJson, toSummary, type TraceRow } from './ingestFold.js';
+import { spanGenAi, tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@aitrace/forest';
+import { foldBatch, groupBatch, readStoredRecord, recordColumns, storedRecordJson } from './ingestFold.js';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
 import { SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_SCHEMA } from './sqliteSchema.js';
@@ -23,6 +24,26 @@ import type {
 export const DEFAULT_TRACE_LIMIT = 50;
 export const MAX_TRACE_LIMIT = 1000;
 
+interface TraceRow {
+  trace_id: string;
+  root_span_id: string | null;
+  root_name: string | null;
+  root_parentless: number;
+  root_start_us: number | null;
+  service: string | null;
+  start_us: number;
+  end_us: number | null;
+  last_us: number;
+  span_count: number;
+  error_count: number;
+  running_count: number;
+  record_count: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  models: string;
+  conversations: string;
+}
+
 interface StoredRow {
   record: string;
   attrs: string;
@@ -31,6 +52,26 @@ interface StoredRow {
 const DAY_US = 86_400_000_000;
 
 const readRow = (row: StoredRow): NormalizedRecord => readStoredRecord(row.record, row.attrs);
+
+function toTally(row: TraceRow): TraceTally {
+  return {
+    traceId: row.trace_id, rootSpanId: row.root_span_id, rootName: row.root_name, rootParentless: row.root_parentless === 1, rootStartUs: row.root_start_us,
+    service: row.service, startUs: row.start_us, endUs: row.end_us, lastUs: row.last_us, spanCount: row.span_count, errorCount: row.error_count,
+    runningCount: row.running_count, recordCount: row.record_count, inputTokens: row.input_tokens, outputTokens: row.output_tokens,
+    models: JSON.parse(row.models) as string[], conversations: JSON.parse(row.conversations) as string[],
+  };
+}
+
+function fromTally(tally: TraceTally): TraceRow {
+  return {
+    trace_id: tally.traceId, root_span_id: tally.rootSpanId, root_name: tally.rootName, root_parentless: Number(tally.rootParentless), root_start_us: tally.rootStartUs,
+    service: tally.service, start_us: tally.startUs, end_us: tally.endUs, last_us: tally.lastUs, span_count: tally.spanCount, error_count: tally.errorCount,
+    running_count: tally.runningCount, record_count: tally.recordCount, input_tokens: tally.inputTokens, output_tokens: tally.outputTokens,
+    models: JSON.stringify(tally.models), conversations: JSON.stringify(tally.conversations),
+  };
+}
+
+const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
 /** Options for `SqliteTraceStore`. */
 export interface SqliteTraceStoreOptions {
@@ -67,6 +108,7 @@ export class SqliteTraceStore implements TraceStore {
     this.db.exec(SQLITE_SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.statements = this.prepare();
+    if (version > 0 && version < 3) this.backfillGenAi();
     this.ingestTransaction = this.db.transaction((records: readonly NormalizedRecord[], cursor: SourceCursor | undefined) => this.write(records, cursor));
   }
 
@@ -75,13 +117,13 @@ export class SqliteTraceStore implements TraceStore {
     return {
       selectSpan: db.prepare<[string, string], StoredRow>('SELECT record, attrs FROM spans WHERE trace_id = ? AND span_id = ?'),
       upsertSpan: db.prepare(
-        `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs, service_version, environment)
-         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @startUs, @endUs, @durationMs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment)
+        `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs, service_version, environment, genai)
+         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @startUs, @endUs, @durationMs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment, @genAi)
          ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
            start_us = excluded.start_us, end_us = excluded.end_us, duration_ms = excluded.duration_ms, name = excluded.name,
            event = excluded.event, type = excluded.type, status = excluded.status, service = excluded.service,
            level = excluded.level, record = excluded.record, attrs = excluded.attrs, service_version = excluded.service_version,
-           environment = excluded.environment`,
+           environment = excluded.environment, genai = excluded.genai`,
       ),
       insertRecord: db.prepare(
         `INSERT OR IGNORE INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs, service_version, environment, record_key)
@@ -90,9 +132,9 @@ export class SqliteTraceStore implements TraceStore {
       selectTrace: db.prepare<[string], TraceRow>('SELECT * FROM traces WHERE trace_id = ?'),
       saveTrace: db.prepare(
         `INSERT OR REPLACE INTO traces (trace_id, root_span_id, root_name, root_parentless, root_start_us, service, start_us, end_us, last_us,
-           span_count, error_count, running_count, record_count)
+           span_count, error_count, running_count, record_count, input_tokens, output_tokens, models, conversations)
          VALUES (@trace_id, @root_span_id, @root_name, @root_parentless, @root_start_us, @service, @start_us, @end_us, @last_us,
-           @span_count, @error_count, @running_count, @record_count)`,
+           @span_count, @error_count, @running_count, @record_count, @input_tokens, @output_tokens, @models, @conversations)`,
       ),
       traceRows: db.prepare<[string, string], StoredRow>(
         `SELECT record, attrs FROM (SELECT record, attrs, time_us, 0 AS seq FROM spans WHERE trace_id = ?
@@ -103,6 +145,9 @@ export class SqliteTraceStore implements TraceStore {
       ),
       saveSource: db.prepare(
         'INSERT OR REPLACE INTO sources (file_id, path, offset, line, head_hash, head_length) VALUES (@fileId, @path, @offset, @line, @headHash, @headLength)',
+      ),
+      genAiSpans: db.prepare<[string], { span_id: string; parent_span_id: string | null; genai: string | null }>(
+        'SELECT span_id, parent_span_id, genai FROM spans WHERE trace_id = ?',
       ),
       countRows: db.prepare<[], { n: number }>('SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM records) AS n'),
     };
@@ -126,16 +171,64 @@ export class SqliteTraceStore implements TraceStore {
           const row = this.statements.selectSpan.get(traceId, spanId);
           return row === undefined ? undefined : readRow(row);
         },
-        trace: (traceId) => this.statements.selectTrace.get(traceId),
+        tally: (traceId) => {
+          const row = this.statements.selectTrace.get(traceId);
+          return row === undefined ? undefined : toTally(row);
+        },
       },
       inserted,
     );
     for (const span of folded.spans) {
-      this.statements.upsertSpan.run({ ...recordColumns(span.record), startUs: span.startUs, endUs: span.endUs, durationMs: span.durationMs });
+      this.statements.upsertSpan.run({
+        ...recordColumns(span.record),
+        startUs: span.startUs,
+        endUs: span.endUs,
+        durationMs: span.durationMs,
+        genAi: span.genAi === undefined ? null : JSON.stringify(span.genAi),
+      });
     }
-    for (const row of folded.traces) this.statements.saveTrace.run(row);
+    for (const tally of folded.tallies) {
+      if (folded.genAiTraces.has(tally.traceId)) this.rollUpGenAi(tally);
+      this.statements.saveTrace.run(fromTally(tally));
+    }
     if (cursor !== undefined) this.statements.saveSource.run(cursor);
-    return { accepted: records.length, traces: folded.traces.map(toSummary), records: folded.stored };
+    return { accepted: records.length, traces: folded.tallies.map(traceSummaryOf), records: folded.stored };
+  }
+
+  /** Fills the GenAI columns of a database from before schema 3, so its traces get token totals and models too. */
+  private backfillGenAi(): void {
+    this.db.transaction(() => {
+      const update = this.db.prepare('UPDATE spans SET genai = ? WHERE trace_id = ? AND span_id = ?');
+      const traceIds = new Set<string>();
+      const rows = this.db.prepare<[], StoredRow & { trace_id: string; span_id: string }>(
+        "SELECT trace_id, span_id, record, attrs FROM spans WHERE instr(attrs, '\"gen_ai.') > 0 OR instr(attrs, '\"llm.') > 0",
+      );
+      for (const row of rows.all()) {
+        const genAi = spanGenAi(readRow(row));
+        if (genAi === undefined) continue;
+        update.run(JSON.stringify(genAi), row.trace_id, row.span_id);
+        traceIds.add(row.trace_id);
+      }
+      for (const traceId of traceIds) {
+        const row = this.statements.selectTrace.get(traceId);
+        if (row === undefined) continue;
+        const tally = toTally(row);
+        this.rollUpGenAi(tally);
+        this.statements.saveTrace.run(fromTally(tally));
+      }
+    })();
+  }
+
+  /** Sets a trace's token totals, models and conversations from its stored spans. */
+  private rollUpGenAi(tally: TraceTally): void {
+    tallyGenAi(
+      tally,
+      this.statements.genAiSpans.all(tally.traceId).map((row) => ({
+        spanId: row.span_id,
+        parentSpanId: row.parent_span_id ?? undefined,
+        genAi: row.genai === null ? undefined : (JSON.parse(row.genai) as SpanGenAi),
+      })),
+    );
   }
 
   listTraces(query: TraceQuery): Promise<TracePage> {

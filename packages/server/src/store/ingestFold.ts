@@ -1,24 +1,6 @@
 import { createHash } from 'node:crypto';
 import { environmentOf, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
-import { mergeSpanRecords } from '@aitrace/forest';
-import type { TraceSummary } from './TraceStore.js';
-
-/** A trace's stored summary, as both stores keep it (column names). */
-export interface TraceRow {
-  trace_id: string;
-  root_span_id: string | null;
-  root_name: string | null;
-  root_parentless: number;
-  root_start_us: number | null;
-  service: string | null;
-  start_us: number;
-  end_us: number | null;
-  last_us: number;
-  span_count: number;
-  error_count: number;
-  running_count: number;
-  record_count: number;
-}
+import { hasGenAi, isSpanRecord, mergeSpanRecords, newTraceTally, spanGenAi, spanStartUs, tallyRecord, tallySpan, type SpanGenAi, type TraceTally } from '@aitrace/forest';
 
 /** The columns of one record, as both stores write them. */
 export interface RecordColumns {
@@ -48,6 +30,8 @@ export interface SpanWrite {
   startUs: number;
   endUs: number | null;
   durationMs: number | null;
+  /** The span's GenAI facts (models, conversation, usage), if it has any. */
+  genAi: SpanGenAi | undefined;
 }
 
 /** A span event or log of a batch, with the key that makes storing it again a no-op. */
@@ -63,10 +47,12 @@ export interface GroupedBatch {
   others: KeyedRecord[];
 }
 
-/** What a batch changes: span rows to upsert, trace rows to save, and the records as stored. */
+/** What a batch changes: span rows to upsert, trace tallies to save, and the records as stored. */
 export interface FoldedBatch {
   spans: SpanWrite[];
-  traces: TraceRow[];
+  tallies: TraceTally[];
+  /** Traces whose GenAI totals must be rolled up again from their stored spans (after the spans are written). */
+  genAiTraces: Set<string>;
   stored: NormalizedRecord[];
 }
 
@@ -96,17 +82,6 @@ export function recordKey(columns: RecordColumns): string {
   return createHash('sha256').update(columns.record).update('\n').update(columns.attrs).digest('base64url').slice(0, 22);
 }
 
-/** Start of a span in µs, from a start record or an end record. */
-export function spanStartUs(record: NormalizedRecord): number {
-  if (record.type === 'span_start') return record.timeUs;
-  if (record.startTimeUs !== undefined) return record.startTimeUs;
-  return record.durationMs !== undefined ? record.timeUs - Math.round(record.durationMs * 1000) : record.timeUs;
-}
-
-function isSpanRecord(record: NormalizedRecord): record is NormalizedRecord & { traceId: string; spanId: string } {
-  return (record.type === 'span_start' || record.type === 'span_end') && record.traceId !== undefined && record.spanId !== undefined;
-}
-
 /** The key of a span in `GroupedBatch.spans`. */
 export function spanKey(traceId: string, spanId: string): string {
   return `${traceId}\n${spanId}`;
@@ -134,48 +109,35 @@ export function groupBatch(records: readonly NormalizedRecord[]): GroupedBatch {
   return { spans, others };
 }
 
-function newTraceRow(traceId: string, timeUs: number): TraceRow {
-  return {
-    trace_id: traceId, root_span_id: null, root_name: null, root_parentless: 0, root_start_us: null, service: null,
-    start_us: timeUs, end_us: null, last_us: timeUs, span_count: 0, error_count: 0, running_count: 0, record_count: 0,
-  };
-}
-
-/** What the store holds before a batch: the span records and trace rows it touches. */
+/** What the store holds before a batch: the span records and trace tallies it touches. */
 export interface StoredState {
   span(traceId: string, spanId: string): NormalizedRecord | undefined;
-  trace(traceId: string): TraceRow | undefined;
+  tally(traceId: string): TraceTally | undefined;
 }
 
 /**
  * Folds a grouped batch into what to write, given the stored state and which of its other records were new
- * (`inserted`: a repeat of a stored record changes nothing). Spans merge with their stored record, so a start
- * or end stored again is a no-op; trace rows keep their counts, times and root up to date.
+ * (`inserted`: a repeat of a stored record changes nothing), with forest's trace tally: spans merge with their
+ * stored record, so a start or end stored again is a no-op.
  */
 export function foldBatch(batch: GroupedBatch, state: StoredState, inserted: ReadonlySet<string>): FoldedBatch {
-  const touched = new Map<string, TraceRow>();
-  const traceRow = (traceId: string, timeUs: number): TraceRow => {
-    let row = touched.get(traceId);
-    if (row === undefined) {
-      const stored = state.trace(traceId);
-      row = stored === undefined ? newTraceRow(traceId, timeUs) : { ...stored };
-      touched.set(traceId, row);
+  const touched = new Map<string, TraceTally>();
+  const tallyOf = (traceId: string, timeUs: number): TraceTally => {
+    let tally = touched.get(traceId);
+    if (tally === undefined) {
+      tally = state.tally(traceId) ?? newTraceTally(traceId, timeUs);
+      touched.set(traceId, tally);
     }
-    return row;
+    return tally;
   };
   const stored: NormalizedRecord[] = [];
   for (const { record, key } of batch.others) {
     if (!inserted.has(key)) continue;
-    if (record.traceId !== undefined) {
-      const trace = traceRow(record.traceId, record.timeUs);
-      trace.record_count++;
-      trace.start_us = Math.min(trace.start_us, record.timeUs);
-      trace.last_us = Math.max(trace.last_us, record.timeUs);
-      trace.service ??= record.service ?? null;
-    }
+    if (record.traceId !== undefined) tallyRecord(tallyOf(record.traceId, record.timeUs), record);
     stored.push(record);
   }
   const spans: SpanWrite[] = [];
+  const genAiTraces = new Set<string>();
   for (const { traceId, spanId, records } of batch.spans.values()) {
     const previous = state.span(traceId, spanId);
     let next = previous;
@@ -187,55 +149,15 @@ export function foldBatch(batch: GroupedBatch, state: StoredState, inserted: Rea
     if (next === undefined) continue;
     const startUs = spanStartUs(next);
     const endUs = next.type === 'span_end' ? next.timeUs : null;
-    spans.push({ traceId, spanId, record: next, startUs, endUs, durationMs: next.durationMs ?? (endUs === null ? null : (endUs - startUs) / 1000) });
-    const trace = traceRow(traceId, startUs);
-    if (previous === undefined) {
-      trace.span_count++;
-      trace.record_count++;
-    }
-    trace.error_count += Number(next.status === 'error') - Number(previous?.status === 'error');
-    trace.running_count += Number(next.type === 'span_start') - Number(previous?.type === 'span_start');
-    trace.start_us = Math.min(trace.start_us, startUs);
-    if (endUs !== null) trace.end_us = Math.max(trace.end_us ?? endUs, endUs);
-    trace.last_us = Math.max(trace.last_us, lastUs);
-    updateRoot(trace, spanId, next, startUs);
+    const genAi = spanGenAi(next);
+    if (genAi !== undefined) genAiTraces.add(traceId);
+    spans.push({ traceId, spanId, record: next, startUs, endUs, durationMs: next.durationMs ?? (endUs === null ? null : (endUs - startUs) / 1000), genAi });
+    tallySpan(tallyOf(traceId, startUs), spanId, previous, next, lastUs);
     stored.push(next);
   }
-  return { spans, traces: [...touched.values()], stored: stored.sort((a, b) => a.timeUs - b.timeUs) };
-}
-
-/** Makes the span the trace's root when it is a better candidate: parentless beats orphan, then earlier start. */
-function updateRoot(trace: TraceRow, spanId: string, span: NormalizedRecord, startUs: number): void {
-  const parentless = span.parentSpanId === undefined ? 1 : 0;
-  const isRoot = trace.root_span_id === spanId;
-  const better =
-    trace.root_span_id === null ||
-    parentless > trace.root_parentless ||
-    (parentless === trace.root_parentless && startUs < (trace.root_start_us ?? Number.POSITIVE_INFINITY));
-  if (!isRoot && !better) return;
-  trace.root_span_id = spanId;
-  trace.root_name = span.name ?? null;
-  trace.root_parentless = parentless;
-  trace.root_start_us = startUs;
-  trace.service = span.service ?? trace.service;
-}
-
-/** The trace list's summary of a stored trace row. */
-export function toSummary(row: TraceRow): TraceSummary {
-  return {
-    traceId: row.trace_id,
-    rootName: row.root_name,
-    rootSpanId: row.root_span_id,
-    service: row.service,
-    startUs: row.start_us,
-    endUs: row.end_us,
-    durationMs: row.end_us === null ? null : Math.max(0, row.end_us - row.start_us) / 1000,
-    spanCount: row.span_count,
-    errorCount: row.error_count,
-    runningCount: row.running_count,
-    recordCount: row.record_count,
-    lastUs: row.last_us,
-  };
+  const tallies = [...touched.values()];
+  for (const tally of tallies) if (hasGenAi(tally)) genAiTraces.add(tally.traceId);
+  return { spans, tallies, genAiTraces, stored: stored.sort((a, b) => a.timeUs - b.timeUs) };
 }
 
 /** A stored record from its two columns. */

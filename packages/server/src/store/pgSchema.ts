@@ -12,7 +12,8 @@ export const PG_CHANGES_CHANNEL = 'aitrace_changes';
  * span events and logs go to `records` (keyed by a hash of the whole record, so a retried batch is a no-op),
  * `traces` holds the summaries maintained on ingest. Records are kept as exact JSON text (`record` without user
  * data, `attrs_json`) for answers; user data is also in `attrs` jsonb, GIN-indexed for the attribute filter.
- * `seq` orders rows by when they were written, for live updates across instances.
+ * `seq` orders rows by when they were written, for live updates across instances. A span's `genai` holds its
+ * models, conversation and token usage; the trace's totals, models and conversations are rolled up into `traces`.
  */
 export const PG_SCHEMA = `
 CREATE SEQUENCE IF NOT EXISTS aitrace_seq;
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS spans (
   attrs jsonb NOT NULL,
   service_version text,
   environment text,
+  genai jsonb,
   seq bigint NOT NULL,
   PRIMARY KEY (trace_id, span_id)
 );
@@ -87,7 +89,11 @@ CREATE TABLE IF NOT EXISTS traces (
   span_count integer NOT NULL DEFAULT 0,
   error_count integer NOT NULL DEFAULT 0,
   running_count integer NOT NULL DEFAULT 0,
-  record_count integer NOT NULL DEFAULT 0
+  record_count integer NOT NULL DEFAULT 0,
+  input_tokens double precision,
+  output_tokens double precision,
+  models jsonb NOT NULL DEFAULT '[]',
+  conversations jsonb NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS traces_start ON traces (start_us DESC, trace_id DESC);
 CREATE INDEX IF NOT EXISTS traces_last ON traces (last_us);
@@ -104,6 +110,12 @@ CREATE TABLE IF NOT EXISTS sources (
 -- Case-insensitive for ASCII only, as the SQLite store's lower() is, whatever the database's locale.
 CREATE OR REPLACE FUNCTION aitrace_lower(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT translate($1, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
+
+-- A number as JSON.stringify writes it (the text the attribute rules compare): exponent form from 1e21 up and below 1e-6.
+CREATE OR REPLACE FUNCTION aitrace_number_text(n numeric) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT CASE WHEN n <> 0 AND (abs(n) >= 1e21 OR abs(n) < 1e-6)
+    THEN trim_scale(n / 10::numeric ^ floor(log(abs(n))))::text || 'e' || CASE WHEN floor(log(abs(n))) >= 0 THEN '+' ELSE '-' END || abs(floor(log(abs(n))))::text
+    ELSE n::text END $$;
 `;
 
 /** Statements that bring a database of an older schema version up to this one, by the version they start from. */

@@ -50,8 +50,8 @@ function binder(): { params: unknown[]; bind: (value: unknown) => string } {
 
 const CONTAINS = (column: string, param: string): string => `strpos(aitrace_lower(${column}), aitrace_lower(${param})) > 0`;
 
-// A jsonb scalar as text: strings unquoted, other scalars as written, null as 'null'.
-const SCALAR_TEXT = `CASE jsonb_typeof(v) WHEN 'null' THEN 'null' ELSE v #>> '{}' END`;
+// A jsonb scalar as forest's attrText writes it: strings unquoted, numbers as JSON.stringify does, true, false, null.
+const SCALAR_TEXT = `CASE jsonb_typeof(v) WHEN 'null' THEN 'null' WHEN 'number' THEN aitrace_number_text((v #>> '{}')::numeric) ELSE v #>> '{}' END`;
 
 // User data is searched in its decoded keys and values; a match of the escaped JSON text comes first, as a cheap necessary condition.
 const ATTRS_CONTAIN = (table: string, param: string, escaped: string): string =>
@@ -79,6 +79,9 @@ export function pgTraceFilter(query: TraceQuery): PgFilter {
     clauses.push(`(EXISTS (SELECT 1 FROM spans s WHERE s.${column} = ${p} AND s.trace_id = t.trace_id) OR EXISTS (SELECT 1 FROM records r WHERE r.${column} = ${p} AND r.trace_id = t.trace_id))`);
   }
   if (query.name !== undefined) clauses.push(`EXISTS (SELECT 1 FROM spans s WHERE s.name = ${bind(query.name)} AND s.trace_id = t.trace_id)`);
+  for (const [column, value] of [['models', query.model], ['conversations', query.conversation]] as const) {
+    if (value !== undefined) clauses.push(`t.${column} ? ${bind(value)}::text`);
+  }
   for (const { key, value } of query.attrs ?? []) {
     // Containment (@>) with a bound value is what the GIN index answers; an object or array must also equal the value, not only contain it.
     const conditions = attrCandidates(value).map((candidate) => {
