@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { NormalizedRecord } from '@aitrace/format';
 import { tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@aitrace/forest';
 import pg from 'pg';
-import { foldBatch, groupBatch, readStoredRecord, recordColumns, spanKey, storedRecordJson } from './ingestFold.js';
+import { foldBatch, fromTally, groupBatch, readStoredRecord, recordColumns, spanKey, storedRecordJson, toTally, type TraceRow } from './ingestFold.js';
 import { PG_CHANGES_CHANNEL, PG_MIGRATION_LOCK, PG_MIGRATIONS, PG_SCHEMA, PG_SCHEMA_VERSION } from './pgSchema.js';
 import { pgJsonb, pgStatsFilter, pgText, pgTraceFilter } from './pgTraceFilter.js';
 import { QueryError } from './QueryError.js';
@@ -33,6 +33,8 @@ const CONFLICT_ATTEMPTS = 5;
 // bigint columns hold µs times and counts, all within Number's safe range.
 const types = new pg.TypeOverrides();
 types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+// jsonb arrives as its text, as SQLite's JSON columns do, so both stores read trace rows alike.
+types.setTypeParser(pg.types.builtins.JSONB, (value: string) => value);
 
 /** Options for `PgTraceStore.open`. */
 export interface PgTraceStoreOptions {
@@ -129,36 +131,6 @@ const SQL = {
   selectSource: 'SELECT * FROM sources WHERE file_id = $1',
   countRows: 'SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM records) AS n',
 } as const;
-
-/** A row of `traces` as pg returns it (jsonb arrives parsed). */
-interface TraceRow {
-  trace_id: string;
-  root_span_id: string | null;
-  root_name: string | null;
-  root_parentless: number;
-  root_start_us: number | null;
-  service: string | null;
-  start_us: number;
-  end_us: number | null;
-  last_us: number;
-  span_count: number;
-  error_count: number;
-  running_count: number;
-  record_count: number;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  models: string[];
-  conversations: string[];
-}
-
-function toTally(row: TraceRow): TraceTally {
-  return {
-    traceId: row.trace_id, rootSpanId: row.root_span_id, rootName: row.root_name, rootParentless: row.root_parentless === 1, rootStartUs: row.root_start_us,
-    service: row.service, startUs: row.start_us, endUs: row.end_us, lastUs: row.last_us, spanCount: row.span_count, errorCount: row.error_count,
-    runningCount: row.running_count, recordCount: row.record_count, inputTokens: row.input_tokens, outputTokens: row.output_tokens,
-    models: row.models, conversations: row.conversations,
-  };
-}
 
 const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
@@ -376,30 +348,30 @@ export class PgTraceStore implements TraceStore {
     }
     if (folded.genAiTraces.size > 0) await this.rollUpGenAi(client, folded.tallies.filter((tally) => folded.genAiTraces.has(tally.traceId)));
     if (folded.tallies.length > 0) {
-      const rows = folded.tallies;
+      const rows = folded.tallies.map(fromTally);
       await client.query(
         named(SQL.upsertTraces, [
-          rows.map((r) => r.traceId),
-          rows.map((r) => r.rootSpanId),
-          rows.map((r) => nullableText(r.rootName)),
-          rows.map((r) => Number(r.rootParentless)),
-          rows.map((r) => r.rootStartUs),
+          rows.map((r) => r.trace_id),
+          rows.map((r) => r.root_span_id),
+          rows.map((r) => nullableText(r.root_name)),
+          rows.map((r) => r.root_parentless),
+          rows.map((r) => r.root_start_us),
           rows.map((r) => nullableText(r.service)),
-          rows.map((r) => r.startUs),
-          rows.map((r) => r.endUs),
-          rows.map((r) => r.lastUs),
-          rows.map((r) => r.spanCount),
-          rows.map((r) => r.errorCount),
-          rows.map((r) => r.runningCount),
-          rows.map((r) => r.recordCount),
-          rows.map((r) => r.inputTokens),
-          rows.map((r) => r.outputTokens),
-          rows.map((r) => pgJsonb(JSON.stringify(r.models))),
-          rows.map((r) => pgJsonb(JSON.stringify(r.conversations))),
+          rows.map((r) => r.start_us),
+          rows.map((r) => r.end_us),
+          rows.map((r) => r.last_us),
+          rows.map((r) => r.span_count),
+          rows.map((r) => r.error_count),
+          rows.map((r) => r.running_count),
+          rows.map((r) => r.record_count),
+          rows.map((r) => r.input_tokens),
+          rows.map((r) => r.output_tokens),
+          rows.map((r) => pgJsonb(r.models)),
+          rows.map((r) => pgJsonb(r.conversations)),
         ]),
       );
       for (let i = 0; i < rows.length; i += NOTIFY_CHUNK) {
-        const notice: ChangeNotice = { i: this.instanceId, t: rows.slice(i, i + NOTIFY_CHUNK).map((r) => r.traceId), s: firstSeq };
+        const notice: ChangeNotice = { i: this.instanceId, t: rows.slice(i, i + NOTIFY_CHUNK).map((r) => r.trace_id), s: firstSeq };
         await client.query(named(SQL.notify, [PG_CHANGES_CHANNEL, JSON.stringify(notice)]));
       }
     }
@@ -412,11 +384,11 @@ export class PgTraceStore implements TraceStore {
   /** Sets the traces' token totals, models and conversations from their stored spans (this batch's included). */
   private async rollUpGenAi(client: pg.PoolClient, tallies: TraceTally[]): Promise<void> {
     const spansByTrace = new Map<string, Array<{ spanId: string; parentSpanId: string | undefined; genAi: SpanGenAi | undefined }>>();
-    const rows = (await client.query<{ trace_id: string; span_id: string; parent_span_id: string | null; genai: SpanGenAi | null }>(named(SQL.genAiSpans, [tallies.map((t) => t.traceId)]))).rows;
+    const rows = (await client.query<{ trace_id: string; span_id: string; parent_span_id: string | null; genai: string | null }>(named(SQL.genAiSpans, [tallies.map((t) => t.traceId)]))).rows;
     for (const row of rows) {
       let list = spansByTrace.get(row.trace_id);
       if (list === undefined) spansByTrace.set(row.trace_id, (list = []));
-      list.push({ spanId: row.span_id, parentSpanId: row.parent_span_id ?? undefined, genAi: row.genai ?? undefined });
+      list.push({ spanId: row.span_id, parentSpanId: row.parent_span_id ?? undefined, genAi: row.genai === null ? undefined : (JSON.parse(row.genai) as SpanGenAi) });
     }
     for (const tally of tallies) tallyGenAi(tally, spansByTrace.get(tally.traceId) ?? []);
   }

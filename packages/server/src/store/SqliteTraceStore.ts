@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { NormalizedRecord } from '@aitrace/format';
 import { spanGenAi, tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@aitrace/forest';
-import { foldBatch, groupBatch, readStoredRecord, recordColumns, storedRecordJson } from './ingestFold.js';
+import { foldBatch, fromTally, groupBatch, readStoredRecord, recordColumns, storedRecordJson, toTally, type TraceRow } from './ingestFold.js';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
 import { SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_SCHEMA } from './sqliteSchema.js';
@@ -24,26 +24,6 @@ import type {
 export const DEFAULT_TRACE_LIMIT = 50;
 export const MAX_TRACE_LIMIT = 1000;
 
-interface TraceRow {
-  trace_id: string;
-  root_span_id: string | null;
-  root_name: string | null;
-  root_parentless: number;
-  root_start_us: number | null;
-  service: string | null;
-  start_us: number;
-  end_us: number | null;
-  last_us: number;
-  span_count: number;
-  error_count: number;
-  running_count: number;
-  record_count: number;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  models: string;
-  conversations: string;
-}
-
 interface StoredRow {
   record: string;
   attrs: string;
@@ -52,24 +32,6 @@ interface StoredRow {
 const DAY_US = 86_400_000_000;
 
 const readRow = (row: StoredRow): NormalizedRecord => readStoredRecord(row.record, row.attrs);
-
-function toTally(row: TraceRow): TraceTally {
-  return {
-    traceId: row.trace_id, rootSpanId: row.root_span_id, rootName: row.root_name, rootParentless: row.root_parentless === 1, rootStartUs: row.root_start_us,
-    service: row.service, startUs: row.start_us, endUs: row.end_us, lastUs: row.last_us, spanCount: row.span_count, errorCount: row.error_count,
-    runningCount: row.running_count, recordCount: row.record_count, inputTokens: row.input_tokens, outputTokens: row.output_tokens,
-    models: JSON.parse(row.models) as string[], conversations: JSON.parse(row.conversations) as string[],
-  };
-}
-
-function fromTally(tally: TraceTally): TraceRow {
-  return {
-    trace_id: tally.traceId, root_span_id: tally.rootSpanId, root_name: tally.rootName, root_parentless: Number(tally.rootParentless), root_start_us: tally.rootStartUs,
-    service: tally.service, start_us: tally.startUs, end_us: tally.endUs, last_us: tally.lastUs, span_count: tally.spanCount, error_count: tally.errorCount,
-    running_count: tally.runningCount, record_count: tally.recordCount, input_tokens: tally.inputTokens, output_tokens: tally.outputTokens,
-    models: JSON.stringify(tally.models), conversations: JSON.stringify(tally.conversations),
-  };
-}
 
 const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
