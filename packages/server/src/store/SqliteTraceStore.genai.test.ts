@@ -58,7 +58,7 @@ describe('SqliteTraceStore: GenAI token totals and filters', () => {
     const path = join(dir, 'traces.db');
     const old = new Database(path);
     for (const column of ['input_tokens', 'output_tokens', 'models', 'conversations']) old.exec(`ALTER TABLE traces DROP COLUMN ${column}`);
-    old.exec('ALTER TABLE spans DROP COLUMN genai; PRAGMA user_version = 2');
+    old.exec('ALTER TABLE spans DROP COLUMN genai; DROP INDEX records_key; ALTER TABLE records DROP COLUMN record_key; PRAGMA user_version = 2');
     old.close();
     store = new SqliteTraceStore({ path });
     expect(await store.getTraceSummary(agentTrace)).toMatchObject({ inputTokens: 30, outputTokens: 12, models: ['gpt-4o', 'gpt-4o-2024-08-06', 'llama3'] });
