@@ -1,5 +1,5 @@
 import type { SpanNode, TraceTree } from '../types.js';
-import { usageOf, type GenAiUsage } from './genAiView.js';
+import { mayReportUsage, usageOf, type GenAiUsage } from './genAiView.js';
 
 /** Token totals of a set of spans, and how many of them are model calls that reported usage. */
 export interface TokenTotals extends GenAiUsage {
@@ -51,6 +51,8 @@ export function tokensBySpan(roots: readonly SpanNode[]): Map<SpanNode, TokenTot
       totals.set(node, below);
       continue;
     }
+    // Most spans of most traces are no model calls: skip them without building a usage object.
+    if (!mayReportUsage(node.attrs)) continue;
     const own = usageOf(node.attrs);
     if (hasUsage(own)) totals.set(node, { calls: 1, ...own });
   }
