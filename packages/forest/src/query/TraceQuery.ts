@@ -19,6 +19,14 @@ export interface TraceSummary {
   recordCount: number;
   /** Time of the latest record, µs. */
   lastUs: number;
+  /** Input tokens of the trace's model calls (the GenAI roll-up: an agent span's sum is not added to its calls'), or null when none reported any. */
+  inputTokens: number | null;
+  /** Output tokens, by the same rule. */
+  outputTokens: number | null;
+  /** Models the trace's spans name (request and response model), sorted. */
+  models: string[];
+  /** Conversations (`gen_ai.conversation.id`) of the trace's spans, sorted. */
+  conversations: string[];
 }
 
 /** The values of the trace `status` filter, as a list for parsers and menus. */
@@ -50,6 +58,10 @@ export interface TraceQuery {
   toUs?: number;
   /** Some span, event or log has each of these attributes with this value (compared as text). */
   attrs?: AttrFilter[];
+  /** Some span names this model (`gen_ai.request.model` or `gen_ai.response.model`): one of the summary's `models`. */
+  model?: string;
+  /** Some span has this `gen_ai.conversation.id`: one of the summary's `conversations`. */
+  conversation?: string;
   /** Text found in a trace id, span name, event name, status message or attribute (case-insensitive for ASCII). */
   q?: string;
   /** Page size (default 50, at most 1000); stores only. */
