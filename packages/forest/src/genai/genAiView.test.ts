@@ -2,7 +2,7 @@ import { formatEpochMicros, normalizeRecord, type NormalizedRecord, type TracerM
 import { describe, expect, it } from 'vitest';
 import { buildSpanForest } from '../ForestBuilder.js';
 import type { SpanNode } from '../types.js';
-import { genAiView } from './genAiView.js';
+import { genAiView, mayReportUsage } from './genAiView.js';
 import { subtreeTokens, tokensBySpan, traceTokens } from './tokenRollup.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -115,6 +115,7 @@ describe('token roll-ups', () => {
       ]),
     );
     expect(bySpan.size).toBe(3);
+    expect([mayReportUsage({ 'llm.token_count.prompt': 4 }), mayReportUsage({ 'gen_ai.usage.output_tokens': 0 }), mayReportUsage({ 'gen_ai.request.model': 'm' })]).toEqual([true, true, false]);
     expect(traceTokens(trace, bySpan)).toEqual(traceTokens(trace));
     expect(subtreeTokens(only(records, 'b2ad6b7169203332'))).toEqual({ calls: 0, input: undefined, output: undefined, cached: undefined, reasoning: undefined });
   });

@@ -102,14 +102,26 @@ function firstNumber(attrs: Record<string, unknown>, keys: readonly string[]): n
   return undefined;
 }
 
+const INPUT_KEYS = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt'];
+const OUTPUT_KEYS = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion'];
+const CACHED_KEYS = ['gen_ai.usage.cache_read.input_tokens', 'llm.token_count.prompt_details.cache_read'];
+const REASONING_KEYS = ['gen_ai.usage.reasoning.output_tokens', 'llm.token_count.completion_details.reasoning'];
+const USAGE_KEYS = [...INPUT_KEYS, ...OUTPUT_KEYS, ...CACHED_KEYS, ...REASONING_KEYS];
+
 /** Token usage from GenAI attributes (current and older names) or OpenInference's `llm.token_count.*`. */
 export function usageOf(attrs: Record<string, unknown>): GenAiUsage {
   return {
-    input: firstNumber(attrs, ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt']),
-    output: firstNumber(attrs, ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion']),
-    cached: firstNumber(attrs, ['gen_ai.usage.cache_read.input_tokens', 'llm.token_count.prompt_details.cache_read']),
-    reasoning: firstNumber(attrs, ['gen_ai.usage.reasoning.output_tokens', 'llm.token_count.completion_details.reasoning']),
+    input: firstNumber(attrs, INPUT_KEYS),
+    output: firstNumber(attrs, OUTPUT_KEYS),
+    cached: firstNumber(attrs, CACHED_KEYS),
+    reasoning: firstNumber(attrs, REASONING_KEYS),
   };
+}
+
+/** True when the attributes hold any token-usage key `usageOf` reads (a quick test before it, allocating nothing). */
+export function mayReportUsage(attrs: Record<string, unknown>): boolean {
+  for (const key of USAGE_KEYS) if (attrs[key] !== undefined) return true;
+  return false;
 }
 
 function textOf(content: unknown): string {

@@ -1,5 +1,5 @@
 import type { SpanNode, TraceTree } from '../types.js';
-import { usageOf, type GenAiUsage } from './genAiView.js';
+import { mayReportUsage, usageOf, type GenAiUsage } from './genAiView.js';
 
 /** Token totals of a set of spans, and how many of them are model calls that reported usage. */
 export interface TokenTotals extends GenAiUsage {
@@ -75,7 +75,9 @@ function sumOf<T>(roots: readonly T[], bySpan: ReadonlyMap<T, TokenTotals>): Tok
 }
 
 const nodeChildren = (node: SpanNode): readonly SpanNode[] => node.children;
-const nodeUsage = (node: SpanNode): GenAiUsage => usageOf(node.attrs);
+const NO_USAGE: GenAiUsage = Object.freeze({ input: undefined, output: undefined, cached: undefined, reasoning: undefined });
+// Most spans of most traces are no model calls: they are passed over without building a usage object.
+const nodeUsage = (node: SpanNode): GenAiUsage => (mayReportUsage(node.attrs) ? usageOf(node.attrs) : NO_USAGE);
 
 /** The token totals of every span under `roots` whose subtree reports any (spans without tokens are not in the map). */
 export function tokensBySpan(roots: readonly SpanNode[]): Map<SpanNode, TokenTotals> {
