@@ -7,7 +7,9 @@ export {
   genAiEventName,
   genAiView,
   isGenAiSpan,
+  conversationIdOf,
   modelOf,
+  modelsOf,
   usageOf,
   type GenAiMessage,
   type GenAiToolCall,
@@ -15,4 +17,32 @@ export {
   type GenAiUsage,
   type GenAiView,
 } from './genai/genAiView.js';
-export { subtreeTokens, traceTokens, type TokenTotals } from './genai/tokenRollup.js';
+export { hasUsage, spanListTokens, subtreeTokens, tokensBySpan, traceTokens, type TokenTotals, type UsageSpan } from './genai/tokenRollup.js';
+export { formatCount, totalsBadge, totalsWords, usageBadge, usageWords } from './genai/tokenText.js';
+export { isTraceStatus, TRACE_STATUSES, type AttrFilter, type TraceQuery, type TraceStatusFilter, type TraceSummary } from './query/TraceQuery.js';
+export {
+  hasGenAi,
+  isSpanRecord,
+  newTraceTally,
+  spanGenAi,
+  spanStartUs,
+  storedTrace,
+  tallyGenAi,
+  tallyRecord,
+  tallySpan,
+  traceSummaryOf,
+  type SpanGenAi,
+  type StoredTrace,
+  type TraceTally,
+} from './query/traceTally.js';
+export { asciiLower, attrText, compareTraces, traceMatches } from './query/matchTrace.js';
+export {
+  FILTER_FIELDS,
+  FilterSyntaxError,
+  parseFilterText,
+  quoteFilterValue,
+  traceQueryFromText,
+  traceQueryToText,
+  type FilterField,
+  type FilterTerm,
+} from './query/filterText.js';

@@ -2,9 +2,7 @@ import { ForestBuilder, isFiltering, pruneSpans, walkSpans, type LineProblem, ty
 import { followFile, readTraceFile } from '@aitrace/forest/node';
 import { terminalJson, terminalSafe } from '@aitrace/format';
 import { integerOption, parseCommand } from '../args.js';
-import { renderForest, spanLine } from '../renderTree.js';
-import { parseFilter } from '../spanFilter.js';
-import { createStyle } from '../style.js';
+import { createStyle, parseFilter, renderForest, spanLine } from '@aitrace/mcp';
 import { filterForest, reportProblems } from './tree.js';
 
 // Traces kept while following (and logs without a trace): the least recently changed beyond it are forgotten.

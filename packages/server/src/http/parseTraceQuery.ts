@@ -1,9 +1,9 @@
 import { parseTimestamp } from '@aitrace/format';
-import type { StatsQuery, TraceQuery, TraceStatusFilter } from '../store/TraceStore.js';
+import { FilterSyntaxError, isTraceStatus, TRACE_STATUSES, traceQueryFromText } from '@aitrace/forest';
+import type { StatsQuery, TraceQuery } from '../store/TraceStore.js';
 import { HttpError } from './HttpError.js';
 
-const STATUSES = new Set(['error', 'running', 'ok']);
-const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'q', 'limit', 'cursor', 'access_token'];
+const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'model', 'conversation', 'q', 'filter', 'limit', 'cursor', 'access_token'];
 const STATS_PARAMS = ['service', 'service_version', 'environment', 'from', 'to', 'access_token'];
 
 function checkKnown(params: URLSearchParams, known: readonly string[]): void {
@@ -26,7 +26,11 @@ function textParam(params: URLSearchParams, name: string): string | undefined {
   return text === null || text === '' ? undefined : text;
 }
 
-/** Reads the trace-list query string (`service`, `service_version`, `environment`, `name`, `status`, `from`, `to`, `attr=key=value`..., `q`, `limit`, `cursor`). */
+/**
+ * Reads the trace-list query string (`service`, `service_version`, `environment`, `name`, `status`, `from`, `to`,
+ * `attr=key=value`..., `model`, `conversation`, `q`, `filter`, `limit`, `cursor`); `filter` is a filter text
+ * (forest's `parseFilterText`) whose terms add to the other parameters.
+ */
 export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   checkKnown(params, TRACE_PARAMS);
   const query: TraceQuery = parseStatsFilters(params);
@@ -34,8 +38,8 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   if (name !== undefined) query.name = name;
   const status = textParam(params, 'status');
   if (status !== undefined) {
-    if (!STATUSES.has(status)) throw new HttpError(400, `status must be one of error, running, ok, got ${JSON.stringify(status)}`);
-    query.status = status as TraceStatusFilter;
+    if (!isTraceStatus(status)) throw new HttpError(400, `status must be one of ${TRACE_STATUSES.join(', ')}, got ${JSON.stringify(status)}`);
+    query.status = status;
   }
   const attrs = params.getAll('attr').map((pair) => {
     const equals = pair.indexOf('=');
@@ -43,8 +47,21 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
     return { key: pair.slice(0, equals), value: pair.slice(equals + 1) };
   });
   if (attrs.length > 0) query.attrs = attrs;
+  for (const field of ['model', 'conversation'] as const) {
+    const value = textParam(params, field);
+    if (value !== undefined) query[field] = value;
+  }
   const q = textParam(params, 'q');
   if (q !== undefined) query.q = q;
+  const filter = textParam(params, 'filter');
+  if (filter !== undefined) {
+    try {
+      Object.assign(query, traceQueryFromText(filter, query));
+    } catch (error) {
+      if (error instanceof FilterSyntaxError) throw new HttpError(400, `filter: ${error.message}`);
+      throw error;
+    }
+  }
   const limit = textParam(params, 'limit');
   if (limit !== undefined) {
     if (!/^\d+$/.test(limit)) throw new HttpError(400, `limit must be a whole number, got ${JSON.stringify(limit)}`);

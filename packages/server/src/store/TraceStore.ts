@@ -1,55 +1,7 @@
 import type { NormalizedRecord } from '@aitrace/format';
+import type { TraceQuery, TraceSummary } from '@aitrace/forest';
 
-/** One trace as the trace list shows it. Times are µs since the epoch. */
-export interface TraceSummary {
-  traceId: string;
-  /** Name of the root span: the earliest span without a parent, else the earliest span. */
-  rootName: string | null;
-  rootSpanId: string | null;
-  /** Service of the root span (or of the first record seen). */
-  service: string | null;
-  startUs: number;
-  /** Latest span end, once a span has ended. */
-  endUs: number | null;
-  /** `endUs - startUs` in ms, or null while no span has ended. */
-  durationMs: number | null;
-  spanCount: number;
-  errorCount: number;
-  /** Spans started and not yet ended. */
-  runningCount: number;
-  /** Spans, span events and logs stored for the trace. */
-  recordCount: number;
-  /** Time of the latest record, µs. */
-  lastUs: number;
-}
-
-/** `status` filter of the trace list: any error, still running, or finished without errors. */
-export type TraceStatusFilter = 'error' | 'running' | 'ok';
-
-/** Filters of the trace list; every filter given must match. */
-export interface TraceQuery {
-  /** Some span or log of the trace has this service. */
-  service?: string;
-  /** Some span or log of the trace has this `service.version` resource attribute. */
-  serviceVersion?: string;
-  /** Some span or log of the trace has this deployment environment (`deployment.environment.name`). */
-  environment?: string;
-  /** Some span of the trace has this name. */
-  name?: string;
-  status?: TraceStatusFilter;
-  /** Trace start at or after this time, µs. */
-  fromUs?: number;
-  /** Trace start at or before this time, µs. */
-  toUs?: number;
-  /** Some span, event or log has each of these attributes with this value (compared as text). */
-  attrs?: Array<{ key: string; value: string }>;
-  /** Text found in a trace id, span name, event name, status message or attribute (case-insensitive for ASCII). */
-  q?: string;
-  /** Page size (default 50, at most 1000). */
-  limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string;
-}
+export type { TraceQuery, TraceStatusFilter, TraceSummary } from '@aitrace/forest';
 
 /** One page of the trace list, newest trace first. */
 export interface TracePage {

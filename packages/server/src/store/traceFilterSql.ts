@@ -7,8 +7,11 @@ export interface SqlFilter {
   params: unknown[];
 }
 
-// An attribute value as text: JSON booleans and null by name, numbers and strings as written, objects as JSON.
-const ATTR_TEXT = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE CAST(j.value AS TEXT) END`;
+// An attribute value as `attrText` in @aitrace/forest writes it: JSON booleans and null by name, strings decoded,
+// numbers as written in the JSON text (a cast would print 1/3 with 17 digits), objects and arrays as JSON.
+const ATTR_TEXT = (table: string): string =>
+  `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' WHEN 'integer' THEN ${table}.attrs -> j.fullkey ` +
+  `WHEN 'real' THEN ${table}.attrs -> j.fullkey ELSE CAST(j.value AS TEXT) END`;
 
 // Text search: instr over lower() is case-insensitive for ASCII (as SQLite's lower() is), has no wildcards to
 // escape and keeps NUL characters, which LIKE would end the pattern at.
@@ -18,9 +21,9 @@ const CONTAINS = (column: string): string => `instr(lower(${column}), lower(?)) 
 // text); a match of the escaped text comes first, as a cheap necessary condition.
 const ATTRS_CONTAIN = (table: string): string =>
   `(${CONTAINS(`${table}.attrs`)} AND EXISTS (SELECT 1 FROM json_tree(${table}.attrs) j WHERE ` +
-  `(j.type NOT IN ('object', 'array') AND ${CONTAINS(ATTR_TEXT)}) OR (typeof(j.key) = 'text' AND ${CONTAINS('j.key')})))`;
+  `(j.type NOT IN ('object', 'array') AND ${CONTAINS(ATTR_TEXT(table))}) OR (typeof(j.key) = 'text' AND ${CONTAINS('j.key')})))`;
 
-/** Builds the WHERE clause of the trace list for a query (cursor included). */
+/** Builds the WHERE clause of the trace list for a query (cursor included), by the rules of forest's `traceMatches`. */
 export function traceFilterSql(query: TraceQuery): SqlFilter {
   const clauses: string[] = [];
   const params: unknown[] = [];
@@ -53,10 +56,15 @@ export function traceFilterSql(query: TraceQuery): SqlFilter {
     clauses.push('EXISTS (SELECT 1 FROM spans s WHERE s.name = ? AND s.trace_id = t.trace_id)');
     params.push(query.name);
   }
+  for (const [column, value] of [['models', query.model], ['conversations', query.conversation]] as const) {
+    if (value === undefined) continue;
+    clauses.push(`EXISTS (SELECT 1 FROM json_each(t.${column}) m WHERE m.value = ?)`);
+    params.push(value);
+  }
   for (const { key, value } of query.attrs ?? []) {
     clauses.push(
-      `(EXISTS (SELECT 1 FROM spans s, json_each(s.attrs) j WHERE s.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT} = ?)` +
-        ` OR EXISTS (SELECT 1 FROM records r, json_each(r.attrs) j WHERE r.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT} = ?))`,
+      `(EXISTS (SELECT 1 FROM spans s, json_each(s.attrs) j WHERE s.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT('s')} = ?)` +
+        ` OR EXISTS (SELECT 1 FROM records r, json_each(r.attrs) j WHERE r.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT('r')} = ?))`,
     );
     params.push(key, value, key, value);
   }

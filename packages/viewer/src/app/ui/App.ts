@@ -3,6 +3,7 @@ import { parseRoute, routeHash, type Route } from '../model/route.js';
 import { h, replaceChildren } from './dom.js';
 import { setupThemeToggle } from './theme.js';
 import { tokenForm } from './tokenForm.js';
+import { CompareView } from './CompareView.js';
 import { TraceListView } from './TraceListView.js';
 import { TraceView } from './TraceView.js';
 import type { ViewContext } from './ViewContext.js';
@@ -11,7 +12,7 @@ import type { ViewContext } from './ViewContext.js';
 export class App {
   private readonly main = h('main', { className: 'main' });
   private readonly connection = h('span', { className: 'connection', attrs: { role: 'status' } });
-  private view: TraceListView | TraceView | undefined;
+  private view: TraceListView | TraceView | CompareView | undefined;
   private listHash = '#/';
   private readonly context: ViewContext;
 
@@ -68,6 +69,10 @@ export class App {
       document.title = `${this.context.source.title} · aitrace`;
       return;
     }
+    if (route.view === 'compare') {
+      this.show(new CompareView(this.context, route.traceIds));
+      return;
+    }
     if (this.view instanceof TraceView && this.view.traceId === route.traceId) {
       this.view.reveal(route.spanId);
       return;
@@ -75,7 +80,7 @@ export class App {
     this.show(new TraceView(this.context, route.traceId, route.spanId));
   }
 
-  private show(view: TraceListView | TraceView): void {
+  private show(view: TraceListView | TraceView | CompareView): void {
     this.view?.destroy();
     this.view = view;
     replaceChildren(this.main, view.element);

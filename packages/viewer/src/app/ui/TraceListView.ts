@@ -5,6 +5,7 @@ import { routeHash } from '../model/route.js';
 import { STATE_ICON } from '../model/spanStates.js';
 import type { TraceListItem } from '../model/TraceListItem.js';
 import { isEmptyQuery, isStatusFilter, type TraceQuery } from '../model/traceQuery.js';
+import { ComparePicker } from './ComparePicker.js';
 import { h } from './dom.js';
 import type { View, ViewContext } from './ViewContext.js';
 
@@ -26,6 +27,7 @@ export class TraceListView implements View {
   private readonly body = h('tbody');
   private readonly more = h('button', { className: 'more', attrs: { type: 'button' }, text: 'Load more' });
   private readonly rowsById = new Map<string, HTMLTableRowElement>();
+  private readonly compare = new ComparePicker();
   private query: TraceQuery;
   private cursor: string | null = null;
   private generation = 0;
@@ -50,7 +52,7 @@ export class TraceListView implements View {
       service: input('service', 'service', query.service, 'Service'),
       name: input('name', 'span name', query.name, 'Span name'),
       status,
-      attrs: input('attrs', 'key=value …', formatAttrFilterText(query.attrs), 'Attributes (key=value, space separated)'),
+      attrs: input('attrs', 'key=value …', formatAttrFilterText(query.attrs ?? []), 'Attributes (key=value, space separated)'),
     };
     status.value = query.status ?? '';
     const clear = h('button', { attrs: { type: 'button' }, text: 'Clear' });
@@ -83,7 +85,7 @@ export class TraceListView implements View {
       h(
         'thead',
         {},
-        h('tr', {}, ...['', 'Root span', 'Service', 'Start', 'Duration', 'Spans', 'Errors'].map((text) => h('th', { attrs: { scope: 'col' }, text }))),
+        h('tr', {}, ...['', 'Root span', 'Service', 'Start', 'Duration', 'Spans', 'Errors', 'Compare'].map((text) => h('th', { attrs: { scope: 'col' }, text }))),
       ),
       this.body,
     );
@@ -101,12 +103,13 @@ export class TraceListView implements View {
           h('ol', {}, ...problems.slice(0, 200).map((problem) => h('li', { text: `line ${problem.line}: ${problem.message}` }))),
         ),
       this.message,
+      this.compare.element,
       h('div', { className: 'table-scroll' }, table),
       this.more,
     );
     this.body.addEventListener('click', (event) => {
       const row = event.target instanceof Element ? event.target.closest<HTMLTableRowElement>('tr[data-trace-id]') : null;
-      if (row !== null && !(event.target instanceof HTMLAnchorElement)) location.hash = routeHash({ view: 'trace', traceId: row.dataset.traceId! });
+      if (row !== null && !(event.target instanceof HTMLAnchorElement) && !this.compare.owns(event.target)) location.hash = routeHash({ view: 'trace', traceId: row.dataset.traceId! });
     });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.stopWatching = context.source.watchTraces(
@@ -211,6 +214,7 @@ export class TraceListView implements View {
       h('td', { className: 'duration mono', text: duration }),
       h('td', { className: 'count mono', text: String(trace.spanCount) }),
       h('td', { className: 'count mono', text: trace.errorCount > 0 ? String(trace.errorCount) : '' }),
+      h('td', { className: 'compare' }, this.compare.checkbox(trace.traceId)),
     );
     row.dataset.traceId = trace.traceId;
     return row;

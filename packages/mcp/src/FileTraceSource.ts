@@ -1,8 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ForestBuilder, type SpanForest } from '@aitrace/forest';
+import { ForestBuilder, type SpanForest, type TraceTree } from '@aitrace/forest';
 import { followFile } from '@aitrace/forest/node';
-import type { TraceSource } from './TraceSource.js';
+import { findTrace, inScope } from './findTrace.js';
+import type { TraceScope, TraceSelection, TraceSource } from './TraceSource.js';
 
 /** Options for `FileTraceSource`. */
 export interface FileTraceSourceOptions {
@@ -39,10 +40,12 @@ export class FileTraceSource implements TraceSource {
     this.scanner.unref();
   }
 
-  async forest(): Promise<SpanForest> {
-    await this.ready;
-    this.builder.setEnded(Date.now() - this.lastDataMs > this.idleMs);
-    return this.builder.forest();
+  async traces(scope: TraceScope): Promise<TraceSelection> {
+    return { traces: (await this.forest()).traces.filter((trace) => inScope(trace, scope)) };
+  }
+
+  async trace(id: string): Promise<TraceTree> {
+    return findTrace((await this.forest()).traces, id);
   }
 
   problems(): readonly string[] {
@@ -57,6 +60,12 @@ export class FileTraceSource implements TraceSource {
   close(): void {
     clearInterval(this.scanner);
     this.controller.abort();
+  }
+
+  private async forest(): Promise<SpanForest> {
+    await this.ready;
+    this.builder.setEnded(Date.now() - this.lastDataMs > this.idleMs);
+    return this.builder.forest();
   }
 
   private problem(message: string): void {
