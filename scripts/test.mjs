@@ -27,6 +27,8 @@ if (step('typecheck (sources and tests)', ...pnpm(['run', 'typecheck'])) !== 0) 
 if (step('lint', ...pnpm(['run', 'lint'])) !== 0) process.exit(1);
 // The web viewer's browser tests (test/viewer) drive Debian's Chromium; it is installed here when missing.
 if (step('Chromium for the browser tests', process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')]) !== 0) process.exit(1);
+// The PostgreSQL store's tests start private clusters of Debian's postgresql-15, installed here when missing: never skipped.
+if (step('PostgreSQL for the team-server tests', process.execPath, [join(root, 'scripts', 'postgres.mjs'), '--ensure']) !== 0) process.exit(1);
 
 // Each suite writes vitest's JSON report, so the summary below counts every test of every suite.
 const suites = [

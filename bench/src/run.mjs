@@ -1,11 +1,12 @@
 // `pnpm bench`: runs every benchmark, prints a table with ratios and target verdicts, writes bench/results.json.
-// BENCH_ONLY=span,log,scrub,memory,latency,readers,server,live picks sections; BENCH_READER_MB sets the reader file size.
+// BENCH_ONLY=span,spanir,log,scrub,memory,latency,readers,server,live picks sections; BENCH_READER_MB sets the reader
+// file size. span: three full timing runs (BENCH_SPAN_RUNS), the worst decides; spanir: instructions per span (callgrind).
 // BENCH_ONLY=longlines (not in the default run: it writes a 600 MB line) runs longLines.mjs.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fmt, median } from './harness.mjs';
+import { acrossRuns, fmt, median, repeatRuns } from './harness.mjs';
 import { latency } from './latency.mjs';
 import { live } from './live.mjs';
 import { logPath } from './logPath.mjs';
@@ -14,23 +15,79 @@ import { readers } from './readers.mjs';
 import { otlpIngest } from './otlpIngest.mjs';
 import { scrubPath } from './scrubPath.mjs';
 import { serverIngest } from './server.mjs';
+import { CONTENDERS } from './spanContenders.mjs';
+import { hasCallgrind, spanInstructions } from './spanInstructions.mjs';
 import { spanPath } from './spanPath.mjs';
+import { WORKLOADS } from './spanWorkloads.mjs';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'span,log,scrub,memory,latency,readers,server,live').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'span,spanir,log,scrub,memory,latency,readers,server,live').split(','));
 const results = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, date: new Date().toISOString(), targets: [] };
 const target = (name, value, goal, pass) => results.targets.push({ name, value, goal, pass });
 
+// The span-path targets (issue 16), as ratios of throughput: async vs OTLP JSON to file, vs the SDK floor, sync vs async.
+const SPAN_TARGETS = [
+  { name: 'async (a) vs OTLP JSON to file (d)', of: ['a', 'd'], goal: 1.3 },
+  { name: 'async (a) vs SDK floor (c)', of: ['a', 'c'], goal: 0.6 },
+  { name: 'sync (b) vs async (a)', of: ['b', 'a'], goal: 0.7 },
+];
+
 if (only.has('span')) {
-  console.log('span path: start+end of a span with 3 attributes, interleaved rounds ...');
-  const r = await spanPath();
-  results.span_path = r;
-  const labels = { a: 'aitrace, file, async (default)', b: 'aitrace, file, sync', c: 'OTel BatchSpanProcessor + no-op exporter', d: 'OTel BatchSpanProcessor + OTLP JSON to file', e: 'raw: JSON.stringify + batched writeSync' };
-  console.table(Object.fromEntries(Object.entries(r).map(([k, v]) => [`(${k}) ${labels[k]}`, { 'spans/s': fmt(v.ops_per_s), 'ns/span': fmt(v.ns_per_op), 'spread %': fmt(v.spread_pct, 1) }])));
-  const ratio = (x, y) => r[x].ops_per_s / r[y].ops_per_s;
-  results.span_ratios = { a_over_c: ratio('a', 'c'), a_over_d: ratio('a', 'd'), a_over_e: ratio('a', 'e'), b_over_a: ratio('b', 'a') };
-  console.log(`ratios (throughput): a/c ${fmt(ratio('a', 'c'), 2)}  a/d ${fmt(ratio('a', 'd'), 2)}  a/e ${fmt(ratio('a', 'e'), 2)}  b/a ${fmt(ratio('b', 'a'), 2)}`);
-  target('span path (a) vs raw limit (e)', ratio('a', 'e'), '>= 0.5x', ratio('a', 'e') >= 0.5);
-  target('span path (a) vs OTLP JSON to file (d)', ratio('a', 'd'), '>= 1.5x', ratio('a', 'd') >= 1.5);
+  const runs = Number(process.env.BENCH_SPAN_RUNS ?? 3);
+  console.log(`span path: ${Object.keys(WORKLOADS).length} workloads x ${Object.keys(CONTENDERS).length} contenders, interleaved rounds (spread < 25% or 25 rounds), ${runs} full runs ...`);
+  const all = await repeatRuns(async (i) => {
+    const r = await spanPath();
+    const rows = {};
+    for (const [workload, m] of Object.entries(r)) {
+      for (const [k, v] of Object.entries(m)) rows[`${workload} (${k}) ${CONTENDERS[k]}`] = { 'spans/s': fmt(v.ops_per_s), 'ns/span': fmt(v.ns_per_op), 'spread %': fmt(v.spread_pct, 1), rounds: v.rounds };
+    }
+    console.log(`run ${i + 1} of ${runs}:`);
+    console.table(rows);
+    return r;
+  }, runs);
+  results.span_path = all;
+  results.span_ratios = {};
+  const rows = {};
+  for (const workload of Object.keys(WORKLOADS)) {
+    results.span_ratios[workload] = {};
+    for (const t of SPAN_TARGETS) {
+      const [x, y] = t.of;
+      const values = all.map((r) => r[workload][x].ops_per_s / r[workload][y].ops_per_s);
+      // The spread of one run's ratio: the two contenders' spreads add up.
+      const within = all.map((r) => r[workload][x].spread_pct + r[workload][y].spread_pct);
+      const across = acrossRuns(values);
+      results.span_ratios[workload][`${x}/${y}`] = { ...across, spread_within_run_pct: within };
+      rows[`${workload}: ${x}/${y}`] = { ...Object.fromEntries(values.map((v, i) => [`run ${i + 1}`, `${fmt(v, 2)} ±${fmt(within[i] / 2, 0)}%`])), worst: fmt(across.worst, 2), 'spread across runs %': fmt(across.spread_pct, 0), goal: `>= ${t.goal}` };
+      target(`span path, ${WORKLOADS[workload].label.split(':')[0]}: ${t.name} (worst of ${runs})`, across.worst, `>= ${t.goal}x`, across.worst >= t.goal);
+    }
+  }
+  console.log('ratios (throughput; ± is half the two contenders\' spreads in that run):');
+  console.table(rows);
+}
+
+if (only.has('spanir')) {
+  console.log('\nspan path, instructions per span (valgrind callgrind; repeatable on a loaded machine) ...');
+  if (!hasCallgrind()) {
+    console.log('valgrind is not installed: skipped');
+  } else {
+    const contenders = (process.env.BENCH_IR_CONTENDERS ?? Object.keys(CONTENDERS).join(',')).split(',');
+    const r = await spanInstructions({ contenders });
+    results.span_instructions = r;
+    const rows = {};
+    for (const workload of Object.keys(WORKLOADS)) {
+      const m = r[workload];
+      rows[workload] = Object.fromEntries(contenders.map((k) => [`(${k}) instr/span`, fmt(m[k])]));
+      if (m.a === undefined) continue;
+      // Fewer instructions is faster: a ratio of counts reads like a ratio of throughput.
+      const checks = [['c', 'a', 'c/a (floor)', 0.6], ['d', 'a', 'd/a (OTLP file)', 1.3], ['a', 'b', 'a/b (sync)', 0.7]];
+      for (const [x, y, label, goal] of checks) {
+        if (m[x] === undefined || m[y] === undefined) continue;
+        rows[workload][label] = fmt(m[x] / m[y], 2);
+        target(`span path instructions, ${workload}: ${label}`, m[x] / m[y], `>= ${goal}x`, m[x] / m[y] >= goal);
+      }
+    }
+    console.table(rows);
+    console.log(`developer-API log call: ${fmt(r.log.nosite)} instructions without a call site, ${fmt(r.log.site)} with (+${fmt(r.log.site - r.log.nosite)})`);
+  }
 }
 
 if (only.has('log')) {
@@ -166,6 +223,8 @@ if (only.has('live')) {
   target('live update of 1 trace of a 100,000-span session: p50 ms (worst of 3)', Math.max(...update), '< 20 ms', update.every((v) => v < 20));
   target('tail -f at 1,000 records/s: live heap growth projected to an hour, MB (worst of 3)', Math.max(...r.memory.map((m) => m.heap_per_hour_mb)), '< 10 MB/h', r.memory.every((m) => m.heap_per_hour_mb < 10));
 }
+
+if (only.has('pg') || process.env.BENCH_ONLY === undefined) await (await import('./pgIngest.mjs')).reportPgIngest(results, target);
 
 console.log('\ntargets:');
 for (const t of results.targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${fmt(t.value, 2)} (goal ${t.goal})`);

@@ -16,7 +16,7 @@ export const SPANS_PER_BATCH = 250;
 const CHILD = fileURLToPath(new URL('./serverChild.mjs', import.meta.url));
 
 /** One batch: start and end records of SPANS_PER_BATCH spans of one trace. */
-function batchBody(sender, n) {
+export function batchBody(sender, n) {
   const trace = `${(sender + 1).toString(16)}${n.toString(16).padStart(31, '0')}`;
   const base = Date.UTC(2026, 0, 1) * 1000 + (sender * 1e6 + n) * 1000;
   const lines = [];

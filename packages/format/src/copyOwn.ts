@@ -12,3 +12,15 @@ export function copyOwn<T extends object>(source: object, into: T): T {
   }
   return Object.defineProperties(into, descriptors);
 }
+
+/**
+ * A shallow, writable copy of an app's object: a plain spread (fast) unless a getter throws, then `copyOwn`, so
+ * getters stay getters and the encoder marks the throwing one unreadable.
+ */
+export function copyData(source: object): Record<string, unknown> {
+  try {
+    return { ...source };
+  } catch {
+    return copyOwn(source, {});
+  }
+}

@@ -1,4 +1,4 @@
-import { DEFAULT_VALUE_LIMITS, isPlainJson, stringifyValue, type ValueLimits } from './safeJson.js';
+import { DEFAULT_VALUE_LIMITS, isPlainJson, stringifyValue, TYPE_TAG, type ValueLimits } from './safeJson.js';
 import type { TracerMeta } from './types.js';
 import { FORMAT_VERSION, META_KEY } from './version.js';
 
@@ -25,15 +25,77 @@ export function jsonString(text: string): string {
 // Keys repeat from record to record; their quoted form is looked up instead of checked again.
 const quotedKeys = new Map<string, string>();
 const QUOTED_KEYS_LIMIT = 10_000;
+// Longer keys are quoted each time: the cache holds repeating keys, not whatever huge string an app passes.
+const QUOTED_KEY_LENGTH_LIMIT = 256;
 
 /** A quoted key, prefixed with a comma and followed by a colon: `,"key":`. */
 function keyFragment(key: string): string {
   let fragment = quotedKeys.get(key);
   if (fragment === undefined) {
     fragment = `,${jsonString(key)}:`;
-    if (quotedKeys.size < QUOTED_KEYS_LIMIT) quotedKeys.set(key, fragment);
+    if (quotedKeys.size < QUOTED_KEYS_LIMIT && key.length <= QUOTED_KEY_LENGTH_LIMIT) quotedKeys.set(key, fragment);
   }
   return fragment;
+}
+
+/** JSON text of a primitive or an array of primitives exactly as the general encoder writes it, else undefined. */
+function flatValue(value: unknown, limits: Readonly<ValueLimits>): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.length <= limits.maxStringLength ? jsonString(value) : undefined;
+    case 'number':
+      return Number.isFinite(value) ? String(value) : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) && limits.maxDepth >= 2 ? flatArray(value, limits) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function flatArray(items: readonly unknown[], limits: Readonly<ValueLimits>): string | undefined {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const json = item === null ? 'null' : typeof item === 'object' ? undefined : flatValue(item, limits);
+    if (json === undefined) return undefined;
+    out += i === 0 ? json : `,${json}`;
+  }
+  return `${out}]`;
+}
+
+/**
+ * The specialised writer for flat maps of primitives (span attributes): the members `,"key":value` of `data`
+ * from its `from`-th key on, byte for byte as `encodeRecord` writes them, with cached key fragments and no
+ * intermediate objects. Returns undefined when the general encoder is needed (nested objects, values JSON
+ * cannot hold, over-long strings, reserved or `$type` keys, a non-plain object); a throwing getter throws.
+ */
+export function encodeFlatMembers(data: Readonly<Record<string, unknown>>, from: number, limits: Readonly<ValueLimits>): string | undefined {
+  if (limits.maxDepth < 1) return undefined;
+  const proto: unknown = Object.getPrototypeOf(data);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  let out = '';
+  let index = 0;
+  for (const key in data) {
+    if (!Object.prototype.hasOwnProperty.call(data, key)) return undefined;
+    if (index++ < from) continue;
+    if (key === META_KEY || key === TYPE_TAG) return undefined;
+    const json = flatValue(data[key], limits);
+    if (json === undefined) return undefined;
+    out += keyFragment(key) + json;
+  }
+  return out;
+}
+
+/**
+ * A record line from prebuilt parts, for writers that build their metadata as JSON themselves (the span
+ * processor): `metaMembers` are the members of `__tracer_meta__` after `format_version`, starting with
+ * `"timestamp":...,"event":...`, valid JSON; `dataMembers` come from `encodeFlatMembers` (empty for no data).
+ */
+export function recordFromMembers(metaMembers: string, dataMembers: string): string {
+  return `${PREBUILT_HEAD}${metaMembers}}${dataMembers}}`;
 }
 
 /** JSON text of a value: primitives inline, the rest through the safe serializer. */
@@ -104,6 +166,9 @@ function encodePlain(meta: Readonly<TracerMeta>, data: Readonly<Record<string, u
 
 const LEADING_RESERVED = new Set<string>(['format_version', 'renamed', 'compat']);
 
+// What every prebuilt line starts with; the metadata members follow.
+const PREBUILT_HEAD = `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
+
 /**
  * Encodes one record as a single JSON line (without the trailing newline): metadata under `__tracer_meta__`,
  * user data at the top level. User keys that collide with reserved keys are moved aside and listed in
@@ -151,24 +216,3 @@ export function encodeRecord(meta: Readonly<TracerMeta>, data?: Readonly<Record<
   return parts.join('');
 }
 
-const PREBUILT_HEAD = `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
-
-/**
- * The fast path for writers that build their metadata as JSON themselves (the span processor): `metaMembers` is
- * the members of `__tracer_meta__` after `format_version`, starting with `"timestamp":...,"event":...`, already
- * valid JSON. Returns the line when `data` is plain JSON without reserved keys; otherwise undefined, and the
- * caller uses `encodeRecord`, which handles every case. Compat mode is not handled here.
- */
-export function encodeRecordFromMetaJson(metaMembers: string, data: Readonly<Record<string, unknown>> | undefined, limits: Readonly<ValueLimits> = DEFAULT_VALUE_LIMITS): string | undefined {
-  if (data === undefined) return `${PREBUILT_HEAD}${metaMembers}}}`;
-  try {
-    if (Object.prototype.hasOwnProperty.call(data, META_KEY)) return undefined;
-    const proto: unknown = Object.getPrototypeOf(data);
-    if ((proto !== Object.prototype && proto !== null) || !isPlainJson(data, limits)) return undefined;
-    const json = JSON.stringify(data);
-    return json.length > 2 ? `${PREBUILT_HEAD}${metaMembers}},${json.slice(1)}` : `${PREBUILT_HEAD}${metaMembers}}}`;
-  } catch {
-    // A getter that throws: encodeRecord marks it unreadable.
-    return undefined;
-  }
-}

@@ -89,6 +89,12 @@ export class LiveHub {
     return this.clients.size;
   }
 
+  /** True when some subscriber follows this one trace (and so wants its records). */
+  watches(traceId: string): boolean {
+    for (const client of this.clients) if (client.filter.traceId === traceId) return true;
+    return false;
+  }
+
   /** Starts an event stream on the response; it ends when the client goes away or the hub closes. Throws HttpError 503 when full. */
   subscribe(response: ServerResponse, filter: LiveFilter): void {
     if (this.clients.size >= this.maxSubscribers) {

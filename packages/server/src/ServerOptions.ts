@@ -19,7 +19,10 @@ export interface ServerOptions {
   otlpHttpPort?: number | 'off';
   /** Port of the OTLP/gRPC listener, 0 for any free port, `'off'` for none (default `'off'`; `aitrace serve` opens 4317). */
   otlpGrpcPort?: number | 'off';
-  /** SQLite database file, created if missing, or `:memory:` (default `aitrace.db` in the working directory). */
+  /**
+   * SQLite database file, created if missing, or `:memory:`, or a PostgreSQL URL (`postgres://USER@HOST:PORT/DB`)
+   * that several instances may share (default `aitrace.db` in the working directory).
+   */
   db?: string;
   /** A store to use instead of opening `db`; the server does not close it. */
   store?: TraceStore;

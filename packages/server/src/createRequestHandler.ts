@@ -10,6 +10,7 @@ import { getStats, getTrace, listTraces } from './routes/queryRoutes.js';
 import { serveViewer } from './serveViewer.js';
 import type { ServerContext } from './ServerContext.js';
 import { QueryError } from './store/QueryError.js';
+import { RETRY_AFTER_SECONDS, StoreUnavailableError } from './store/StoreUnavailableError.js';
 
 // Refusals a misconfigured client keeps getting (403: a Host or origin this server does not answer), logged (once per sender and reason) since SDKs never show them.
 const LOGGED_REFUSALS: ReadonlySet<number> = new Set([400, 401, 403, 413, 415]);
@@ -86,6 +87,7 @@ function sendError(request: IncomingMessage, response: ServerResponse, url: URL,
   let httpError: HttpError;
   if (error instanceof HttpError) httpError = error;
   else if (error instanceof QueryError) httpError = new HttpError(400, error.message);
+  else if (error instanceof StoreUnavailableError) httpError = new HttpError(503, `${error.message}; nothing was stored, retry later`, {}, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
   else if (error instanceof URIError) httpError = new HttpError(400, `the path is not valid percent-encoding: ${error.message}`);
   else {
     context.onProblem(`internal error on ${url.pathname}: ${(error as Error).stack ?? String(error)}`);

@@ -4,6 +4,7 @@ import { terminalSafe } from '@aitrace/format';
 import { hostNameOf, isHostName, isLoopbackName } from './http/HostPolicy.js';
 import { OTLP_DEFAULT_PORTS, SERVER_DEFAULTS, type ServerOptions } from './ServerOptions.js';
 import { startServer } from './startServer.js';
+import { isPostgresUrl, redactedUrl } from './store/PgTraceStore.js';
 
 /** Where `runServeCommand` writes and what stops it (tests pass these; the CLI uses the defaults). */
 export interface ServeCommandIo {
@@ -11,7 +12,7 @@ export interface ServeCommandIo {
   stderr?: (text: string) => void;
   /** Stops the server like Ctrl-C does. */
   signal?: AbortSignal;
-  /** Environment to read AITRACE_SERVER_TOKEN from (default process.env). */
+  /** Environment to read AITRACE_SERVER_TOKEN and AITRACE_DB from (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -19,8 +20,8 @@ export interface ServeCommandIo {
 export const SERVE_HELP = `Usage: aitrace serve [options]
 
 Runs the trace server: receives records (JSONL, and OTLP traces and logs over OTLP/HTTP protobuf
-or JSON and OTLP/gRPC), stores them in SQLite, answers the query API under /api/ and serves the
-web viewer.
+or JSON and OTLP/gRPC), stores them in SQLite or PostgreSQL, answers the query API under /api/ and
+serves the web viewer.
 
 Options:
   --port N              TCP port, 0 for any free port (default ${SERVER_DEFAULTS.port})
@@ -32,7 +33,9 @@ Options:
   --host HOST           interface to bind, for every port (default ${SERVER_DEFAULTS.host}, this machine only)
   --allowed-host NAME   also answer requests whose Host header is NAME, e.g. a reverse proxy's name
                         (repeatable; localhost, 127.0.0.0/8, [::1] and --host are always answered)
-  --db FILE|:memory:    SQLite database file, created if missing (default ${SERVER_DEFAULTS.db})
+  --db FILE|:memory:|postgres://USER@HOST:PORT/DB
+                        SQLite database file, created if missing, or a PostgreSQL database that several
+                        instances can share (default: the AITRACE_DB environment variable, else ${SERVER_DEFAULTS.db})
   --watch FILE|DIR      tail a trace file, or the *.jsonl files of a directory (repeatable)
   --token T             require "Authorization: Bearer T" on every data endpoint
                         (default: the AITRACE_SERVER_TOKEN environment variable, else none)
@@ -116,9 +119,11 @@ function parseServeArgs(argv: string[], env: Readonly<Record<string, string | un
     if (values.host.trim() === '') throw new UsageError('--host must name an interface, like 127.0.0.1 or 0.0.0.0');
     options.host = values.host;
   }
-  if (values.db !== undefined) {
-    if (values.db === '') throw new UsageError('--db must be a file path or :memory:');
-    options.db = values.db;
+  const db = values.db ?? (env.AITRACE_DB === '' ? undefined : env.AITRACE_DB);
+  if (db !== undefined) {
+    if (db === '') throw new UsageError('--db must be a file path, :memory: or a postgres:// URL');
+    if (/^postgres(ql)?:/i.test(db) && !isPostgresUrl(db)) throw new UsageError(`--db${values.db === undefined ? ' (from AITRACE_DB)' : ''} must be a URL like postgres://USER@HOST:5432/DB, got ${JSON.stringify(redactedUrl(db))}`);
+    options.db = db;
   }
   if (values.watch !== undefined) options.watch = values.watch.map((path) => resolve(path));
   const token = values.token ?? env.AITRACE_SERVER_TOKEN;
@@ -183,7 +188,7 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): 
   }
   const db = options.db ?? SERVER_DEFAULTS.db;
   stdout(`aitrace server listening on ${server.url}\n`);
-  stdout(`  database: ${db === ':memory:' ? ':memory: (nothing kept after exit)' : resolve(db)}\n`);
+  stdout(`  database: ${db === ':memory:' ? ':memory: (nothing kept after exit)' : isPostgresUrl(db) ? `${redactedUrl(db)} (PostgreSQL)` : resolve(db)}\n`);
   for (const path of options.watch ?? []) stdout(`  watching: ${path}\n`);
   if (options.token !== undefined) stdout('  a bearer token is required for ingest and queries\n');
   const bound = options.host ?? SERVER_DEFAULTS.host;

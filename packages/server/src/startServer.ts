@@ -10,6 +10,7 @@ import { LiveHub } from './LiveHub.js';
 import { findViewerDir } from './serveViewer.js';
 import type { ServerContext } from './ServerContext.js';
 import { checkServerOptions, SERVER_DEFAULTS, type ServerOptions } from './ServerOptions.js';
+import { isPostgresUrl, PgTraceStore } from './store/PgTraceStore.js';
 import { SqliteTraceStore } from './store/SqliteTraceStore.js';
 import type { IngestChanges, RetentionPolicy, SourceCursor, TraceStore } from './store/TraceStore.js';
 import { TraceWatcher } from './watch/TraceWatcher.js';
@@ -73,7 +74,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   checkServerOptions(options);
   const onProblem = options.onProblem ?? defaultProblemReporter;
   const ownStore = options.store === undefined;
-  const store = options.store ?? new SqliteTraceStore({ path: options.db ?? SERVER_DEFAULTS.db });
+  const db = options.db ?? SERVER_DEFAULTS.db;
+  const store: TraceStore = options.store ?? (isPostgresUrl(db) ? await PgTraceStore.open({ url: db, onProblem }) : new SqliteTraceStore({ path: db }));
   const hub = new LiveHub({
     maxSubscribers: options.maxLiveSubscribers ?? SERVER_DEFAULTS.maxLiveSubscribers,
     maxTotalQueuedBytes: options.maxLiveBufferBytes ?? SERVER_DEFAULTS.maxLiveBufferBytes,
@@ -84,6 +86,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     hub.publish(changes);
     return changes;
   };
+  // Other instances on the same database: their ingests reach this instance's viewers too.
+  const stopWatchingOthers = await store.watchOtherInstances?.((changes) => hub.publish(changes), (traceId) => hub.watches(traceId));
   const context: ServerContext = {
     store,
     hub,
@@ -153,6 +157,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (error) {
     await closeListeners();
     clearInterval(retentionTimer);
+    await stopWatchingOthers?.();
     hub.close();
     if (ownStore) await store.close();
     throw error;
@@ -175,6 +180,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     closing ??= (async () => {
       clearInterval(retentionTimer);
       await watcher?.close();
+      await stopWatchingOthers?.();
       hub.close();
       await closeListeners();
       if (ownStore) await store.close();

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detailsOf } from './entryDetails.js';
 import { NO_FILTER } from './spanFilter.js';
-import { endLine, startLine, type TestSpan } from './testing/traceLines.js';
+import { endLine, jsonl, startLine, type TestSpan } from '@aitrace/testing';
 import { tokenBadge } from './tokenBadges.js';
 import { childrenOf, fileEntry, type TraceEntry } from './traceEntries.js';
 import { TraceFile } from './TraceFile.js';
 
 const HOSTILE = '<script>alert(1)</script>\u001b[2J';
-const AGENT: TestSpan = { spanId: '00000000000000a1', name: 'invoke_agent helper', startMs: 0, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'helper' } };
+const AGENT: TestSpan = { span: '00000000000000a1', name: 'invoke_agent helper', startMs: 0, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'helper' } };
 const CHAT: TestSpan = {
-  spanId: '00000000000000a2',
-  parent: AGENT.spanId,
+  span: '00000000000000a2',
+  parent: AGENT.span,
   name: 'chat gpt-4o-mini',
   startMs: 1,
   attrs: {
@@ -28,8 +28,8 @@ const CHAT: TestSpan = {
     'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' }], finish_reason: 'tool_calls' }]),
   },
 };
-const SECOND: TestSpan = { spanId: '00000000000000a3', parent: AGENT.spanId, name: 'chat gpt-4o-mini', startMs: 5, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 1300, 'gen_ai.usage.output_tokens': 20 } };
-const TOOL: TestSpan = { spanId: '00000000000000a4', parent: AGENT.spanId, name: 'execute_tool weather', startMs: 3, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'weather', 'gen_ai.tool.call.id': 'call_1', 'gen_ai.tool.call.arguments': '{"city":"Oslo"}', 'gen_ai.tool.call.result': 'rain' } };
+const SECOND: TestSpan = { span: '00000000000000a3', parent: AGENT.span, name: 'chat gpt-4o-mini', startMs: 5, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 1300, 'gen_ai.usage.output_tokens': 20 } };
+const TOOL: TestSpan = { span: '00000000000000a4', parent: AGENT.span, name: 'execute_tool weather', startMs: 3, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'weather', 'gen_ai.tool.call.id': 'call_1', 'gen_ai.tool.call.arguments': '{"city":"Oslo"}', 'gen_ai.tool.call.result': 'rain' } };
 
 let dir: string;
 let file: TraceFile;
@@ -39,10 +39,10 @@ let spans: TraceEntry[];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aitrace-genai-entries-'));
   file = new TraceFile(join(dir, 'agent.jsonl'));
-  writeFileSync(file.path, [startLine(AGENT), startLine(CHAT), endLine(CHAT, 2), startLine(TOOL), endLine(TOOL, 4), startLine(SECOND), endLine(SECOND, 6), endLine(AGENT, 7)].join(''));
+  writeFileSync(file.path, jsonl(startLine(AGENT), startLine(CHAT), endLine({ ...CHAT, endMs: 2 }), startLine(TOOL), endLine({ ...TOOL, endMs: 4 }), startLine(SECOND), endLine({ ...SECOND, endMs: 6 }), endLine({ ...AGENT, endMs: 7 })));
   await file.refresh();
-  [trace] = childrenOf(fileEntry(file), NO_FILTER);
-  const [agent] = childrenOf(trace!, NO_FILTER);
+  trace = childrenOf(fileEntry(file), NO_FILTER)[0]!;
+  const [agent] = childrenOf(trace, NO_FILTER);
   spans = [agent!, ...childrenOf(agent!, NO_FILTER)];
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

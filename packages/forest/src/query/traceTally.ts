@@ -112,7 +112,8 @@ export function tallyGenAi(tally: TraceTally, spans: Iterable<{ spanId: string; 
     for (const model of genAi?.models ?? []) models.add(model);
     if (genAi?.conversation !== undefined) conversations.add(genAi.conversation);
   }
-  const tokens = spanListTokens(usage);
+  // In span id order, so that a sum of huge (inexact) counts does not depend on the order a store reads its rows.
+  const tokens = spanListTokens(usage.sort((a, b) => (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0)));
   tally.inputTokens = tokens.input ?? null;
   tally.outputTokens = tokens.output ?? null;
   tally.models = [...models].sort();
@@ -158,7 +159,7 @@ export interface StoredTrace {
 
 /**
  * Merges and summarises the records of one trace exactly as a store does when it receives them in these ingest
- * batches: in each batch, events and logs are counted first, then each span once, its records merged (with its
+ * batches: in each batch, events and logs are counted first (each distinct one once), then each span once, its records merged (with its
  * stored version, from an earlier batch). This is the reference the SQL stores are tested against, and how the
  * viewer lists the traces of a file (as one batch).
  */
@@ -167,6 +168,8 @@ export function storedTrace(traceId: string, batches: readonly (readonly Normali
   const others: NormalizedRecord[] = [];
   let tally: TraceTally | undefined;
   const start = (timeUs: number): TraceTally => (tally ??= newTraceTally(traceId, timeUs));
+  // A span event or log identical to one already stored is the same record (a retried batch): stored once.
+  const seen = new Set<string>();
   for (const batch of batches) {
     const spans = new Map<string, { previous: NormalizedRecord | undefined; next: NormalizedRecord; lastUs: number }>();
     for (const record of batch) {
@@ -181,6 +184,9 @@ export function storedTrace(traceId: string, batches: readonly (readonly Normali
         const previous = stored.get(record.spanId);
         spans.set(record.spanId, { previous, next: previous === undefined ? record : mergeSpanRecords(previous, record), lastUs: record.timeUs });
       } else {
+        const identity = JSON.stringify(record);
+        if (seen.has(identity)) continue;
+        seen.add(identity);
         tallyRecord(start(record.timeUs), record);
         others.push(record);
       }

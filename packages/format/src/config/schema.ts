@@ -16,7 +16,7 @@ export interface AitraceConfig {
   maxFileSize: number | undefined;
   /** Rotated files kept besides the current one (default 5). */
   maxFiles: number;
-  /** Record file/line/function of the caller in developer-API logs (default false: a stack capture per call). */
+  /** Record file/line/function in developer-API logs and spans (default true; `false` saves a few stack frames read per log call). */
   captureCallSite: boolean;
   /** More keys the scrubber never redacts by name, as globs (`myapp.usage.*`); default none beyond the built-in list. */
   scrubSafeKeys: readonly string[];
@@ -31,7 +31,7 @@ export const DEFAULT_CONFIG: Readonly<AitraceConfig> = {
   maxQueueSize: 65536,
   maxFileSize: undefined,
   maxFiles: 5,
-  captureCallSite: false,
+  captureCallSite: true,
   scrubSafeKeys: [],
 };
 

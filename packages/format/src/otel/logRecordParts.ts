@@ -1,4 +1,4 @@
-import { copyOwn } from '../copyOwn.js';
+import { copyData } from '../copyOwn.js';
 import { levelFromSeverity, parseLevel } from '../levels.js';
 import { defineData } from '../safeJson.js';
 import { formatHrTime } from '../timestamp.js';
@@ -24,15 +24,6 @@ function field(target: object, key: string): unknown {
     return (target as Record<string, unknown>)[key];
   } catch {
     return undefined;
-  }
-}
-
-/** A shallow, writable copy of an app's object; when a getter throws, getters stay getters, so the encoder marks them unreadable. */
-function copyOf(source: object): Record<string, unknown> {
-  try {
-    return { ...source };
-  } catch {
-    return copyOwn(source, {});
   }
 }
 
@@ -94,14 +85,14 @@ export function logRecordParts(log: LogInput, maxStringLength: number, pid?: num
   let data: Record<string, unknown>;
   if (attributes[FIELDS_IN_BODY] === true && isPlainObject(log.body)) {
     // The developer-API logger passes its fields in the body, where the SDK keeps any value as it is.
-    data = copyOf(log.body);
+    data = copyData(log.body);
     for (const key of Object.keys(attributes)) {
       if (!key.startsWith('code.') && key !== FIELDS_IN_BODY && field(data, key) === undefined) defineData(data, key, attributes[key]);
     }
   } else if (!bodyIsEvent && log.body !== undefined && log.body !== null) {
     let key = 'body';
     while (key in attributes) key = `_${key}`;
-    data = copyOf(attributes);
+    data = copyData(attributes);
     defineData(data, key, log.body);
   } else {
     data = attributes as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { copyOwn } from '../copyOwn.js';
+import { copyData, copyOwn } from '../copyOwn.js';
 import { readOwn, setOwn, UNREADABLE } from '../ownProperties.js';
 import { DEFAULT_SAFE_KEYS, keySensitivity, redactionMarker, redactSecrets, safeKeyMatcher, type KeySensitivity } from './scrubRules.js';
 
@@ -130,7 +130,7 @@ export class Scrubber {
         // A credential key hides any value; a merely sensitive one keeps numbers and booleans (`password_length`).
         const value = verdict.sensitivity === 'credential' ? undefined : readOwn(data, key);
         if (verdict.sensitivity === 'credential' || (value !== null && value !== undefined && typeof value !== 'number' && typeof value !== 'boolean')) {
-          setOwn((out ??= copyOwn(data, {})), key, redactionMarker(verdict.reason));
+          setOwn((out ??= copyData(data)), key, redactionMarker(verdict.reason));
           this.note(at, verdict.reason);
           continue;
         }
@@ -144,7 +144,7 @@ export class Scrubber {
         next = redactionMarker(decided);
         this.note(at, decided);
       } else next = this.scrubValue(value, at, depth + 1);
-      if (next !== value) setOwn((out ??= copyOwn(data, {})), key, next);
+      if (next !== value) setOwn((out ??= copyData(data)), key, next);
     }
     return out ?? data;
   }

@@ -8,6 +8,7 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeRecord, type NormalizedRecord } from '@aitrace/format';
+import { resetConfig, setConfig } from '@aitrace/format/config';
 import { createAitrace } from '../createAitrace.js';
 import { MemorySink } from '../sinks/MemorySink.js';
 import { autoSpan } from './autoSpan.js';
@@ -143,9 +144,66 @@ describe('traceContext()', () => {
   });
 });
 
+/** The line this is called from, as V8 reports it (mapped to the source under the test runner). */
+function lineHere(): number {
+  return Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[2]!)![1]);
+}
+
+describe('call sites by default', () => {
+  it('autoSpan records where the function was wrapped, read once: every call carries the same site', () => {
+    const wrapLine = lineHere() + 1;
+    const work = autoSpan(function compute(n: number) { return n * 2; });
+    const callFromHere = (n: number) => work(n);
+    expect(callFromHere(1) + work(2)).toBe(6);
+    const computed = ends().filter((r) => r.name === 'compute');
+    expect(computed).toHaveLength(2);
+    for (const end of computed) {
+      expect(end.file).toBe('packages/otel/src/api/api.test.ts');
+      expect(end.line).toBe(wrapLine);
+    }
+  });
+
+  it('span(), traceContext() and decorated methods record their caller; code attributes the caller set win', () => {
+    const spanLine = lineHere() + 1;
+    span('here.span', () => undefined);
+    const scopeLine = lineHere() + 1;
+    traceContext('here.scope').end();
+    span('given.site', () => undefined, { attributes: { 'code.file.path': 'src/elsewhere.ts', 'code.line.number': 3 } });
+    class Worker {
+      @autoSpan
+      run(): number {
+        return 1;
+      }
+    }
+    new Worker().run();
+    expect(endOf('here.span')).toMatchObject({ file: 'packages/otel/src/api/api.test.ts', line: spanLine });
+    expect(endOf('here.scope')).toMatchObject({ file: 'packages/otel/src/api/api.test.ts', line: scopeLine });
+    expect(endOf('given.site')).toMatchObject({ file: 'src/elsewhere.ts', line: 3 });
+    expect(endOf('Worker.run')?.file).toBe('packages/otel/src/api/api.test.ts');
+  });
+
+  it('captureCallSite: false leaves spans and logs without a site', () => {
+    autoSpan(() => 1, { name: 'no.site.auto', captureCallSite: false })();
+    span('no.site.span', () => undefined, { captureCallSite: false });
+    traceContext('no.site.scope', { captureCallSite: false }).end();
+    setConfig({ captureCallSite: false });
+    try {
+      span('no.site.config', () => undefined);
+      getLogger('config').info('no_site_config');
+    } finally {
+      resetConfig();
+    }
+    expect(records().find((r) => r.event === 'no_site_config')?.file).toBeUndefined();
+    for (const name of ['no.site.auto', 'no.site.span', 'no.site.scope', 'no.site.config']) {
+      expect(endOf(name)?.file).toBeUndefined();
+      expect(endOf(name)?.attrs['code.file.path']).toBeUndefined();
+    }
+  });
+});
+
 describe('getLogger()', () => {
   it('emits records linked to the active span with nested data, levels, bindings and the caller\'s file and line', () => {
-    const log = getLogger('batch', { captureCallSite: true }).child({ worker: 'w1' });
+    const log = getLogger('batch').child({ worker: 'w1' });
     let line = 0;
     span('process.batch', () => {
       line = new Error().stack!.split('\n')[1]!.match(/:(\d+):\d+\)?$/)![1] as unknown as number;
@@ -158,7 +216,7 @@ describe('getLogger()', () => {
     expect(started?.file).toMatch(/api\.test\.ts$/);
     expect(started?.line).toBe(Number(line) + 1);
     expect(records().find((r) => r.event === 'slow_item')?.level).toBe('warn');
-    getLogger('quiet').info('no_site');
+    getLogger('quiet', { captureCallSite: false }).info('no_site');
     expect(records().find((r) => r.event === 'no_site')?.file).toBeUndefined();
   });
 

@@ -1,5 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
-import { generatorKind, runInSpan, scrubberFor, scrubbedJson, type SpanOptions } from './runInSpan.js';
+import { captureCallSite } from '../callSite.js';
+import { wantsCallSite } from './callSites.js';
+import { generatorKind, runInSpan, scrubberFor, scrubbedJson, type RunOptions, type SpanOptions } from './runInSpan.js';
 
 /** Options for `autoSpan`. */
 export interface AutoSpanOptions extends SpanOptions {
@@ -18,14 +20,12 @@ function argumentAttributes(args: readonly unknown[], options: AutoSpanOptions):
 }
 
 function wrap<F extends AnyFunction>(fn: F, nameOf: (self: unknown) => string, options: AutoSpanOptions): F {
-  const generator = generatorKind(fn);
+  // Where the function is wrapped (or its class decorated): read once here, so calls pay nothing for it.
+  const site = wantsCallSite(options.captureCallSite) ? captureCallSite() : undefined;
+  const runOptions: RunOptions = { ...options, generator: generatorKind(fn), site };
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const extraAttributes = argumentAttributes(args, options);
-    return runInSpan(nameOf(this), () => (fn as unknown as (...a: unknown[]) => unknown).apply(this, args), {
-      ...options,
-      generator,
-      ...(extraAttributes !== undefined ? { extraAttributes } : {}),
-    });
+    return runInSpan(nameOf(this), () => (fn as unknown as (...a: unknown[]) => unknown).apply(this, args), extraAttributes === undefined ? runOptions : { ...runOptions, extraAttributes });
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import * as api from '@opentelemetry/api';
 import { FIELDS_IN_BODY, LEVEL_NAMES, severityFromLevel, type LevelName } from '@aitrace/format';
-import { getConfig } from '@aitrace/format/config';
 import { captureCallSite } from '../callSite.js';
 import { Scrubber, type ScrubOptions } from '../Scrubber.js';
+import { addCallSiteAttributes, wantsCallSite } from './callSites.js';
 
 /** A structured logger whose records are OpenTelemetry log records linked to the active span. */
 export interface Logger {
@@ -24,7 +24,7 @@ export interface Logger {
 export interface LoggerOptions {
   /** Fields added to every record. */
   bindings?: Record<string, unknown>;
-  /** Record the caller's file/line/function (default false, or `AITRACE_CAPTURE_CALL_SITE`): one stack capture per call. */
+  /** Record the caller's file/line/function (default true, or `AITRACE_CAPTURE_CALL_SITE`): a few stack frames read per call. */
   captureCallSite?: boolean;
   /** Scrubbing of the fields (default: the built-in sensitive keys). */
   scrub?: ScrubOptions;
@@ -43,15 +43,6 @@ function getLogsApi(): LogsApi {
   const fromApi = (api as unknown as { logs?: LogsApi }).logs;
   logsApi = fromApi ?? (createRequire(import.meta.url)('@opentelemetry/api-logs') as { logs: LogsApi }).logs;
   return logsApi;
-}
-
-function callSiteDefault(): boolean {
-  try {
-    return getConfig().captureCallSite;
-  } catch (error) {
-    api.diag.error('aitrace: configuration', error);
-    return false;
-  }
 }
 
 let warnedNoProvider = false;
@@ -76,7 +67,7 @@ function warnIfNoProvider(name: string): void {
  */
 export function getLogger(name = 'app', options: LoggerOptions = {}): Logger {
   const bindings = options.bindings ?? {};
-  const capture = options.captureCallSite ?? callSiteDefault();
+  const capture = wantsCallSite(options.captureCallSite);
   const scrubber = new Scrubber(options.scrub);
   let otelLogger: ReturnType<LogsApi['getLogger']> | undefined;
 
@@ -89,12 +80,7 @@ export function getLogger(name = 'app', options: LoggerOptions = {}): Logger {
       const attributes: Record<string, unknown> = { [FIELDS_IN_BODY]: true };
       if (capture) {
         const site = captureCallSite();
-        if (site !== undefined) {
-          attributes['code.file.path'] = site.file;
-          attributes['code.line.number'] = site.line;
-          attributes['code.column.number'] = site.column;
-          if (site.function !== undefined) attributes['code.function.name'] = site.function;
-        }
+        if (site !== undefined) addCallSiteAttributes(site, attributes);
       }
       otelLogger.emit({
         eventName: event,

@@ -1,6 +1,8 @@
 import { context, SpanStatusCode, trace, type Attributes, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
 import { stringifyValue } from '@aitrace/format';
+import type { CallSite } from '../callSite.js';
 import { Scrubber, type ScrubOptions } from '../Scrubber.js';
+import { addCallSiteAttributes } from './callSites.js';
 
 /** Options shared by `span`, `autoSpan` and `traceContext`. */
 export interface SpanOptions {
@@ -16,6 +18,11 @@ export interface SpanOptions {
   captureResult?: boolean;
   /** Scrubbing of captured arguments and results (default: the built-in sensitive keys). */
   scrub?: ScrubOptions;
+  /**
+   * Record where the span comes from as `code.*` attributes (file, line, function; default true, or
+   * `AITRACE_CAPTURE_CALL_SITE`): `autoSpan` reads the wrap site once, `span` its caller on each call.
+   */
+  captureCallSite?: boolean;
 }
 
 const TRACER_NAME = '@aitrace/otel';
@@ -112,6 +119,8 @@ export interface RunOptions extends SpanOptions {
   extraAttributes?: Attributes;
   /** The called function is a generator: the span covers its iteration. */
   generator?: 'sync' | 'async' | undefined;
+  /** Where the span comes from, recorded as `code.*` attributes. */
+  site?: CallSite | undefined;
 }
 
 /**
@@ -122,6 +131,7 @@ export function runInSpan<R>(name: string, invoke: (span: Span) => R, options: R
   const tracer = options.tracer ?? defaultTracer();
   const scrubber = scrubberFor(options);
   const attributes = scrubber.scrub({ ...options.attributes, ...options.extraAttributes }) as Attributes;
+  if (options.site !== undefined) addCallSiteAttributes(options.site, attributes);
   const startOptions = { attributes, ...(options.kind !== undefined ? { kind: options.kind } : {}), ...(options.root === true ? { root: true } : {}) };
   const kind = options.generator;
   return tracer.startActiveSpan(name, startOptions, (span: Span): R => {

@@ -1,4 +1,6 @@
-import { context, trace, type Span } from '@opentelemetry/api';
+import { context, trace, type Span, type Attributes } from '@opentelemetry/api';
+import { captureCallSite } from '../callSite.js';
+import { addCallSiteAttributes, wantsCallSite } from './callSites.js';
 import { defaultTracer, recordFailure, runInSpan, type SpanOptions } from './runInSpan.js';
 
 /** A span opened with `traceContext(name)`: ends (once) when disposed, e.g. by `using`. */
@@ -21,10 +23,13 @@ export interface TraceScope extends Disposable {
 export function traceContext<R>(name: string, fn: (span: Span) => R, options?: SpanOptions): R;
 export function traceContext(name: string, options?: SpanOptions): TraceScope;
 export function traceContext<R>(name: string, fnOrOptions?: ((span: Span) => R) | SpanOptions, maybeOptions: SpanOptions = {}): R | TraceScope {
-  if (typeof fnOrOptions === 'function') return runInSpan(name, fnOrOptions, { root: true, ...maybeOptions });
-  const options = fnOrOptions ?? {};
+  const options = (typeof fnOrOptions === 'function' ? maybeOptions : fnOrOptions) ?? {};
+  const site = wantsCallSite(options.captureCallSite) ? captureCallSite() : undefined;
+  if (typeof fnOrOptions === 'function') return runInSpan(name, fnOrOptions, { root: true, ...options, site });
   const tracer = options.tracer ?? defaultTracer();
-  const span = tracer.startSpan(name, { root: options.root ?? true, ...(options.attributes ? { attributes: options.attributes } : {}), ...(options.kind !== undefined ? { kind: options.kind } : {}) });
+  const attributes: Attributes = { ...options.attributes };
+  if (site !== undefined) addCallSiteAttributes(site, attributes);
+  const span = tracer.startSpan(name, { root: options.root ?? true, attributes, ...(options.kind !== undefined ? { kind: options.kind } : {}) });
   const active = trace.setSpan(context.active(), span);
   let ended = false;
   const end = (): void => {

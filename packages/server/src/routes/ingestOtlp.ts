@@ -5,12 +5,11 @@ import { HttpError } from '../http/HttpError.js';
 import { otlpEncodingOf, sendOtlpResponse } from '../http/otlpAnswer.js';
 import { readBody } from '../http/readBody.js';
 import type { ServerContext } from '../ServerContext.js';
+import { RETRY_AFTER_SECONDS } from '../store/StoreUnavailableError.js';
 import { decodeUtf8 } from './ingestJsonl.js';
 
 export type { OtlpSignal };
 
-/** Seconds a client is asked to wait before retrying a request the store could not take. */
-const RETRY_AFTER_SECONDS = 5;
 
 const METRIC_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
 

@@ -2,196 +2,59 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { buildSpanForest } from '@aitrace/forest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endLine, logLine, normalized, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '../testing/testRecords.js';
+import { endLine, logLine, normalized, spanIdOf, spanLines, traceIdOf } from '../testing/testRecords.js';
 import { SQLITE_SCHEMA } from './sqliteSchema.js';
 import { SqliteTraceStore } from './SqliteTraceStore.js';
 
-const DAY_US = 86_400_000_000;
-
+// What every store does is tested in TraceStore.test.ts, against SQLite and PostgreSQL; here is what only SQLite has.
 describe('SqliteTraceStore', () => {
   let dir: string;
-  let store: SqliteTraceStore;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'aitrace-store-'));
-    store = new SqliteTraceStore({ path: join(dir, 'traces.db') });
   });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const trace = traceIdOf(1);
   const root = { trace, span: spanIdOf(1), name: 'GET /users', startMs: 0, endMs: 50, service: 'api', attrs: { 'http.route': '/users' } };
-  const child = { trace, span: spanIdOf(2), parent: spanIdOf(1), name: 'db.query', startMs: 10, endMs: 40, service: 'api', attrs: { 'db.statement': 'select 1' } };
 
-  it('stores a provisional start as running, then replaces it with its end and keeps the start attributes', async () => {
-    await store.ingest([normalized(startLine({ ...root, attrs: { 'http.route': '/users', phase: 'start' } }))]);
-    let summary = await store.getTraceSummary(trace);
-    expect(summary).toMatchObject({ rootName: 'GET /users', spanCount: 1, runningCount: 1, endUs: null, durationMs: null });
-    let records = await store.getTraceRecords(trace);
-    expect(records.map((r) => r.type)).toEqual(['span_start']);
+  /** A database of an older schema: today's without the columns added since, at that user_version. */
+  function oldDatabase(path: string, version: number, newerColumns: RegExp): void {
+    const db = new Database(path);
+    db.exec(SQLITE_SCHEMA.split('\n').filter((line) => !newerColumns.test(line)).join('\n').replace(/,\n\)/g, '\n)'));
+    db.pragma(`user_version = ${version}`);
+    db.close();
+  }
 
-    await store.ingest([normalized(endLine({ ...root, endAttrs: { 'http.status_code': 200, phase: 'end' } }))]);
-    summary = await store.getTraceSummary(trace);
-    expect(summary).toMatchObject({ spanCount: 1, runningCount: 0, errorCount: 0, startUs: T0_US, endUs: T0_US + 50_000, durationMs: 50 });
-    records = await store.getTraceRecords(trace);
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ type: 'span_end', provisional: false, status: 'ok', durationMs: 50 });
-    expect(records[0]!.attrs).toEqual({ 'http.route': '/users', 'http.status_code': 200, phase: 'end' });
-  });
-
-  it('keeps an end that arrived before its start, merging the late start attributes under it', async () => {
-    await store.ingest([normalized(endLine({ ...child, endAttrs: { rows: 3 } }))]);
-    await store.ingest([normalized(startLine(child))]);
-    const records = await store.getTraceRecords(trace);
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ type: 'span_end', parentSpanId: spanIdOf(1) });
-    expect(records[0]!.attrs).toEqual({ 'db.statement': 'select 1', rows: 3 });
-    expect(await store.getTraceSummary(trace)).toMatchObject({ spanCount: 1, runningCount: 0 });
-  });
-
-  it('returns records that buildSpanForest turns into the same tree as the file', async () => {
-    const lines = [...spanLines(root), ...spanLines(child), logLine('cache.miss', 20, { trace, span: child.span })];
-    await store.ingest(lines.map(normalized));
-    const records = await store.getTraceRecords(trace);
-    expect((await store.getTraceRecordsJson(trace)).map((text) => JSON.parse(text) as unknown)).toEqual(records);
-    const forest = buildSpanForest(records);
-    expect(forest.traces).toHaveLength(1);
-    const tree = forest.traces[0]!;
-    expect(tree.roots.map((r) => r.name)).toEqual(['GET /users']);
-    expect(tree.roots[0]!.children.map((c) => c.name)).toEqual(['db.query']);
-    expect(tree.roots[0]!.children[0]!.logs.map((l) => l.event)).toEqual(['cache.miss']);
-    expect(await store.getTraceSummary(trace)).toMatchObject({ spanCount: 2, recordCount: 3, rootSpanId: spanIdOf(1) });
-  });
-
-  it('prefers a parentless span as root even when an orphan started earlier', async () => {
-    const orphan = { trace, span: spanIdOf(7), parent: spanIdOf(99), name: 'orphan', startMs: 0, endMs: 1 };
-    await store.ingest(spanLines(orphan).map(normalized));
-    expect((await store.getTraceSummary(trace))?.rootName).toBe('orphan');
-    await store.ingest(spanLines({ ...root, startMs: 5 }).map(normalized));
-    expect((await store.getTraceSummary(trace))?.rootName).toBe('GET /users');
-  });
-
-  it('counts errors and running spans per trace and filters by status', async () => {
-    const failing = { trace: traceIdOf(2), span: spanIdOf(3), name: 'charge', startMs: 100, endMs: 120, status: 'error' as const };
-    const running = { trace: traceIdOf(3), span: spanIdOf(4), name: 'poll', startMs: 200 };
-    await store.ingest([...spanLines(root), ...spanLines(failing), ...spanLines(running)].map(normalized));
-    const ids = async (status: 'error' | 'running' | 'ok') => (await store.listTraces({ status })).traces.map((t) => t.traceId);
-    expect(await ids('error')).toEqual([traceIdOf(2)]);
-    expect(await ids('running')).toEqual([traceIdOf(3)]);
-    expect(await ids('ok')).toEqual([trace]);
-    expect((await store.getTraceSummary(traceIdOf(2)))?.errorCount).toBe(1);
-  });
-
-  it('filters by service, name, time range, attribute and text, treating injection strings as plain values', async () => {
-    const other = { trace: traceIdOf(2), span: spanIdOf(5), name: 'worker.run', startMs: 1000, endMs: 1100, service: 'worker', attrs: { job: "x' OR 1=1 --", retries: 2, ok: true } };
-    await store.ingest([...spanLines(root), ...spanLines(child), ...spanLines(other)].map(normalized));
-    const ids = async (query: Parameters<SqliteTraceStore['listTraces']>[0]) => (await store.listTraces(query)).traces.map((t) => t.traceId);
-    expect(await ids({ service: 'worker' })).toEqual([traceIdOf(2)]);
-    expect(await ids({ name: 'db.query' })).toEqual([trace]);
-    expect(await ids({ fromUs: T0_US + 500_000 })).toEqual([traceIdOf(2)]);
-    expect(await ids({ toUs: T0_US + 500_000 })).toEqual([trace]);
-    expect(await ids({ attrs: [{ key: 'http.route', value: '/users' }] })).toEqual([trace]);
-    expect(await ids({ attrs: [{ key: 'retries', value: '2' }, { key: 'ok', value: 'true' }] })).toEqual([traceIdOf(2)]);
-    expect(await ids({ attrs: [{ key: 'job', value: "x' OR 1=1 --" }] })).toEqual([traceIdOf(2)]);
-    expect(await ids({ q: 'select 1' })).toEqual([trace]);
-    expect(await ids({ q: 'WORKER.RUN' })).toEqual([traceIdOf(2)]);
-    for (const hostile of ["' OR '1'='1", '%', '_', '"; DROP TABLE spans; --', "') OR 1=1 --", '\\']) {
-      expect(await ids({ service: hostile })).toEqual([]);
-      expect(await ids({ name: hostile })).toEqual([]);
-      expect(await ids({ q: hostile })).toEqual([]);
-      expect(await ids({ attrs: [{ key: hostile, value: hostile }] })).toEqual([]);
-    }
-    expect(await store.countRows()).toBe(3);
-  });
-
-  it('pages newest first with a cursor and rejects a forged cursor', async () => {
-    for (let i = 0; i < 5; i++) await store.ingest(spanLines({ trace: traceIdOf(10 + i), span: spanIdOf(i + 1), name: `t${i}`, startMs: i, endMs: i + 1 }).map(normalized));
-    const first = await store.listTraces({ limit: 2 });
-    expect(first.traces.map((t) => t.rootName)).toEqual(['t4', 't3']);
-    const second = await store.listTraces({ limit: 2, cursor: first.nextCursor! });
-    expect(second.traces.map((t) => t.rootName)).toEqual(['t2', 't1']);
-    const third = await store.listTraces({ limit: 2, cursor: second.nextCursor! });
-    expect(third.traces.map((t) => t.rootName)).toEqual(['t0']);
-    expect(third.nextCursor).toBeNull();
-    await expect(store.listTraces({ cursor: "'; DROP TABLE traces" })).rejects.toThrow(/cursor is not valid/);
-    await expect(store.listTraces({ limit: 0 })).rejects.toThrow(/limit must be/);
-  });
-
-  it('computes per-name statistics with p50, p95 and max of ended spans', async () => {
-    const lines: string[] = [];
-    for (let i = 1; i <= 20; i++) lines.push(...spanLines({ trace: traceIdOf(100 + i), span: spanIdOf(i), name: 'work', startMs: 0, endMs: i, status: i === 20 ? 'error' : 'ok' }));
-    lines.push(startLine({ trace: traceIdOf(200), span: spanIdOf(50), name: 'work', startMs: 0 }));
-    await store.ingest(lines.map(normalized));
-    const [work] = await store.spanStats({});
-    expect(work).toEqual({ name: 'work', count: 21, errors: 1, running: 1, p50Ms: 10, p95Ms: 19, maxMs: 20 });
-  });
-
-  it('applies retention by age and by row count, deleting whole traces oldest first', async () => {
-    for (let i = 0; i < 4; i++) {
-      const id = traceIdOf(300 + i);
-      await store.ingest([...spanLines({ trace: id, span: spanIdOf(i + 1), name: `t${i}`, startMs: i * DAY_US / 1000, endMs: i * DAY_US / 1000 + 5 }), logLine('note', i * DAY_US / 1000 + 1, { trace: id })].map(normalized));
-    }
-    await store.ingest([normalized(logLine('no trace', 0))]);
-    expect(await store.countRows()).toBe(9);
-    // Now is day 3.5: a 2-day limit keeps the traces of days 2 and 3.
-    const byAge = await store.applyRetention({ maxAgeDays: 2 }, T0_US + 3.5 * DAY_US);
-    expect(byAge).toEqual({ deletedTraces: 2, deletedRows: 5 });
-    expect((await store.listTraces({})).traces.map((t) => t.rootName)).toEqual(['t3', 't2']);
-    const byRows = await store.applyRetention({ maxRows: 3 }, T0_US + 3.5 * DAY_US);
-    expect(byRows).toEqual({ deletedTraces: 1, deletedRows: 2 });
-    expect((await store.listTraces({})).traces.map((t) => t.rootName)).toEqual(['t3']);
-    expect(await store.getTraceRecords(traceIdOf(302))).toEqual([]);
-  });
-
-  it('keeps everything in the database file across a reopen, with the source cursor saved in the same transaction', async () => {
-    const cursor = { fileId: '1:2', path: '/x/trace.jsonl', offset: 120, line: 3, headHash: 'ab', headLength: 120 };
-    await store.ingest(spanLines(root).map(normalized), cursor);
-    await store.close();
-    store = new SqliteTraceStore({ path: join(dir, 'traces.db') });
-    expect(await store.getTraceSummary(trace)).toMatchObject({ spanCount: 1, runningCount: 0 });
-    expect(await store.getSourceCursor('1:2')).toEqual(cursor);
-  });
-
-  it('writes nothing of a batch that fails part way', async () => {
-    const good = normalized(startLine(root));
-    const broken = { ...normalized(logLine('x', 1)), attrs: { self: {} as Record<string, unknown> } };
-    broken.attrs.self = broken.attrs; // a cycle JSON.stringify cannot write
-    await expect(store.ingest([good, broken])).rejects.toThrow();
-    expect(await store.countRows()).toBe(0);
-    expect(await store.getTraceSummary(trace)).toBeUndefined();
-  });
-
-  it('upgrades a schema-1 database in place, and filters traces and stats by service version and environment', async () => {
-    await store.close();
+  it('upgrades a schema-1 database in place, and filters by the resource columns it adds', async () => {
     const path = join(dir, 'v1.db');
-    const v1 = new Database(path);
-    // Schema 1 is today's without the resource columns and the GenAI columns of schema 3.
-    v1.exec(SQLITE_SCHEMA.split('\n').filter((line) => !/service_version|environment|genai|_tokens|models|conversations/.test(line)).join('\n').replace(/,\n\)/g, '\n)'));
-    v1.pragma('user_version = 1');
-    v1.close();
-    store = new SqliteTraceStore({ path });
-    const other = { ...root, trace: traceIdOf(2), span: spanIdOf(3) };
+    oldDatabase(path, 1, /service_version|environment|genai|_tokens|models|conversations|record_key/);
+    const store = new SqliteTraceStore({ path });
     const withResource = (line: string, resource: Record<string, unknown>) => ({ ...normalized(line), resource });
-    await store.ingest([
-      withResource(endLine(root), { 'service.version': '2.4.1', 'deployment.environment.name': 'staging' }),
-      withResource(endLine(other), { 'service.version': '2.5.0', 'deployment.environment': 'production' }),
-    ]);
-    const listed = async (query: Parameters<SqliteTraceStore['listTraces']>[0]) => (await store.listTraces(query)).traces.map((t) => t.traceId);
-    expect(await listed({ serviceVersion: '2.4.1' })).toEqual([trace]);
-    expect(await listed({ environment: 'production' })).toEqual([other.trace]);
-    expect(await listed({ environment: 'staging', serviceVersion: '2.5.0' })).toEqual([]);
-    expect((await store.spanStats({ environment: 'staging' })).map((s) => s.count)).toEqual([1]);
-    expect((await store.getTraceRecords(trace))[0]?.resource).toEqual({ 'service.version': '2.4.1', 'deployment.environment.name': 'staging' });
+    await store.ingest([withResource(endLine(root), { 'service.version': '2.4.1', 'deployment.environment.name': 'staging' })]);
+    expect((await store.listTraces({ serviceVersion: '2.4.1' })).traces.map((t) => t.traceId)).toEqual([trace]);
+    await store.close();
+  });
+
+  it('upgrades a schema-2 database in place, keeping its logs and storing a retried log once from then on', async () => {
+    const path = join(dir, 'v2.db');
+    oldDatabase(path, 2, /genai|_tokens|models|conversations|record_key/);
+    const v2 = new Database(path);
+    v2.prepare("INSERT INTO records (trace_id, time_us, event, type, record, attrs) VALUES (NULL, 1, 'old', 'log', '{}', '{}')").run();
+    v2.close();
+    const store = new SqliteTraceStore({ path });
+    const log = normalized(logLine('retried', 5, { attrs: { n: 1 } }));
+    await store.ingest([log]);
+    await store.ingest([log]);
+    expect(await store.countRows()).toBe(2);
+    await store.close();
+    expect(new Database(path).pragma('user_version', { simple: true })).toBe(4);
   });
 
   it('works in memory', async () => {
     const memory = new SqliteTraceStore({ path: ':memory:' });
     await memory.ingest(spanLines(root).map(normalized));
     expect((await memory.listTraces({})).traces).toHaveLength(1);
-    await memory.close();
     await memory.close();
     await expect(memory.countRows()).rejects.toThrow(/closed/);
   });

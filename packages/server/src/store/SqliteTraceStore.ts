@@ -1,19 +1,7 @@
 import Database from 'better-sqlite3';
-import { environmentOf, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
-import {
-  hasGenAi,
-  isSpanRecord,
-  mergeSpanRecords,
-  newTraceTally,
-  spanGenAi,
-  spanStartUs,
-  tallyGenAi,
-  tallyRecord,
-  tallySpan,
-  traceSummaryOf,
-  type SpanGenAi,
-  type TraceTally,
-} from '@aitrace/forest';
+import type { NormalizedRecord } from '@aitrace/format';
+import { spanGenAi, tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@aitrace/forest';
+import { foldBatch, fromTally, groupBatch, readStoredRecord, recordColumns, storedRecordJson, toTally, type TraceRow } from './ingestFold.js';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
 import { SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_SCHEMA } from './sqliteSchema.js';
@@ -36,26 +24,6 @@ import type {
 export const DEFAULT_TRACE_LIMIT = 50;
 export const MAX_TRACE_LIMIT = 1000;
 
-interface TraceRow {
-  trace_id: string;
-  root_span_id: string | null;
-  root_name: string | null;
-  root_parentless: number;
-  root_start_us: number | null;
-  service: string | null;
-  start_us: number;
-  end_us: number | null;
-  last_us: number;
-  span_count: number;
-  error_count: number;
-  running_count: number;
-  record_count: number;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  models: string;
-  conversations: string;
-}
-
 interface StoredRow {
   record: string;
   attrs: string;
@@ -63,33 +31,7 @@ interface StoredRow {
 
 const DAY_US = 86_400_000_000;
 
-/** The record without its user data, as kept in the `record` column. */
-function recordJson(record: NormalizedRecord): string {
-  const { attrs: _attrs, ...rest } = record;
-  return JSON.stringify(rest);
-}
-
-function readRow(row: StoredRow): NormalizedRecord {
-  return { ...(JSON.parse(row.record) as Omit<NormalizedRecord, 'attrs'>), attrs: JSON.parse(row.attrs) as Record<string, unknown> };
-}
-
-function toTally(row: TraceRow): TraceTally {
-  return {
-    traceId: row.trace_id, rootSpanId: row.root_span_id, rootName: row.root_name, rootParentless: row.root_parentless === 1, rootStartUs: row.root_start_us,
-    service: row.service, startUs: row.start_us, endUs: row.end_us, lastUs: row.last_us, spanCount: row.span_count, errorCount: row.error_count,
-    runningCount: row.running_count, recordCount: row.record_count, inputTokens: row.input_tokens, outputTokens: row.output_tokens,
-    models: JSON.parse(row.models) as string[], conversations: JSON.parse(row.conversations) as string[],
-  };
-}
-
-function fromTally(tally: TraceTally): TraceRow {
-  return {
-    trace_id: tally.traceId, root_span_id: tally.rootSpanId, root_name: tally.rootName, root_parentless: Number(tally.rootParentless), root_start_us: tally.rootStartUs,
-    service: tally.service, start_us: tally.startUs, end_us: tally.endUs, last_us: tally.lastUs, span_count: tally.spanCount, error_count: tally.errorCount,
-    running_count: tally.runningCount, record_count: tally.recordCount, input_tokens: tally.inputTokens, output_tokens: tally.outputTokens,
-    models: JSON.stringify(tally.models), conversations: JSON.stringify(tally.conversations),
-  };
-}
+const readRow = (row: StoredRow): NormalizedRecord => readStoredRecord(row.record, row.attrs);
 
 const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
@@ -146,8 +88,8 @@ export class SqliteTraceStore implements TraceStore {
            environment = excluded.environment, genai = excluded.genai`,
       ),
       insertRecord: db.prepare(
-        `INSERT INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs, service_version, environment)
-         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment)`,
+        `INSERT OR IGNORE INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs, service_version, environment, record_key)
+         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment, @recordKey)`,
       ),
       selectTrace: db.prepare<[string], TraceRow>('SELECT * FROM traces WHERE trace_id = ?'),
       saveTrace: db.prepare(
@@ -174,67 +116,45 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   ingest(records: readonly NormalizedRecord[], cursor?: SourceCursor): Promise<IngestChanges> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
-      return this.ingestTransaction(records, cursor);
-    });
+    return this.guarded(() => this.ingestTransaction(records, cursor));
   }
 
-  /** Writes one batch; runs inside the ingest transaction. */
+  /** Writes one batch; runs inside the ingest transaction. A record stored before (a retried batch) is not stored again. */
   private write(records: readonly NormalizedRecord[], cursor: SourceCursor | undefined): IngestChanges {
-    const touched = new Map<string, TraceTally>();
-    const genAiTraces = new Set<string>();
-    const traceTally = (traceId: string, timeUs: number): TraceTally => {
-      let tally = touched.get(traceId);
-      if (tally === undefined) {
-        const row = this.statements.selectTrace.get(traceId);
-        tally = row === undefined ? newTraceTally(traceId, timeUs) : toTally(row);
-        touched.set(traceId, tally);
-      }
-      return tally;
-    };
-    const stored: NormalizedRecord[] = [];
-    // Records of one span in one batch (a start and its end) are merged first and written once.
-    const spans = new Map<string, { traceId: string; spanId: string; previous: NormalizedRecord | undefined; next: NormalizedRecord; lastUs: number }>();
-    for (const record of records) {
-      if (isSpanRecord(record)) {
-        const key = `${record.traceId}\n${record.spanId}`;
-        const entry = spans.get(key);
-        if (entry !== undefined) {
-          entry.next = mergeSpanRecords(entry.next, record);
-          entry.lastUs = Math.max(entry.lastUs, record.timeUs);
-          continue;
-        }
-        const old = this.statements.selectSpan.get(record.traceId, record.spanId);
-        const previous = old === undefined ? undefined : readRow(old);
-        spans.set(key, { traceId: record.traceId, spanId: record.spanId, previous, next: previous === undefined ? record : mergeSpanRecords(previous, record), lastUs: record.timeUs });
-      } else {
-        this.statements.insertRecord.run(this.columns(record));
-        if (record.traceId !== undefined) tallyRecord(traceTally(record.traceId, record.timeUs), record);
-        stored.push(record);
-      }
+    const batch = groupBatch(records);
+    const inserted = new Set<string>();
+    for (const { columns, key } of batch.others) {
+      if (this.statements.insertRecord.run({ ...columns, recordKey: key }).changes > 0) inserted.add(key);
     }
-    for (const { traceId, spanId, previous, next, lastUs } of spans.values()) {
-      const startUs = spanStartUs(next);
-      const endUs = next.type === 'span_end' ? next.timeUs : null;
-      const genAi = spanGenAi(next);
-      if (genAi !== undefined) genAiTraces.add(traceId);
+    const folded = foldBatch(
+      batch,
+      {
+        span: (traceId, spanId) => {
+          const row = this.statements.selectSpan.get(traceId, spanId);
+          return row === undefined ? undefined : readRow(row);
+        },
+        tally: (traceId) => {
+          const row = this.statements.selectTrace.get(traceId);
+          return row === undefined ? undefined : toTally(row);
+        },
+      },
+      inserted,
+    );
+    for (const span of folded.spans) {
       this.statements.upsertSpan.run({
-        ...this.columns(next),
-        startUs,
-        endUs,
-        durationMs: next.durationMs ?? (endUs === null ? null : (endUs - startUs) / 1000),
-        genAi: genAi === undefined ? null : JSON.stringify(genAi),
+        ...recordColumns(span.record),
+        startUs: span.startUs,
+        endUs: span.endUs,
+        durationMs: span.durationMs,
+        genAi: span.genAi === undefined ? null : JSON.stringify(span.genAi),
       });
-      tallySpan(traceTally(traceId, startUs), spanId, previous, next, lastUs);
-      stored.push(next);
     }
-    for (const tally of touched.values()) {
-      if (genAiTraces.has(tally.traceId) || hasGenAi(tally)) this.rollUpGenAi(tally);
+    for (const tally of folded.tallies) {
+      if (folded.genAiTraces.has(tally.traceId)) this.rollUpGenAi(tally);
       this.statements.saveTrace.run(fromTally(tally));
     }
     if (cursor !== undefined) this.statements.saveSource.run(cursor);
-    return { accepted: records.length, traces: [...touched.values()].map(traceSummaryOf), records: stored.sort((a, b) => a.timeUs - b.timeUs) };
+    return { accepted: records.length, traces: folded.tallies.map(traceSummaryOf), records: folded.stored };
   }
 
   /** Fills the GenAI columns of a database from before schema 3, so its traces get token totals and models too. */
@@ -273,28 +193,8 @@ export class SqliteTraceStore implements TraceStore {
     );
   }
 
-  private columns(record: NormalizedRecord) {
-    return {
-      traceId: record.traceId ?? null,
-      spanId: record.spanId ?? null,
-      parentSpanId: record.parentSpanId ?? null,
-      timeUs: record.timeUs,
-      name: record.name ?? null,
-      event: record.event,
-      type: record.type,
-      status: record.status ?? null,
-      service: record.service ?? null,
-      level: record.level ?? null,
-      record: recordJson(record),
-      attrs: JSON.stringify(record.attrs),
-      serviceVersion: serviceVersionOf(record.resource) ?? null,
-      environment: environmentOf(record.resource) ?? null,
-    };
-  }
-
   listTraces(query: TraceQuery): Promise<TracePage> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       const limit = query.limit ?? DEFAULT_TRACE_LIMIT;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`);
       const filter = traceFilterSql(query);
@@ -311,31 +211,26 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   getTraceSummary(traceId: string): Promise<TraceSummary | undefined> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       const row = this.statements.selectTrace.get(traceId);
       return row === undefined ? undefined : toSummary(row);
     });
   }
 
   getTraceRecords(traceId: string): Promise<NormalizedRecord[]> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       return this.statements.traceRows.all(traceId, traceId).map(readRow);
     });
   }
 
   getTraceRecordsJson(traceId: string): Promise<string[]> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
-      // The record column is a JSON object without attrs; splicing attrs in is exact and skips a parse.
-      return this.statements.traceRows.all(traceId, traceId).map((row) => `${row.record.slice(0, -1)},"attrs":${row.attrs}}`);
+    return this.guarded(() => {
+      return this.statements.traceRows.all(traceId, traceId).map((row) => storedRecordJson(row.record, row.attrs));
     });
   }
 
   spanStats(query: StatsQuery): Promise<SpanStats[]> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       const clauses: string[] = [];
       const params: unknown[] = [];
       for (const [column, value] of [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const) {
@@ -366,8 +261,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   getSourceCursor(fileId: string): Promise<SourceCursor | undefined> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       const row = this.statements.selectSource.get(fileId);
       if (row === undefined) return undefined;
       return { fileId: row.file_id, path: row.path, offset: row.offset, line: row.line, headHash: row.head_hash, headLength: row.head_length };
@@ -375,8 +269,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       return this.db.transaction(() => {
         const result: RetentionResult = { deletedTraces: 0, deletedRows: 0 };
         if (policy.maxAgeDays !== undefined) {
@@ -419,8 +312,7 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   countRows(): Promise<number> {
-    return Promise.resolve().then(() => {
-      this.assertOpen();
+    return this.guarded(() => {
       return this.statements.countRows.get()?.n ?? 0;
     });
   }
@@ -433,7 +325,11 @@ export class SqliteTraceStore implements TraceStore {
     return Promise.resolve();
   }
 
-  private assertOpen(): void {
-    if (this.closed) throw new Error('the trace store is closed');
+  /** Runs a synchronous database call as a promise, refusing it once the store is closed: every public method goes through here. */
+  private guarded<T>(run: () => T): Promise<T> {
+    return Promise.resolve().then(() => {
+      if (this.closed) throw new Error('the trace store is closed');
+      return run();
+    });
   }
 }

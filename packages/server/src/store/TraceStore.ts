@@ -92,6 +92,13 @@ export interface TraceStore {
   applyRetention(policy: RetentionPolicy, nowUs: number): Promise<RetentionResult>;
   /** Number of stored rows (spans, span events, logs). */
   countRows(): Promise<number>;
+  /**
+   * Calls `listener` with what other server instances store in the same database (PostgreSQL), for live updates:
+   * trace summaries, and the new records of the traces `wantsRecords` names. Stores only one instance can use
+   * leave it out. Resolves once listening (or once the first attempt failed: it retries by itself) to a function
+   * that stops listening.
+   */
+  watchOtherInstances?(listener: (changes: IngestChanges) => void, wantsRecords?: (traceId: string) => boolean): Promise<() => Promise<void>>;
   /** Closes the database; safe to call more than once. */
   close(): Promise<void>;
 }

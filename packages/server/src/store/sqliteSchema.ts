@@ -1,11 +1,12 @@
 /** Version of the SQLite schema below, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * The SQLite schema. Spans keep one row each (the start while running, then the end merged with it);
  * span events and logs go to `records`; `traces` holds per-trace summaries maintained on ingest so the
  * trace list never aggregates spans. User data sits in the JSON `attrs` column; the normalized record
- * without it in `record`. `service_version` and `environment` come from the record's resource, for filtering.
+ * without it in `record`. `service_version` and `environment` come from the record's resource, for filtering;
+ * `record_key` (a hash of the whole record) makes storing a record again, as a retried batch does, a no-op.
  * A span's `genai` holds its models, conversation and token usage (JSON, null for other spans); the trace's
  * token totals, models and conversations are rolled up from them into `traces` on ingest.
  */
@@ -56,8 +57,10 @@ CREATE TABLE IF NOT EXISTS records (
   record TEXT NOT NULL,
   attrs TEXT NOT NULL,
   service_version TEXT,
-  environment TEXT
+  environment TEXT,
+  record_key TEXT
 );
+CREATE UNIQUE INDEX IF NOT EXISTS records_key ON records (record_key);
 CREATE INDEX IF NOT EXISTS records_trace ON records (trace_id, time_us);
 CREATE INDEX IF NOT EXISTS records_span ON records (span_id);
 CREATE INDEX IF NOT EXISTS records_time ON records (time_us);
@@ -113,5 +116,8 @@ ALTER TABLE traces ADD COLUMN input_tokens REAL;
 ALTER TABLE traces ADD COLUMN output_tokens REAL;
 ALTER TABLE traces ADD COLUMN models TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE traces ADD COLUMN conversations TEXT NOT NULL DEFAULT '[]';
+`,
+  3: `
+ALTER TABLE records ADD COLUMN record_key TEXT;
 `,
 };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteTraceStore } from '../store/SqliteTraceStore.js';
-import { logLine, spanIdOf, spanLines, traceIdOf } from '../testing/testRecords.js';
+import { logLine, spanIdOf, spanLines, traceIdOf } from '@aitrace/testing';
 import { TraceWatcher } from './TraceWatcher.js';
 
 describe('TraceWatcher', () => {
@@ -53,12 +53,14 @@ describe('TraceWatcher', () => {
     expect(await events()).toEqual(['one']);
 
     const two = logLine('two', 2, { trace });
-    appendFileSync(file, `${two}\n${two.slice(0, 20)}`);
+    // A second record of the same name (an identical line would be the same record, stored once).
+    const twoAgain = logLine('two', 3, { trace });
+    appendFileSync(file, `${two}\n${twoAgain.slice(0, 20)}`);
     await watcher.poll();
     expect(await events()).toEqual(['one', 'two']);
     expect(await store.countRows()).toBe(2);
 
-    appendFileSync(file, `${two.slice(20)}\n`);
+    appendFileSync(file, `${twoAgain.slice(20)}\n`);
     await watcher.poll();
     expect(await events()).toEqual(['one', 'two', 'two']);
     expect(problems).toEqual([]);

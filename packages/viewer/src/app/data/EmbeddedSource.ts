@@ -1,7 +1,7 @@
 import { normalizeRecord, type NormalizedRecord } from '@aitrace/format';
-import { ForestBuilder, type TraceTree } from '@aitrace/forest';
+import type { StoredTrace } from '@aitrace/forest';
 import type { EmbeddedProblem, EmbeddedTrace } from '../../shared/embeddedTrace.js';
-import { localTracePage } from '../model/localTraceList.js';
+import { localTracePage, localTraces } from '../model/localTraceList.js';
 import type { TraceListPage } from '../model/TraceListItem.js';
 import type { TraceQuery } from '../model/traceQuery.js';
 import type { TraceListener, TraceSource } from './TraceSource.js';
@@ -14,7 +14,7 @@ export class EmbeddedSource implements TraceSource {
   readonly title: string;
   readonly problems: EmbeddedProblem[];
   private readonly byTrace = new Map<string, NormalizedRecord[]>();
-  private trees: TraceTree[] | undefined;
+  private stored: StoredTrace[] | undefined;
 
   constructor(data: EmbeddedTrace) {
     this.live = data.live;
@@ -40,13 +40,9 @@ export class EmbeddedSource implements TraceSource {
   }
 
   // Built on first use: a page holding one big trace opens straight into it and never needs the list.
-  private traces(): TraceTree[] {
-    if (this.trees === undefined) {
-      const builder = new ForestBuilder({ ended: !this.live });
-      for (const records of this.byTrace.values()) builder.add(records);
-      this.trees = builder.forest().traces;
-    }
-    return this.trees;
+  private traces(): StoredTrace[] {
+    this.stored ??= localTraces(this.byTrace);
+    return this.stored;
   }
 
   listTraces(query: TraceQuery, cursor: string | null): Promise<TraceListPage> {

@@ -1,4 +1,5 @@
 import { HttpStatusError } from '../data/HttpStatusError.js';
+import { FilterSyntaxError, traceQueryFromText, traceQueryToText } from '@aitrace/forest';
 import { formatAttrFilterText, parseAttrFilterText } from '../model/attrFilterText.js';
 import { formatDuration, formatLocalDateTime } from '../model/formatTime.js';
 import { routeHash } from '../model/route.js';
@@ -48,7 +49,7 @@ export class TraceListView implements View {
       h('option', { attrs: { value: 'ok' }, text: 'ok' }),
     );
     this.fields = {
-      q: input('q', 'Search trace id, span or event name, attribute text…  ( / )', query.q, 'Search text'),
+      q: input('q', 'Search text, or terms: status:error model:… key=value  ( / )', query.q === undefined ? undefined : traceQueryToText({ q: query.q }), 'Search text and filter terms'),
       service: input('service', 'service', query.service, 'Service'),
       name: input('name', 'span name', query.name, 'Span name'),
       status,
@@ -145,15 +146,24 @@ export class TraceListView implements View {
       this.fields.attrs.focus();
       return;
     }
-    const query: TraceQuery = { attrs: attrs.filters };
+    const fields: TraceQuery = { attrs: attrs.filters };
     const text = (field: HTMLInputElement): string | undefined => (field.value.trim() === '' ? undefined : field.value.trim());
-    const q = text(this.fields.q);
-    if (q !== undefined) query.q = q;
     const service = text(this.fields.service);
-    if (service !== undefined) query.service = service;
+    if (service !== undefined) fields.service = service;
     const name = text(this.fields.name);
-    if (name !== undefined) query.name = name;
-    if (isStatusFilter(this.fields.status.value)) query.status = this.fields.status.value;
+    if (name !== undefined) fields.name = name;
+    if (isStatusFilter(this.fields.status.value)) fields.status = this.fields.status.value;
+    let query: TraceQuery;
+    try {
+      // The search box takes the filter text syntax; its terms add to the other fields.
+      query = traceQueryFromText(this.fields.q.value, fields);
+    } catch (error) {
+      if (!(error instanceof FilterSyntaxError)) throw error;
+      this.message.textContent = error.message;
+      this.message.classList.add('error');
+      this.fields.q.focus();
+      return;
+    }
     const hash = routeHash({ view: 'list', query });
     // The app sees the hash change and calls setQuery; the same hash reloads here.
     if (location.hash === hash) void this.load(true);

@@ -1,0 +1,245 @@
+// PostgreSQL team server: JSONL batches of 500 records (250 spans, start and end) from 4 concurrent senders into
+// one `aitrace serve` and into two on one database, beside a floor of bare multi-row INSERTs of the very span rows
+// stored into the same schema (psql, 4 connections, one statement per batch), all in one run on one private cluster
+// (durable: fsync on). Then the trace list's latency through the API on 1,000,000 stored spans, and the delay of a
+// live update from one instance to a viewer of the other.
+import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { TextDecoderStream } from 'node:stream/web';
+import { join } from 'node:path';
+import { encodeRecord, formatEpochMicros } from '@aitrace/format';
+import { startPostgres } from '../../scripts/postgres.mjs';
+import { fmt, median } from './harness.mjs';
+import { batchBody, BATCHES, SENDERS, SPANS_PER_BATCH, startServerChild } from './server.mjs';
+
+const BIG_SPANS = Number(process.env.BENCH_PG_SPANS ?? 1_000_000);
+const SPANS_PER_TRACE = 10;
+const LIST_SAMPLES = 200;
+const LIVE_SAMPLES = 50;
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+
+function post(agent, port, body) {
+  return new Promise((resolve, reject) => {
+    const req = request({ agent, host: '127.0.0.1', port, path: '/api/ingest', method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`ingest: ${res.statusCode} ${text.slice(0, 200)}`))));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+function get(port, path) {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${path}: ${res.statusCode} ${text.slice(0, 200)}`))));
+    })
+      .once('error', reject)
+      .end();
+  });
+}
+
+/** Sends every sender's batches, sender s to `ports[s % ports.length]`; records/s and request latency. */
+async function drive(ports, bodies) {
+  const agents = ports.map(() => new Agent({ keepAlive: true, maxSockets: SENDERS }));
+  const latencies = [];
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    bodies.map(async (senderBodies, s) => {
+      for (const body of senderBodies) {
+        const t = process.hrtime.bigint();
+        await post(agents[s % ports.length], ports[s % ports.length], body);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  for (const agent of agents) agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const records = SENDERS * BATCHES * SPANS_PER_BATCH * 2;
+  return { records, seconds, records_per_s: records / seconds, p50_ms: median(latencies), p99_ms: percentile(latencies, 0.99), requests: latencies.length };
+}
+
+// The span rows an instance stored, as SQL literals: the floor inserts exactly these, one multi-row INSERT per batch.
+const ROW_LITERALS = `SELECT format('(%L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L)', trace_id, span_id, parent_span_id,
+  time_us, start_us, end_us, duration_ms, name, event, type, status, status_message, service, level, record, attrs_json, attrs, service_version, environment, seq)
+  FROM spans ORDER BY trace_id, span_id`;
+
+/** Per sender, a script of one INSERT per batch of its rows (rows of one trace, as the ingest batches were). */
+function floorScripts(literals) {
+  const rows = literals.trimEnd().split('\n');
+  const statements = [];
+  for (let i = 0; i < rows.length; i += SPANS_PER_BATCH) {
+    statements.push(
+      'INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, status_message, service, level, ' +
+        `record, attrs_json, attrs, service_version, environment, seq) VALUES\n${rows.slice(i, i + SPANS_PER_BATCH).join(',\n')};`,
+    );
+  }
+  return Array.from({ length: SENDERS }, (_, s) => `${statements.filter((_, n) => n % SENDERS === s).join('\n')}\n`);
+}
+
+/** 1,000,000 spans in 100,000 traces, written by the server itself, so the trace list has a realistic table. */
+const FILL_SQL = (spans) => `
+INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs_json, attrs, seq)
+SELECT lpad(to_hex(g / ${SPANS_PER_TRACE}), 32, '0'), lpad(to_hex(g), 16, '0'), CASE WHEN g % ${SPANS_PER_TRACE} = 0 THEN NULL ELSE lpad(to_hex(g - g % ${SPANS_PER_TRACE}), 16, '0') END,
+  1767225600000000 + g * 1000 + 500, 1767225600000000 + g * 1000, 1767225600000000 + g * 1000 + 500, 0.5, 'op' || (g % 20), 'op' || (g % 20) || '.end', 'span_end',
+  CASE WHEN g % 997 = 0 THEN 'error' ELSE 'ok' END, 'svc' || (g % 5), NULL, '{"type":"span_end"}', '{"row":' || g || ',"tenant":"t' || (g % 100) || '"}',
+  ('{"row":' || g || ',"tenant":"t' || (g % 100) || '"}')::jsonb, g
+FROM generate_series(0, ${spans - 1}) AS g;
+INSERT INTO traces (trace_id, root_span_id, root_name, root_parentless, root_start_us, service, start_us, end_us, last_us, span_count, error_count, running_count, record_count)
+SELECT trace_id, min(span_id), 'op0', 1, min(start_us), 'svc0', min(start_us), max(end_us), max(time_us), count(*), count(*) FILTER (WHERE status = 'error'), 0, count(*)
+FROM spans GROUP BY trace_id;
+ANALYZE;
+`;
+
+/** Trace list requests: ms per request, sorted. */
+async function listLatency(port, path, count = LIST_SAMPLES) {
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const t = process.hrtime.bigint();
+    await get(port, path);
+    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50_ms: median(samples), p99_ms: percentile(samples, 0.99), max_ms: samples.at(-1), samples: samples.length };
+}
+
+/** Ingest of one small batch through instance A until its trace event reaches an SSE viewer of instance B. */
+async function liveDelay(portA, portB) {
+  const controller = new AbortController();
+  const response = await fetch(`http://127.0.0.1:${portB}/api/events`, { signal: controller.signal });
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const waitFor = async (traceId) => {
+    for (;;) {
+      if (buffer.includes(traceId)) {
+        buffer = '';
+        return;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the event stream ended');
+      buffer += value;
+    }
+  };
+  await waitFor('event: ready');
+  const agent = new Agent({ keepAlive: true });
+  const delays = [];
+  for (let n = 0; n < LIVE_SAMPLES; n++) {
+    const traceId = (0xf00000 + n).toString(16).padStart(32, '0');
+    const line = encodeRecord({ timestamp: formatEpochMicros(Date.UTC(2026, 0, 1) * 1000 + n), event: 'ping', type: 'log', level: 'info', trace_id: traceId }, { n });
+    const t = process.hrtime.bigint();
+    const seen = waitFor(traceId);
+    await post(agent, portA, Buffer.from(`${line}\n`));
+    await seen;
+    delays.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  agent.destroy();
+  controller.abort();
+  delays.sort((a, b) => a - b);
+  return { p50_ms: median(delays), p99_ms: percentile(delays, 0.99), max_ms: delays.at(-1), samples: delays.length };
+}
+
+/** Runs the PostgreSQL section. */
+export async function pgIngest() {
+  const cluster = await startPostgres({ durable: true });
+  const children = [];
+  const serve = async (url) => {
+    const server = await startServerChild(['aitrace', url]);
+    children.push(server.child);
+    return server.port;
+  };
+  try {
+    const bodies = Array.from({ length: SENDERS }, (_, s) => Array.from({ length: BATCHES }, (_, n) => batchBody(s, n)));
+    const oneUrl = await cluster.createDatabase('one_instance');
+    const twoUrl = await cluster.createDatabase('two_instances');
+    const floorUrl = await cluster.createDatabase('bare_inserts');
+    const one = await serve(oneUrl);
+    const twoA = await serve(twoUrl);
+    const twoB = await serve(twoUrl);
+    // The floor's schema is the server's own: a server creates it on start, then only psql writes there.
+    const floorServer = await startServerChild(['aitrace', floorUrl]);
+    floorServer.child.kill('SIGINT');
+    const oneInstance = await drive([one], bodies);
+    // psql -At prints each row's tuple as is, one per line (JSON text holds no raw newline).
+    const scripts = floorScripts(await cluster.psql('one_instance', ['-c', ROW_LITERALS])).map((script, s) => {
+      const path = join(cluster.dir, `floor-${s}.sql`);
+      writeFileSync(path, script, { mode: 0o644 });
+      return path;
+    });
+    const floorRun = async () => {
+      await cluster.psql('bare_inserts', ['-c', 'TRUNCATE spans']);
+      const started = process.hrtime.bigint();
+      await Promise.all(scripts.map((path) => cluster.psql('bare_inserts', ['-f', path])));
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const records = SENDERS * BATCHES * SPANS_PER_BATCH * 2;
+      return { records, seconds, records_per_s: records / seconds };
+    };
+    // The floor runs between and after the instance runs, so drift on a noisy machine shows.
+    const floorBefore = await floorRun();
+    const twoInstances = await drive([twoA, twoB], bodies);
+    const floorAfter = await floorRun();
+    const spans = async (port) => (await get(port, '/api/stats')).spans.reduce((n, s) => n + s.count, 0);
+    const stored = { one: await spans(one), two: await spans(twoA) };
+    const floorRate = (floorBefore.records_per_s + floorAfter.records_per_s) / 2;
+    const live = await liveDelay(twoA, twoB);
+
+    const bigUrl = await cluster.createDatabase('million_spans');
+    const big = await serve(bigUrl);
+    const fillStarted = process.hrtime.bigint();
+    const fillPath = join(cluster.dir, 'fill.sql');
+    writeFileSync(fillPath, FILL_SQL(BIG_SPANS), { mode: 0o644 });
+    await cluster.psql('million_spans', ['-f', fillPath]);
+    const fillSeconds = Number(process.hrtime.bigint() - fillStarted) / 1e9;
+    const firstPage = await get(big, '/api/traces?limit=50');
+    const list = {
+      first_page: await listLatency(big, '/api/traces?limit=50'),
+      second_page: await listLatency(big, `/api/traces?limit=50&cursor=${firstPage.nextCursor}`),
+      // Filtered lists: reported, without a target; fewer requests, as they are slower.
+      by_service: await listLatency(big, '/api/traces?limit=50&service=svc3', 50),
+      errors: await listLatency(big, '/api/traces?limit=50&status=error', 50),
+      by_attribute: await listLatency(big, '/api/traces?limit=50&attr=tenant=t42', 50),
+    };
+    return {
+      senders: SENDERS,
+      batch_records: SPANS_PER_BATCH * 2,
+      one_instance: oneInstance,
+      two_instances: twoInstances,
+      floor: { before: floorBefore, after: floorAfter },
+      one_over_floor: oneInstance.records_per_s / floorRate,
+      two_over_floor: twoInstances.records_per_s / floorRate,
+      spans_sent: SENDERS * BATCHES * SPANS_PER_BATCH,
+      spans_stored: stored,
+      live_delay: live,
+      big: { spans: BIG_SPANS, traces: BIG_SPANS / SPANS_PER_TRACE, fill_seconds: fillSeconds, list },
+    };
+  } finally {
+    for (const child of children) child.kill('SIGINT');
+    await cluster.destroy();
+  }
+}
+
+/** Runs the section and prints its table and targets (the one line in run.mjs calls this). */
+export async function reportPgIngest(results, target) {
+  console.log(`\nPostgreSQL: JSONL batches of ${SPANS_PER_BATCH * 2} records, ${SENDERS} senders, one and two instances on one database, bare INSERT floor; trace list on ${fmt(BIG_SPANS)} spans ...`);
+  const r = await pgIngest();
+  results.postgres = r;
+  const row = (m) => ({ 'records/s': fmt(m.records_per_s), 'p50 ms': m.p50_ms === undefined ? '' : fmt(m.p50_ms, 1), 'p99 ms': m.p99_ms === undefined ? '' : fmt(m.p99_ms, 1), s: fmt(m.seconds, 2) });
+  console.table({
+    'aitrace serve, 1 instance': row(r.one_instance),
+    'aitrace serve, 2 instances, 1 database': row(r.two_instances),
+    'bare multi-row INSERT (psql, 4 connections), before': row(r.floor.before),
+    'bare multi-row INSERT, after': row(r.floor.after),
+  });
+  console.log(`ratios: 1 instance / floor ${fmt(r.one_over_floor, 2)}, 2 instances / floor ${fmt(r.two_over_floor, 2)}; spans sent ${fmt(r.spans_sent)}, stored ${fmt(r.spans_stored.one)} and ${fmt(r.spans_stored.two)}`);
+  console.table(Object.fromEntries(Object.entries(r.big.list).map(([name, m]) => [`GET /api/traces ${name.replace('_', ' ')}`, { 'p50 ms': fmt(m.p50_ms, 2), 'p99 ms': fmt(m.p99_ms, 2), 'max ms': fmt(m.max_ms, 2), requests: m.samples }])));
+  console.log(`live update, ingest on instance A -> SSE event on instance B: p50 ${fmt(r.live_delay.p50_ms, 1)} ms, p99 ${fmt(r.live_delay.p99_ms, 1)} ms (${r.live_delay.samples} updates)`);
+  target('PostgreSQL ingest, 1 instance vs bare INSERT floor', r.one_over_floor, '>= 0.5x', r.one_over_floor >= 0.5);
+  target('PostgreSQL ingest, 2 instances vs bare INSERT floor', r.two_over_floor, '>= 0.5x', r.two_over_floor >= 0.5);
+  target('PostgreSQL ingest loses nothing (1 and 2 instances)', Math.min(r.spans_stored.one, r.spans_stored.two), `= ${r.spans_sent} spans`, r.spans_stored.one === r.spans_sent && r.spans_stored.two === r.spans_sent);
+  target(`PostgreSQL trace list p99 on ${fmt(BIG_SPANS)} spans`, r.big.list.first_page.p99_ms, '< 100 ms', r.big.list.first_page.p99_ms < 100);
+}

@@ -1,0 +1,118 @@
+import type { StatsQuery, TraceQuery } from './TraceStore.js';
+import { decodeTraceCursor } from './traceCursor.js';
+
+/** A WHERE clause over `traces t` (or `spans`) and its bound parameters ($1, $2...); values never enter the SQL text. */
+export interface PgFilter {
+  where: string;
+  params: unknown[];
+}
+
+/** PostgreSQL text cannot hold U+0000: it is stored, and so compared, as U+FFFD. */
+export function pgText(value: string): string {
+  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+}
+
+/** User data as jsonb input: JSON text whose strings (keys too) have U+0000 replaced as `pgText` does. */
+export function pgJsonb(json: string): string {
+  if (!json.includes('\\u0000')) return json;
+  return JSON.stringify(JSON.parse(json, (_key, value: unknown) => (typeof value === 'string' ? pgText(value) : value)), (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [pgText(k), v])) : value,
+  );
+}
+
+/**
+ * The jsonb values whose text is `value`, the way the SQLite store compares attributes as text: the string
+ * itself, and the number, boolean, null, object or array written as that text.
+ */
+export function attrCandidates(value: string): unknown[] {
+  const candidates: unknown[] = [pgText(value)];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return candidates;
+  }
+  if (typeof parsed === 'number' ? String(parsed) === value : typeof parsed !== 'string') candidates.push(parsed);
+  return candidates;
+}
+
+/** Parameters collected in order; `bind` returns the placeholder of a value. */
+function binder(): { params: unknown[]; bind: (value: unknown) => string } {
+  const params: unknown[] = [];
+  return {
+    params,
+    bind: (value) => {
+      params.push(typeof value === 'string' ? pgText(value) : value);
+      return `$${params.length}`;
+    },
+  };
+}
+
+const CONTAINS = (column: string, param: string): string => `strpos(aitrace_lower(${column}), aitrace_lower(${param})) > 0`;
+
+// A jsonb scalar as forest's attrText writes it: strings unquoted, numbers as JSON.stringify does, true, false, null.
+const SCALAR_TEXT = `CASE jsonb_typeof(v) WHEN 'null' THEN 'null' WHEN 'number' THEN aitrace_number_text((v #>> '{}')::numeric) ELSE v #>> '{}' END`;
+
+// User data is searched in its decoded keys and values; a match of the escaped JSON text comes first, as a cheap necessary condition.
+const ATTRS_CONTAIN = (table: string, param: string, escaped: string): string =>
+  `(${CONTAINS(`${table}.attrs_json`, escaped)} AND (EXISTS (SELECT 1 FROM jsonb_path_query(${table}.attrs, 'strict $.**') v ` +
+  `WHERE jsonb_typeof(v) NOT IN ('object', 'array') AND ${CONTAINS(SCALAR_TEXT, param)}) ` +
+  `OR EXISTS (SELECT 1 FROM jsonb_path_query(${table}.attrs, 'lax $.** ? (@.type() == "object").keyvalue().key') k WHERE ${CONTAINS("k #>> '{}'", param)})))`;
+
+/** Builds the WHERE clause of the trace list for a query (cursor included), with the SQLite store's rules. */
+export function pgTraceFilter(query: TraceQuery): PgFilter {
+  const clauses: string[] = [];
+  const { params, bind } = binder();
+  if (query.cursor !== undefined) {
+    const cursor = decodeTraceCursor(query.cursor);
+    clauses.push(`(t.start_us, t.trace_id) < (${bind(cursor.startUs)}::bigint, ${bind(cursor.traceId)}::text)`);
+  }
+  if (query.fromUs !== undefined) clauses.push(`t.start_us >= ${bind(query.fromUs)}::bigint`);
+  if (query.toUs !== undefined) clauses.push(`t.start_us <= ${bind(query.toUs)}::bigint`);
+  if (query.status === 'error') clauses.push('t.error_count > 0');
+  else if (query.status === 'running') clauses.push('t.running_count > 0');
+  else if (query.status === 'ok') clauses.push('t.error_count = 0 AND t.running_count = 0');
+  const columns = [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const;
+  for (const [column, value] of columns) {
+    if (value === undefined) continue;
+    const p = bind(value);
+    clauses.push(`(EXISTS (SELECT 1 FROM spans s WHERE s.${column} = ${p} AND s.trace_id = t.trace_id) OR EXISTS (SELECT 1 FROM records r WHERE r.${column} = ${p} AND r.trace_id = t.trace_id))`);
+  }
+  if (query.name !== undefined) clauses.push(`EXISTS (SELECT 1 FROM spans s WHERE s.name = ${bind(query.name)} AND s.trace_id = t.trace_id)`);
+  for (const [column, value] of [['models', query.model], ['conversations', query.conversation]] as const) {
+    if (value !== undefined) clauses.push(`t.${column} ? ${bind(value)}::text`);
+  }
+  for (const { key, value } of query.attrs ?? []) {
+    // Containment (@>) with a bound value is what the GIN index answers; an object or array must also equal the value, not only contain it.
+    const conditions = attrCandidates(value).map((candidate) => {
+      const p = bind(JSON.stringify({ [pgText(key)]: candidate }));
+      if (candidate === null || typeof candidate !== 'object') return `x.attrs @> ${p}::jsonb`;
+      const k = bind(pgText(key));
+      return `(x.attrs @> ${p}::jsonb AND x.attrs -> ${k}::text = ${p}::jsonb -> ${k}::text)`;
+    });
+    const match = (table: string): string => `EXISTS (SELECT 1 FROM ${table} x WHERE x.trace_id = t.trace_id AND (${conditions.join(' OR ')}))`;
+    clauses.push(`(${match('spans')} OR ${match('records')})`);
+  }
+  if (query.q !== undefined && query.q !== '') {
+    const q = bind(query.q);
+    const escaped = bind(JSON.stringify(query.q).slice(1, -1));
+    clauses.push(
+      `(${CONTAINS('t.trace_id', q)}` +
+        ` OR EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND (${CONTAINS('s.name', q)} OR ${CONTAINS("coalesce(s.status_message, '')", q)} OR ${ATTRS_CONTAIN('s', q, escaped)}))` +
+        ` OR EXISTS (SELECT 1 FROM records r WHERE r.trace_id = t.trace_id AND (${CONTAINS('r.event', q)} OR ${ATTRS_CONTAIN('r', q, escaped)})))`,
+    );
+  }
+  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+/** The WHERE clause of span statistics over `spans`. */
+export function pgStatsFilter(query: StatsQuery): PgFilter {
+  const clauses: string[] = [];
+  const { params, bind } = binder();
+  for (const [column, value] of [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const) {
+    if (value !== undefined) clauses.push(`${column} = ${bind(value)}`);
+  }
+  if (query.fromUs !== undefined) clauses.push(`start_us >= ${bind(query.fromUs)}::bigint`);
+  if (query.toUs !== undefined) clauses.push(`start_us <= ${bind(query.toUs)}::bigint`);
+  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
