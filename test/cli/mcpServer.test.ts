@@ -119,6 +119,16 @@ describe('aitrace mcp --server on a server that refuses, is down or does not kno
     expect((await call(client, 'get_trace', { trace_id: GENAI_TRACE.slice(0, 6) })).structured).toMatchObject({ trace_id: GENAI_TRACE, spans: 3 });
   });
 
+  it('with --max-traces, reads the newest traces only and says how to reach the others', async () => {
+    const client = await stdio(['--server', url, '--token', TOKEN, '--max-traces', '2']);
+    const newest = await call(client, 'search_traces');
+    expect(newest.structured).toMatchObject({ total: 2, omitted: 'only the newest 2 traces of the server were read; pass since and until (or service) to reach older ones' });
+    expect(newest.text).toMatch(/\n\(only the newest 2 traces of the server were read; pass since and until \(or service\) to reach older ones\)$/);
+    // A narrower scope reaches an older trace, and a trace read by id is never cut.
+    expect((await call(client, 'search_traces', { until: '2025-12-31T00:00:00Z' })).structured).toMatchObject({ total: 1, traces: [expect.objectContaining({ trace_id: CRASHED_TRACE })] });
+    expect((await call(client, 'get_trace', { trace_id: CRASHED_TRACE })).structured).not.toHaveProperty('omitted');
+  });
+
   it('refuses a bad --server URL or --token as a usage error before starting', async () => {
     const { runCli } = await import('./runCli.js');
     expect(runCli(['mcp', '--server', 'localhost:4319'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--server must be an http:// or https:// URL') });
