@@ -68,9 +68,9 @@ console.log(`\nwith pnpm or yarn, first merge ${join(packs, 'overrides.json')} i
 console.log('it pins the @aitrace packages to their tarballs ("pnpm.overrides" for pnpm, "resolutions" for yarn 1).');
 for (const [title, pkgs, extra] of sets) {
   const list = [...pkgs.map(tarball), ...(extra ? [extra] : [])].join(' ');
-  // yarn 1 ignores resolutions for the tarball paths `yarn add` is given, so it adds the pinned names instead.
-  const names = [...pkgs.map((pkg) => `${manifests.get(pkg).name}@${manifests.get(pkg).version}`), ...(extra ? [extra] : [])].join(' ');
+  // Tarball paths for yarn 1 too: by name it would ask the registry for each name its cache has never seen, even
+  // when "resolutions" pins it; the pins then serve the @aitrace dependencies between the tarballs.
   const missing = pkgs.filter((pkg) => !(manifests.get(pkg).name in overrides.resolutions));
   const yarnNote = missing.length > 0 ? ` (add ${missing.map((pkg) => manifests.get(pkg).name).join(', ')} to "resolutions" first, from "pnpm.overrides")` : '';
-  console.log(`\n${title}:\n  npm install ${list}\n  pnpm add ${list}\n  yarn add ${names}${yarnNote}`);
+  console.log(`\n${title}:\n  npm install ${list}\n  pnpm add ${list}\n  yarn add ${list}${yarnNote}`);
 }

@@ -165,15 +165,15 @@ describe('installing the tarballs into a fresh app', () => {
     'works with yarn 1 (from npx) and the overrides.json resolutions, without asking a registry for @aitrace/*, then runs the README setup',
     () => {
       const dir = freshApp('yarn', JSON.parse(readFileSync(join(packs, 'overrides.json'), 'utf8')) as Record<string, unknown>);
-      // yarn 1 ignores resolutions for tarball paths given to `yarn add`, so the pinned names are added (as pack.mjs prints).
-      const args = ['--yes', 'yarn@1', 'add', '--non-interactive', ...APP_PACKAGES.map((pkg) => `@aitrace/${pkg}@0.1.0`), ...thirdParty];
+      // The tarball paths, as pack.mjs prints them; "resolutions" serves the @aitrace dependencies between them.
+      const args = ['--yes', 'yarn@1', 'add', '--non-interactive', ...installArgs()];
       let result = run(npx, [...args, '--offline'], dir);
       if (result.status !== 0 && /offline/.test(`${result.stdout}${result.stderr}`)) result = run(npx, [...args, '--prefer-offline'], dir);
       const output = ok(result, 'yarn add');
       expect(output).not.toMatch(/peer/i);
       expect(existsSync(join(dir, 'node_modules', 'better-sqlite3'))).toBe(false);
       expect(readFileSync(join(dir, 'yarn.lock'), 'utf8')).not.toMatch(/resolved "(?!file:)[^"]*@aitrace/);
-      expect(packOutput).toContain(`yarn add ${APP_PACKAGES.filter((pkg) => pkg !== 'otel').map((pkg) => `@aitrace/${pkg}@0.1.0`).join(' ')}\n`);
+      expect(packOutput).toContain(`yarn add ${APP_PACKAGES.filter((pkg) => pkg !== 'otel').map(tarball).join(' ')}\n`);
       expectReadmeSetupWorks(dir);
     },
     TIMEOUT,
