@@ -7,6 +7,7 @@ export {
   genAiEventName,
   genAiView,
   isGenAiSpan,
+  MODEL_ATTRIBUTES,
   modelOf,
   usageOf,
   type GenAiMessage,

@@ -163,9 +163,16 @@ function oldToolCalls(value: unknown): GenAiToolCall[] {
   });
 }
 
-/** The model a span's attributes name: the response model, else the request model (GenAI or OpenInference). */
+/** Attributes that name a span's model, in order of preference: the response model, the request model, OpenInference's. */
+export const MODEL_ATTRIBUTES = ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name'] as const;
+
+/** The model a span's attributes name: the first of `MODEL_ATTRIBUTES` that is a non-empty string. */
 export function modelOf(attrs: Record<string, unknown>): string | undefined {
-  return str(attrs['gen_ai.response.model']) ?? str(attrs['gen_ai.request.model']) ?? str(attrs['llm.model_name']);
+  for (const key of MODEL_ATTRIBUTES) {
+    const model = str(attrs[key]);
+    if (model !== undefined) return model;
+  }
+  return undefined;
 }
 
 /** The event name of a span event or log: the record's event, else its `event.name` attribute. */

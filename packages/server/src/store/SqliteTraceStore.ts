@@ -3,11 +3,18 @@ import { environmentOf, serviceVersionOf, type NormalizedRecord } from '@aitrace
 import { mergeSpanRecords } from '@aitrace/forest';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
+import { sqliteListLogs, sqliteLogFacets } from './sqliteLogQueries.js';
+import { readRow, type StoredRow } from './sqliteRow.js';
 import { SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_SCHEMA } from './sqliteSchema.js';
+import { sqliteTraceFacets } from './sqliteTraceFacets.js';
 import { encodeTraceCursor } from './traceCursor.js';
 import { traceFilterSql } from './traceFilterSql.js';
+import { traceOrderSql } from './traceSortSql.js';
 import type {
+  Facets,
   IngestChanges,
+  LogPage,
+  LogQuery,
   RetentionPolicy,
   RetentionResult,
   SourceCursor,
@@ -39,21 +46,12 @@ interface TraceRow {
   record_count: number;
 }
 
-interface StoredRow {
-  record: string;
-  attrs: string;
-}
-
 const DAY_US = 86_400_000_000;
 
 /** The record without its user data, as kept in the `record` column. */
 function recordJson(record: NormalizedRecord): string {
   const { attrs: _attrs, ...rest } = record;
   return JSON.stringify(rest);
-}
-
-function readRow(row: StoredRow): NormalizedRecord {
-  return { ...(JSON.parse(row.record) as Omit<NormalizedRecord, 'attrs'>), attrs: JSON.parse(row.attrs) as Record<string, unknown> };
 }
 
 /** Start of a span in µs, from a start record or an end record. */
@@ -258,15 +256,38 @@ export class SqliteTraceStore implements TraceStore {
       const limit = query.limit ?? DEFAULT_TRACE_LIMIT;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`);
       const filter = traceFilterSql(query);
+      const order = traceOrderSql(query);
+      const where = order.after === undefined ? filter.where : `${filter.where === '' ? 'WHERE' : `${filter.where} AND`} ${order.after.clause}`;
       const rows = this.db
-        .prepare<unknown[], TraceRow>(`SELECT * FROM traces t ${filter.where} ORDER BY t.start_us DESC, t.trace_id DESC LIMIT ?`)
-        .all(...filter.params, limit + 1);
+        .prepare<unknown[], TraceRow & { sort_key: number }>(`SELECT t.*, ${order.key} AS sort_key FROM traces t ${where} ${order.orderBy} LIMIT ?`)
+        .all(...filter.params, ...(order.after?.params ?? []), limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
         traces: page.map(toSummary),
-        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ startUs: last.start_us, traceId: last.trace_id }) : null,
+        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ key: last.sort_key, traceId: last.trace_id, sort: order.sort, order: order.order }) : null,
       };
+    });
+  }
+
+  listLogs(query: LogQuery): Promise<LogPage> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      return sqliteListLogs(this.db, query);
+    });
+  }
+
+  traceFacets(query: TraceQuery): Promise<Facets> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      return sqliteTraceFacets(this.db, query);
+    });
+  }
+
+  logFacets(query: LogQuery): Promise<Facets> {
+    return Promise.resolve().then(() => {
+      this.assertOpen();
+      return sqliteLogFacets(this.db, query);
     });
   }
 

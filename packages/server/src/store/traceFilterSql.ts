@@ -1,5 +1,4 @@
 import type { TraceQuery } from './TraceStore.js';
-import { decodeTraceCursor } from './traceCursor.js';
 
 /** A WHERE clause over `traces t` and its bound parameters; values never enter the SQL text. */
 export interface SqlFilter {
@@ -7,28 +6,26 @@ export interface SqlFilter {
   params: unknown[];
 }
 
+/** An attribute value of `json_each(...) j` as text (shared by every attribute filter). */
 // An attribute value as text: JSON booleans and null by name, numbers and strings as written, objects as JSON.
-const ATTR_TEXT = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE CAST(j.value AS TEXT) END`;
+export const ATTR_TEXT = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE CAST(j.value AS TEXT) END`;
 
+/** Case-insensitive text search in a column; one parameter, the text. */
 // Text search: instr over lower() is case-insensitive for ASCII (as SQLite's lower() is), has no wildcards to
 // escape and keeps NUL characters, which LIKE would end the pattern at.
-const CONTAINS = (column: string): string => `instr(lower(${column}), lower(?)) > 0`;
+export const CONTAINS = (column: string): string => `instr(lower(${column}), lower(?)) > 0`;
 
+/** Text search in the attributes of a table alias; three parameters: the text JSON-escaped, then the text twice. */
 // User data is searched in its decoded keys and values (a quote or a backslash is written escaped in the JSON
 // text); a match of the escaped text comes first, as a cheap necessary condition.
-const ATTRS_CONTAIN = (table: string): string =>
+export const ATTRS_CONTAIN = (table: string): string =>
   `(${CONTAINS(`${table}.attrs`)} AND EXISTS (SELECT 1 FROM json_tree(${table}.attrs) j WHERE ` +
   `(j.type NOT IN ('object', 'array') AND ${CONTAINS(ATTR_TEXT)}) OR (typeof(j.key) = 'text' AND ${CONTAINS('j.key')})))`;
 
-/** Builds the WHERE clause of the trace list for a query (cursor included). */
+/** Builds the WHERE clause of the trace list for a query's filters (the cursor belongs to its order: traceOrderSql). */
 export function traceFilterSql(query: TraceQuery): SqlFilter {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (query.cursor !== undefined) {
-    const cursor = decodeTraceCursor(query.cursor);
-    clauses.push('(t.start_us < ? OR (t.start_us = ? AND t.trace_id < ?))');
-    params.push(cursor.startUs, cursor.startUs, cursor.traceId);
-  }
   if (query.fromUs !== undefined) {
     clauses.push('t.start_us >= ?');
     params.push(query.fromUs);
