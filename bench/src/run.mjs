@@ -165,6 +165,8 @@ if (only.has('live')) {
   target('tail -f at 1,000 records/s: live heap growth projected to an hour, MB (worst of 3)', Math.max(...r.memory.map((m) => m.heap_per_hour_mb)), '< 10 MB/h', r.memory.every((m) => m.heap_per_hour_mb < 10));
 }
 
+if (only.has('viewerLists')) await (await import('./viewerLists.mjs')).viewerListsSection(results, target);
+
 console.log('\ntargets:');
 for (const t of results.targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${fmt(t.value, 2)} (goal ${t.goal})`);
 writeFileSync(new URL('../results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

@@ -216,16 +216,20 @@ export class LogsView implements View {
       this.bounds = rangeBounds(this.query.range, Date.now() * 1000);
     }
     const source = this.context.source;
+    // The counts come on their own: the logs never wait for them.
+    if (reset) {
+      source.logFacets(this.query, this.bounds).then(
+        (counts) => {
+          if (generation !== this.generation) return;
+          this.level.setCounts(atLeastCounts(counts.level));
+          this.service.setCounts(counts.service);
+        },
+        () => undefined,
+      );
+    }
     let page;
     try {
-      const facets = reset ? source.logFacets(this.query, this.bounds) : undefined;
       page = await source.listLogs(this.query, this.bounds, reset ? null : this.cursor);
-      const counts = await facets;
-      if (generation !== this.generation) return;
-      if (counts !== undefined) {
-        this.level.setCounts(atLeastCounts(counts.level));
-        this.service.setCounts(counts.service);
-      }
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof HttpStatusError && error.needsToken) {
@@ -236,6 +240,7 @@ export class LogsView implements View {
       this.message.classList.add('error');
       return;
     }
+    if (generation !== this.generation) return;
     if (reset) {
       this.list.replaceChildren();
       this.shown = 0;

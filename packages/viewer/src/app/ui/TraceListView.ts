@@ -154,7 +154,9 @@ export class TraceListView implements View {
     let page;
     try {
       const request = { bounds: this.bounds, sort: this.options.sort, order: this.options.order };
-      [page] = await Promise.all([this.context.source.listTraces(this.query, reset ? null : this.cursor, request), reset ? this.loadSideData(generation) : undefined]);
+      // The plot and the counts come on their own: the list never waits for them.
+      if (reset) this.loadSideData(generation).catch(() => undefined);
+      page = await this.context.source.listTraces(this.query, reset ? null : this.cursor, request);
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof HttpStatusError && error.needsToken) {
