@@ -42,6 +42,7 @@ describe('aitrace --help and usage errors', () => {
       [['tree', '--depth', '-1', file], 2, 'aitrace: --depth needs a value; to pass one that starts with "-", write --depth=VALUE\n'],
       [['tree', '--depth=-1', file], 2, 'aitrace: --depth must be a whole number, got "-1"\n'],
       [['stats', file, '--top'], 2, 'aitrace: --top needs a value\n'],
+      [['tree', '--trace', 'be97-f2', file], 2, 'aitrace: --trace must be a trace id or its first hex digits, got "be97-f2"\n'],
       [['tree', 'no-such.jsonl'], 1, 'aitrace: no-such.jsonl: no such file or directory\n'],
       [['migrate', 'no-such.jsonl', 'out.jsonl'], 1, 'aitrace: no-such.jsonl: no such file or directory\n'],
       [['validate', tmpdir()], 1, `aitrace: ${tmpdir()}: is a directory, not a trace file\n`],

@@ -35,6 +35,7 @@ describe('query API', () => {
     expect(body.traces[0]).toEqual({
       traceId: traceIdOf(3), rootName: 'job.run', rootSpanId: spanIdOf(4), service: 'worker', startUs: T0_US + 2_000_000, endUs: null, durationMs: null,
       spanCount: 1, errorCount: 0, runningCount: 1, recordCount: 2, lastUs: T0_US + 2_001_000,
+      inputTokens: null, outputTokens: null, models: [], conversations: [],
     });
   });
 
@@ -78,6 +79,10 @@ describe('query API', () => {
       ['attr=novalue', /attr must be key=value/],
       ['cursor=abc', /cursor is not valid/],
       ['servce=api', /unknown query parameter "servce"/],
+      [`filter=${encodeURIComponent('status:ok stauts:error')}`, /filter: column 11: "stauts:error": unknown field "stauts"/],
+      [`filter=${encodeURIComponent('status:done')}`, /filter: column 1: "status:done": status must be one of error, running, ok/],
+      [`filter=${encodeURIComponent('name:"open')}`, /filter: column 6: .*no closing "/],
+      [`service=api&filter=${encodeURIComponent('service:web')}`, /filter: column 1: "service:web": service: is already given/],
     ];
     for (const [query, message] of cases) {
       const response = await server.request(`/api/traces?${query}`);
@@ -107,6 +112,29 @@ describe('query API', () => {
     expect(missing.status).toBe(404);
     expect((await readJson(missing)).error).toMatch(/no API route/);
     expect(await readJson<unknown>(await server.request('/api/health'))).toEqual({ status: 'ok', auth: false });
+  });
+
+  // Last, as it adds a trace: a chat span in a trace of its own.
+  it('filters by model and conversation, and reports token totals', async () => {
+    const chat = spanLines({ trace: traceIdOf(9), span: spanIdOf(9), name: 'chat', startMs: 3000, endMs: 3020, service: 'api', attrs: { 'gen_ai.request.model': 'llama3', 'gen_ai.conversation.id': 'conv 7', 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.output_tokens': 5, prompt: 'SELECT a model' } });
+    expect((await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl(chat) })).status).toBe(200);
+    expect(await traceIds('model=llama3')).toEqual([traceIdOf(9)]);
+    expect(await traceIds('model=gpt-4o')).toEqual([]);
+    expect(await traceIds(`conversation=${encodeURIComponent('conv 7')}`)).toEqual([traceIdOf(9)]);
+    const body = await readJson<TracePage>(await server.request('/api/traces?model=llama3'));
+    expect(body.traces[0]).toMatchObject({ inputTokens: 12, outputTokens: 5, models: ['llama3'], conversations: ['conv 7'] });
+  });
+
+  it('reads the filter text into the same filters as the parameters', async () => {
+    const filter = async (text: string) => traceIds(`filter=${encodeURIComponent(text)}`);
+    expect(await filter('service:payments')).toEqual(await traceIds('service=payments'));
+    expect(await filter('status:error')).toEqual([traceIdOf(2)]);
+    expect(await filter('name:"POST /pay"')).toEqual([traceIdOf(2)]);
+    expect(await filter('http.route=/users')).toEqual([traceIdOf(1)]);
+    expect(await filter('model:llama3 conversation:"conv 7" SELECT')).toEqual([traceIdOf(9)]);
+    expect(await filter('"select * from"')).toEqual([traceIdOf(1)]);
+    expect(await filter('emails status:running')).toEqual([traceIdOf(3)]);
+    expect(await traceIds(`service=api&filter=${encodeURIComponent('status:error')}`)).toEqual([]);
   });
 });
 

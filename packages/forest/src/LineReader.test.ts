@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LineReader, readJsonl } from './LineReader.js';
-import { logLine } from './testing/testRecords.js';
+import { logLine, spanLines } from './testing/testRecords.js';
 
 const TRACE = 'be97f2fa26196196d1c776cef223b871';
 
@@ -103,6 +103,55 @@ describe('LineReader', () => {
     ]);
     // onValue sees aitrace record values only (validate checks those against TRACE_RECORD.md).
     expect(seen).toEqual([1]);
+  });
+
+  describe('with traceIdPrefix', () => {
+    const wanted = 'ab12cd34ef5600000000000000000001';
+    const other = 'ab12cd34ef5600000000000000000002';
+    // The wanted trace in base64, as a generic protobuf-JSON writer sends ids in OTLP JSON.
+    const base64Id = Buffer.from(wanted, 'hex').toString('base64');
+    const otlpLine = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: base64Id, spanId: 'AAAAAAAAAAE=', name: 'otlp-span', startTimeUnixNano: '1761480000000000000', endTimeUnixNano: '1761480000005000000' }] }] }] });
+    const lines = [
+      ...spanLines(wanted, '00000000000000a1', 'root', undefined, 0, 10),
+      ...spanLines(other, '00000000000000b1', 'elsewhere', undefined, 0, 10),
+      logLine(undefined, undefined, 'no trace', 1),
+      // Upper-case ids are read as lower case, so they belong to the trace too.
+      logLine(wanted.toUpperCase(), '00000000000000A1', 'upper', 2),
+      otlpLine,
+      logLine(other, undefined, 'other log', 3),
+      // A torn write (the writer was killed mid-line) is reported even though it holds no wanted record.
+      logLine(other, undefined, 'torn', 4).slice(0, 40),
+      logLine(wanted, undefined, 'after the torn line', 5),
+    ];
+    const text = `${lines.join('\n')}\n`;
+
+    it('returns what a full read returns for those traces, line numbers and problems of cut lines included, however chunked', () => {
+      const full = readJsonl(text);
+      for (const prefix of [wanted, wanted.slice(0, 6), 'AB12CD34EF5600000000000000000001', other]) {
+        const expected = full.records.filter(({ record }) => record.traceId?.startsWith(prefix.toLowerCase())).map(({ line, record }) => `${line}:${record.event}`);
+        expect(expected.length).toBeGreaterThan(prefix === other ? 2 : 5);
+        const bytes = new TextEncoder().encode(text);
+        for (let size = 7; size <= text.length + 1; size += size < 200 ? 61 : 397) {
+          for (const input of ['bytes', 'text'] as const) {
+            const reader = new LineReader({ traceIdPrefix: prefix });
+            const got: string[] = [];
+            const problems: number[] = [];
+            for (let i = 0; i < text.length; i += size) {
+              const batch = reader.push(input === 'bytes' ? bytes.subarray(i, i + size) : text.slice(i, i + size));
+              got.push(...batch.records.map(({ line, record }) => `${line}:${record.event}`));
+              problems.push(...batch.problems.map((problem) => problem.line));
+            }
+            problems.push(...reader.end().problems.map((problem) => problem.line));
+            expect(got, `${prefix} in ${input} chunks of ${size}`).toEqual(expected);
+            expect(problems, `${prefix} in ${input} chunks of ${size}`).toEqual([lines.length - 1]);
+          }
+        }
+      }
+    });
+
+    it('refuses a prefix that is not hex', () => {
+      expect(() => new LineReader({ traceIdPrefix: 'a.*' })).toThrow(/traceIdPrefix must be hex, got "a\.\*"/);
+    });
   });
 
   describe('a line longer than maxLineLength', () => {

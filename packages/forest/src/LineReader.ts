@@ -32,6 +32,66 @@ export interface LineReaderOptions {
    * a problem with its length and skipped without being held in memory.
    */
   maxLineLength?: number;
+  /**
+   * Read only the records of traces whose id starts with this hex prefix (any case). Whole-looking lines that do
+   * not contain it are skipped unparsed, which makes picking one trace out of a large file several times faster;
+   * a line that might be cut off, or that holds OTLP JSON, is still parsed, so a torn write is still reported (a
+   * line that looks whole but is not valid JSON, and holds no such id, is skipped unreported).
+   */
+  traceIdPrefix?: string;
+}
+
+/** Finds the next match of a global regular expression in a text, reusing the last search when it still answers. */
+class NextMatch {
+  private text: string | undefined;
+  private searchedFrom = 0;
+  private found = -1;
+  constructor(private readonly pattern: RegExp) {}
+
+  /** Index of the first match at or after `from` in `text`, or -1. */
+  from(text: string, from: number): number {
+    // The last search found the first match after `searchedFrom`; it is also the first after any later `from` before it.
+    if (text === this.text && this.searchedFrom <= from && (this.found === -1 || this.found >= from)) return this.found;
+    this.text = text;
+    this.searchedFrom = from;
+    this.pattern.lastIndex = from;
+    this.found = this.pattern.exec(text)?.index ?? -1;
+    return this.found;
+  }
+}
+
+/** Skips the lines of a text that cannot hold a record of the wanted traces, without slicing or parsing them. */
+class TraceLineFilter {
+  readonly prefix: string;
+  private readonly id: NextMatch;
+  // OTLP JSON may carry ids in base64, which a text search for hex cannot see: such lines are always parsed.
+  private readonly otlp = new NextMatch(/"resource(?:Spans|Logs)"/g);
+
+  constructor(prefix: string) {
+    if (!/^[0-9a-f]*$/i.test(prefix)) throw new TypeError(`traceIdPrefix must be hex, got ${JSON.stringify(prefix)}`);
+    this.prefix = prefix.toLowerCase();
+    this.id = new NextMatch(new RegExp(prefix, 'gi'));
+  }
+
+  /** Whether `text[start, end)` is a whole-looking JSON object that holds neither the prefix nor OTLP JSON. */
+  skips(text: string, start: number, end: number): boolean {
+    let first = start;
+    while (first < end && isSpace(text.charCodeAt(first))) first++;
+    let last = end - 1;
+    while (last > first && isSpace(text.charCodeAt(last))) last--;
+    if (text.charCodeAt(first) !== OPEN_BRACE || text.charCodeAt(last) !== CLOSE_BRACE) return false;
+    const id = this.id.from(text, start);
+    if (id !== -1 && id < end) return false;
+    const otlp = this.otlp.from(text, start);
+    return otlp === -1 || otlp >= end;
+  }
+}
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d;
 }
 
 const NEWLINE = 0x0a;
@@ -73,11 +133,13 @@ export class LineReader {
   private readonly decoder = new TextDecoder('utf-8');
   private readonly onValue: ((value: unknown, line: number) => void) | undefined;
   private readonly maxLineLength: number;
+  private readonly traceFilter: TraceLineFilter | undefined;
 
   constructor(options: LineReaderOptions = {}) {
     this.nextLine = options.firstLine ?? 1;
     this.onValue = options.onValue;
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    this.traceFilter = options.traceIdPrefix === undefined ? undefined : new TraceLineFilter(options.traceIdPrefix);
   }
 
   /** The line number the next complete line will get. */
@@ -116,7 +178,7 @@ export class LineReader {
     for (let start = first + 1; start <= last; ) {
       const newline = text.indexOf('\n', start);
       if (newline - start > this.maxLineLength) this.tooLong(newline - start, 'characters', batch);
-      else this.readLine(text.slice(start, newline), batch);
+      else this.readLineIn(text, start, newline, batch);
       start = newline + 1;
     }
     this.hold(text.slice(last + 1), text.length - last - 1, 'characters');
@@ -135,7 +197,7 @@ export class LineReader {
       const text = this.decoder.decode(bytes.subarray(first + 1, last));
       for (let start = 0; ; ) {
         const newline = text.indexOf('\n', start);
-        this.readLine(text.slice(start, newline === -1 ? text.length : newline), batch);
+        this.readLineIn(text, start, newline === -1 ? text.length : newline, batch);
         if (newline === -1) break;
         start = newline + 1;
       }
@@ -212,6 +274,12 @@ export class LineReader {
     return batch;
   }
 
+  /** Reads the line `text[start, end)`, or only counts it when the trace filter says it holds nothing wanted. */
+  private readLineIn(text: string, start: number, end: number, batch: ReadBatch): void {
+    if (this.traceFilter !== undefined && this.traceFilter.skips(text, start, end)) this.nextLine++;
+    else this.readLine(text.slice(start, end), batch);
+  }
+
   private readLine(raw: string, batch: ReadBatch): void {
     const line = this.nextLine++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -227,15 +295,22 @@ export class LineReader {
     if (this.readOtlpLine(value, line, batch)) return;
     this.onValue?.(value, line);
     const result = normalizeRecord(value);
-    if (result.ok) batch.records.push({ line, record: result.record });
+    if (result.ok) {
+      if (this.wanted(result.record)) batch.records.push({ line, record: result.record });
+    }
     else batch.problems.push({ line, message: result.problems.map((p) => `${p.field}: ${p.message}`).join('; ') });
+  }
+
+  /** Whether a record belongs to the traces this reader reads. */
+  private wanted(record: NormalizedRecord): boolean {
+    return this.traceFilter === undefined || (record.traceId?.startsWith(this.traceFilter.prefix) ?? false);
   }
 
   /** Reads an OTLP JSON line (as the Collector's file exporter writes it) into its records; false when it is not one. */
   private readOtlpLine(value: unknown, line: number, batch: ReadBatch): boolean {
     const conversion = otlpJsonLineToRecords(value);
     if (conversion === undefined) return false;
-    for (const record of conversion.records) batch.records.push({ line, record });
+    for (const record of conversion.records) if (this.wanted(record)) batch.records.push({ line, record });
     if (conversion.problem !== undefined) batch.problems.push({ line, message: conversion.problem });
     return true;
   }

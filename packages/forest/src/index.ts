@@ -7,8 +7,9 @@ export {
   genAiEventName,
   genAiView,
   isGenAiSpan,
-  MODEL_ATTRIBUTES,
+  conversationIdOf,
   modelOf,
+  modelsOf,
   usageOf,
   type GenAiMessage,
   type GenAiToolCall,
@@ -16,4 +17,31 @@ export {
   type GenAiUsage,
   type GenAiView,
 } from './genai/genAiView.js';
-export { subtreeTokens, traceTokens, type TokenTotals } from './genai/tokenRollup.js';
+export { hasUsage, spanListTokens, subtreeTokens, traceTokens, type TokenTotals, type UsageSpan } from './genai/tokenRollup.js';
+export { isTraceStatus, TRACE_SORTS, TRACE_STATUSES, type AttrFilter, type SortOrder, type TraceQuery, type TraceSort, type TraceStatusFilter, type TraceSummary } from './query/TraceQuery.js';
+export {
+  hasGenAi,
+  isSpanRecord,
+  newTraceTally,
+  spanGenAi,
+  spanStartUs,
+  storedTrace,
+  tallyGenAi,
+  tallyRecord,
+  tallySpan,
+  traceSummaryOf,
+  type SpanGenAi,
+  type StoredTrace,
+  type TraceTally,
+} from './query/traceTally.js';
+export { asciiLower, attrText, compareTraces, traceMatches } from './query/matchTrace.js';
+export {
+  FILTER_FIELDS,
+  FilterSyntaxError,
+  parseFilterText,
+  quoteFilterValue,
+  traceQueryFromText,
+  traceQueryToText,
+  type FilterField,
+  type FilterTerm,
+} from './query/filterText.js';

@@ -1,6 +1,7 @@
 import { ForestBuilder, type LineProblem, type SpanForest } from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
 import { terminalJson, terminalSafe } from '@aitrace/format';
+import { UsageError } from '../UsageError.js';
 import { integerOption, parseCommand } from '../args.js';
 import { forestJson } from '../forestJson.js';
 import { createProgress } from '../progress.js';
@@ -63,13 +64,15 @@ export async function treeCommand(argv: string[]): Promise<number> {
   const filter = parseFilter(values.name, values.where, values.status);
   const maxDepth = integerOption(values.depth, 'depth');
   const traceId = values.trace?.toLowerCase();
+  if (traceId !== undefined && !/^[0-9a-f]+$/.test(traceId)) throw new UsageError(`--trace must be a trace id or its first hex digits, got ${JSON.stringify(values.trace)}`);
 
   const builder = new ForestBuilder({ ended: values.live !== true });
   const problems: LineProblem[] = [];
   const progress = createProgress(file, 'reading');
-  for await (const batch of readTraceFile(file, { onProgress: (bytes) => progress.update(bytes) })) {
-    // With --trace, only that trace's records are kept, so memory stays bounded on huge files.
-    builder.add(traceId === undefined ? batch.records : batch.records.filter((item) => item.record.traceId?.startsWith(traceId)));
+  const onProgress = (bytes: number): void => progress.update(bytes);
+  for await (const batch of readTraceFile(file, traceId === undefined ? { onProgress } : { onProgress, traceIdPrefix: traceId })) {
+    // With --trace, the reader keeps only that trace's records, so memory stays bounded on huge files.
+    builder.add(batch.records);
     for (const problem of batch.problems) problems.push(problem);
   }
   progress.done();

@@ -163,16 +163,24 @@ function oldToolCalls(value: unknown): GenAiToolCall[] {
   });
 }
 
-/** Attributes that name a span's model, in order of preference: the response model, the request model, OpenInference's. */
-export const MODEL_ATTRIBUTES = ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name'] as const;
-
-/** The model a span's attributes name: the first of `MODEL_ATTRIBUTES` that is a non-empty string. */
+/** The model a span's attributes name: the response model, else the request model (GenAI or OpenInference). */
 export function modelOf(attrs: Record<string, unknown>): string | undefined {
-  for (const key of MODEL_ATTRIBUTES) {
+  return str(attrs['gen_ai.response.model']) ?? str(attrs['gen_ai.request.model']) ?? str(attrs['llm.model_name']);
+}
+
+/** Every model a span's attributes name (response, request, OpenInference), without repeats: what a `model` filter matches. */
+export function modelsOf(attrs: Record<string, unknown>): string[] {
+  const models: string[] = [];
+  for (const key of ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name']) {
     const model = str(attrs[key]);
-    if (model !== undefined) return model;
+    if (model !== undefined && !models.includes(model)) models.push(model);
   }
-  return undefined;
+  return models;
+}
+
+/** The conversation (`gen_ai.conversation.id`) a span belongs to. */
+export function conversationIdOf(attrs: Record<string, unknown>): string | undefined {
+  return str(attrs['gen_ai.conversation.id']);
 }
 
 /** The event name of a span event or log: the record's event, else its `event.name` attribute. */
@@ -235,7 +243,7 @@ export function genAiView(span: SpanNode): GenAiView | undefined {
     model: modelOf(attrs),
     finishReasons: stringList(attrs['gen_ai.response.finish_reasons']),
     usage: usageOf(attrs),
-    conversationId: str(attrs['gen_ai.conversation.id']),
+    conversationId: conversationIdOf(attrs),
     tool: operation === 'execute_tool' || toolName !== undefined
       ? { name: toolName, callId: str(attrs['gen_ai.tool.call.id']), arguments: parseJson(attrs['gen_ai.tool.call.arguments']), result: parseJson(attrs['gen_ai.tool.call.result']) }
       : undefined,

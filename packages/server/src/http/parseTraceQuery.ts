@@ -1,9 +1,9 @@
 import { parseTimestamp } from '@aitrace/format';
-import { TRACE_SORTS, type SortOrder, type StatsQuery, type TraceQuery, type TraceSort, type TraceStatusFilter } from '../store/TraceStore.js';
+import { FilterSyntaxError, isTraceStatus, TRACE_SORTS, TRACE_STATUSES, traceQueryFromText, type SortOrder, type TraceSort } from '@aitrace/forest';
+import type { StatsQuery, TraceQuery } from '../store/TraceStore.js';
 import { HttpError } from './HttpError.js';
 
-const STATUSES = new Set(['error', 'running', 'ok']);
-const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'q', 'sort', 'order', 'limit', 'cursor', 'access_token'];
+const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'model', 'conversation', 'q', 'filter', 'sort', 'order', 'limit', 'cursor', 'access_token'];
 const STATS_PARAMS = ['service', 'service_version', 'environment', 'from', 'to', 'access_token'];
 
 /** Refuses a parameter that is not in `known`, naming it and the known ones. */
@@ -28,7 +28,11 @@ export function textParam(params: URLSearchParams, name: string): string | undef
   return text === null || text === '' ? undefined : text;
 }
 
-/** Reads the trace-list query string (`service`, `service_version`, `environment`, `name`, `status`, `from`, `to`, `attr=key=value`..., `q`, `limit`, `cursor`). */
+/**
+ * Reads the trace-list query string (`service`, `service_version`, `environment`, `name`, `status`, `from`, `to`,
+ * `attr=key=value`..., `model`, `conversation`, `q`, `filter`, `sort`, `order`, `limit`, `cursor`); `filter` is a filter text
+ * (forest's `parseFilterText`) whose terms add to the other parameters.
+ */
 export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   checkKnown(params, TRACE_PARAMS);
   const query: TraceQuery = parseStatsFilters(params);
@@ -36,13 +40,26 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   if (name !== undefined) query.name = name;
   const status = textParam(params, 'status');
   if (status !== undefined) {
-    if (!STATUSES.has(status)) throw new HttpError(400, `status must be one of error, running, ok, got ${JSON.stringify(status)}`);
-    query.status = status as TraceStatusFilter;
+    if (!isTraceStatus(status)) throw new HttpError(400, `status must be one of ${TRACE_STATUSES.join(', ')}, got ${JSON.stringify(status)}`);
+    query.status = status;
   }
   const attrs = attrParams(params);
   if (attrs.length > 0) query.attrs = attrs;
+  for (const field of ['model', 'conversation'] as const) {
+    const value = textParam(params, field);
+    if (value !== undefined) query[field] = value;
+  }
   const q = textParam(params, 'q');
   if (q !== undefined) query.q = q;
+  const filter = textParam(params, 'filter');
+  if (filter !== undefined) {
+    try {
+      Object.assign(query, traceQueryFromText(filter, query));
+    } catch (error) {
+      if (error instanceof FilterSyntaxError) throw new HttpError(400, `filter: ${error.message}`);
+      throw error;
+    }
+  }
   const sort = textParam(params, 'sort');
   if (sort !== undefined) {
     if (!(TRACE_SORTS as readonly string[]).includes(sort)) throw new HttpError(400, `sort must be one of ${TRACE_SORTS.join(', ')}, got ${JSON.stringify(sort)}`);

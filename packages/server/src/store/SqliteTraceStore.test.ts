@@ -168,8 +168,8 @@ describe('SqliteTraceStore', () => {
     await store.close();
     const path = join(dir, 'v1.db');
     const v1 = new Database(path);
-    // Schema 1 is today's without the resource columns.
-    v1.exec(SQLITE_SCHEMA.split('\n').filter((line) => !/service_version|environment/.test(line)).join('\n').replace(/,\n\)/g, '\n)'));
+    // Schema 1 is today's without the resource columns and the GenAI columns of schema 3.
+    v1.exec(SQLITE_SCHEMA.split('\n').filter((line) => !/service_version|environment|genai|_tokens|models|conversations/.test(line)).join('\n').replace(/,\n\)/g, '\n)'));
     v1.pragma('user_version = 1');
     v1.close();
     store = new SqliteTraceStore({ path });

@@ -1,6 +1,19 @@
 import Database from 'better-sqlite3';
 import { environmentOf, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
-import { mergeSpanRecords } from '@aitrace/forest';
+import {
+  hasGenAi,
+  isSpanRecord,
+  mergeSpanRecords,
+  newTraceTally,
+  spanGenAi,
+  spanStartUs,
+  tallyGenAi,
+  tallyRecord,
+  tallySpan,
+  traceSummaryOf,
+  type SpanGenAi,
+  type TraceTally,
+} from '@aitrace/forest';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
 import { sqliteListLogs, sqliteLogFacets } from './sqliteLogQueries.js';
@@ -44,6 +57,10 @@ interface TraceRow {
   error_count: number;
   running_count: number;
   record_count: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  models: string;
+  conversations: string;
 }
 
 const DAY_US = 86_400_000_000;
@@ -54,33 +71,25 @@ function recordJson(record: NormalizedRecord): string {
   return JSON.stringify(rest);
 }
 
-/** Start of a span in µs, from a start record or an end record. */
-function spanStartUs(record: NormalizedRecord): number {
-  if (record.type === 'span_start') return record.timeUs;
-  if (record.startTimeUs !== undefined) return record.startTimeUs;
-  return record.durationMs !== undefined ? record.timeUs - Math.round(record.durationMs * 1000) : record.timeUs;
-}
-
-function isSpanRecord(record: NormalizedRecord): record is NormalizedRecord & { traceId: string; spanId: string } {
-  return (record.type === 'span_start' || record.type === 'span_end') && record.traceId !== undefined && record.spanId !== undefined;
-}
-
-function toSummary(row: TraceRow): TraceSummary {
+function toTally(row: TraceRow): TraceTally {
   return {
-    traceId: row.trace_id,
-    rootName: row.root_name,
-    rootSpanId: row.root_span_id,
-    service: row.service,
-    startUs: row.start_us,
-    endUs: row.end_us,
-    durationMs: row.end_us === null ? null : Math.max(0, row.end_us - row.start_us) / 1000,
-    spanCount: row.span_count,
-    errorCount: row.error_count,
-    runningCount: row.running_count,
-    recordCount: row.record_count,
-    lastUs: row.last_us,
+    traceId: row.trace_id, rootSpanId: row.root_span_id, rootName: row.root_name, rootParentless: row.root_parentless === 1, rootStartUs: row.root_start_us,
+    service: row.service, startUs: row.start_us, endUs: row.end_us, lastUs: row.last_us, spanCount: row.span_count, errorCount: row.error_count,
+    runningCount: row.running_count, recordCount: row.record_count, inputTokens: row.input_tokens, outputTokens: row.output_tokens,
+    models: JSON.parse(row.models) as string[], conversations: JSON.parse(row.conversations) as string[],
   };
 }
+
+function fromTally(tally: TraceTally): TraceRow {
+  return {
+    trace_id: tally.traceId, root_span_id: tally.rootSpanId, root_name: tally.rootName, root_parentless: Number(tally.rootParentless), root_start_us: tally.rootStartUs,
+    service: tally.service, start_us: tally.startUs, end_us: tally.endUs, last_us: tally.lastUs, span_count: tally.spanCount, error_count: tally.errorCount,
+    running_count: tally.runningCount, record_count: tally.recordCount, input_tokens: tally.inputTokens, output_tokens: tally.outputTokens,
+    models: JSON.stringify(tally.models), conversations: JSON.stringify(tally.conversations),
+  };
+}
+
+const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
 /** Options for `SqliteTraceStore`. */
 export interface SqliteTraceStoreOptions {
@@ -117,6 +126,7 @@ export class SqliteTraceStore implements TraceStore {
     this.db.exec(SQLITE_SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.statements = this.prepare();
+    if (version > 0 && version < 3) this.backfillGenAi();
     this.ingestTransaction = this.db.transaction((records: readonly NormalizedRecord[], cursor: SourceCursor | undefined) => this.write(records, cursor));
   }
 
@@ -125,13 +135,13 @@ export class SqliteTraceStore implements TraceStore {
     return {
       selectSpan: db.prepare<[string, string], StoredRow>('SELECT record, attrs FROM spans WHERE trace_id = ? AND span_id = ?'),
       upsertSpan: db.prepare(
-        `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs, service_version, environment)
-         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @startUs, @endUs, @durationMs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment)
+        `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs, service_version, environment, genai)
+         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @startUs, @endUs, @durationMs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment, @genAi)
          ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
            start_us = excluded.start_us, end_us = excluded.end_us, duration_ms = excluded.duration_ms, name = excluded.name,
            event = excluded.event, type = excluded.type, status = excluded.status, service = excluded.service,
            level = excluded.level, record = excluded.record, attrs = excluded.attrs, service_version = excluded.service_version,
-           environment = excluded.environment`,
+           environment = excluded.environment, genai = excluded.genai`,
       ),
       insertRecord: db.prepare(
         `INSERT INTO records (trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level, record, attrs, service_version, environment)
@@ -140,9 +150,9 @@ export class SqliteTraceStore implements TraceStore {
       selectTrace: db.prepare<[string], TraceRow>('SELECT * FROM traces WHERE trace_id = ?'),
       saveTrace: db.prepare(
         `INSERT OR REPLACE INTO traces (trace_id, root_span_id, root_name, root_parentless, root_start_us, service, start_us, end_us, last_us,
-           span_count, error_count, running_count, record_count)
+           span_count, error_count, running_count, record_count, input_tokens, output_tokens, models, conversations)
          VALUES (@trace_id, @root_span_id, @root_name, @root_parentless, @root_start_us, @service, @start_us, @end_us, @last_us,
-           @span_count, @error_count, @running_count, @record_count)`,
+           @span_count, @error_count, @running_count, @record_count, @input_tokens, @output_tokens, @models, @conversations)`,
       ),
       traceRows: db.prepare<[string, string], StoredRow>(
         `SELECT record, attrs FROM (SELECT record, attrs, time_us, 0 AS seq FROM spans WHERE trace_id = ?
@@ -153,6 +163,9 @@ export class SqliteTraceStore implements TraceStore {
       ),
       saveSource: db.prepare(
         'INSERT OR REPLACE INTO sources (file_id, path, offset, line, head_hash, head_length) VALUES (@fileId, @path, @offset, @line, @headHash, @headLength)',
+      ),
+      genAiSpans: db.prepare<[string], { span_id: string; parent_span_id: string | null; genai: string | null }>(
+        'SELECT span_id, parent_span_id, genai FROM spans WHERE trace_id = ?',
       ),
       countRows: db.prepare<[], { n: number }>('SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM records) AS n'),
     };
@@ -167,17 +180,18 @@ export class SqliteTraceStore implements TraceStore {
 
   /** Writes one batch; runs inside the ingest transaction. */
   private write(records: readonly NormalizedRecord[], cursor: SourceCursor | undefined): IngestChanges {
-    const touched = new Map<string, TraceRow>();
-    const stored: NormalizedRecord[] = [];
-    const traceRow = (traceId: string, timeUs: number): TraceRow => {
-      let row = touched.get(traceId) ?? this.statements.selectTrace.get(traceId);
-      row ??= {
-        trace_id: traceId, root_span_id: null, root_name: null, root_parentless: 0, root_start_us: null, service: null,
-        start_us: timeUs, end_us: null, last_us: timeUs, span_count: 0, error_count: 0, running_count: 0, record_count: 0,
-      };
-      touched.set(traceId, row);
-      return row;
+    const touched = new Map<string, TraceTally>();
+    const genAiTraces = new Set<string>();
+    const traceTally = (traceId: string, timeUs: number): TraceTally => {
+      let tally = touched.get(traceId);
+      if (tally === undefined) {
+        const row = this.statements.selectTrace.get(traceId);
+        tally = row === undefined ? newTraceTally(traceId, timeUs) : toTally(row);
+        touched.set(traceId, tally);
+      }
+      return tally;
     };
+    const stored: NormalizedRecord[] = [];
     // Records of one span in one batch (a start and its end) are merged first and written once.
     const spans = new Map<string, { traceId: string; spanId: string; previous: NormalizedRecord | undefined; next: NormalizedRecord; lastUs: number }>();
     for (const record of records) {
@@ -194,41 +208,67 @@ export class SqliteTraceStore implements TraceStore {
         spans.set(key, { traceId: record.traceId, spanId: record.spanId, previous, next: previous === undefined ? record : mergeSpanRecords(previous, record), lastUs: record.timeUs });
       } else {
         this.statements.insertRecord.run(this.columns(record));
-        if (record.traceId !== undefined) {
-          const trace = traceRow(record.traceId, record.timeUs);
-          trace.record_count++;
-          trace.start_us = Math.min(trace.start_us, record.timeUs);
-          trace.last_us = Math.max(trace.last_us, record.timeUs);
-          trace.service ??= record.service ?? null;
-        }
+        if (record.traceId !== undefined) tallyRecord(traceTally(record.traceId, record.timeUs), record);
         stored.push(record);
       }
     }
     for (const { traceId, spanId, previous, next, lastUs } of spans.values()) {
       const startUs = spanStartUs(next);
       const endUs = next.type === 'span_end' ? next.timeUs : null;
+      const genAi = spanGenAi(next);
+      if (genAi !== undefined) genAiTraces.add(traceId);
       this.statements.upsertSpan.run({
         ...this.columns(next),
         startUs,
         endUs,
         durationMs: next.durationMs ?? (endUs === null ? null : (endUs - startUs) / 1000),
+        genAi: genAi === undefined ? null : JSON.stringify(genAi),
       });
-      const trace = traceRow(traceId, startUs);
-      if (previous === undefined) {
-        trace.span_count++;
-        trace.record_count++;
-      }
-      trace.error_count += Number(next.status === 'error') - Number(previous?.status === 'error');
-      trace.running_count += Number(next.type === 'span_start') - Number(previous?.type === 'span_start');
-      trace.start_us = Math.min(trace.start_us, startUs);
-      if (endUs !== null) trace.end_us = Math.max(trace.end_us ?? endUs, endUs);
-      trace.last_us = Math.max(trace.last_us, lastUs);
-      updateRoot(trace, spanId, next, startUs);
+      tallySpan(traceTally(traceId, startUs), spanId, previous, next, lastUs);
       stored.push(next);
     }
-    for (const row of touched.values()) this.statements.saveTrace.run(row);
+    for (const tally of touched.values()) {
+      if (genAiTraces.has(tally.traceId) || hasGenAi(tally)) this.rollUpGenAi(tally);
+      this.statements.saveTrace.run(fromTally(tally));
+    }
     if (cursor !== undefined) this.statements.saveSource.run(cursor);
-    return { accepted: records.length, traces: [...touched.values()].map(toSummary), records: stored.sort((a, b) => a.timeUs - b.timeUs) };
+    return { accepted: records.length, traces: [...touched.values()].map(traceSummaryOf), records: stored.sort((a, b) => a.timeUs - b.timeUs) };
+  }
+
+  /** Fills the GenAI columns of a database from before schema 3, so its traces get token totals and models too. */
+  private backfillGenAi(): void {
+    this.db.transaction(() => {
+      const update = this.db.prepare('UPDATE spans SET genai = ? WHERE trace_id = ? AND span_id = ?');
+      const traceIds = new Set<string>();
+      const rows = this.db.prepare<[], StoredRow & { trace_id: string; span_id: string }>(
+        "SELECT trace_id, span_id, record, attrs FROM spans WHERE instr(attrs, '\"gen_ai.') > 0 OR instr(attrs, '\"llm.') > 0",
+      );
+      for (const row of rows.all()) {
+        const genAi = spanGenAi(readRow(row));
+        if (genAi === undefined) continue;
+        update.run(JSON.stringify(genAi), row.trace_id, row.span_id);
+        traceIds.add(row.trace_id);
+      }
+      for (const traceId of traceIds) {
+        const row = this.statements.selectTrace.get(traceId);
+        if (row === undefined) continue;
+        const tally = toTally(row);
+        this.rollUpGenAi(tally);
+        this.statements.saveTrace.run(fromTally(tally));
+      }
+    })();
+  }
+
+  /** Sets a trace's token totals, models and conversations from its stored spans. */
+  private rollUpGenAi(tally: TraceTally): void {
+    tallyGenAi(
+      tally,
+      this.statements.genAiSpans.all(tally.traceId).map((row) => ({
+        spanId: row.span_id,
+        parentSpanId: row.parent_span_id ?? undefined,
+        genAi: row.genai === null ? undefined : (JSON.parse(row.genai) as SpanGenAi),
+      })),
+    );
   }
 
   private columns(record: NormalizedRecord) {
@@ -417,20 +457,4 @@ export class SqliteTraceStore implements TraceStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('the trace store is closed');
   }
-}
-
-/** Makes the span the trace's root when it is a better candidate: parentless beats orphan, then earlier start. */
-function updateRoot(trace: TraceRow, spanId: string, span: NormalizedRecord, startUs: number): void {
-  const parentless = span.parentSpanId === undefined ? 1 : 0;
-  const isRoot = trace.root_span_id === spanId;
-  const better =
-    trace.root_span_id === null ||
-    parentless > trace.root_parentless ||
-    (parentless === trace.root_parentless && startUs < (trace.root_start_us ?? Number.POSITIVE_INFINITY));
-  if (!isRoot && !better) return;
-  trace.root_span_id = spanId;
-  trace.root_name = span.name ?? null;
-  trace.root_parentless = parentless;
-  trace.root_start_us = startUs;
-  trace.service = span.service ?? trace.service;
 }

@@ -1,66 +1,8 @@
 import type { LevelName, NormalizedRecord } from '@aitrace/format';
+import type { SortOrder, TraceQuery, TraceSummary } from '@aitrace/forest';
 
-/** One trace as the trace list shows it. Times are µs since the epoch. */
-export interface TraceSummary {
-  traceId: string;
-  /** Name of the root span: the earliest span without a parent, else the earliest span. */
-  rootName: string | null;
-  rootSpanId: string | null;
-  /** Service of the root span (or of the first record seen). */
-  service: string | null;
-  startUs: number;
-  /** Latest span end, once a span has ended. */
-  endUs: number | null;
-  /** `endUs - startUs` in ms, or null while no span has ended. */
-  durationMs: number | null;
-  spanCount: number;
-  errorCount: number;
-  /** Spans started and not yet ended. */
-  runningCount: number;
-  /** Spans, span events and logs stored for the trace. */
-  recordCount: number;
-  /** Time of the latest record, µs. */
-  lastUs: number;
-}
-
-/** `status` filter of the trace list: any error, still running, or finished without errors. */
-export type TraceStatusFilter = 'error' | 'running' | 'ok';
-
-/** Filters of the trace list; every filter given must match. */
-export interface TraceQuery {
-  /** Some span or log of the trace has this service. */
-  service?: string;
-  /** Some span or log of the trace has this `service.version` resource attribute. */
-  serviceVersion?: string;
-  /** Some span or log of the trace has this deployment environment (`deployment.environment.name`). */
-  environment?: string;
-  /** Some span of the trace has this name. */
-  name?: string;
-  status?: TraceStatusFilter;
-  /** Trace start at or after this time, µs. */
-  fromUs?: number;
-  /** Trace start at or before this time, µs. */
-  toUs?: number;
-  /** Some span, event or log has each of these attributes with this value (compared as text). */
-  attrs?: Array<{ key: string; value: string }>;
-  /** Text found in a trace id, span name, event name, status message or attribute (case-insensitive for ASCII). */
-  q?: string;
-  /** Order of the list (default `start`); paging follows it. */
-  sort?: TraceSort;
-  /** Largest first (`desc`, the default) or smallest first. */
-  order?: SortOrder;
-  /** Page size (default 50, at most 1000). */
-  limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string;
-}
-
-/** What the trace list can be sorted by: start time, duration, span count, error count. */
-export const TRACE_SORTS = ['start', 'duration', 'spans', 'errors'] as const;
-/** One of `TRACE_SORTS`. */
-export type TraceSort = (typeof TRACE_SORTS)[number];
-/** Largest (latest) first, or smallest first. */
-export type SortOrder = 'desc' | 'asc';
+export type { SortOrder, TraceQuery, TraceSort, TraceStatusFilter, TraceSummary } from '@aitrace/forest';
+export { TRACE_SORTS } from '@aitrace/forest';
 
 /** Filters of the log list; every filter given must match. Only records of type `log` are listed. */
 export interface LogQuery {
@@ -111,8 +53,10 @@ export interface Facets {
   status: FacetValue[];
   /** Logs per level (log facets only, else empty). */
   level: FacetValue[];
-  /** Traces per GenAI model of any span (trace facets only, else empty). */
+  /** Traces per GenAI model (request or response) of any span (trace facets only, else empty). */
   model: FacetValue[];
+  /** Traces per `gen_ai.conversation.id` of any span (trace facets only, else empty). */
+  conversation: FacetValue[];
 }
 
 /** One page of the trace list, in the query's order (newest trace first by default). */

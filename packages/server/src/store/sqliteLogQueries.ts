@@ -44,7 +44,7 @@ export function logFilterSql(query: LogQuery): SqlFilter {
     params.push(query.toUs);
   }
   for (const { key, value } of query.attrs ?? []) {
-    clauses.push(`EXISTS (SELECT 1 FROM json_each(r.attrs) j WHERE j.key = ? AND ${ATTR_TEXT} = ?)`);
+    clauses.push(`EXISTS (SELECT 1 FROM json_each(r.attrs) j WHERE j.key = ? AND ${ATTR_TEXT('r')} = ?)`);
     params.push(key, value);
   }
   if (query.q !== undefined && query.q !== '') {
@@ -100,5 +100,6 @@ export function sqliteLogFacets(db: Database.Database, query: LogQuery): Facets 
     status: [],
     level: countLogs(db, 'level', logFilterSql(withoutLevels)),
     model: [],
+    conversation: [],
   };
 }

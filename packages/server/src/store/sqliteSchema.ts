@@ -1,11 +1,13 @@
 /** Version of the SQLite schema below, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * The SQLite schema. Spans keep one row each (the start while running, then the end merged with it);
  * span events and logs go to `records`; `traces` holds per-trace summaries maintained on ingest so the
  * trace list never aggregates spans. User data sits in the JSON `attrs` column; the normalized record
  * without it in `record`. `service_version` and `environment` come from the record's resource, for filtering.
+ * A span's `genai` holds its models, conversation and token usage (JSON, null for other spans); the trace's
+ * token totals, models and conversations are rolled up from them into `traces` on ingest.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -26,6 +28,7 @@ CREATE TABLE IF NOT EXISTS spans (
   attrs TEXT NOT NULL,
   service_version TEXT,
   environment TEXT,
+  genai TEXT,
   PRIMARY KEY (trace_id, span_id)
 );
 CREATE INDEX IF NOT EXISTS spans_span_id ON spans (span_id);
@@ -77,7 +80,11 @@ CREATE TABLE IF NOT EXISTS traces (
   span_count INTEGER NOT NULL DEFAULT 0,
   error_count INTEGER NOT NULL DEFAULT 0,
   running_count INTEGER NOT NULL DEFAULT 0,
-  record_count INTEGER NOT NULL DEFAULT 0
+  record_count INTEGER NOT NULL DEFAULT 0,
+  input_tokens REAL,
+  output_tokens REAL,
+  models TEXT NOT NULL DEFAULT '[]',
+  conversations TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS traces_start ON traces (start_us, trace_id);
 CREATE INDEX IF NOT EXISTS traces_last ON traces (last_us);
@@ -99,5 +106,12 @@ ALTER TABLE spans ADD COLUMN service_version TEXT;
 ALTER TABLE spans ADD COLUMN environment TEXT;
 ALTER TABLE records ADD COLUMN service_version TEXT;
 ALTER TABLE records ADD COLUMN environment TEXT;
+`,
+  2: `
+ALTER TABLE spans ADD COLUMN genai TEXT;
+ALTER TABLE traces ADD COLUMN input_tokens REAL;
+ALTER TABLE traces ADD COLUMN output_tokens REAL;
+ALTER TABLE traces ADD COLUMN models TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE traces ADD COLUMN conversations TEXT NOT NULL DEFAULT '[]';
 `,
 };

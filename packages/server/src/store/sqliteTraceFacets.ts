@@ -1,19 +1,15 @@
 import type Database from 'better-sqlite3';
-import { MODEL_ATTRIBUTES } from '@aitrace/forest';
 import { MAX_FACET_VALUES } from './sqliteLogQueries.js';
 import { traceFilterSql } from './traceFilterSql.js';
 import type { Facets, FacetValue, TraceQuery } from './TraceStore.js';
-
-const jsonText = (key: string): string => `CASE WHEN json_type(s.attrs, '$."${key}"') = 'text' AND json_extract(s.attrs, '$."${key}"') <> '' THEN json_extract(s.attrs, '$."${key}"') END`;
-
-/** The model a span names, as modelOf reads it: the first model attribute that is a non-empty string. */
-const SPAN_MODEL = `coalesce(${MODEL_ATTRIBUTES.map(jsonText).join(', ')})`;
 
 /** Per trace, the values a facet counts: `(trace_id, value)` pairs, each at most once. */
 const FACET_VALUES = {
   service: 'SELECT trace_id, service AS value FROM spans WHERE service IS NOT NULL UNION SELECT trace_id, service FROM records WHERE service IS NOT NULL AND trace_id IS NOT NULL',
   name: 'SELECT DISTINCT trace_id, name AS value FROM spans',
-  model: `SELECT DISTINCT trace_id, value FROM (SELECT s.trace_id, ${SPAN_MODEL} AS value FROM spans s) WHERE value IS NOT NULL`,
+  // The trace summary's models and conversations, as the model and conversation filters read them.
+  model: 'SELECT DISTINCT x.trace_id, m.value AS value FROM traces x, json_each(x.models) m',
+  conversation: 'SELECT DISTINCT x.trace_id, c.value AS value FROM traces x, json_each(x.conversations) c',
 } as const;
 
 function countTraces(db: Database.Database, facet: keyof typeof FACET_VALUES, query: TraceQuery): FacetValue[] {
@@ -39,17 +35,20 @@ function countStatuses(db: Database.Database, query: TraceQuery): FacetValue[] {
     .sort((a, b) => b.count - a.count);
 }
 
-/** Service, span name, status and model facets of the traces matching a query; each facet ignores its own filter. */
+/** Service, span name, status, model and conversation facets of the traces matching a query; each facet ignores its own filter. */
 export function sqliteTraceFacets(db: Database.Database, query: TraceQuery): Facets {
   const { cursor: _cursor, limit: _limit, sort: _sort, order: _order, ...filters } = query;
   const { service: _service, ...withoutService } = filters;
   const { name: _name, ...withoutName } = filters;
   const { status: _status, ...withoutStatus } = filters;
+  const { model: _model, ...withoutModel } = filters;
+  const { conversation: _conversation, ...withoutConversation } = filters;
   return {
     service: countTraces(db, 'service', withoutService),
     name: countTraces(db, 'name', withoutName),
     status: countStatuses(db, withoutStatus),
     level: [],
-    model: countTraces(db, 'model', filters),
+    model: countTraces(db, 'model', withoutModel),
+    conversation: countTraces(db, 'conversation', withoutConversation),
   };
 }

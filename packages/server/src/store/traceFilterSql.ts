@@ -6,23 +6,26 @@ export interface SqlFilter {
   params: unknown[];
 }
 
-/** An attribute value of `json_each(...) j` as text (shared by every attribute filter). */
-// An attribute value as text: JSON booleans and null by name, numbers and strings as written, objects as JSON.
-export const ATTR_TEXT = `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE CAST(j.value AS TEXT) END`;
+// An attribute value as `attrText` in @aitrace/forest writes it: JSON booleans and null by name, strings decoded,
+// numbers as written in the JSON text (a cast would print 1/3 with 17 digits), objects and arrays as JSON.
+/** An attribute value of `json_each(<table>.attrs) j` as text (shared by every attribute filter). */
+export const ATTR_TEXT = (table: string): string =>
+  `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' WHEN 'integer' THEN ${table}.attrs -> j.fullkey ` +
+  `WHEN 'real' THEN ${table}.attrs -> j.fullkey ELSE CAST(j.value AS TEXT) END`;
 
-/** Case-insensitive text search in a column; one parameter, the text. */
 // Text search: instr over lower() is case-insensitive for ASCII (as SQLite's lower() is), has no wildcards to
 // escape and keeps NUL characters, which LIKE would end the pattern at.
+/** Case-insensitive text search in a column; one parameter, the text. */
 export const CONTAINS = (column: string): string => `instr(lower(${column}), lower(?)) > 0`;
 
-/** Text search in the attributes of a table alias; three parameters: the text JSON-escaped, then the text twice. */
 // User data is searched in its decoded keys and values (a quote or a backslash is written escaped in the JSON
 // text); a match of the escaped text comes first, as a cheap necessary condition.
+/** Text search in the attributes of a table alias; three parameters: the text JSON-escaped, then the text twice. */
 export const ATTRS_CONTAIN = (table: string): string =>
   `(${CONTAINS(`${table}.attrs`)} AND EXISTS (SELECT 1 FROM json_tree(${table}.attrs) j WHERE ` +
-  `(j.type NOT IN ('object', 'array') AND ${CONTAINS(ATTR_TEXT)}) OR (typeof(j.key) = 'text' AND ${CONTAINS('j.key')})))`;
+  `(j.type NOT IN ('object', 'array') AND ${CONTAINS(ATTR_TEXT(table))}) OR (typeof(j.key) = 'text' AND ${CONTAINS('j.key')})))`;
 
-/** Builds the WHERE clause of the trace list for a query's filters (the cursor belongs to its order: traceOrderSql). */
+/** Builds the WHERE clause of the trace list for a query's filters, by the rules of forest's `traceMatches` (the cursor belongs to the order: traceOrderSql). */
 export function traceFilterSql(query: TraceQuery): SqlFilter {
   const clauses: string[] = [];
   const params: unknown[] = [];
@@ -50,10 +53,15 @@ export function traceFilterSql(query: TraceQuery): SqlFilter {
     clauses.push('EXISTS (SELECT 1 FROM spans s WHERE s.name = ? AND s.trace_id = t.trace_id)');
     params.push(query.name);
   }
+  for (const [column, value] of [['models', query.model], ['conversations', query.conversation]] as const) {
+    if (value === undefined) continue;
+    clauses.push(`EXISTS (SELECT 1 FROM json_each(t.${column}) m WHERE m.value = ?)`);
+    params.push(value);
+  }
   for (const { key, value } of query.attrs ?? []) {
     clauses.push(
-      `(EXISTS (SELECT 1 FROM spans s, json_each(s.attrs) j WHERE s.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT} = ?)` +
-        ` OR EXISTS (SELECT 1 FROM records r, json_each(r.attrs) j WHERE r.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT} = ?))`,
+      `(EXISTS (SELECT 1 FROM spans s, json_each(s.attrs) j WHERE s.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT('s')} = ?)` +
+        ` OR EXISTS (SELECT 1 FROM records r, json_each(r.attrs) j WHERE r.trace_id = t.trace_id AND j.key = ? AND ${ATTR_TEXT('r')} = ?))`,
     );
     params.push(key, value, key, value);
   }

@@ -25,7 +25,7 @@ function records(): NormalizedRecord[] {
     ...spanLines({ trace: t2, span: spanIdOf(3), name: 'POST /pay', startMs: 100, endMs: 400, status: 'error', service: 'payments', attrs: { 'gen_ai.request.model': 'gpt-x' } }),
     ...spanLines({ trace: t2, span: spanIdOf(4), parent: spanIdOf(3), name: 'db.query', startMs: 110, endMs: 120, service: 'payments' }),
     ...spanLines({ trace: t2, span: spanIdOf(5), parent: spanIdOf(3), name: 'charge', startMs: 130, endMs: 390, status: 'error', service: 'payments', attrs: { 'gen_ai.request.model': 'small-1', 'gen_ai.response.model': 'gpt-x' } }),
-    startLine({ trace: t3, span: spanIdOf(6), name: 'job.run', startMs: 1000, service: 'worker', attrs: { 'gen_ai.response.model': 'small-1' } }),
+    startLine({ trace: t3, span: spanIdOf(6), name: 'job.run', startMs: 1000, service: 'worker', attrs: { 'gen_ai.response.model': 'small-1', 'gen_ai.conversation.id': 'conv-7' } }),
   ].map(normalized);
   const spanEvent: NormalizedRecord = { ...normalized(logLine('exception', 390, { trace: t2, span: spanIdOf(5), service: 'payments' })), type: 'span_event' };
   return [
@@ -123,21 +123,27 @@ export function describeListQueries(storeName: string, open: () => Promise<Opene
       await expect(store.listLogs({ limit: 1001 })).rejects.toThrow(QueryError);
     });
 
-    it('counts traces per service, span name, status and model, each facet ignoring its own filter', async () => {
+    it('counts traces per service, span name, status, model and conversation, each facet ignoring its own filter', async () => {
       const all = await store.traceFacets({});
       expect(all.service).toEqual([{ value: 'api', count: 1 }, { value: 'payments', count: 1 }, { value: 'worker', count: 1 }]);
       expect(all.name).toEqual([
         { value: 'db.query', count: 2 }, { value: 'GET /users', count: 1 }, { value: 'POST /pay', count: 1 }, { value: 'charge', count: 1 }, { value: 'job.run', count: 1 },
       ]);
       expect(all.status).toEqual([{ value: 'error', count: 1 }, { value: 'running', count: 1 }, { value: 'ok', count: 1 }]);
-      expect(all.model).toEqual([{ value: 'gpt-x', count: 1 }, { value: 'small-1', count: 1 }]);
+      // A trace counts under every model it names, request or response (the summary's models).
+      expect(all.model).toEqual([{ value: 'small-1', count: 2 }, { value: 'gpt-x', count: 1 }]);
+      expect(all.conversation).toEqual([{ value: 'conv-7', count: 1 }]);
       expect(all.level).toEqual([]);
 
       const payments = await store.traceFacets({ service: 'payments', name: 'db.query' });
       expect(payments.service).toEqual([{ value: 'api', count: 1 }, { value: 'payments', count: 1 }]);
       expect(payments.name).toEqual([{ value: 'POST /pay', count: 1 }, { value: 'charge', count: 1 }, { value: 'db.query', count: 1 }]);
       expect(payments.status).toEqual([{ value: 'error', count: 1 }]);
-      expect(payments.model).toEqual([{ value: 'gpt-x', count: 1 }]);
+      expect(payments.model).toEqual([{ value: 'gpt-x', count: 1 }, { value: 'small-1', count: 1 }]);
+      const small = await store.traceFacets({ model: 'small-1' });
+      expect(small.model).toEqual([{ value: 'small-1', count: 2 }, { value: 'gpt-x', count: 1 }]);
+      expect(small.service).toEqual([{ value: 'payments', count: 1 }, { value: 'worker', count: 1 }]);
+      expect((await store.traceFacets({ conversation: 'conv-7' })).name).toEqual([{ value: 'job.run', count: 1 }]);
       const errors = await store.traceFacets({ status: 'error', fromUs: at(0), toUs: at(2000) });
       expect(errors.status).toEqual([{ value: 'error', count: 1 }, { value: 'running', count: 1 }, { value: 'ok', count: 1 }]);
       expect(errors.service).toEqual([{ value: 'payments', count: 1 }]);
@@ -154,6 +160,7 @@ export function describeListQueries(storeName: string, open: () => Promise<Opene
       expect(worker.level).toEqual([{ value: 'trace', count: 5 }, { value: 'debug', count: 1 }, { value: 'fatal', count: 1 }]);
       expect(worker.service).toEqual([{ value: 'worker', count: 1 }]);
       expect(worker.name).toEqual([]);
+      expect(worker.conversation).toEqual([]);
     });
 
     it('sorts the trace list by duration, spans and errors, and pages in that order', async () => {

@@ -41,7 +41,8 @@ export function traceMatches(trace: TraceTree, query: TraceQuery): boolean {
   let service = query.service === undefined || trace.logs.some((log) => log.service === query.service);
   let name = query.name === undefined;
   let text = needle === undefined || trace.traceId.includes(needle) || trace.logs.some((log) => recordMentions(log, needle));
-  const attrsFound = query.attrs.map(({ key, value }) => trace.logs.some((log) => hasAttr(log.attrs, key, value)));
+  const attrFilters = query.attrs ?? [];
+  const attrsFound = attrFilters.map(({ key, value }) => trace.logs.some((log) => hasAttr(log.attrs, key, value)));
   const stack: SpanNode[] = [...trace.roots];
   while (stack.length > 0 && !(service && name && text && attrsFound.every(Boolean))) {
     const node = stack.pop()!;
@@ -56,7 +57,7 @@ export function traceMatches(trace: TraceTree, query: TraceQuery): boolean {
         JSON.stringify(node.attrs).toLowerCase().includes(needle) ||
         records.some((record) => recordMentions(record, needle));
     }
-    query.attrs.forEach(({ key, value }, i) => {
+    attrFilters.forEach(({ key, value }, i) => {
       if (!attrsFound[i]) attrsFound[i] = hasAttr(node.attrs, key, value) || records.some((record) => hasAttr(record.attrs, key, value));
     });
   }

@@ -22,7 +22,7 @@ const isLevel = (text: string | null): text is LevelName => (LEVEL_NAMES as read
 export function logQueryFromParams(params: URLSearchParams): LogViewQuery {
   // Text, service and attributes read as the trace list reads them.
   const { q, service, attrs } = queryFromParams(params);
-  const query: LogViewQuery = { attrs, range: rangeFromParams(params), oldestFirst: params.get('order') === 'asc' };
+  const query: LogViewQuery = { attrs: attrs ?? [], range: rangeFromParams(params), oldestFirst: params.get('order') === 'asc' };
   if (q !== undefined) query.q = q;
   if (service !== undefined) query.service = service;
   const level = params.get('level');

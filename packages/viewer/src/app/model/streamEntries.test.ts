@@ -16,14 +16,17 @@ describe('the live stream lines', () => {
     ]);
   });
 
-  it('matches the trace-list filters per record', () => {
+  it('matches the trace-list filters per record, by the reference matcher', () => {
     const maker = new StreamEntryMaker();
     const [failed] = maker.entries([end('s1', 30, { status: 'error', service: 'api', attrs: { 'http.route': '/pay', n: 3 } })]).filter((e) => e.kind === 'end');
     const [warn] = maker.entries([log('disk almost full', 1, { level: 'error', service: 'api' })]);
     expect(entryMatches(failed!, { attrs: [], status: 'error', service: 'api' })).toBe(true);
     expect(entryMatches(failed!, { attrs: [{ key: 'n', value: '3' }], q: '/PAY' })).toBe(true);
     expect(entryMatches(failed!, { attrs: [], status: 'ok' })).toBe(false);
-    expect(entryMatches(warn!, { attrs: [], status: 'error', q: 'DISK' })).toBe(true);
+    expect(entryMatches(warn!, { attrs: [], q: 'DISK', service: 'api' })).toBe(true);
+    // As in the trace list, status speaks of spans: a log at error level is not a failed span.
+    expect(entryMatches(warn!, { attrs: [], status: 'error' })).toBe(false);
+    expect(entryMatches(failed!, { model: 'gpt-x' })).toBe(false);
     expect(entryMatches(warn!, { attrs: [], name: 'a' })).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import type { NormalizedRecord } from '@aitrace/format';
+import { storedTrace, traceMatches } from '@aitrace/forest';
 import type { TraceQuery } from './traceQuery.js';
-import { attrFilterText } from './valueText.js';
 
 /** What a line of the live stream says happened: a span started or ended, a span event, or a log. */
 export type StreamKind = 'start' | 'end' | 'event' | 'log';
@@ -46,32 +46,17 @@ export class StreamEntryMaker {
   }
 }
 
-function mentions(record: NormalizedRecord, needle: string): boolean {
-  return (
-    (record.traceId?.includes(needle) ?? false) ||
-    record.event.toLowerCase().includes(needle) ||
-    (record.name?.toLowerCase().includes(needle) ?? false) ||
-    (record.statusMessage?.toLowerCase().includes(needle) ?? false) ||
-    JSON.stringify(record.attrs).toLowerCase().includes(needle)
-  );
-}
-
 /**
- * Whether a stream line matches the trace list's filters, read for one record: its service, its span name, its
- * attributes compared as text, `q` as text ignoring case; status `error` is a failed span or a log at error or
- * above, `running` a span start, `ok` a span that ended without error.
+ * Whether a stream line matches a trace query by the trace list's own rules (forest's reference `traceMatches`),
+ * applied to the line's record as a trace of its own: service, span name, attributes, model, conversation and `q`
+ * as for a trace; status `error` a failed span, `running` a span start, `ok` an ended span without error.
  */
 export function entryMatches(entry: StreamEntry, query: TraceQuery): boolean {
   const { record } = entry;
-  if (query.service !== undefined && record.service !== query.service) return false;
-  if (query.name !== undefined && record.name !== query.name) return false;
-  if (query.status === 'error' && !(entry.kind === 'end' ? record.status === 'error' : record.level === 'error' || record.level === 'fatal')) return false;
-  if (query.status === 'running' && entry.kind !== 'start') return false;
-  if (query.status === 'ok' && !(entry.kind === 'end' && record.status !== 'error')) return false;
-  for (const { key, value } of query.attrs) {
-    if (!Object.prototype.hasOwnProperty.call(record.attrs, key) || attrFilterText(record.attrs[key]) !== value) return false;
-  }
-  return query.q === undefined || mentions(record, query.q.toLowerCase());
+  const traceId = record.traceId ?? '';
+  // A start line shows the span as running, even when its end arrived with it.
+  const shown: NormalizedRecord = entry.kind === 'start' && record.type === 'span_end' ? { ...record, type: 'span_start', traceId } : { ...record, traceId };
+  return traceMatches(storedTrace(traceId, [[shown]]), query);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { formatAttrFilterText, parseAttrFilterText } from '../model/attrFilterText.js';
 import type { FacetCounts } from '../model/facetCounts.js';
 import type { TimeRange } from '../model/timeRange.js';
-import { isStatusFilter, type TraceQuery } from '../model/traceQuery.js';
+import { isStatusFilter, type AttrFilter, type TraceQuery } from '../model/traceQuery.js';
 import { h } from './dom.js';
 import { FacetSelect } from './FacetSelect.js';
 import { TimeRangePicker } from './TimeRangePicker.js';
@@ -34,7 +34,7 @@ export class TraceFilterForm {
     const statusText: Record<string, string> = { error: 'with errors', running: live ? 'running' : 'not ended', ok: 'ok' };
     this.status = new FacetSelect('status', 'any status', 'Status', (value) => statusText[value] ?? value);
     this.q = filterInput('q', 'Search trace id, span or event name, attribute text…  ( / )', query.q, 'Search text');
-    this.attrs = filterInput('attrs', 'key=value …', formatAttrFilterText(query.attrs), 'Attributes (key=value, space separated)');
+    this.attrs = filterInput('attrs', 'key=value …', formatAttrFilterText(query.attrs ?? []), 'Attributes (key=value, space separated)');
     const submit = (): void => {
       const attrs = parseAttrFilterText(this.attrs.value);
       if (!attrs.ok) {
@@ -76,7 +76,7 @@ export class TraceFilterForm {
     this.service.value = query.service;
     this.name.value = query.name;
     this.status.value = query.status;
-    this.attrs.value = formatAttrFilterText(query.attrs);
+    this.attrs.value = formatAttrFilterText(query.attrs ?? []);
     this.range.set(range);
   }
 
@@ -92,7 +92,7 @@ export class TraceFilterForm {
     this.q.focus();
   }
 
-  private query(attrs: TraceQuery['attrs']): TraceQuery {
+  private query(attrs: AttrFilter[]): TraceQuery {
     const query: TraceQuery = { attrs };
     const q = inputText(this.q);
     if (q !== undefined) query.q = q;
