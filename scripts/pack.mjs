@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const packs = process.argv[2] ? resolve(process.argv[2]) : join(root, '.packs');
 // In dependency order: each one's @aitrace dependencies come before it.
-const PACKAGES = ['format', 'forest', 'otlp', 'otel', 'viewer', 'server', 'cli'];
+const PACKAGES = ['format', 'forest', 'otlp', 'mcp', 'otel', 'viewer', 'server', 'cli'];
 
 rmSync(packs, { recursive: true, force: true });
 mkdirSync(packs, { recursive: true });

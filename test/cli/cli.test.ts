@@ -59,7 +59,7 @@ describe('aitrace tree', () => {
     const { code, stdout } = runCli(['tree', fixture('v2-span-lifecycle.jsonl')]);
     expect(code).toBe(0);
     expect(stdout).toContain(`trace ${TRACE}`);
-    expect(stdout).toMatch(/└─ ✓ agent\.run 120\.0ms task=summarise inbox/);
+    expect(stdout).toMatch(/└─ ✓ agent\.run 120ms task=summarise inbox/);
     expect(stdout).toMatch(/├─ ✓ tool\.search 45\.0ms/);
     expect(stdout).toContain('info search_results hits=3');
     expect(stdout).toMatch(/✗ llm\.call 40\.0ms error: model timed out after 30s/);

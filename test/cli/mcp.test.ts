@@ -1,13 +1,12 @@
-import { appendFileSync, mkdtempSync, renameSync, writeFileSync, createWriteStream } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRecord, type TracerMeta } from '@aitrace/format';
+import { BIG_SPANS, BIG_TRACE, call, callUntil as until, CRASHED_TRACE, endRecord, GENAI_TRACE, TOOL_NAMES, writeBigFile, writeTraceSet, type TraceSet } from './mcpTraces.js';
 import { BIN, fixture } from './runCli.js';
-import { writeSdkTrace } from './sdkTrace.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aitrace-mcp-'));
 const clients: Client[] = [];
@@ -20,92 +19,26 @@ async function connect(...args: string[]): Promise<Client> {
   return client;
 }
 
-interface ToolAnswer {
-  text: string;
-  structured: Record<string, unknown>;
-  isError: boolean;
-}
-
-async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolAnswer> {
-  const result = await client.callTool({ name, arguments: args });
-  const content = result.content as { type: string; text: string }[];
-  return { text: content.map((part) => part.text).join('\n'), structured: (result.structuredContent ?? {}) as Record<string, unknown>, isError: result.isError === true };
-}
-
-/** Polls a tool until its answer passes `check`, or fails at the deadline. */
-async function until(client: Client, name: string, args: Record<string, unknown>, check: (answer: ToolAnswer) => boolean, ms = 10_000): Promise<ToolAnswer> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const answer = await call(client, name, args);
-    if (check(answer)) return answer;
-    if (Date.now() > deadline) throw new Error(`timed out; last answer:\n${answer.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const GENAI_TRACE = '5bf92f3577b34da6a3ce929d0e0e4736';
-const at = (ms: number): string => new Date(Date.UTC(2026, 0, 1) + ms).toISOString().replace('Z', '000Z');
-
-function endRecord(traceId: string, spanId: string, name: string, parent: string | undefined, startMs: number, durationMs: number, attrs: Record<string, unknown>, status: 'ok' | 'error' = 'ok'): string {
-  const meta: TracerMeta = { trace_id: traceId, span_id: spanId, name, timestamp: at(startMs + durationMs), event: `${name}.end`, type: 'span_end', status, start_time: at(startMs), duration_ms: durationMs, ...(parent === undefined ? {} : { parent_span_id: parent }) } as TracerMeta;
-  return encodeRecord(meta, attrs);
-}
-
-/** An agent run with two LLM calls whose conversation is in gen_ai.* message attributes. */
-function genAiFile(): string {
-  const messages = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'What is the weather in Paris?' }] }]);
-  const output = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Sunny, 21°C.' }], finish_reason: 'stop' }]);
-  const lines = [
-    endRecord(GENAI_TRACE, 'aa00000000000001', 'invoke_agent weather', undefined, 0, 900, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather' }),
-    endRecord(GENAI_TRACE, 'aa00000000000002', 'chat gpt-4o', 'aa00000000000001', 10, 400, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 812, 'gen_ai.usage.output_tokens': 21, 'gen_ai.input.messages': messages, 'gen_ai.output.messages': output }),
-    endRecord(GENAI_TRACE, 'aa00000000000003', 'chat local-chat-model', 'aa00000000000001', 500, 300, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'local-chat-model', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 50 }),
-  ];
-  const file = join(dir, 'genai.jsonl');
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
-const BIG_TRACE = 'b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1';
-const BIG_SPANS = 100_000;
-
-/** One trace of 100,000 spans: a root, 100 batches, 999 items each (998 in the last) (ended records only, as a long run writes them). */
-async function bigFile(): Promise<string> {
-  const file = join(dir, 'big.jsonl');
-  const out = createWriteStream(file);
-  const id = (n: number): string => n.toString(16).padStart(16, '0');
-  let chunk: string[] = [endRecord(BIG_TRACE, id(1), 'import', undefined, 0, 100_000, {})];
-  for (let batch = 0; batch < 100; batch++) {
-    const batchId = id(2 + batch);
-    chunk.push(endRecord(BIG_TRACE, batchId, 'batch', id(1), batch * 1000, 999, { batch }));
-    for (let item = 0; item < (batch === 99 ? 998 : 999); item++) chunk.push(endRecord(BIG_TRACE, id(1000 + batch * 1000 + item), 'item', batchId, batch * 1000 + item, 1, { item }, item === 500 && batch === 7 ? 'error' : 'ok'));
-    if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
-    chunk = [];
-  }
-  out.end();
-  await once(out, 'finish');
-  return file;
-}
-
 afterAll(async () => {
   for (const client of clients) await client.close();
 });
 
 describe('aitrace mcp over stdio with the MCP SDK client', () => {
   let client: Client;
+  let set: TraceSet;
   let sdkTraceId: string;
   beforeAll(async () => {
     const traces = join(dir, 'traces');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(traces);
-    sdkTraceId = await writeSdkTrace(join(traces, 'sdk.jsonl'));
-    genAiFile();
+    set = await writeTraceSet(traces);
+    sdkTraceId = set.sdkTrace;
     // --idle 0: every writer is taken as gone, so spans without an end are cut off (the crashed fixture's).
-    client = await connect('--idle', '0', traces, join(dir, 'genai.jsonl'), fixture('crashed-process.jsonl'));
-  });
+    client = await connect('--idle', '0', traces);
+  }, 60_000);
 
   it('lists the six tools, each with a description and a JSON Schema for its arguments', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['find_errors', 'get_span', 'get_stats', 'get_trace', 'running_spans', 'search_traces']);
+    expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
     for (const t of tools) {
       expect(t.description!.length).toBeGreaterThan(80);
       expect(t.inputSchema.type).toBe('object');
@@ -117,16 +50,31 @@ describe('aitrace mcp over stdio with the MCP SDK client', () => {
 
   it('search_traces lists every trace compactly and filters by status, service, model, attribute and text', async () => {
     const all = await call(client, 'search_traces');
-    expect(all.text.split('\n')[0]).toBe('3 trace(s) match, newest first');
-    expect((all.structured.traces as unknown[]).length).toBe(3);
+    expect(all.text.split('\n')[0]).toBe('4 trace(s) match, newest first');
+    expect((all.structured.traces as unknown[]).length).toBe(4);
     const crashed = await call(client, 'search_traces', { status: 'cut_off' });
-    expect(crashed.structured.traces).toEqual([expect.objectContaining({ trace_id: 'be97f2fa26196196d1c776cef223b871', root: 'agent.run' })]);
+    expect(crashed.structured.traces).toEqual([expect.objectContaining({ trace_id: CRASHED_TRACE, root: 'agent.run' })]);
     expect(crashed.text).toMatch(/be97f2fa26196196d1c776cef223b871 .*cut off/);
     const model = await call(client, 'search_traces', { model: 'local-chat' });
     expect(model.structured.traces).toEqual([expect.objectContaining({ trace_id: GENAI_TRACE, llm_calls: 2, input_tokens: 1812, output_tokens: 71 })]);
     expect((await call(client, 'search_traces', { service: 'checkout', where: ['card.brand=visa'] })).structured.traces).toEqual([expect.objectContaining({ trace_id: sdkTraceId, errors: 1 })]);
     expect((await call(client, 'search_traces', { text: 'declined' })).structured.total).toBe(1);
-    expect((await call(client, 'search_traces', { until: '2000-01-01T00:00:00Z' })).text).toBe('no trace matches (of 3)');
+    expect((await call(client, 'search_traces', { until: '2000-01-01T00:00:00Z' })).text).toBe('no trace in that time range or service');
+    expect((await call(client, 'search_traces', { name: 'no.such.span' })).text).toBe('no trace matches (of 4)');
+  });
+
+  it('reads the example agent\'s trace: the LLM calls with model and tokens, the conversation, the failed tool and e-mail', async () => {
+    const found = await call(client, 'search_traces', { model: 'gpt-4o-mini' });
+    expect(found.structured.traces).toEqual([expect.objectContaining({ trace_id: set.agentTrace, root: 'invoke_agent research-agent', services: ['research-agent'], llm_calls: 2, errors: 4 })]);
+    const tree = await call(client, 'get_trace', { trace_id: set.agentTrace, messages: true });
+    expect(tree.text).toMatch(/├─ ✓ chat gpt-4o-mini \[client\] [\d.]+ms gpt-4o-mini-local in \d+ · out \d+ tok .*#[0-9a-f]{16}/);
+    expect(tree.text).toContain('user: Explain trace files: look up [tracing], [jsonl] and [quantum].');
+    expect(tree.text).toContain('assistant → search_docs({"topic":"quantum"}) call_3 [tool_calls]');
+    const errors = await call(client, 'find_errors', { trace_id: set.agentTrace });
+    const messages = (errors.structured.errors as { message: string; file: string | null }[]).map((item) => item.message);
+    expect(messages).toEqual(expect.arrayContaining(['no document about quantum', 'mail server refused the message (team@example.test)']));
+    const byFile = await call(client, 'find_errors', { trace_id: set.agentTrace, group_by: 'file' });
+    expect(byFile.structured.groups).toContainEqual(expect.objectContaining({ file: expect.stringMatching(/agent\.mjs$/) }));
   });
 
   it('get_trace shows the tree with span ids; get_span shows attributes, events, source and the GenAI conversation', async () => {
@@ -161,8 +109,8 @@ describe('aitrace mcp over stdio with the MCP SDK client', () => {
 
   it('get_stats gives latency by span name and tokens by model', async () => {
     const stats = await call(client, 'get_stats');
-    expect(stats.text).toMatch(/^chat gpt-4o\s+1\s+0\s+0\s+400\.0ms/m);
-    expect(stats.text).toMatch(/^local-chat-model\s+1\s+0\s+1,000\s+50\s+300\.0ms/m);
+    expect(stats.text).toMatch(/^chat gpt-4o\s+1\s+0\s+0\s+400ms/m);
+    expect(stats.text).toMatch(/^local-chat-model\s+1\s+0\s+1,000\s+50\s+300ms/m);
     expect(stats.structured.models).toContainEqual({ model: 'gpt-4o', calls: 1, errors: 0, input_tokens: 812, output_tokens: 21, p50_ms: 400, p95_ms: 400 });
   });
 
@@ -172,13 +120,13 @@ describe('aitrace mcp over stdio with the MCP SDK client', () => {
     expect(await call(client, 'search_traces', { where: ['nokey'] })).toMatchObject({ isError: true, text: 'where expects key=value, got "nokey"' });
     expect((await call(client, 'search_traces', { since: 'yesterday' })).text).toMatch(/^since must be an ISO date-time/);
     expect((await call(client, 'get_span', { trace_id: GENAI_TRACE, span_id: '0000000000000000' })).isError).toBe(true);
-    expect((await call(client, 'search_traces')).structured.total).toBe(3);
+    expect((await call(client, 'search_traces')).structured.total).toBe(4);
   });
 
   it('running_spans tells cut-off spans of a crashed writer from running ones', async () => {
     const answer = await call(client, 'running_spans', { include_cut_off: true });
     expect(answer.text.split('\n')[0]).toMatch(/^0 span\(s\) running now; \d+ cut off/);
-    expect(answer.structured.spans).toContainEqual(expect.objectContaining({ trace_id: 'be97f2fa26196196d1c776cef223b871', name: 'agent.run', state: 'cut_off' }));
+    expect(answer.structured.spans).toContainEqual(expect.objectContaining({ trace_id: CRASHED_TRACE, name: 'agent.run', state: 'cut_off' }));
   });
 });
 
@@ -226,7 +174,7 @@ describe('aitrace mcp on a file that grows', () => {
 describe('aitrace mcp answers on a 100,000-span trace stay within their budget', () => {
   let big: Client;
   beforeAll(async () => {
-    big = await connect(await bigFile());
+    big = await connect(await writeBigFile(join(dir, 'big.jsonl')));
   }, 120_000);
 
   it('get_trace: a page of whole lines within max_chars, with a cursor to the next page', async () => {

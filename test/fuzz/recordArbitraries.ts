@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatEpochMicros } from '@aitrace/format';
+import { formatEpochMicros, LEVEL_NAMES, RECORD_TYPES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@aitrace/format';
 
 /** Keys that break naive readers: prototype keys, the metadata key, names of metadata fields, the empty key. */
 export const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', '__tracer_meta__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'timestamp', 'event', 'renamed', ''];
@@ -56,16 +56,16 @@ const timeUs = fc.integer({ min: 0, max: 4_102_444_800_000_000 });
 export const validMeta: fc.Arbitrary<Record<string, unknown>> = fc
   .record(
     {
-      type: fc.constantFrom('span_start', 'span_end', 'span_event', 'log'),
+      type: fc.constantFrom(...RECORD_TYPES),
       timeUs,
       name: nastyString.filter((s) => s !== ''),
       event: nastyString.filter((s) => s !== ''),
       traceId,
       spanId,
       parentSpanId: fc.option(spanId, { nil: undefined }),
-      kind: fc.option(fc.constantFrom('internal', 'server', 'client', 'producer', 'consumer'), { nil: undefined }),
-      status: fc.option(fc.constantFrom('unset', 'ok', 'error'), { nil: undefined }),
-      level: fc.option(fc.constantFrom('trace', 'debug', 'info', 'warn', 'error', 'fatal'), { nil: undefined }),
+      kind: fc.option(fc.constantFrom(...SPAN_KIND_NAMES), { nil: undefined }),
+      status: fc.option(fc.constantFrom(...STATUS_CODE_NAMES), { nil: undefined }),
+      level: fc.option(fc.constantFrom(...LEVEL_NAMES), { nil: undefined }),
       severity: fc.option(fc.integer({ min: 1, max: 24 }), { nil: undefined }),
       durationMs: fc.double({ min: 0, max: 1e9, noNaN: true }),
       line: fc.option(fc.integer({ min: 1, max: 1e6 }), { nil: undefined }),

@@ -1,11 +1,9 @@
 import fc from 'fast-check';
-import { encodeNormalized, normalizeRecord, validateRecord, type NormalizedRecord, type RecordProblem } from '@aitrace/format';
+import { encodeNormalized, normalizeRecord, RECORD_TYPES, validateRecord, type NormalizedRecord, type RecordProblem } from '@aitrace/format';
 import { describe, expect, it } from 'vitest';
 import { checkProperty, fuzzTimeout } from './fuzzSettings.js';
 import { expectCleanPrototypes } from './prototypes.js';
 import { jsonText, recordText, shallowUserEntries, userEntries, validMeta, WRONG_FIELD_VALUES } from './recordArbitraries.js';
-
-const RECORD_TYPES = ['span_start', 'span_end', 'span_event', 'log'];
 
 /** Any JavaScript value an API caller could pass: null prototypes, BigInt, Map, Date, typed and sparse arrays... */
 const anyValue = fc.anything({

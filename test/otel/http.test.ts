@@ -1,15 +1,25 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readTrace, unendedSpans } from './traceFile.js';
 
 describe('HTTP server and client traced by the OTel instrumentations', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'aitrace-http-')), 'trace.jsonl');
   const app = fileURLToPath(new URL('./apps/http-app.mjs', import.meta.url));
-  const result = spawnSync(process.execPath, [app, file], { encoding: 'utf8', timeout: 30_000 });
+  let file = '';
+  let result: { status: number | null; stderr: string } = { status: null, stderr: '' };
+
+  // The app runs once, when the tests run (not when the file is collected), under the hook's own timeout.
+  beforeAll(async () => {
+    file = join(mkdtempSync(join(tmpdir(), 'aitrace-http-')), 'trace.jsonl');
+    result = await new Promise((resolve) => {
+      execFile(process.execPath, [app, file], { encoding: 'utf8', timeout: 30_000 }, (error, _stdout, stderr) => {
+        resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stderr });
+      });
+    });
+  }, 40_000);
 
   it('runs the app', () => {
     expect(result.stderr).toBe('');

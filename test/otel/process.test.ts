@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readTrace, unendedSpans } from './traceFile.js';
 
 const apps = fileURLToPath(new URL('./apps/', import.meta.url));
@@ -37,8 +37,8 @@ describe('a traced process that dies', () => {
       const file = tempFile();
       const app = run('long-span-app.mjs', [file, mode]);
       await app.ready;
-      // The documented bound is 100 ms; the margin keeps a loaded machine from making this flaky.
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Killed as soon as the running span's start is on disk, as an observer polling the file would see it.
+      await vi.waitFor(() => expect(existsSync(file) && readFileSync(file, 'utf8')).toContain('"long.running.job.start"'), { timeout: 5000, interval: 5 });
       app.child.kill('SIGKILL');
       const { signal } = await app.exited;
       expect(signal).toBe('SIGKILL');

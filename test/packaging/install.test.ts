@@ -84,7 +84,7 @@ function expectReadmeSetupWorks(dir: string): void {
   expect(existsSync(join(dir, 'traces', 'app.html'))).toBe(false);
 }
 
-const APP_PACKAGES = ['format', 'otel', 'forest', 'otlp', 'cli'];
+const APP_PACKAGES = ['format', 'otel', 'forest', 'otlp', 'mcp', 'cli'];
 /** The packages an app needs for the README's tracing setup plus `aitrace tree`, without server and viewer. */
 const installArgs = (): string[] => [...APP_PACKAGES.map(tarball), ...thirdParty];
 
@@ -116,7 +116,7 @@ describe('the packed tarballs', () => {
       if (!name.startsWith('@aitrace/')) expect(thirdParty.map((spec) => spec.replace(/@[^@]+$/, '')), `README install line has ${name}`).toContain(name);
     }
     expect(packOutput).toContain(`npm install ${tarball('format')} ${tarball('otel')} ${thirdParty.join(' ')}`);
-    expect(packOutput).toContain(`pnpm add ${tarball('format')} ${tarball('forest')} ${tarball('otlp')} ${tarball('cli')}\n`);
+    expect(packOutput).toContain(`pnpm add ${tarball('format')} ${tarball('forest')} ${tarball('otlp')} ${tarball('mcp')} ${tarball('cli')}\n`);
   });
 });
 
@@ -135,7 +135,7 @@ describe('installing the tarballs into a fresh app', () => {
       expect(existsSync(join(dir, 'node_modules', '@aitrace', 'server'))).toBe(false);
       const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
       const aitrace = Object.entries(lock.packages).filter(([path]) => path.includes('@aitrace/'));
-      expect(aitrace.map(([path]) => path).sort()).toEqual(['node_modules/@aitrace/cli', 'node_modules/@aitrace/forest', 'node_modules/@aitrace/format', 'node_modules/@aitrace/otel', 'node_modules/@aitrace/otlp']);
+      expect(aitrace.map(([path]) => path).sort()).toEqual(['node_modules/@aitrace/cli', 'node_modules/@aitrace/forest', 'node_modules/@aitrace/format', 'node_modules/@aitrace/mcp', 'node_modules/@aitrace/otel', 'node_modules/@aitrace/otlp']);
       for (const [path, entry] of aitrace) expect(entry.resolved, path).toMatch(/^file:.*\.tgz$/);
       expectReadmeSetupWorks(dir);
     },

@@ -198,12 +198,16 @@ describe('a trace file removed under the writer', () => {
 
   it('after deletion (sync mode): records in the first second go to the deleted file; later ones to a new file at the path', { timeout: 10_000 }, async () => {
     const file = join(tempDir('deleted'), 'trace.jsonl');
-    const aitrace = createAitrace({ output: file, sync: true, config: false });
+    // The file sink's clock stands in for the second that passes.
+    let now = 1_000_000;
+    const aitrace = createAitrace({ output: new FileSink(file, { now: () => now }), sync: true, config: false });
     const tracer = tracerFor(aitrace);
     tracer.startSpan('before').end();
     unlinkSync(file);
     tracer.startSpan('in.window').end();
-    await sleep(1100);
+    now += 999;
+    tracer.startSpan('still.in.window').end();
+    now += 1;
     tracer.startSpan('after.window').end();
     await aitrace.shutdown();
     const events = readTraceFile(file).records.map((r) => r.record.event);
@@ -211,20 +215,22 @@ describe('a trace file removed under the writer', () => {
     // Measured gap: a synchronous write checks the path only once a second (an fstat per line would cost every
     // span), so 'in.window' went to the unlinked inode and is gone with it (README: "notices within a second").
     expect(events).not.toContain('in.window.end');
+    expect(events).not.toContain('still.in.window.end');
     expect(reported).toEqual([]);
   });
 
   it('after a rename (logrotate): records go on to the moved file until the check, then to a new file', { timeout: 10_000 }, async () => {
     const dir = tempDir('rotated');
     const file = join(dir, 'trace.jsonl');
-    const aitrace = createAitrace({ output: file, config: false });
+    let now = 1_000_000;
+    const aitrace = createAitrace({ output: new FileSink(file, { now: () => now }), config: false });
     const tracer = tracerFor(aitrace);
     tracer.startSpan('before').end();
     await aitrace.forceFlush();
     renameSync(file, join(dir, 'trace.1.jsonl'));
     tracer.startSpan('in.window').end();
     await aitrace.forceFlush();
-    await sleep(1100);
+    now += 1000;
     tracer.startSpan('after.window').end();
     await aitrace.shutdown();
     expect(readTraceFile(join(dir, 'trace.1.jsonl')).records.map((r) => r.record.event)).toEqual(['before.start', 'before.end', 'in.window.start', 'in.window.end']);

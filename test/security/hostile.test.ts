@@ -5,7 +5,7 @@ import { loggingErrorHandler, setGlobalErrorHandler } from '@opentelemetry/core'
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { buildSpanForest, LineReader, readJsonl, walkSpans } from '@aitrace/forest';
-import { normalizeRecord, validateRecord } from '@aitrace/format';
+import { normalizeRecord, RECORD_TYPES, validateRecord } from '@aitrace/format';
 import { createAitrace } from '@aitrace/otel';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../reliability/support.js';
@@ -111,7 +111,7 @@ describe('hostile attribute values and keys through the real span processor and 
       // A user key named __tracer_meta__ never replaces the metadata.
       for (const line of lines) {
         const meta = (JSON.parse(line) as { __tracer_meta__: { type: string } }).__tracer_meta__;
-        expect(['span_start', 'span_end', 'span_event', 'log']).toContain(meta.type);
+        expect(RECORD_TYPES).toContain(meta.type);
       }
 
       // Readers keep going and do not pollute prototypes.

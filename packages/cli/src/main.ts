@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/index.js';
+import { InputError } from '@aitrace/mcp';
 import { UsageError } from './UsageError.js';
 
 function version(): string {
@@ -51,7 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // Shared parsers (filters) throw InputError for a bad option: a usage error too.
+    if (error instanceof InputError) {
       process.stderr.write(`aitrace: ${error.message}\n${command ? `Run "aitrace ${name} --help" for usage.` : 'Run "aitrace --help" for the commands.'}\n`);
       return 2;
     }

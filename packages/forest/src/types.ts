@@ -1,7 +1,7 @@
-import type { NormalizedRecord, SpanKindName, StatusName } from '@aitrace/format';
+import type { NormalizedRecord, SpanKindName, SpanState, StatusName } from '@aitrace/format';
 
-/** A span's state: still running, cut off (no end and the trace or file ended), finished ok, or failed. */
-export type SpanState = 'running' | 'cut_off' | 'ok' | 'error';
+/** A span's state (one of `SPAN_STATES` in @aitrace/format): running, cut off (no end and the trace or file ended), ok, or error. */
+export type { SpanState };
 
 /** One span, built from its start and end records, with its events, logs and children. */
 export interface SpanNode {

@@ -1,7 +1,9 @@
 export { copyOwn } from './copyOwn.js';
 export { encodeRecord, encodeRecordFromMetaJson, jsonString, type EncodeOptions } from './encodeRecord.js';
 export { encodeNormalized, toTracerMeta } from './encodeNormalized.js';
-export { LEVEL_NAMES, levelFromSeverity, parseLevel, severityFromLevel } from './levels.js';
+export { LEVEL_NAMES, RECORD_TYPES, SPAN_KIND_NAMES, SPAN_STATES, STATUS_CODE_NAMES, type SpanState } from './enumerations.js';
+export { levelFromSeverity, parseLevel, severityFromLevel } from './levels.js';
+export { formatDuration } from './formatDuration.js';
 export { rotatedPath } from './rotatedPath.js';
 export { describe, normalizeRecord, v1MetaKeys, type NormalizeResult } from './normalizeRecord.js';
 export {
@@ -57,9 +59,7 @@ export {
   durationMs,
   resourceMeta,
   scopeMeta,
-  SPAN_KIND_NAMES,
   spanKindName,
-  STATUS_CODE_NAMES,
   statusName,
   type CodeLocation,
   type ResourceMeta,

@@ -1,4 +1,4 @@
-import type { LevelName } from './types.js';
+import { LEVEL_NAMES, type LevelName } from './enumerations.js';
 
 const SEVERITY_BY_LEVEL: Readonly<Record<LevelName, number>> = {
   trace: 1,
@@ -8,9 +8,6 @@ const SEVERITY_BY_LEVEL: Readonly<Record<LevelName, number>> = {
   error: 17,
   fatal: 21,
 };
-
-/** All level names, lowest first. */
-export const LEVEL_NAMES: readonly LevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 /** The OpenTelemetry severity number for a level (the lowest number of its range). */
 export function severityFromLevel(level: LevelName): number {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LEVEL_NAMES } from './enumerations.js';
 import { encodeRecord } from './encodeRecord.js';
 import { normalizeRecord } from './normalizeRecord.js';
 import { validateRecord } from './validateRecord.js';
@@ -65,7 +66,7 @@ const meta = fc.record({
   event: fc.string({ minLength: 1 }),
   trace_id: hex(32),
   span_id: hex(16),
-  level: fc.constantFrom('trace', 'debug', 'info', 'warn', 'error', 'fatal' as const),
+  level: fc.constantFrom(...LEVEL_NAMES),
 });
 
 describe('encode then normalize (property)', () => {

@@ -1,3 +1,4 @@
+import { RECORD_TYPES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './enumerations.js';
 import { parseLevel, levelFromSeverity } from './levels.js';
 import { defineData } from './safeJson.js';
 import { parseTimestamp } from './timestamp.js';
@@ -15,9 +16,10 @@ import { META_KEY } from './version.js';
 /** The outcome of `normalizeRecord`: the record, or every problem that kept it from being read. */
 export type NormalizeResult = { ok: true; record: NormalizedRecord } | { ok: false; problems: RecordProblem[] };
 
-const RECORD_TYPES = new Set<string>(['span_start', 'span_end', 'span_event', 'log']);
-const SPAN_KINDS = new Set<string>(['internal', 'server', 'client', 'producer', 'consumer']);
-const STATUSES = new Set<string>(['unset', 'ok', 'error']);
+// Sets of the enumerations, for a quick lookup per record.
+const TYPE_SET = new Set<string>(RECORD_TYPES);
+const KIND_SET = new Set<string>(SPAN_KIND_NAMES);
+const STATUS_SET = new Set<string>(STATUS_CODE_NAMES);
 
 /** v1 (top-level) metadata keys, including the aliases older writers used, mapped to v2 names. */
 const V1_META_KEYS: Readonly<Record<string, string>> = {
@@ -127,7 +129,7 @@ export function describe(value: unknown): string {
 
 function inferType(event: string, meta: Record<string, unknown>): RecordType {
   const declared = meta.type;
-  if (typeof declared === 'string' && RECORD_TYPES.has(declared)) return declared as RecordType;
+  if (typeof declared === 'string' && TYPE_SET.has(declared)) return declared as RecordType;
   if (event.endsWith('.start') && meta.provisional === true) return 'span_start';
   if (event.endsWith('.end') && typeof meta.span_id === 'string') return 'span_end';
   return 'log';
@@ -223,8 +225,8 @@ export function normalizeRecord(value: unknown): NormalizeResult {
   const spanId = read.id('span_id');
   const parentSpanId = read.id('parent_span_id');
   const name = read.string('name');
-  const kind = read.oneOf<SpanKindName>('kind', SPAN_KINDS);
-  const status = read.oneOf<StatusName>('status', STATUSES);
+  const kind = read.oneOf<SpanKindName>('kind', KIND_SET);
+  const status = read.oneOf<StatusName>('status', STATUS_SET);
   const statusMessage = read.string('status_message');
   const levelText = read.string('level');
   const severityNumber = read.number('severity_number');

@@ -1,14 +1,6 @@
-/** What a record describes; readers pair `span_start` and `span_end` by `span_id`. */
-export type RecordType = 'span_start' | 'span_end' | 'span_event' | 'log';
+import type { LevelName, RecordType, SpanKindName, StatusName } from './enumerations.js';
 
-/** OpenTelemetry span kind, lower case. */
-export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
-
-/** OpenTelemetry span status code, lower case. */
-export type StatusName = 'unset' | 'ok' | 'error';
-
-/** Log level names, mapped to OpenTelemetry severity numbers by `severityFromLevel`. */
-export type LevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export type { LevelName, RecordType, SpanKindName, StatusName };
 
 /** A link from a span to another span context. */
 export interface LinkMeta {

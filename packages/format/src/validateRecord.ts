@@ -1,3 +1,4 @@
+import { LEVEL_NAMES, RECORD_TYPES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './enumerations.js';
 import { describe } from './normalizeRecord.js';
 import { TIMESTAMP_PATTERN } from './timestamp.js';
 import type { RecordProblem } from './types.js';
@@ -5,12 +6,7 @@ import { FORMAT_VERSION, META_KEY } from './version.js';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
-const ENUMS: Readonly<Record<string, readonly string[]>> = {
-  type: ['span_start', 'span_end', 'span_event', 'log'],
-  kind: ['internal', 'server', 'client', 'producer', 'consumer'],
-  status: ['unset', 'ok', 'error'],
-  level: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
-};
+const ENUMS: Readonly<Record<string, readonly string[]>> = { type: RECORD_TYPES, kind: SPAN_KIND_NAMES, status: STATUS_CODE_NAMES, level: LEVEL_NAMES };
 const STRING_FIELDS = ['name', 'status_message', 'severity_text', 'file', 'function', 'service', 'scope', 'scope_version'];
 const TIMESTAMP_HINT = 'UTC ISO-8601 with six fraction digits, like 2025-10-26T12:34:15.193415Z';
 

@@ -4,6 +4,7 @@ import type { ValueLimits } from '@aitrace/format';
 import { RecordWriter } from './RecordWriter.js';
 import { Scrubber, type ScrubOptions } from './Scrubber.js';
 import { FileSink } from './sinks/FileSink.js';
+import { RotatingFileSink } from './sinks/RotatingFileSink.js';
 import type { Sink } from './sinks/Sink.js';
 import { StreamSink } from './sinks/StreamSink.js';
 
@@ -102,7 +103,8 @@ export function createSink(options: AitraceOptions, config: AitraceConfig): Sink
   if (options.output !== undefined && typeof options.output !== 'string') return new StreamSink(options.output);
   if (config.output === undefined || config.output === '-') return new StreamSink(process.stdout);
   try {
-    return new FileSink(config.output, { maxFileSize: config.maxFileSize, maxFiles: config.maxFiles });
+    const file = new FileSink(config.output);
+    return config.maxFileSize === undefined ? file : new RotatingFileSink(file, { maxFileSize: config.maxFileSize, maxFiles: config.maxFiles });
   } catch (error) {
     throw new ConfigError(outputSource(options, config.output), 'output', `cannot open the trace file ${JSON.stringify(config.output)}: ${fileErrorReason(error)}`);
   }

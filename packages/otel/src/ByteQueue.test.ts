@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteQueue, dropWritten } from './ByteQueue.js';
+import { ByteQueue } from './ByteQueue.js';
 
 const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString('utf8');
 
@@ -65,11 +65,11 @@ describe('ByteQueue', () => {
     const all = text(batch.chunks);
     // Whole lines into the second piece.
     const cut = all.indexOf('{"i":1500,');
-    expect(dropWritten(batch, cut)).toBe(1500);
+    expect(batch.dropWritten(cut)).toBe(1500);
     expect(batch.lines).toBe(1500);
     expect(batch.chunkLines.reduce((a, b) => a + b, 0)).toBe(1500);
     expect(text(batch.chunks)).toBe(all.slice(cut));
-    expect(dropWritten(batch, 0)).toBe(0);
+    expect(batch.dropWritten(0)).toBe(0);
     expect(queue.unshift(batch, 10_000)).toBe(1500);
     expect(text(queue.take().chunks)).toBe(all.slice(cut));
   });
@@ -80,16 +80,37 @@ describe('ByteQueue', () => {
     for (let i = 0; i < 200; i++) queue.push(line);
     const first = queue.take();
     const firstText = text(first.chunks);
-    // Not yet recycled: new lines never land in the first batch's memory.
+    // Not yet released: new lines never land in the first batch's memory.
     for (let i = 0; i < 200; i++) queue.push(line.replace('p', 'q'));
     expect(text(first.chunks)).toBe(firstText);
-    queue.recycle(first);
+    first.release();
     const second = queue.take();
-    queue.recycle(second);
+    second.release();
     for (let i = 0; i < 200; i++) queue.push(line.replace('p', 'r'));
     const third = queue.take();
     const reused = third.chunks.some((chunk) => first.chunks.some((old) => old.buffer === chunk.buffer && old.byteOffset === chunk.byteOffset));
     expect(reused).toBe(true);
     expect(text(third.chunks).split('\n').filter((l) => l !== '').every((l) => l === line.replace('p', 'r'))).toBe(true);
+  });
+
+  it('reuses a chunk only when every batch holding a piece of it is released, in any order', () => {
+    const queue = new ByteQueue();
+    const line = (c: string): string => `{"pad":"${c.repeat(1000)}"}`;
+    // The first batch takes the start of a chunk that stays open; the second finishes it.
+    for (let i = 0; i < 10; i++) queue.push(line('a'));
+    const inFlight = queue.take();
+    const inFlightText = text(inFlight.chunks);
+    for (let i = 0; i < 100; i++) queue.push(line('b'));
+    const written = queue.take();
+    // Released first (an exit flush written while the first batch is still being written): nothing is reused yet.
+    written.release();
+    written.release();
+    for (let i = 0; i < 300; i++) queue.push(line('c'));
+    queue.take().release();
+    expect(text(inFlight.chunks)).toBe(inFlightText);
+    inFlight.release();
+    for (let i = 0; i < 300; i++) queue.push(line('d'));
+    const later = queue.take();
+    expect(later.chunks.some((chunk) => chunk.buffer === inFlight.chunks[0]!.buffer)).toBe(true);
   });
 });

@@ -1,40 +1,3 @@
-/** Lines taken from a `ByteQueue`: their UTF-8 bytes in pieces, each line ending in `\n`, and how many there are. */
-export interface Batch {
-  chunks: Buffer[];
-  /** Lines in each of `chunks`. */
-  chunkLines: number[];
-  lines: number;
-  /** Whole chunks whose last bytes are in this batch or an earlier one: free for reuse once this batch is written. */
-  finished: Buffer[];
-}
-
-/**
- * Removes the first `bytes` of a batch (whole lines a sink wrote before it failed), so only the rest is retried.
- * Returns how many lines were removed. The batch's finished chunks stay with it, to be freed after a later write.
- */
-export function dropWritten(batch: Batch, bytes: number): number {
-  let skip = bytes;
-  let removed = 0;
-  while (skip > 0 && batch.chunks.length > 0) {
-    const chunk = batch.chunks[0]!;
-    if (skip >= chunk.length) {
-      skip -= chunk.length;
-      removed += batch.chunkLines[0]!;
-      batch.chunks.shift();
-      batch.chunkLines.shift();
-      continue;
-    }
-    let lines = 0;
-    for (let at = chunk.indexOf(NEWLINE); at >= 0 && at < skip; at = chunk.indexOf(NEWLINE, at + 1)) lines++;
-    batch.chunks[0] = chunk.subarray(skip);
-    batch.chunkLines[0] = batch.chunkLines[0]! - lines;
-    removed += lines;
-    skip = 0;
-  }
-  batch.lines -= removed;
-  return removed;
-}
-
 const CHUNK_BYTES = 64 * 1024;
 // Written chunks kept for reuse: steady writing allocates nothing, and memory does not wait for a GC. Up to 16 MiB
 // while a backlog is being written, trimmed to 4 MiB once the queue runs empty.
@@ -43,21 +6,95 @@ const SPARE_CHUNKS_IDLE = 64;
 const NEWLINE = 0x0a;
 
 /**
+ * A 64 KiB block of queued bytes and who still needs it: the queue while it fills the block, and every batch that
+ * holds a piece of it. It is reused only when none does.
+ */
+interface Chunk {
+  readonly bytes: Buffer;
+  users: number;
+}
+
+/**
+ * Lines taken from a `ByteQueue`: their UTF-8 bytes in pieces, each line ending in `\n`. The batch holds the
+ * memory its pieces lie in until `release()`, its one way back to the queue; a batch put back with
+ * `ByteQueue.unshift` hands its hold to the queue instead.
+ */
+export class Batch {
+  /** Lines in the batch. */
+  lines: number;
+
+  constructor(
+    /** The lines' bytes in pieces, oldest first; only these may be written. */
+    readonly chunks: Buffer[],
+    /** Lines in each of `chunks`. */
+    readonly chunkLines: number[],
+    lines: number,
+    // The blocks the pieces lie in, one entry per piece taken (pieces dropped later keep theirs until release).
+    private held: Chunk[],
+    private readonly queue: ByteQueue,
+  ) {
+    this.lines = lines;
+  }
+
+  /**
+   * Removes the first `bytes` (whole lines a sink wrote before it failed), so only the rest is retried. Returns how
+   * many lines were removed; their memory stays held until `release()`.
+   */
+  dropWritten(bytes: number): number {
+    let skip = bytes;
+    let removed = 0;
+    while (skip > 0 && this.chunks.length > 0) {
+      const chunk = this.chunks[0]!;
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        removed += this.chunkLines[0]!;
+        this.chunks.shift();
+        this.chunkLines.shift();
+        continue;
+      }
+      let lines = 0;
+      for (let at = chunk.indexOf(NEWLINE); at >= 0 && at < skip; at = chunk.indexOf(NEWLINE, at + 1)) lines++;
+      this.chunks[0] = chunk.subarray(skip);
+      this.chunkLines[0] = this.chunkLines[0]! - lines;
+      removed += lines;
+      skip = 0;
+    }
+    this.lines -= removed;
+    return removed;
+  }
+
+  /** The batch's bytes are no longer needed (written, copied or dropped): its memory may be reused. Later calls do nothing. */
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    this.queue.letGo(held);
+  }
+
+  /** Gives the batch's hold on its memory to the queue that takes its pieces back (`ByteQueue.unshift`). */
+  handOver(): Chunk[] {
+    const held = this.held;
+    this.held = [];
+    return held;
+  }
+}
+
+/**
  * Queued lines as UTF-8 bytes in 64 KiB chunks. A line is encoded once, when it is pushed; taking a batch hands
  * out pieces of the chunks without copying them. A chunk is filled up across takes, so a slow trickle of lines
- * does not allocate a chunk per line, and chunks are reused once written.
+ * does not allocate a chunk per line, and a chunk is reused once the queue and every batch holding a piece of it
+ * are done with it.
  */
 export class ByteQueue {
   /** Lines queued. */
   lines = 0;
   private readonly pieces: Buffer[] = [];
   private readonly pieceLines: number[] = [];
-  // The chunk a piece completes (its last bytes), or undefined.
-  private readonly pieceFinishes: (Buffer | undefined)[] = [];
-  // Finished chunks whose last piece was taken already; freed after the next batch.
-  private readonly looseFinished: Buffer[] = [];
+  // The chunk each queued piece lies in; the piece holds it.
+  private readonly pieceChunks: Chunk[] = [];
+  // Holds of batches put back, passed on to the next batch taken.
+  private readonly carried: Chunk[] = [];
   private readonly spare: Buffer[] = [];
-  private chunk: Buffer = Buffer.allocUnsafe(0);
+  private chunk: Chunk = { bytes: Buffer.allocUnsafe(0), users: 1 };
   private start = 0;
   private end = 0;
   private openLines = 0;
@@ -66,9 +103,10 @@ export class ByteQueue {
   push(line: string): void {
     // A UTF-16 code unit takes at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).
     const room = line.length * 3 + 1;
-    if (this.end + room > this.chunk.length) this.nextChunk(room);
-    this.end += this.chunk.write(line, this.end);
-    this.chunk[this.end++] = NEWLINE;
+    if (this.end + room > this.chunk.bytes.length) this.nextChunk(room);
+    const bytes = this.chunk.bytes;
+    this.end += bytes.write(line, this.end);
+    bytes[this.end++] = NEWLINE;
     this.openLines++;
     this.lines++;
   }
@@ -76,16 +114,16 @@ export class ByteQueue {
   /** Removes and returns everything queued, oldest first. */
   take(): Batch {
     this.seal();
-    const finished = this.looseFinished.splice(0);
-    for (const chunk of this.pieceFinishes.splice(0)) if (chunk !== undefined) finished.push(chunk);
-    const batch = { chunks: this.pieces.splice(0), chunkLines: this.pieceLines.splice(0), lines: this.lines, finished };
+    const held = this.pieceChunks.splice(0);
+    if (this.carried.length > 0) held.push(...this.carried.splice(0));
+    const batch = new Batch(this.pieces.splice(0), this.pieceLines.splice(0), this.lines, held, this);
     this.lines = 0;
     return batch;
   }
 
   /**
-   * Puts a batch back in front (a write that failed), keeping at most `room` of its newest lines.
-   * Returns how many lines were kept.
+   * Puts a batch back in front (a write that failed), keeping at most `room` of its newest lines; the queue takes
+   * over the batch's memory. Returns how many lines were kept.
    */
   unshift(batch: Batch, room: number): number {
     const chunks: Buffer[] = [];
@@ -105,35 +143,30 @@ export class ByteQueue {
       chunks.push(chunk);
       chunkLines.push(lines);
     }
-    // Its finished chunks are freed only after a later successful write, never before their bytes are gone.
-    this.looseFinished.unshift(...batch.finished);
+    // The pieces put back are older than anything queued: the next batch written carries their hold.
+    this.carried.push(...batch.handOver());
     let kept = 0;
     for (const n of chunkLines) kept += n;
     this.pieces.unshift(...chunks);
     this.pieceLines.unshift(...chunkLines);
-    this.pieceFinishes.unshift(...chunks.map(() => undefined));
     this.lines += kept;
     return kept;
   }
 
-  /** Takes back the chunks of a batch that was written (or copied); their bytes may be overwritten from now on. */
-  recycle(batch: Batch): void {
-    for (const chunk of batch.finished) {
-      if (chunk.length === CHUNK_BYTES && this.spare.length < SPARE_CHUNKS_BUSY) this.spare.push(chunk);
+  /** Ends holds on chunks (`Batch.release`); a chunk nobody holds any more becomes a spare. */
+  letGo(held: readonly Chunk[]): void {
+    for (const chunk of held) {
+      if (--chunk.users === 0 && chunk.bytes.length === CHUNK_BYTES && this.spare.length < SPARE_CHUNKS_BUSY) this.spare.push(chunk.bytes);
     }
-    batch.finished.length = 0;
     if (this.lines === 0 && this.spare.length > SPARE_CHUNKS_IDLE) this.spare.length = SPARE_CHUNKS_IDLE;
   }
 
   /** Closes the current chunk and starts another (a spare one when the line fits). */
   private nextChunk(room: number): void {
     this.seal();
-    if (this.chunk.length > 0) {
-      const last = this.pieces.length - 1;
-      if (last >= 0 && this.pieces[last]!.buffer === this.chunk.buffer) this.pieceFinishes[last] = this.chunk;
-      else this.looseFinished.push(this.chunk);
-    }
-    this.chunk = room <= CHUNK_BYTES ? (this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES)) : Buffer.allocUnsafe(room);
+    this.letGo([this.chunk]);
+    const bytes = room <= CHUNK_BYTES ? (this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES)) : Buffer.allocUnsafe(room);
+    this.chunk = { bytes, users: 1 };
     this.start = 0;
     this.end = 0;
   }
@@ -141,9 +174,10 @@ export class ByteQueue {
   /** Moves the lines written into the current chunk since the last seal into a piece of their own. */
   private seal(): void {
     if (this.end === this.start) return;
-    this.pieces.push(this.chunk.subarray(this.start, this.end));
+    this.pieces.push(this.chunk.bytes.subarray(this.start, this.end));
     this.pieceLines.push(this.openLines);
-    this.pieceFinishes.push(undefined);
+    this.pieceChunks.push(this.chunk);
+    this.chunk.users++;
     this.start = this.end;
     this.openLines = 0;
   }

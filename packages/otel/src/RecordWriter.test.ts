@@ -1,6 +1,6 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { setGlobalErrorHandler, loggingErrorHandler } from '@opentelemetry/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordWriter } from './RecordWriter.js';
 import { MemorySink } from './sinks/MemorySink.js';
 import { PartialWriteError } from './sinks/PartialWriteError.js';
@@ -11,11 +11,21 @@ class FaultySink extends MemorySink {
   failWith: Error | undefined;
   private held: (() => void)[] = [];
   stalled = false;
+  /** Writes that failed so far. */
+  failures = 0;
 
   override write(chunk: Buffer): Promise<void> {
-    if (this.failWith) return Promise.reject(this.failWith);
+    if (this.failWith) {
+      this.failures++;
+      return Promise.reject(this.failWith);
+    }
     if (this.stalled) return new Promise((resolve) => this.held.push(() => resolve(super.write(chunk))));
     return super.write(chunk);
+  }
+
+  /** Writes waiting for `release`. */
+  get waiting(): number {
+    return this.held.length;
   }
 
   release(): void {
@@ -24,7 +34,8 @@ class FaultySink extends MemorySink {
   }
 }
 
-const tick = (ms = 5): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+// Polls until the assertion holds (a deadline far below any interval a test sets, so waiting out one fails).
+const eventually = (assertion: () => void): Promise<void> => vi.waitFor(assertion, { timeout: 5000, interval: 2 });
 
 describe('RecordWriter', () => {
   const errors: Error[] = [];
@@ -34,14 +45,17 @@ describe('RecordWriter', () => {
   });
   const captureErrors = (): void => setGlobalErrorHandler((error) => errors.push(error as Error));
 
-  it('writes queued lines within the flush interval, in order, without a flush call', async () => {
+  it('writes queued lines as soon as the event loop is free, in one batch, in order, without a flush call', async () => {
     const sink = new MemorySink();
-    const writer = new RecordWriter(sink, { flushIntervalMs: 20, flushOnExit: false });
+    const writes = vi.spyOn(sink, 'write');
+    // The interval is only the retry delay: a writer that waited for it would miss the 5 s deadline below.
+    const writer = new RecordWriter(sink, { flushIntervalMs: 60_000, flushOnExit: false });
     writer.write('{"a":1}');
     writer.write('{"a":2}');
+    // Not written inside the call (that is sync mode), so lines written together form one batch.
     expect(sink.lines()).toEqual([]);
-    await tick(60);
-    expect(sink.lines()).toEqual(['{"a":1}', '{"a":2}']);
+    await eventually(() => expect(sink.lines()).toEqual(['{"a":1}', '{"a":2}']));
+    expect(writes).toHaveBeenCalledTimes(1);
   });
 
   it('writes before returning in sync mode', () => {
@@ -60,7 +74,7 @@ describe('RecordWriter', () => {
     sink.stalled = true;
     const writer = new RecordWriter(sink, { maxQueueSize: 100, flushIntervalMs: 1, flushOnExit: false });
     writer.write('{"first":true}');
-    await tick();
+    await eventually(() => expect(sink.waiting).toBe(1));
     for (let i = 0; i < 1000; i++) writer.write(`{"i":${i}}`);
     const stats = writer.getStats();
     expect(stats.queued).toBe(100);
@@ -82,13 +96,13 @@ describe('RecordWriter', () => {
     const writer = new RecordWriter(sink, { flushIntervalMs: 1, flushOnExit: false });
     writer.write('{"a":1}');
     writer.write('{"a":2}');
-    await tick(30);
+    // Retried every interval: after three failures the error is still reported only once.
+    await eventually(() => expect(sink.failures).toBeGreaterThanOrEqual(3));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toContain('ENOSPC');
     expect(sink.lines()).toEqual([]);
     sink.failWith = undefined;
-    await tick(30);
-    expect(sink.lines()).toEqual(['{"a":1}', '{"a":2}']);
+    await eventually(() => expect(sink.lines()).toEqual(['{"a":1}', '{"a":2}']));
     expect(writer.getStats().dropped).toBe(0);
   });
 
@@ -113,8 +127,9 @@ describe('RecordWriter', () => {
     expect(writer.close()).toBe(first);
     await first;
     writer.write('{"a":2}');
-    await tick();
+    await writer.flush();
     expect(sink.lines()).toEqual(['{"a":1}']);
+    expect(writer.getStats()).toMatchObject({ written: 1, queued: 0 });
   });
 
   it('stays open until its last user closes it', async () => {
@@ -132,13 +147,13 @@ describe('RecordWriter', () => {
     const writer = new RecordWriter(sink, { flushOnExit: false });
     const early = Array.from({ length: 10 }, (_, i) => `{"early":${i},"pad":"${'e'.repeat(1000)}"}`);
     for (const line of early) writer.write(line);
-    await tick(); // the first batch is now being written (held by the stalled sink)
+    await eventually(() => expect(sink.waiting).toBe(1)); // the first batch is being written, held by the stalled sink
     writer.write(`{"big":"${'b'.repeat(20_000)}"}`); // does not fit: the first chunk is finished
     writer.flushSync(); // exit: writes what is queued while the first write is still in flight
     for (let i = 0; i < 80; i++) writer.write(`{"late":${i},"pad":"${'l'.repeat(1000)}"}`);
     writer.flushSync();
     sink.release(); // the in-flight write reads its bytes only now, as the thread pool would
-    await tick();
+    await eventually(() => expect(sink.lines()).toHaveLength(91));
     expect(sink.lines().filter((line) => line.startsWith('{"early"'))).toEqual(early);
     expect(sink.lines().filter((line) => line.startsWith('{"late"'))).toHaveLength(80);
     expect(sink.lines().every((line) => line.endsWith('}'))).toBe(true);
@@ -159,8 +174,7 @@ describe('RecordWriter', () => {
     const sink = new FirstLineSink();
     const writer = new RecordWriter(sink, { flushIntervalMs: 1, flushOnExit: false });
     for (const n of [1, 2, 3]) writer.write(`{"n":${n}}`);
-    await tick(30);
-    expect(sink.lines()).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    await eventually(() => expect(sink.lines()).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']));
     expect(writer.getStats()).toMatchObject({ written: 3, queued: 0, dropped: 0 });
     sink.failing = false;
     for (const n of [4, 5]) writer.write(`{"n":${n}}`);

@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { trackExit, untrackExit, type ExitFlushable } from './exitHooks.js';
 import { reportError } from './reportError.js';
-import { ByteQueue, dropWritten, type Batch } from './ByteQueue.js';
+import { ByteQueue, type Batch } from './ByteQueue.js';
 import { bytesWrittenBefore } from './sinks/PartialWriteError.js';
 import type { Sink } from './sinks/Sink.js';
 
@@ -122,12 +122,12 @@ export class RecordWriter implements ExitFlushable {
       () => {
         this.stats.written += batch.lines;
         this.lastError = undefined;
-        this.queue.recycle(batch);
+        batch.release();
       },
       (error: unknown) => {
         this.stats.failedWrites++;
         // Lines the sink wrote before it failed (a batch split by a rotation) are done; only the rest is retried.
-        this.stats.written += dropWritten(batch, bytesWrittenBefore(error));
+        this.stats.written += batch.dropWritten(bytesWrittenBefore(error));
         this.fail(error);
         this.requeue(batch);
       },
@@ -148,6 +148,7 @@ export class RecordWriter implements ExitFlushable {
   private requeue(batch: Batch): void {
     if (this.closed) {
       this.drop(batch.lines);
+      batch.release();
       return;
     }
     const room = Math.max(0, this.maxQueueSize - this.queue.lines);
@@ -207,14 +208,14 @@ export class RecordWriter implements ExitFlushable {
     try {
       this.sink.writeSync(batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks));
       this.stats.written += batch.lines;
-      // Chunks it frees may hold bytes of an asynchronous write still in flight; only an idle writer reuses them.
-      if (this.writing === undefined) this.queue.recycle(batch);
     } catch (error) {
       this.stats.failedWrites++;
-      this.stats.written += dropWritten(batch, bytesWrittenBefore(error));
+      this.stats.written += batch.dropWritten(bytesWrittenBefore(error));
       this.drop(batch.lines);
       this.fail(error);
     }
+    // A chunk an asynchronous write still in flight has a piece of stays held by that write's batch.
+    batch.release();
     this.reportDrops();
   }
 
@@ -233,7 +234,9 @@ export class RecordWriter implements ExitFlushable {
     this.closing ??= (async () => {
       await this.flush();
       this.closed = true;
-      this.drop(this.queue.take().lines);
+      const rest = this.queue.take();
+      this.drop(rest.lines);
+      rest.release();
       this.reportDrops();
       untrackExit(this);
       await this.sink.close().catch((error: unknown) => this.fail(error));

@@ -3,6 +3,7 @@ export { captureCallSite, type CallSite } from './callSite.js';
 export { createAitrace, type Aitrace } from './createAitrace.js';
 export { RecordWriter, type RecordWriterOptions, type RecordWriterStats } from './RecordWriter.js';
 export { FileSink, type FileSinkOptions } from './sinks/FileSink.js';
+export { RotatingFileSink, type RotatingFileSinkOptions } from './sinks/RotatingFileSink.js';
 export { rotatedPath } from '@aitrace/format';
 export { MemorySink } from './sinks/MemorySink.js';
 export { resolvePathTemplate } from './sinks/pathTemplate.js';

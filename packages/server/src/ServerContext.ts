@@ -1,4 +1,5 @@
 import type { NormalizedRecord } from '@aitrace/format';
+import type { TraceSource } from '@aitrace/mcp';
 import type { HostPolicy } from './http/HostPolicy.js';
 import type { RefusalLog } from './http/RefusalLog.js';
 import type { LiveHub } from './LiveHub.js';
@@ -21,6 +22,8 @@ export interface ServerContext {
   viewerDir: string | undefined;
   /** Unexpected errors (500s) go here. */
   onProblem: (message: string) => void;
+  /** The store as the MCP tools of `/mcp` read it (one source, so unchanged traces are not read again per call). */
+  mcpSource: TraceSource;
   /** Refused requests (400, 401, 413, 415), logged once per sender and reason. */
   refusals: RefusalLog;
 }

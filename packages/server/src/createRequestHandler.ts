@@ -7,6 +7,7 @@ import { ingestJsonl } from './routes/ingestJsonl.js';
 import { ingestOtlp } from './routes/ingestOtlp.js';
 import { getFacets } from './routes/facetRoutes.js';
 import { listLogs } from './routes/logRoutes.js';
+import { serveMcp } from './routes/mcpRoute.js';
 import { getStats, getTrace, listTraces } from './routes/queryRoutes.js';
 import { serveViewer } from './serveViewer.js';
 import type { ServerContext } from './ServerContext.js';
@@ -32,7 +33,7 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
   const wrongHost = context.hostPolicy.refuseHost(request);
   if (wrongHost !== undefined) throw new HttpError(403, wrongHost);
   if (options.otlpOnly === true && OTLP_PATHS[path] === undefined) throw new HttpError(404, `this is the OTLP/HTTP port: POST /v1/traces, /v1/logs or /v1/metrics; the API and viewer are on the main port`);
-  const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/v1/');
+  const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/v1/') || path === '/mcp';
   if (!isApi) {
     allow('GET, HEAD', request);
     await serveViewer(response, context.viewerDir, path, request.method === 'HEAD');
@@ -87,7 +88,11 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
     context.hub.subscribe(response, records === 'all' ? { allRecords: true } : trace === null || trace === '' ? {} : { traceId: trace.toLowerCase() });
     return;
   }
-  throw new HttpError(404, `no API route ${path}; see /api/traces, /api/traces/{traceId}, /api/logs, /api/facets, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs, /v1/metrics`);
+  if (path === '/mcp') {
+    allow('POST', request);
+    return serveMcp(request, response, context);
+  }
+  throw new HttpError(404, `no API route ${path}; see /mcp, /api/traces, /api/traces/{traceId}, /api/logs, /api/facets, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs, /v1/metrics`);
 }
 
 function sendError(request: IncomingMessage, response: ServerResponse, url: URL, error: unknown, context: ServerContext): void {

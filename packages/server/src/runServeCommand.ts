@@ -53,7 +53,8 @@ Endpoints:
   gRPC                  opentelemetry.proto.collector.{trace,logs,metrics}.v1 .../Export
   GET  /api/traces      trace list (service, name, status, from, to, attr=key=value, q, limit, cursor)
   GET  /api/traces/ID   one trace's records        GET  /api/stats  span statistics
-  GET  /api/events      live updates (Server-Sent Events; ?trace=ID for one trace)`;
+  GET  /api/events      live updates (Server-Sent Events; ?trace=ID for one trace)
+  POST /mcp             the MCP tools for coding agents (Streamable HTTP): search traces, spans, errors, stats`;
 
 class UsageError extends Error {}
 

@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { terminalSafe, type NormalizedRecord } from '@aitrace/format';
+import { StoreTraceSource } from '@aitrace/mcp';
 import { createRequestHandler } from './createRequestHandler.js';
 import { HostPolicy } from './http/HostPolicy.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from './grpc/startOtlpGrpcServer.js';
@@ -93,6 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     hostPolicy: new HostPolicy(host, options.allowedHosts),
     viewerDir: options.viewerDir === null ? undefined : (options.viewerDir ?? findViewerDir()),
     onProblem,
+    mcpSource: new StoreTraceSource(store),
     refusals: new RefusalLog({ report: options.onRefusal ?? defaultProblemReporter }),
   };
 

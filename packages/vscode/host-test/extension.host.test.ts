@@ -54,13 +54,13 @@ describe('the aitrace extension in a real VS Code (code-server)', () => {
     await row('span handle request').locator('.monaco-tl-twistie').click();
     await expect(row('span handle request').getAttribute('aria-label')).resolves.toBe('span handle request, running');
     await row('span load user').waitFor();
-    await expect(row('span load user').getAttribute('aria-label')).resolves.toBe('span load user, 3 ms · ok');
+    await expect(row('span load user').getAttribute('aria-label')).resolves.toBe('span load user, 3.00ms · ok');
     await expect(row('span save').getAttribute('aria-label')).resolves.toBe('span save, running');
 
     // The program finishes: its end records are appended while the tree is open.
     appendFileSync(traceFile, endLine(SAVE, 9) + endLine(ROOT, 10));
-    await page.locator('.monaco-list-row[aria-label="span save, 4 ms · ok"]').waitFor({ timeout: 15_000 });
-    await page.locator('.monaco-list-row[aria-label="span handle request, 10 ms · ok"]').waitFor();
+    await page.locator('.monaco-list-row[aria-label="span save, 4.00ms · ok"]').waitFor({ timeout: 15_000 });
+    await page.locator('.monaco-list-row[aria-label="span handle request, 10.0ms · ok"]').waitFor();
 
     // Selecting a span shows its details as pretty JSON, now with its end.
     await row('span handle request').click();

@@ -1,6 +1,6 @@
 import { validateRecord } from '@aitrace/format';
-import { ForestBuilder, LineReader, walkSpans, type SpanForest } from '@aitrace/forest';
-import { open, stat } from 'node:fs/promises';
+import { ForestBuilder, walkSpans, type LineProblem, type LineRecord, type SpanForest } from '@aitrace/forest';
+import { FileFollower } from '@aitrace/forest/node';
 import { basename } from 'node:path';
 
 /** A bad line of a trace file: its 1-based line number, the field at fault if known, and what is wrong. */
@@ -27,18 +27,19 @@ export interface RefreshResult {
 
 // A file whose first lines hold no aitrace record is some other JSONL; stop reading it there.
 const SNIFF_LINES = 20;
-const CHUNK_BYTES = 1 << 20;
+// Read per look, so a file found to be other JSONL is not read much further.
+const POLL_BYTES = 1 << 20;
 
 /**
- * One trace file read incrementally: each `refresh` reads only the bytes appended since the last one into the
- * forest's line reader and incremental builder, and starts over when the file is truncated or rotated.
+ * One trace file read incrementally: each `refresh` reads only the bytes appended since the last one (through the
+ * forest's file follower) into an incremental builder, and starts over when the file is truncated or rotated (a
+ * rotated file is a file of its own in the workspace).
  */
 export class TraceFile {
-  private reader!: LineReader;
+  private readonly follower: FileFollower;
   private builder!: ForestBuilder;
   private problemList: TraceProblem[] = [];
-  private offset = 0;
-  private inode = -1;
+  private wasMissing = false;
   private fileKind: TraceFileKind = 'unknown';
   private records = 0;
   private linesSeen = 0;
@@ -50,6 +51,17 @@ export class TraceFile {
   private pidsVersion = 0;
 
   constructor(readonly path: string) {
+    this.follower = new FileFollower(path, {
+      readRotated: false,
+      maxBytesPerPoll: POLL_BYTES,
+      // The same checks as `aitrace validate`, reported field by field.
+      onValue: (value, line) => {
+        for (const problem of validateRecord(value)) {
+          this.problemList.push({ line, field: problem.field, message: problem.message, skipped: true });
+          this.validatedLines.add(line);
+        }
+      },
+    });
     this.restart();
   }
 
@@ -68,9 +80,9 @@ export class TraceFile {
     return this.records;
   }
 
-  /** Bytes read so far. */
+  /** Bytes read so far, to the end of the last complete line. */
   get bytesRead(): number {
-    return this.offset;
+    return this.follower.position?.offset ?? 0;
   }
 
   /** Bad lines found so far, by line number. */
@@ -113,83 +125,66 @@ export class TraceFile {
     return this.refreshing;
   }
 
+  /** Stops following the file and closes it. */
+  close(): Promise<void> {
+    return this.follower.close();
+  }
+
   private restart(): void {
     this.builder = new ForestBuilder({ ended: this.ended });
     this.pids = new Set();
     this.pidList = [];
     this.pidsVersion = 0;
     this.problemList = [];
-    this.offset = 0;
     this.records = 0;
     this.linesSeen = 0;
     this.fileKind = 'unknown';
-    const validated = new Set<number>();
-    this.validatedLines = validated;
-    this.reader = new LineReader({
-      // The same checks as `aitrace validate`, reported field by field.
-      onValue: (value, line) => {
-        for (const problem of validateRecord(value)) {
-          this.problemList.push({ line, field: problem.field, message: problem.message, skipped: true });
-          validated.add(line);
-        }
-      },
-    });
+    this.validatedLines = new Set();
   }
 
   private async readNew(): Promise<RefreshResult> {
-    let info;
-    try {
-      info = await stat(this.path);
-    } catch {
-      const changed = this.offset > 0 || this.fileKind !== 'unknown';
-      this.inode = -1;
-      this.restart();
-      return { changed, reset: undefined, missing: true };
-    }
+    const hadContent = this.records > 0 || this.problemList.length > 0 || this.fileKind !== 'unknown';
+    let changed = false;
     let reset: RefreshResult['reset'];
-    if (this.inode !== -1 && info.ino !== this.inode) reset = 'rotated';
-    else if (info.size < this.offset) reset = 'truncated';
-    if (reset !== undefined) this.restart();
-    this.inode = info.ino;
-    if (this.fileKind === 'other' || info.size === this.offset) return { changed: reset !== undefined, reset, missing: false };
-
-    let changed = reset !== undefined;
-    const handle = await open(this.path, 'r');
-    try {
-      const buffer = Buffer.alloc(CHUNK_BYTES);
-      // `take` may decide the file is not a trace file; stop reading it then.
-      while (this.kind !== 'other') {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-        if (bytesRead <= 0) break;
-        this.offset += bytesRead;
-        if (this.take(buffer.subarray(0, bytesRead))) changed = true;
+    do {
+      // A file found to hold other JSONL is not read, but still watched for a truncation or a new file.
+      for (const event of await this.follower.poll({ skip: this.fileKind === 'other' })) {
+        if (event.type === 'reset') {
+          this.restart();
+          changed = true;
+          // Back after it was missing is no reset: nothing was shown.
+          if (!this.wasMissing) reset = event.reason;
+        } else if (event.type === 'lines' && this.take(event.records, event.problems)) changed = true;
       }
-    } finally {
-      await handle.close();
+    } while (this.follower.behind && this.fileKind !== 'other');
+    const missing = this.follower.missing;
+    if (missing) {
+      this.restart();
+      changed = hadContent;
     }
-    return { changed, reset, missing: false };
+    this.wasMissing = missing;
+    return { changed, reset, missing };
   }
 
-  private take(bytes: Uint8Array): boolean {
-    const batch = this.reader.push(bytes);
-    for (const problem of batch.problems) {
+  private take(records: LineRecord[], problems: LineProblem[]): boolean {
+    for (const problem of problems) {
       // Lines the validator already reported field by field need no second, vaguer entry.
       if (!this.validatedLines.has(problem.line)) this.problemList.push({ line: problem.line, message: problem.message, skipped: true });
     }
-    const readLines = new Set(batch.records.map((record) => record.line));
+    const readLines = new Set(records.map((record) => record.line));
     for (const problem of this.problemList) if (problem.skipped && readLines.has(problem.line)) problem.skipped = false;
     this.problemList.sort((a, b) => a.line - b.line);
-    this.records += batch.records.length;
-    this.linesSeen += batch.records.length + new Set(batch.problems.map((p) => p.line)).size;
+    this.records += records.length;
+    this.linesSeen += records.length + new Set(problems.map((p) => p.line)).size;
     if (this.fileKind === 'unknown') {
-      if (batch.records.length > 0) this.fileKind = 'trace';
+      if (records.length > 0) this.fileKind = 'trace';
       else if (this.linesSeen >= SNIFF_LINES) this.fileKind = 'other';
     }
     if (this.fileKind === 'other') {
       this.problemList = [];
       return false;
     }
-    const added = this.builder.add(batch.records);
-    return added > 0 || batch.problems.length > 0;
+    const added = this.builder.add(records);
+    return added > 0 || problems.length > 0;
   }
 }

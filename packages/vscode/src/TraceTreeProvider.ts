@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { viewOf, type EntryIcon } from './entryView.js';
 import { NO_FILTER, type SpanFilter } from './spanFilter.js';
+import { tokenBadge } from './tokenBadges.js';
 import { childrenOf, fileEntry, type TraceEntry } from './traceEntries.js';
 import type { TraceWorkspace } from './TraceWorkspace.js';
 
@@ -91,9 +92,10 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceEntry>, v
         ? vscode.TreeItemCollapsibleState.Expanded
         : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(view.label, state);
+    const tokens = tokenBadge(entry);
     item.id = entry.id;
-    item.description = view.description;
-    item.tooltip = view.tooltip;
+    item.description = tokens !== undefined ? `${view.description} · ${tokens.text}` : view.description;
+    item.tooltip = tokens !== undefined ? `${view.tooltip}\n${tokens.tooltip}` : view.tooltip;
     item.iconPath = ICONS[view.icon];
     item.contextValue = view.contextValue;
     item.accessibilityInformation = { label: view.ariaLabel };

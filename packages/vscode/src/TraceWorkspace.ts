@@ -61,12 +61,18 @@ export class TraceWorkspace implements vscode.Disposable {
     let removed = false;
     for (const path of this.files.keys()) {
       if (!found.has(path) && !this.explicit.has(path)) {
-        this.files.delete(path);
+        this.forget(path);
         removed = true;
       }
     }
     await Promise.all([...found].map((path) => this.refresh(this.track(path))));
     if (removed) this.changed.fire(undefined);
+  }
+
+  /** Stops following a file and lets it go. */
+  private forget(path: string): void {
+    void this.files.get(path)?.close();
+    this.files.delete(path);
   }
 
   private track(path: string): TraceFile {
@@ -87,7 +93,7 @@ export class TraceWorkspace implements vscode.Disposable {
       // Unreadable right now (permissions, a rotation in progress): try again on the next change.
       return;
     }
-    if (result.missing && !this.explicit.has(file.path)) this.files.delete(file.path);
+    if (result.missing && !this.explicit.has(file.path)) this.forget(file.path);
     // Only files with unfinished spans need the (cheap, but per-span) writer check.
     const unfinished = file.forest().traces.some((trace) => trace.runningCount > 0 || trace.cutOffCount > 0);
     const endedChanged = unfinished && file.setEnded(this.settings.cutOffWhenWriterExits && writersGone(file.writerPids));
@@ -133,5 +139,6 @@ export class TraceWorkspace implements vscode.Disposable {
     if (this.poll !== undefined) clearInterval(this.poll);
     if (this.rescanTimer !== undefined) clearTimeout(this.rescanTimer);
     for (const disposable of [...this.watchers, ...this.disposables]) disposable.dispose();
+    for (const path of [...this.files.keys()]) this.forget(path);
   }
 }

@@ -1,5 +1,5 @@
 import { formatEpochMicros, type NormalizedRecord } from '@aitrace/format';
-import type { SpanNode, TraceTree } from '@aitrace/forest';
+import { genAiView, subtreeTokens, traceTokens, type GenAiMessage, type GenAiUsage, type SpanNode, type TokenTotals, type TraceTree } from '@aitrace/forest';
 import type { TraceEntry } from './traceEntries.js';
 
 /** Everything known about an entry, as one JSON-ready object for the details view. */
@@ -30,6 +30,10 @@ function defined(object: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
 }
 
+function nonEmpty(object: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return object !== undefined && Object.keys(object).length > 0 ? object : undefined;
+}
+
 function location(file: string | undefined, line: number | undefined): string | undefined {
   return file === undefined ? undefined : line === undefined ? file : `${file}:${line}`;
 }
@@ -47,6 +51,46 @@ function traceDetails(trace: TraceTree): Record<string, unknown> {
     cut_off: trace.cutOffCount,
     services: trace.services,
     roots: trace.roots.map((root) => root.name),
+    tokens: totalsOf(traceTokens(trace)),
+  });
+}
+
+function usageDetails(usage: GenAiUsage): Record<string, unknown> | undefined {
+  const counts = defined({ input: usage.input, output: usage.output, cached: usage.cached, reasoning: usage.reasoning });
+  return Object.keys(counts).length > 0 ? counts : undefined;
+}
+
+function totalsOf(totals: TokenTotals): Record<string, unknown> | undefined {
+  return totals.calls > 0 ? { calls: totals.calls, ...usageDetails(totals) } : undefined;
+}
+
+function messageDetails(message: GenAiMessage): Record<string, unknown> {
+  return defined({
+    role: message.role,
+    text: message.text !== '' ? message.text : undefined,
+    tool_calls: message.toolCalls.length > 0 ? message.toolCalls.map((call) => defined({ id: call.id, name: call.name, arguments: call.arguments })) : undefined,
+    tool_results: message.toolResults.length > 0 ? message.toolResults.map((result) => defined({ id: result.id, result: result.result })) : undefined,
+    finish_reason: message.finishReason,
+  });
+}
+
+/** A GenAI span's meaning (forest's genAiView): operation, models, tokens, the conversation, the tool call. */
+function genAiDetails(span: SpanNode): Record<string, unknown> | undefined {
+  const view = genAiView(span);
+  if (view === undefined) return span.children.length > 0 ? defined({ tokens_below: totalsOf(subtreeTokens(span)) }) : undefined;
+  const tokens = usageDetails(view.usage);
+  return defined({
+    operation: view.operation,
+    provider: view.provider,
+    request_model: view.requestModel,
+    response_model: view.responseModel,
+    finish_reasons: view.finishReasons.length > 0 ? view.finishReasons : undefined,
+    tokens,
+    tokens_below: tokens === undefined && span.children.length > 0 ? totalsOf(subtreeTokens(span)) : undefined,
+    conversation_id: view.conversationId,
+    agent: view.agentName,
+    tool: view.tool !== undefined ? defined({ name: view.tool.name, call_id: view.tool.callId, arguments: view.tool.arguments, result: view.tool.result }) : undefined,
+    conversation: view.messages.length > 0 ? view.messages.map(messageDetails) : undefined,
   });
 }
 
@@ -71,6 +115,7 @@ function spanDetails(span: SpanNode): Record<string, unknown> {
     source: location(span.file, span.line),
     function: span.function,
     record_lines: defined({ start: span.startLine, end: span.endLine }),
+    genai: nonEmpty(genAiDetails(span)),
     attributes: span.attrs,
     events: span.events.map(recordSummary),
     logs: span.logs.map(recordSummary),

@@ -1,12 +1,18 @@
+import { buildSpanForest, readJsonl } from '@aitrace/forest';
+import { jsonl, spanLines, TRACE_ID } from '@aitrace/testing';
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from './entryView.js';
+import { viewOf } from './entryView.js';
+import { fileEntry } from './traceEntries.js';
+import { TraceFile } from './TraceFile.js';
 
-describe('formatDuration', () => {
-  it('keeps sub-millisecond precision and switches to seconds and minutes for long spans', () => {
-    expect(formatDuration(0.4213)).toBe('0.42 ms');
-    expect(formatDuration(12.345)).toBe('12.3 ms');
-    expect(formatDuration(3)).toBe('3 ms');
-    expect(formatDuration(1250)).toBe('1.25 s');
-    expect(formatDuration(125_000)).toBe('2 min 5 s');
+describe('viewOf', () => {
+  it('shows a span with its duration as the CLI and the viewer print it, and its status', () => {
+    const records = readJsonl(jsonl(spanLines({ span: '00f067aa0ba902b7', name: 'crawl', startMs: 0, endMs: 125_000 }))).records.map(({ record }) => record);
+    const span = buildSpanForest(records).traces[0]!.roots[0]!;
+    // A file that is never read: the span's view needs only the span.
+    const file = new TraceFile('never-read.jsonl');
+    const view = viewOf({ kind: 'span', id: 'span', file, traceId: TRACE_ID, span, parent: fileEntry(file) });
+    expect(view.description).toBe('2m 05s · ok');
+    expect(view.ariaLabel).toBe('span crawl, 2m 05s · ok');
   });
 });

@@ -1,4 +1,4 @@
-import type { NormalizedRecord } from '@aitrace/format';
+import { formatDuration, type NormalizedRecord } from '@aitrace/format';
 import type { SpanNode, TraceTree } from '@aitrace/forest';
 import type { TraceEntry } from './traceEntries.js';
 
@@ -17,14 +17,6 @@ export interface EntryView {
   contextValue: string;
   /** What a screen reader says for the row. */
   ariaLabel: string;
-}
-
-/** A duration for people: `0.42 ms`, `12.3 ms`, `1.25 s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Number(ms.toFixed(1))} ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(2))} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 /** A span's state in words: `ok`, `error: boom`, `running`, `cut off`. */

@@ -1,3 +1,4 @@
+import { SPAN_STATES } from '@aitrace/format';
 import type { SpanFilter, SpanState } from '@aitrace/forest';
 
 export { isFiltering, matchesSpan as matchesFilter, pruneSpans, type SpanFilter } from '@aitrace/forest';
@@ -7,7 +8,7 @@ export class FilterSyntaxError extends Error {
   override name = 'FilterSyntaxError';
 }
 
-const STATES: readonly SpanState[] = ['running', 'cut_off', 'ok', 'error'];
+const STATES: readonly SpanState[] = SPAN_STATES;
 
 /** No filter: everything is shown. */
 export const NO_FILTER: SpanFilter = { where: [], onlyErrors: false };

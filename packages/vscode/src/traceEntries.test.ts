@@ -51,9 +51,9 @@ describe('the tree of a trace file', () => {
       'app.jsonl — 2 traces · 1 error [file]',
       '  GET /users — 3 spans · 1 error · 1 running [error]',
       '    GET /users — running [running]',
-      '      db.query — 4 ms · ok [ok]',
+      '      db.query — 4.00ms · ok [ok]',
       '        rows fetched — info · 12 rows [log]',
-      '      render — 2 ms · error: template missing [error]',
+      '      render — 2.00ms · error: template missing [error]',
       '        exception — event [error]',
       '  nightly job — 1 span · 1 running [running]',
       '    nightly job — running [running]',
@@ -82,14 +82,14 @@ describe('the tree of a trace file', () => {
       'app.jsonl — 2 traces · 1 error [file]',
       '  GET /users — 3 spans · 1 error · 1 running [error]',
       '    GET /users — running [running]',
-      '      render — 2 ms · error: template missing [error]',
+      '      render — 2.00ms · error: template missing [error]',
       '        exception — event [error]',
     ]);
     expect(render([fileEntry(file)], parseFilter('db.system=sqlite'))).toEqual([
       'app.jsonl — 2 traces · 1 error [file]',
       '  GET /users — 3 spans · 1 error · 1 running [error]',
       '    GET /users — running [running]',
-      '      db.query — 4 ms · ok [ok]',
+      '      db.query — 4.00ms · ok [ok]',
       '        rows fetched — info · 12 rows [log]',
     ]);
     expect(render([fileEntry(file)], parseFilter('NIGHTLY status:running')).slice(1)).toEqual(['  nightly job — 1 span · 1 running [running]', '    nightly job — running [running]', '      disk almost full — warn [log_warn]']);
@@ -103,6 +103,6 @@ describe('the tree of a trace file', () => {
     await file.refresh();
     const updated = currentEntry(root!);
     expect(updated.kind === 'span' && updated.span.state).toBe('ok');
-    expect(viewOf(updated).description).toBe('20 ms · ok');
+    expect(viewOf(updated).description).toBe('20.0ms · ok');
   });
 });

@@ -1,10 +1,8 @@
-import { ForestBuilder, isFiltering, LineReader, pruneSpans, walkSpans, type LineRecord, type ReadBatch, type SpanNode } from '@aitrace/forest';
+import { ForestBuilder, isFiltering, pruneSpans, walkSpans, type LineProblem, type LineRecord, type SpanNode } from '@aitrace/forest';
 import { followFile, readTraceFile } from '@aitrace/forest/node';
 import { terminalJson, terminalSafe } from '@aitrace/format';
 import { integerOption, parseCommand } from '../args.js';
-import { renderForest, spanLine } from '../renderTree.js';
-import { parseFilter } from '../spanFilter.js';
-import { createStyle } from '../style.js';
+import { createStyle, parseFilter, renderForest, spanLine } from '@aitrace/mcp';
 import { filterForest, reportProblems } from './tree.js';
 
 // Traces kept while following (and logs without a trace): the least recently changed beyond it are forgotten.
@@ -108,40 +106,27 @@ export async function tailCommand(argv: string[]): Promise<number> {
     process.stdout.write(`\x1b[H\x1b[2J${lines.join('\n')}\n${style.dim(`following ${file} — Ctrl-C to stop`)}\n`);
   };
 
-  let reader = new LineReader();
-  // The file the reader's lines come from: the followed file, or a rotated one read on the way.
-  let readingFile = file;
   let scheduled: NodeJS.Timeout | undefined;
-  const take = (batch: ReadBatch): void => {
-    reportProblems(readingFile, batch.problems);
-    if (batch.records.length === 0) return;
+  const take = (path: string, records: LineRecord[], problems: LineProblem[]): void => {
+    reportProblems(path, problems);
+    if (records.length === 0) return;
     const since = builder.version;
-    builder.add(batch.records);
-    if (!interactive) announce(batch.records, since);
+    builder.add(records);
+    if (!interactive) announce(records, since);
     else scheduled ??= setTimeout(() => {
       scheduled = undefined;
       redraw();
     }, 50);
   };
   const interval = integerOption(values.interval, 'interval') ?? 100;
-  for await (const event of followFile(file, { intervalMs: interval, signal: controller.signal })) {
-    if (event.type === 'missing') {
-      process.stderr.write(`${file}: waiting for the file to appear\n`);
-      continue;
+  for await (const { events } of followFile(file, { intervalMs: interval, signal: controller.signal })) {
+    for (const event of events) {
+      if (event.type === 'lines') take(event.path, event.records, event.problems);
+      else if (event.type === 'missing') process.stderr.write(`${file}: waiting for the file to appear\n`);
+      else if (event.type === 'skipped') process.stderr.write(`${file}: ${event.message}\n`);
+      // A rotated or truncated file starts a new sequence of lines; the spans seen so far stay.
+      else if (!interactive) process.stdout.write(event.path === file ? `-- ${file} was ${event.reason}; following the new file\n` : `-- ${file} was rotated; reading ${event.path}, written since\n`);
     }
-    if (event.type === 'skipped') {
-      process.stderr.write(`${file}: ${event.message}\n`);
-      continue;
-    }
-    if (event.type === 'reset') {
-      // A rotated or truncated file starts a new sequence of lines (the old one's last line ends with it); the spans seen so far stay.
-      take(reader.end());
-      reader = new LineReader();
-      readingFile = event.path;
-      if (!interactive) process.stdout.write(event.path === file ? `-- ${file} was ${event.reason}; following the new file\n` : `-- ${file} was rotated; reading ${event.path}, written since\n`);
-      continue;
-    }
-    take(reader.push(event.chunk));
   }
   if (scheduled !== undefined) clearTimeout(scheduled);
   return 0;

@@ -5,10 +5,8 @@ import { UsageError } from '../UsageError.js';
 import { integerOption, parseCommand } from '../args.js';
 import { forestJson } from '../forestJson.js';
 import { createProgress } from '../progress.js';
-import { renderForest } from '../renderTree.js';
 import { isFiltering, pruneSpans, type SpanFilter } from '@aitrace/forest';
-import { parseFilter } from '../spanFilter.js';
-import { createStyle } from '../style.js';
+import { createStyle, parseFilter, renderForest } from '@aitrace/mcp';
 
 export const TREE_HELP = `Usage: aitrace tree [options] FILE|-
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSpanForest } from '../ForestBuilder.js';
 import type { SpanNode } from '../types.js';
 import { genAiView } from './genAiView.js';
-import { subtreeTokens, traceTokens } from './tokenRollup.js';
+import { subtreeTokens, tokensBySpan, traceTokens } from './tokenRollup.js';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const T0 = Date.UTC(2026, 0, 1) * 1000;
@@ -95,5 +95,27 @@ describe('token roll-ups', () => {
     const forest = buildSpanForest(records);
     expect(traceTokens(forest.traces[0]!)).toEqual({ calls: 2, input: 30, output: 7, cached: 8, reasoning: undefined });
     expect(subtreeTokens(only(records, 'a2ad6b7169203332'))).toEqual({ calls: 1, input: 20, output: 5, cached: 8, reasoning: undefined });
+  });
+
+  it('gives every span with tokens below it its total in one pass, and leaves spans without any out', () => {
+    const agent = 'b0ad6b7169203330';
+    const records = [
+      ...span(agent, 'invoke_agent', undefined, {}),
+      ...span('b1ad6b7169203331', 'chat a', agent, { 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 2 }),
+      ...span('b2ad6b7169203332', 'lookup', agent, {}),
+      ...span('b3ad6b7169203333', 'chat b', agent, { 'llm.token_count.prompt': 4, 'llm.token_count.completion': 1 }),
+    ];
+    const trace = buildSpanForest(records).traces[0]!;
+    const bySpan = tokensBySpan(trace.roots);
+    expect([...bySpan].map(([node, totals]) => [node.name, totals.calls, totals.input, totals.output])).toEqual(
+      expect.arrayContaining([
+        ['invoke_agent', 2, 14, 3],
+        ['chat a', 1, 10, 2],
+        ['chat b', 1, 4, 1],
+      ]),
+    );
+    expect(bySpan.size).toBe(3);
+    expect(traceTokens(trace, bySpan)).toEqual(traceTokens(trace));
+    expect(subtreeTokens(only(records, 'b2ad6b7169203332'))).toEqual({ calls: 0, input: undefined, output: undefined, cached: undefined, reasoning: undefined });
   });
 });

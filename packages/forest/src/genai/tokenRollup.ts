@@ -14,12 +14,12 @@ export interface UsageSpan {
   usage: GenAiUsage;
 }
 
-function merge(into: TokenTotals, from: GenAiUsage, calls: number): void {
-  into.calls += calls;
-  for (const key of ['input', 'output', 'cached', 'reasoning'] as const) {
-    const value = from[key];
-    if (value !== undefined) into[key] = (into[key] ?? 0) + value;
-  }
+function merge(into: TokenTotals, from: TokenTotals): void {
+  into.calls += from.calls;
+  if (from.input !== undefined) into.input = (into.input ?? 0) + from.input;
+  if (from.output !== undefined) into.output = (into.output ?? 0) + from.output;
+  if (from.cached !== undefined) into.cached = (into.cached ?? 0) + from.cached;
+  if (from.reasoning !== undefined) into.reasoning = (into.reasoning ?? 0) + from.reasoning;
 }
 
 /** Whether any token count is given. */
@@ -31,37 +31,65 @@ function emptyTotals(): TokenTotals {
   return { calls: 0, input: undefined, output: undefined, cached: undefined, reasoning: undefined };
 }
 
-// The one roll-up rule, over any tree shape: a span whose descendants report usage (an agent span summing its
-// model calls) is not counted again on top of them; its own figures count only when nothing below it reports any.
-function rollUp<T>(node: T, children: (node: T) => readonly T[], usage: (node: T) => GenAiUsage): TokenTotals {
-  const below = emptyTotals();
-  for (const child of children(node)) {
-    const sub = rollUp(child, children, usage);
-    merge(below, sub, sub.calls);
+/**
+ * The one roll-up rule, over any tree shape, in one pass without recursion: the totals of every node whose subtree
+ * reports usage. A node whose descendants report usage (an agent span summing its model calls) is not counted again
+ * on top of them; its own figures count only when nothing below it reports any. Nodes without tokens are not in the map.
+ */
+function rollUp<T>(roots: readonly T[], children: (node: T) => readonly T[], usage: (node: T) => GenAiUsage): Map<T, TokenTotals> {
+  const totals = new Map<T, TokenTotals>();
+  const order: T[] = [];
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    order.push(node);
+    for (const child of children(node)) stack.push(child);
   }
-  if (below.calls > 0) return below;
-  const own = usage(node);
+  // Every child comes after its parent in `order`, so walking it backwards sees children first.
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    let below: TokenTotals | undefined;
+    for (const child of children(node)) {
+      const sub = totals.get(child);
+      if (sub === undefined) continue;
+      below ??= emptyTotals();
+      merge(below, sub);
+    }
+    if (below !== undefined) {
+      totals.set(node, below);
+      continue;
+    }
+    const own = usage(node);
+    if (hasUsage(own)) totals.set(node, { calls: 1, ...own });
+  }
+  return totals;
+}
+
+function sumOf<T>(roots: readonly T[], bySpan: ReadonlyMap<T, TokenTotals>): TokenTotals {
   const totals = emptyTotals();
-  if (hasUsage(own)) merge(totals, own, 1);
+  for (const root of roots) {
+    const sub = bySpan.get(root);
+    if (sub !== undefined) merge(totals, sub);
+  }
   return totals;
 }
 
 const nodeChildren = (node: SpanNode): readonly SpanNode[] => node.children;
 const nodeUsage = (node: SpanNode): GenAiUsage => usageOf(node.attrs);
 
-/** Tokens of a span and its descendants (descendants' usage replaces an ancestor's own). */
-export function subtreeTokens(span: SpanNode): TokenTotals {
-  return rollUp(span, nodeChildren, nodeUsage);
+/** The token totals of every span under `roots` whose subtree reports any (spans without tokens are not in the map). */
+export function tokensBySpan(roots: readonly SpanNode[]): Map<SpanNode, TokenTotals> {
+  return rollUp(roots, nodeChildren, nodeUsage);
 }
 
-/** Tokens of every span of a trace, by the same rule. */
-export function traceTokens(trace: TraceTree): TokenTotals {
-  const totals = emptyTotals();
-  for (const root of trace.roots) {
-    const sub = subtreeTokens(root);
-    merge(totals, sub, sub.calls);
-  }
-  return totals;
+/** Tokens of a span and its descendants, by the rule of `tokensBySpan`. */
+export function subtreeTokens(span: SpanNode): TokenTotals {
+  return tokensBySpan([span]).get(span) ?? emptyTotals();
+}
+
+/** Tokens of every span of a trace, by the same rule; `bySpan` reuses a `tokensBySpan` of its roots. */
+export function traceTokens(trace: TraceTree, bySpan: ReadonlyMap<SpanNode, TokenTotals> = tokensBySpan(trace.roots)): TokenTotals {
+  return sumOf(trace.roots, bySpan);
 }
 
 /**
@@ -81,10 +109,5 @@ export function spanListTokens(spans: readonly UsageSpan[]): TokenTotals {
       else list.push(span);
     }
   }
-  const totals = emptyTotals();
-  for (const root of roots) {
-    const sub = rollUp(root, (span) => children.get(span.spanId) ?? [], (span) => span.usage);
-    merge(totals, sub, sub.calls);
-  }
-  return totals;
+  return sumOf(roots, rollUp(roots, (span) => children.get(span.spanId) ?? [], (span) => span.usage));
 }

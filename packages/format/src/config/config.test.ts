@@ -75,11 +75,23 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: {}, cwd: toml })).toThrow(/aitrace\.toml: compat-mode: expected true or false, got "sometimes"/);
   });
 
-  it('lets code turn compat mode on for the whole process', () => {
-    setCompatMode(true);
-    expect(getConfig().compatMode).toBe(true);
-    resetConfig();
-    setCompatMode(false);
-    expect(getConfig().compatMode).toBe(false);
+  it('lets code turn compat mode on and off for the whole process, over the environment', () => {
+    const before = process.env.AITRACE_COMPAT_MODE;
+    try {
+      process.env.AITRACE_COMPAT_MODE = 'false';
+      setCompatMode(true);
+      expect(getConfig().compatMode).toBe(true);
+      // Turning it off must undo the call above and win over an environment that turns it on.
+      setCompatMode(false);
+      expect(getConfig().compatMode).toBe(false);
+      process.env.AITRACE_COMPAT_MODE = 'true';
+      resetConfig();
+      expect(getConfig().compatMode).toBe(true);
+      setCompatMode(false);
+      expect(getConfig().compatMode).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.AITRACE_COMPAT_MODE;
+      else process.env.AITRACE_COMPAT_MODE = before;
+    }
   });
 });

@@ -1,14 +1,8 @@
 /** The rules that turn OpenTelemetry values into record fields, shared by every writer and the OTLP readers. */
 
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES, type SpanKindName, type StatusName } from '../enumerations.js';
 import { defineData } from '../safeJson.js';
-import type { SpanKindName, StatusName } from '../types.js';
 import type { AttributesInput, HrTimeInput, ResourceInput, ScopeInput } from './TelemetryInput.js';
-
-/** OpenTelemetry API SpanKind values (0-4) as record `kind` names. */
-export const SPAN_KIND_NAMES: readonly SpanKindName[] = ['internal', 'server', 'client', 'producer', 'consumer'];
-
-/** OpenTelemetry API SpanStatusCode values (0-2) as record `status` names. */
-export const STATUS_CODE_NAMES: readonly StatusName[] = ['unset', 'ok', 'error'];
 
 /** The record `kind` of an API SpanKind number; unknown numbers are `internal`. */
 export function spanKindName(kind: number): SpanKindName {

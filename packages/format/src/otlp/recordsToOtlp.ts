@@ -6,7 +6,7 @@
  */
 
 import { severityFromLevel } from '../levels.js';
-import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../otel/otelRules.js';
+import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../enumerations.js';
 import type { NormalizedRecord, SpanKindName, StatusName } from '../types.js';
 import type { OtlpAnyValue, OtlpKeyValue, OtlpLogRecord, OtlpResource, OtlpScope, OtlpSpan } from './otlpJsonTypes.js';
 

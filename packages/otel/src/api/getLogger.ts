@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import * as api from '@opentelemetry/api';
-import { FIELDS_IN_BODY, severityFromLevel, type LevelName } from '@aitrace/format';
+import { FIELDS_IN_BODY, LEVEL_NAMES, severityFromLevel, type LevelName } from '@aitrace/format';
 import { getConfig } from '@aitrace/format/config';
 import { captureCallSite } from '../callSite.js';
 import { Scrubber, type ScrubOptions } from '../Scrubber.js';
@@ -69,8 +69,6 @@ function warnIfNoProvider(name: string): void {
   api.diag.warn(`aitrace: getLogger(${JSON.stringify(name)}): no OpenTelemetry LoggerProvider is registered, so its records go nowhere; pass aitrace's logRecordProcessor to NodeSDK (logRecordProcessors) or call logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [aitrace.logRecordProcessor] }))`);
 }
 
-const LEVELS: readonly LevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
-
 /**
  * A structured logger: `getLogger('batch').info('batch_started', { batch_id: 1, count: 3 })`. Each call emits an
  * OpenTelemetry log record (event name, severity, the fields as data, the caller's file and line) linked to the
@@ -112,6 +110,6 @@ export function getLogger(name = 'app', options: LoggerOptions = {}): Logger {
   };
 
   const logger = { name, log, child: (more: Record<string, unknown>) => getLogger(name, { ...options, bindings: { ...bindings, ...more } }) } as Logger;
-  for (const level of LEVELS) (logger as unknown as Record<string, unknown>)[level] = (event: string, fields?: Record<string, unknown>) => log(level, event, fields);
+  for (const level of LEVEL_NAMES) (logger as unknown as Record<string, unknown>)[level] = (event: string, fields?: Record<string, unknown>) => log(level, event, fields);
   return logger;
 }

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loggingErrorHandler, setGlobalErrorHandler } from '@opentelemetry/core';
 import { rotatedPath } from '@aitrace/format';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordWriter } from '../RecordWriter.js';
 import { FileSink } from './FileSink.js';
+import { RotatingFileSink } from './RotatingFileSink.js';
 import { resolvePathTemplate } from './pathTemplate.js';
 
 describe('FileSink', () => {
@@ -29,7 +30,7 @@ describe('FileSink', () => {
     plain.closeSync();
     const expected = chunks.map((chunk) => chunk.toString()).join('');
     expect(readFileSync(join(dir, 'plain.jsonl'), 'utf8')).toBe(expected);
-    const rotating = new FileSink(join(dir, 'rotating.jsonl'), { maxFileSize: 1000, maxFiles: 10 });
+    const rotating = new RotatingFileSink(new FileSink(join(dir, 'rotating.jsonl')), { maxFileSize: 1000, maxFiles: 10 });
     await rotating.writev(chunks);
     rotating.closeSync();
     expect(readFileSync(join(dir, 'rotating.jsonl'), 'utf8').startsWith('{"n":')).toBe(true);
@@ -39,7 +40,7 @@ describe('FileSink', () => {
   it('rotates at a line boundary and keeps at most maxFiles old files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
     const path = join(dir, 'trace.jsonl');
-    const sink = new FileSink(path, { maxFileSize: 20, maxFiles: 2 });
+    const sink = new RotatingFileSink(new FileSink(path), { maxFileSize: 20, maxFiles: 2 });
     await sink.write(Buffer.from('{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n'));
     await sink.write(Buffer.from('{"n":5}\n'));
     await sink.close();
@@ -51,13 +52,27 @@ describe('FileSink', () => {
   it('never splits a line longer than the limit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
     const path = join(dir, 'trace.jsonl');
-    const sink = new FileSink(path, { maxFileSize: 10 });
+    const sink = new RotatingFileSink(new FileSink(path), { maxFileSize: 10 });
     const long = `{"long":"${'y'.repeat(50)}"}\n`;
     sink.writeSync(Buffer.from(long));
     sink.writeSync(Buffer.from('{"n":1}\n'));
     sink.closeSync();
     expect(readFileSync(rotatedPath(path, 1), 'utf8')).toBe(long);
     expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n');
+  });
+
+  it('starts a new file at the path on reopen(), and refuses the rotation options, which are the wrapper\'s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
+    const path = join(dir, 'trace.jsonl');
+    const sink = new FileSink(path);
+    await sink.write(Buffer.from('{"n":1}\n'));
+    renameSync(path, join(dir, 'old.jsonl'));
+    sink.reopen();
+    sink.writeSync(Buffer.from('{"n":2}\n'));
+    await sink.close();
+    expect(readFileSync(join(dir, 'old.jsonl'), 'utf8')).toBe('{"n":1}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"n":2}\n');
+    expect(() => new FileSink(path, { maxFileSize: 10 } as never)).toThrow('maxFileSize is an option of RotatingFileSink');
   });
 
   it('expands path templates and names an unknown placeholder', () => {
@@ -68,21 +83,29 @@ describe('FileSink', () => {
 });
 
 describe('FileSink when the file is removed or moved away under it', () => {
-  it('reopens the path and keeps writing where people will look', async () => {
+  it('looks at the path once a second by its clock, then reopens it and keeps writing where people will look', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
     const path = join(dir, 'trace.jsonl');
-    const sink = new FileSink(path);
+    let now = 1_000_000;
+    const sink = new FileSink(path, { now: () => now });
     await sink.write(Buffer.from('{"n":1}\n'));
     renameSync(path, join(dir, 'moved.jsonl'));
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    now += 999;
     await sink.write(Buffer.from('{"n":2}\n'));
-    expect(readFileSync(path, 'utf8')).toBe('{"n":2}\n');
-    expect(readFileSync(join(dir, 'moved.jsonl'), 'utf8')).toBe('{"n":1}\n');
-    unlinkSync(path);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    sink.writeSync(Buffer.from('{"n":3}\n'));
-    await sink.close();
+    expect(existsSync(path)).toBe(false);
+    now += 1;
+    await sink.write(Buffer.from('{"n":3}\n'));
+    expect(readFileSync(join(dir, 'moved.jsonl'), 'utf8')).toBe('{"n":1}\n{"n":2}\n');
     expect(readFileSync(path, 'utf8')).toBe('{"n":3}\n');
+    // Deleted: a synchronous write goes to the unlinked file until the next look, then to a new one.
+    unlinkSync(path);
+    now += 500;
+    sink.writeSync(Buffer.from('{"n":4}\n'));
+    expect(existsSync(path)).toBe(false);
+    now += 500;
+    sink.writeSync(Buffer.from('{"n":5}\n'));
+    await sink.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"n":5}\n');
   });
 });
 
@@ -97,29 +120,26 @@ describe('FileSink when a symbolic link is put in place of its file', () => {
       writeFileSync(target, 'precious\n');
       const errors: Error[] = [];
       setGlobalErrorHandler((error) => errors.push(error as Error));
-      const writer = new RecordWriter(new FileSink(path), { flushIntervalMs: 10, flushOnExit: false });
+      let now = 1_000_000;
+      const writer = new RecordWriter(new FileSink(path, { now: () => now }), { flushIntervalMs: 10, flushOnExit: false });
       writer.write('{"n":0}');
       await writer.flush();
       if (how === 'renamed') renameSync(path, join(dir, 'moved.jsonl'));
       else unlinkSync(path);
       symlinkSync(target, path);
-      // The writer looks at the path at most once a second: write until it reports the link.
-      const deadline = Date.now() + 5000;
-      for (let n = 1; errors.length === 0 && Date.now() < deadline; n++) {
-        writer.write(`{"n":${n}}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(errors.map((error) => error.message)).toEqual([expect.stringContaining(`${path} is a symbolic link`)]);
+      // The writer looks at the path once a second: a second later it reports the link.
+      now += 1000;
+      writer.write('{"n":1}');
+      await vi.waitFor(() => expect(errors.map((error) => error.message)).toEqual([expect.stringContaining(`${path} is a symbolic link`)]));
+      writer.write('{"n":2}');
       expect(readFileSync(target, 'utf8')).toBe('precious\n');
-      // The lines wait in the queue; once the link is removed they go to a new file at the path.
+      // The lines wait in the queue, retried every interval; once the link is removed they go to a new file at the path.
       unlinkSync(path);
-      const until = Date.now() + 5000;
-      while (!existsSync(path) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      await vi.waitFor(() => expect(existsSync(path)).toBe(true));
       await writer.close();
       expect(readFileSync(target, 'utf8')).toBe('precious\n');
       expect(lstatSync(path).isFile()).toBe(true);
-      const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
-      expect(lines.length).toBeGreaterThan(0);
+      expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n{"n":2}\n');
       expect(writer.getStats()).toMatchObject({ dropped: 0, queued: 0 });
     });
   }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StreamSink } from './StreamSink.js';
 
 describe('StreamSink', () => {
@@ -16,13 +16,14 @@ describe('StreamSink', () => {
     const sink = new StreamSink(slow);
     let drained = false;
     const pending = sink.write(Buffer.from(`${'x'.repeat(100)}\n`)).then(() => (drained = true));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The stream holds the chunk without calling back: the write must still be waiting for drain.
+    await vi.waitFor(() => expect(held).toHaveLength(1));
     expect(drained).toBe(false);
     for (const release of held.splice(0)) release();
     await pending;
     expect(drained).toBe(true);
     const next = sink.write(Buffer.from('{"b":2}\n'));
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await vi.waitFor(() => expect(held).toHaveLength(1));
     for (const release of held.splice(0)) release();
     await next;
     expect(received.join('')).toBe(`${'x'.repeat(100)}\n{"b":2}\n`);

@@ -23,12 +23,12 @@ describe('TraceWatcher', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function watch(paths: string[], maxLineLength?: number): TraceWatcher {
+  function watch(paths: string[], maxLineLength?: number, failIngest: () => boolean = () => false): TraceWatcher {
     // Polling is driven by the test (poll()), so the timer interval is long.
     const watcher = new TraceWatcher({
       paths,
       ...(maxLineLength === undefined ? {} : { maxLineLength }),
-      ingest: (records, cursor) => store.ingest(records, cursor),
+      ingest: (records, cursor) => (failIngest() ? Promise.reject(new Error('database is locked')) : store.ingest(records, cursor)),
       savedCursor: (fileId) => store.getSourceCursor(fileId),
       intervalMs: 60_000,
       onProblem: (message) => problems.push(message),
@@ -133,6 +133,25 @@ describe('TraceWatcher', () => {
     expect(await events()).toEqual(['after', 'after-second', 'before']);
     expect(problems[1]).toBe(`${file}:4: line too long: ${long.length.toLocaleString('en-US')} bytes (the limit is 65,536) (line skipped)`);
     expect(await store.countRows()).toBe(3);
+  });
+
+  it('keeps the last lines of a file rotated away while the store fails, and stores them once it recovers', async () => {
+    const file = join(dir, 'app.jsonl');
+    const trace = traceIdOf(7);
+    writeFileSync(file, `${logLine('first', 1, { trace })}\n`);
+    let failing = false;
+    const watcher = watch([file], undefined, () => failing);
+    await watcher.start();
+    appendFileSync(file, `${logLine('last-words', 2, { trace })}\n`);
+    renameSync(file, join(dir, 'app.old'));
+    failing = true;
+    await watcher.poll();
+    expect(problems).toContainEqual(expect.stringMatching(/app\.jsonl: database is locked; will retry/));
+    failing = false;
+    await watcher.poll();
+    expect(await events()).toEqual(['first', 'last-words']);
+    await watcher.poll();
+    expect(await store.countRows()).toBe(2);
   });
 
   it('waits for a path that does not exist yet', async () => {

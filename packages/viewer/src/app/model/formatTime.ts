@@ -1,14 +1,7 @@
-/** A duration in ms as people read it: `850µs`, `12.3ms`, `4.51s`, `2m 05s`, `1h 02m`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1) return `${Math.round(ms * 1000)}µs`;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)}ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
-}
+import { formatDuration } from '@aitrace/format';
+
+// The one duration formatter, re-exported so the views keep importing their time formats from one module.
+export { formatDuration };
 
 /** An offset from the trace start, µs: `+12.3ms`. */
 export function formatOffset(us: number): string {

@@ -11,6 +11,14 @@ describe('routes in the URL hash', () => {
     expect(parseRoute(`#/trace/${TRACE.toUpperCase()}/span/00F067AA0BA902B7`)).toEqual({ view: 'trace', traceId: TRACE, spanId: '00f067aa0ba902b7' });
   });
 
+  it('reads two traces to compare, and treats a comparison with a bad or absent id as the list', () => {
+    const other = 'a'.repeat(32);
+    expect(parseRoute(`#/compare/${TRACE}/${other.toUpperCase()}`)).toEqual({ view: 'compare', traceIds: [TRACE, other] });
+    expect(routeHash({ view: 'compare', traceIds: [TRACE, other] })).toBe(`#/compare/${TRACE}/${other}`);
+    expect(parseRoute(`#/compare/${TRACE}`)).toEqual({ view: 'list', query: { attrs: [] } });
+    expect(parseRoute(`#/compare/${TRACE}/<img>`)).toEqual({ view: 'list', query: { attrs: [] } });
+  });
+
   it('reads list filters, ignoring unknown statuses and malformed attributes', () => {
     expect(parseRoute('#/?q=timeout&service=api&name=GET&status=error&attr=http.route%3D%2Fusers&attr=cached%3Dtrue&attr=bad')).toEqual({
       view: 'list',

@@ -5,13 +5,14 @@ import { queryFromParams, queryToParams, type TraceQuery } from './traceQuery.js
 
 /**
  * What the URL hash shows: the trace list with its filters (and, when not the default, its time range and
- * order), the logs, the live stream, or one trace (and a selected span).
+ * order), the logs, the live stream, one trace (and a selected span), or two traces compared.
  */
 export type Route =
   | { view: 'list'; query: TraceQuery; options?: ListOptions }
   | { view: 'logs'; query: LogViewQuery }
   | { view: 'stream'; query: TraceQuery; range: TimeRange }
-  | { view: 'trace'; traceId: string; spanId?: string };
+  | { view: 'trace'; traceId: string; spanId?: string }
+  | { view: 'compare'; traceIds: [string, string] };
 
 const HEX = /^[0-9a-f]+$/;
 
@@ -20,8 +21,8 @@ const isDefault = (options: ListOptions): boolean =>
 
 /**
  * Reads a location hash: `#/?q=...&service=...` is the list, `#/logs?...` the logs, `#/stream?...` the live
- * stream, `#/trace/<traceId>` a trace and `#/trace/<traceId>/span/<spanId>` a span in it. Anything else is the
- * unfiltered list.
+ * stream, `#/trace/<traceId>` a trace and `#/trace/<traceId>/span/<spanId>` a span in it, `#/compare/<traceId>/<traceId>` two traces side
+ * by side. Anything else is the unfiltered list.
  */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
@@ -35,6 +36,11 @@ export function parseRoute(hash: string): Route {
       return spanId !== undefined && HEX.test(spanId) ? { view: 'trace', traceId, spanId } : { view: 'trace', traceId };
     }
   }
+  if (parts[0] === 'compare' && parts[1] !== undefined && parts[2] !== undefined) {
+    const first = decodeURIComponent(parts[1]).toLowerCase();
+    const second = decodeURIComponent(parts[2]).toLowerCase();
+    if (HEX.test(first) && HEX.test(second)) return { view: 'compare', traceIds: [first, second] };
+  }
   if (parts[0] === 'logs' && parts.length === 1) return { view: 'logs', query: logQueryFromParams(params) };
   if (parts[0] === 'stream' && parts.length === 1) return { view: 'stream', query: queryFromParams(params), range: rangeFromParams(params) };
   const options = listOptionsFromParams(params);
@@ -43,6 +49,7 @@ export function parseRoute(hash: string): Route {
 
 /** The location hash of a route (the inverse of `parseRoute`). */
 export function routeHash(route: Route): string {
+  if (route.view === 'compare') return `#/compare/${route.traceIds[0]}/${route.traceIds[1]}`;
   if (route.view === 'trace') return `#/trace/${route.traceId}${route.spanId !== undefined ? `/span/${route.spanId}` : ''}`;
   if (route.view === 'logs') {
     const params = logQueryToParams(route.query).toString();

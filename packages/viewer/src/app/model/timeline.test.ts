@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spanIdOf, spans, T0_US, traceOf } from '../../testing/traceRecords.js';
-import { axisTicks, barEndUs, barGeometry, timeWindow } from './timeline.js';
+import { axisTicks, barEndUs, barGeometry, durationLabelPlacement, timeWindow } from './timeline.js';
 
 describe('the waterfall time scale', () => {
   it('spans the trace, grows to now while running, and is never empty', () => {
@@ -36,5 +36,11 @@ describe('the waterfall time scale', () => {
 
   it('puts evenly spaced ticks on the axis', () => {
     expect(axisTicks({ startUs: 1000, endUs: 5000 }, 4)).toEqual([0, 1000, 2000, 3000, 4000]);
+  });
+
+  it('puts the duration label right of a bar, left of a late one, inside one across the width', () => {
+    expect(durationLabelPlacement({ leftPct: 10, widthPct: 30 })).toEqual({ left: 'calc(40% + 4px)', right: '', inside: false });
+    expect(durationLabelPlacement({ leftPct: 60, widthPct: 30 })).toEqual({ left: '', right: 'calc(40% + 4px)', inside: false });
+    expect(durationLabelPlacement({ leftPct: 0, widthPct: 100 })).toEqual({ left: '', right: 'calc(0% + 4px)', inside: true });
   });
 });

@@ -41,3 +41,18 @@ export function axisTicks(window: TimeWindow, count: number): number[] {
   const span = window.endUs - window.startUs;
   return Array.from({ length: count + 1 }, (_, i) => (span * i) / count);
 }
+
+/** Where a bar's duration label goes: CSS `left`/`right` values (one is empty) and whether it sits inside the bar. */
+export interface LabelPlacement {
+  left: string;
+  right: string;
+  inside: boolean;
+}
+
+/** The label sits right of the bar, else left of it, else (a bar across the whole width) inside its right end. */
+export function durationLabelPlacement(geometry: BarGeometry): LabelPlacement {
+  const end = geometry.leftPct + geometry.widthPct;
+  if (end < 80) return { left: `calc(${end}% + 4px)`, right: '', inside: false };
+  const inside = geometry.leftPct < 20;
+  return { left: '', right: inside ? `calc(${100 - end}% + 4px)` : `calc(${100 - geometry.leftPct}% + 4px)`, inside };
+}

@@ -1,5 +1,6 @@
 import type { TraceSource } from '../data/TraceSource.js';
 import { parseRoute, routeHash, type Route } from '../model/route.js';
+import { CompareView } from './CompareView.js';
 import { h, replaceChildren } from './dom.js';
 import './lists.css';
 import { LogsView } from './LogsView.js';
@@ -14,7 +15,7 @@ import type { ViewContext } from './ViewContext.js';
 export class App {
   private readonly main = h('main', { className: 'main' });
   private readonly connection = h('span', { className: 'connection', attrs: { role: 'status' } });
-  private view: TraceListView | LogsView | StreamView | TraceView | undefined;
+  private view: TraceListView | LogsView | StreamView | TraceView | CompareView | undefined;
   private readonly tabs: Record<'list' | 'logs' | 'stream', HTMLAnchorElement> = {
     list: h('a', { className: 'tab tab-traces', attrs: { href: '#/' }, text: 'Traces' }),
     logs: h('a', { className: 'tab tab-logs', attrs: { href: '#/logs' }, text: 'Logs' }),
@@ -72,7 +73,7 @@ export class App {
       if (view === route.view) tab.setAttribute('aria-current', 'page');
       else tab.removeAttribute('aria-current');
     }
-    if (route.view !== 'trace') {
+    if (route.view === 'list' || route.view === 'logs' || route.view === 'stream') {
       this.listHash = routeHash(route);
       this.tabs[route.view].href = this.listHash;
       document.title = `${route.view === 'logs' ? 'Logs · ' : route.view === 'stream' ? 'Live · ' : ''}${this.context.source.title} · aitrace`;
@@ -94,6 +95,10 @@ export class App {
       if (this.view !== this.stream) this.show(this.stream);
       return;
     }
+    if (route.view === 'compare') {
+      this.show(new CompareView(this.context, route.traceIds));
+      return;
+    }
     if (this.view instanceof TraceView && this.view.traceId === route.traceId) {
       this.view.reveal(route.spanId);
       return;
@@ -101,7 +106,7 @@ export class App {
     this.show(new TraceView(this.context, route.traceId, route.spanId));
   }
 
-  private show(view: TraceListView | LogsView | StreamView | TraceView): void {
+  private show(view: TraceListView | LogsView | StreamView | TraceView | CompareView): void {
     const keepStream = view instanceof TraceView || view === this.stream;
     if (this.view !== undefined && this.view !== this.stream) this.view.destroy();
     if (this.stream !== undefined && !keepStream) {

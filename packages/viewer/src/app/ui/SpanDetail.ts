@@ -1,10 +1,11 @@
 import { environmentOf, formatEpochMicros, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
-import type { SpanNode, TraceTree } from '@aitrace/forest';
+import { genAiView, totalsWords, traceTokens, usageWords, walkSpans, type SpanNode, type TokenTotals, type TraceTree } from '@aitrace/forest';
 import { formatDuration, formatLocalTime, formatOffset } from '../model/formatTime.js';
 import { routeHash } from '../model/route.js';
 import { formatSourceLocation } from '../model/sourceLocation.js';
-import { STATE_ICON } from '../model/spanStates.js';
+import { spanStatusView } from '../model/spanStates.js';
 import { valueText } from '../model/valueText.js';
+import { conversationPanel, genAiFacts } from './ConversationPanel.js';
 import { h, type Child } from './dom.js';
 
 /** What the detail panel needs besides the span. */
@@ -12,6 +13,8 @@ export interface DetailContext {
   traceStartUs: number;
   /** The current time while the source is live, for running spans. */
   nowUs: number | undefined;
+  /** The ∑ tokens of each span's subtree that has any (tokensBySpan of the trace). */
+  tokens: ReadonlyMap<SpanNode, TokenTotals>;
 }
 
 /** A key/value table of attributes; values are text, nested values pretty-printed JSON. */
@@ -45,9 +48,14 @@ function section(title: string, count: number | undefined, ...content: Child[]):
 // Longer lists are cut here: the panel stays quick, and the rest is in "Records as stored" or the file.
 const MAX_LISTED = 500;
 
-function recordList(records: readonly NormalizedRecord[], traceStartUs: number): HTMLElement {
+function recordList(records: readonly NormalizedRecord[], traceStartUs: number, name?: 'events' | 'logs'): HTMLElement {
   const list = h('ol', { className: 'records' });
-  for (const record of records.slice(0, MAX_LISTED)) list.append(recordEntry(record, traceStartUs));
+  records.slice(0, MAX_LISTED).forEach((record, i) => {
+    const entry = recordEntry(record, traceStartUs);
+    // The waterfall's markers point at records by this key (see model/spanMarkers.ts).
+    if (name !== undefined) entry.dataset.record = `${name}:${i}`;
+    list.append(entry);
+  });
   if (records.length > MAX_LISTED) list.append(h('li', { className: 'muted', text: `… ${records.length - MAX_LISTED} more not shown` }));
   return list;
 }
@@ -83,8 +91,9 @@ export function recordEntry(record: NormalizedRecord, traceStartUs: number): HTM
 }
 
 function statusLine(node: SpanNode, context: DetailContext): HTMLElement {
+  const status = spanStatusView(node);
   let text: string;
-  switch (node.state) {
+  switch (status.kind) {
     case 'error':
       text = node.statusMessage !== undefined ? `error: ${node.statusMessage}` : 'error';
       break;
@@ -94,10 +103,30 @@ function statusLine(node: SpanNode, context: DetailContext): HTMLElement {
     case 'cut_off':
       text = 'cut off: the span never ended (its writer stopped, or the file ends before its end record)';
       break;
+    case 'unset':
+      text = 'unset: the span ended without a status (neither ok nor error was set)';
+      break;
     default:
-      text = node.status === 'ok' ? 'ok' : 'ok (status unset)';
+      text = 'ok';
   }
-  return h('p', { className: `detail-status state-${node.state}` }, h('span', { className: 'state-icon', text: STATE_ICON[node.state] }), ' ', text);
+  return h('p', { className: `detail-status state-${node.state} status-${status.kind}` }, h('span', { className: 'state-icon', text: status.icon }), ' ', text);
+}
+
+/** The GenAI part of a span's details (model, tokens, conversation), or nothing for a span that is not GenAI. */
+function genAiSection(node: SpanNode, tokens: ReadonlyMap<SpanNode, TokenTotals>): Child {
+  const view = genAiView(node);
+  // A model call's own counts are its figures; the ∑ is for spans above model calls.
+  const own = view !== undefined && usageWords(view.usage) !== '';
+  const below = node.children.length > 0 && !own ? tokens.get(node) : undefined;
+  const subtree = below !== undefined && below.calls > 0 ? totalsWords(below) : undefined;
+  if (view === undefined) return subtree !== undefined && section('Tokens', undefined, facts([['∑ below', h('span', { className: 'genai-subtree-tokens', text: subtree })]]));
+  const conversation = conversationPanel(view);
+  return h(
+    'div',
+    { className: 'genai' },
+    section('GenAI', undefined, facts(genAiFacts(view, subtree))),
+    conversation !== undefined && section(view.operation === 'execute_tool' ? 'Tool call' : 'Conversation', view.messages.length > 0 ? view.messages.length : undefined, conversation),
+  );
 }
 
 /** The detail panel's content for one span: status, times, ids, source, attributes, events, logs, links. */
@@ -128,10 +157,11 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
       ['parent', node.parentSpanId !== undefined ? (node.orphan ? h('code', { text: `${node.parentSpanId} (not in this trace)` }) : spanLink(node.traceId, node.parentSpanId, node.parentSpanId)) : undefined],
       ['trace id', h('code', { text: node.traceId })],
     ]),
+    genAiSection(node, context.tokens),
     section('Attributes', Object.keys(node.attrs).length, attributeTable(node.attrs)),
     node.resource !== undefined && section('Resource', Object.keys(node.resource).length, attributeTable(node.resource)),
-    node.events.length > 0 && section('Events', node.events.length, recordList(node.events, context.traceStartUs)),
-    node.logs.length > 0 && section('Logs', node.logs.length, recordList(node.logs, context.traceStartUs)),
+    node.events.length > 0 && section('Events', node.events.length, recordList(node.events, context.traceStartUs, 'events')),
+    node.logs.length > 0 && section('Logs', node.logs.length, recordList(node.logs, context.traceStartUs, 'logs')),
     links.length > 0 &&
       section(
         'Links',
@@ -143,9 +173,21 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
   );
 }
 
-/** The detail panel's content when no span is selected: the trace's facts and the logs outside any span. */
-export function traceDetail(trace: TraceTree): HTMLElement {
+/** The resource of each service in a trace (the first seen), for the trace info. */
+function resourcesOf(trace: TraceTree): Array<[string, Record<string, unknown>]> {
+  const byService = new Map<string, Record<string, unknown>>();
+  walkSpans(trace.roots, (node) => {
+    const service = node.service ?? '(no service)';
+    if (node.resource !== undefined && !byService.has(service)) byService.set(service, node.resource);
+  });
+  return [...byService];
+}
+
+/** The detail panel's content when no span is selected: the trace's facts, tokens, resources and the logs outside any span. */
+export function traceDetail(trace: TraceTree, bySpan: ReadonlyMap<SpanNode, TokenTotals>): HTMLElement {
   const root = trace.roots.find((node) => !node.orphan) ?? trace.roots[0];
+  const tokens = traceTokens(trace, bySpan);
+  const resources = resourcesOf(trace);
   return h(
     'div',
     { className: 'span-detail' },
@@ -160,7 +202,9 @@ export function traceDetail(trace: TraceTree): HTMLElement {
       ['services', trace.services.join(', ')],
       ['version', serviceVersionOf(root?.resource)],
       ['environment', environmentOf(root?.resource)],
+      ['∑ tokens', tokens.calls > 0 ? h('span', { className: 'trace-tokens', text: totalsWords(tokens) }) : undefined],
     ]),
+    ...resources.map(([service, resource]) => section(resources.length === 1 ? 'Resource' : `Resource of ${service}`, Object.keys(resource).length, h('div', { className: 'trace-resource' }, attributeTable(resource)))),
     trace.logs.length > 0
       ? section('Logs outside any span', trace.logs.length, recordList(trace.logs, trace.startUs))
       : h('p', { className: 'muted', text: 'Select a span to see its attributes, events and logs.' }),

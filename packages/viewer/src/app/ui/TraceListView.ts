@@ -6,6 +6,7 @@ import { STATE_ICON } from '../model/spanStates.js';
 import { rangeBounds, type TimeBounds } from '../model/timeRange.js';
 import type { TraceListItem } from '../model/TraceListItem.js';
 import { isEmptyQuery, type TraceQuery } from '../model/traceQuery.js';
+import { ComparePicker } from './ComparePicker.js';
 import { h } from './dom.js';
 import { DurationScatter } from './DurationScatter.js';
 import { TraceFilterForm } from './TraceFilterForm.js';
@@ -16,7 +17,7 @@ const RELOAD_THROTTLE_MS = 1000;
 // Traces the scatter plot shows at most (the newest matching ones).
 const SCATTER_LIMIT = 1000;
 
-const COLUMNS: ReadonlyArray<[string, ListSort | undefined]> = [['', undefined], ['Root span', undefined], ['Service', undefined], ['Start', 'start'], ['Duration', 'duration'], ['Spans', 'spans'], ['Errors', 'errors']];
+const COLUMNS: ReadonlyArray<[string, ListSort | undefined]> = [['', undefined], ['Root span', undefined], ['Service', undefined], ['Start', 'start'], ['Duration', 'duration'], ['Spans', 'spans'], ['Errors', 'errors'], ['Compare', undefined]];
 
 /** The trace list: search, facets and a time range (kept in the URL), a duration scatter plot, sortable columns, updated live. */
 export class TraceListView implements View {
@@ -28,6 +29,7 @@ export class TraceListView implements View {
   private readonly headRow = h('tr');
   private readonly more = h('button', { className: 'more', attrs: { type: 'button' }, text: 'Load more' });
   private readonly rowsById = new Map<string, HTMLTableRowElement>();
+  private readonly compare = new ComparePicker();
   private query: TraceQuery;
   private options: ListOptions;
   private bounds: TimeBounds = {};
@@ -75,12 +77,13 @@ export class TraceListView implements View {
         ),
       this.scatter.element,
       this.message,
+      this.compare.element,
       h('div', { className: 'table-scroll' }, table),
       this.more,
     );
     this.body.addEventListener('click', (event) => {
       const row = event.target instanceof Element ? event.target.closest<HTMLTableRowElement>('tr[data-trace-id]') : null;
-      if (row !== null && !(event.target instanceof HTMLAnchorElement)) location.hash = routeHash({ view: 'trace', traceId: row.dataset.traceId! });
+      if (row !== null && !(event.target instanceof HTMLAnchorElement) && !this.compare.owns(event.target)) location.hash = routeHash({ view: 'trace', traceId: row.dataset.traceId! });
     });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.stopWatching = context.source.watchTraces(
@@ -208,6 +211,7 @@ export class TraceListView implements View {
       h('td', { className: 'duration mono', text: duration }),
       h('td', { className: 'count mono', text: String(trace.spanCount) }),
       h('td', { className: 'count mono', text: trace.errorCount > 0 ? String(trace.errorCount) : '' }),
+      h('td', { className: 'compare' }, this.compare.checkbox(trace.traceId)),
     );
     row.dataset.traceId = trace.traceId;
     return row;

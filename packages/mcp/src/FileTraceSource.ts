@@ -1,8 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ForestBuilder, LineReader, type ReadBatch, type SpanForest } from '@aitrace/forest';
+import { ForestBuilder, type SpanForest, type TraceTree } from '@aitrace/forest';
 import { followFile } from '@aitrace/forest/node';
-import type { TraceSource } from './TraceSource.js';
+import { findTrace, inScope } from './findTrace.js';
+import type { TraceScope, TraceSelection, TraceSource } from './TraceSource.js';
 
 /** Options for `FileTraceSource`. */
 export interface FileTraceSourceOptions {
@@ -39,10 +40,12 @@ export class FileTraceSource implements TraceSource {
     this.scanner.unref();
   }
 
-  async forest(): Promise<SpanForest> {
-    await this.ready;
-    this.builder.setEnded(Date.now() - this.lastDataMs > this.idleMs);
-    return this.builder.forest();
+  async traces(scope: TraceScope): Promise<TraceSelection> {
+    return { traces: (await this.forest()).traces.filter((trace) => inScope(trace, scope)) };
+  }
+
+  async trace(id: string): Promise<TraceTree> {
+    return findTrace((await this.forest()).traces, id);
   }
 
   problems(): readonly string[] {
@@ -57,6 +60,12 @@ export class FileTraceSource implements TraceSource {
   close(): void {
     clearInterval(this.scanner);
     this.controller.abort();
+  }
+
+  private async forest(): Promise<SpanForest> {
+    await this.ready;
+    this.builder.setEnded(Date.now() - this.lastDataMs > this.idleMs);
+    return this.builder.forest();
   }
 
   private problem(message: string): void {
@@ -87,44 +96,27 @@ export class FileTraceSource implements TraceSource {
 
   /** Follows one file; resolves once it has been read to its current end. */
   private follow(file: string): Promise<void> {
-    let initialBytes = 0;
     try {
-      const stats = statSync(file);
-      this.lastDataMs = Math.max(this.lastDataMs, stats.mtimeMs);
-      initialBytes = stats.size;
+      this.lastDataMs = Math.max(this.lastDataMs, statSync(file).mtimeMs);
     } catch {
       // Not there yet: it is waited for.
     }
     return new Promise((resolve) => {
-      let reader = new LineReader();
-      let readingFile = file;
-      let readBytes = 0;
-      const take = (batch: ReadBatch): void => {
-        for (const problem of batch.problems) this.problem(`${readingFile}:${problem.line}: ${problem.message}`);
-        if (batch.records.length > 0) this.builder.add(batch.records);
-      };
-      if (initialBytes === 0) resolve();
       void (async () => {
+        let caughtUpOnce = false;
         try {
-          for await (const event of followFile(file, { intervalMs: this.intervalMs, signal: this.controller.signal })) {
-            if (event.type === 'missing') {
+          for await (const { events, caughtUp } of followFile(file, { intervalMs: this.intervalMs, signal: this.controller.signal })) {
+            for (const event of events) {
+              if (event.type === 'skipped') this.problem(`${file}: ${event.message}`);
+              if (event.type !== 'lines') continue;
+              for (const problem of event.problems) this.problem(`${event.path}:${problem.line}: ${problem.message}`);
+              if (event.records.length > 0) this.builder.add(event.records);
+              if (caughtUpOnce) this.lastDataMs = Date.now();
+            }
+            if (caughtUp && !caughtUpOnce) {
+              caughtUpOnce = true;
               resolve();
-              continue;
             }
-            if (event.type === 'skipped') {
-              this.problem(`${file}: ${event.message}`);
-              continue;
-            }
-            if (event.type === 'reset') {
-              take(reader.end());
-              reader = new LineReader();
-              readingFile = event.path;
-              continue;
-            }
-            if (readBytes >= initialBytes) this.lastDataMs = Date.now();
-            take(reader.push(event.chunk));
-            readBytes += event.chunk.length;
-            if (readBytes >= initialBytes) resolve();
           }
         } catch (error) {
           this.problem(`${file}: ${(error as Error).message}`);

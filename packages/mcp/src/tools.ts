@@ -1,20 +1,20 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { genAiEventName, genAiView, isFiltering, matchesSpan, traceTokens, walkSpans, type SpanFilter, type SpanForest, type SpanNode, type TraceTree } from '@aitrace/forest';
-import { terminalSafe } from '@aitrace/format';
-import { ModelTable } from '../modelStats.js';
-import { formatDuration, formatTokens, messageLines, recordLine, renderForest, spanLine, traceHeader } from '../renderTree.js';
-import { SpanNameTable, type NameStats } from '../SpanNameTable.js';
-import { parseFilter } from '../spanFilter.js';
-import { PLAIN_STYLE } from '../style.js';
-import { nameRows, statsLines, type StatsResult } from '../commands/stats.js';
+import { genAiEventName, genAiView, isFiltering, matchesSpan, traceTokens, walkSpans, type SpanFilter, type SpanNode, type TraceTree } from '@aitrace/forest';
+import { SPAN_STATES as STATES, terminalSafe } from '@aitrace/format';
 import { DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS, moreNote, pageItems, type Page } from './budget.js';
-import { ToolInputError } from './ToolInputError.js';
-import type { TraceSource } from './TraceSource.js';
-import { UsageError } from '../UsageError.js';
-import { ellipsize } from '../ellipsize.js';
-
+import { InputError } from './InputError.js';
+import { SourceError } from './SourceError.js';
+import { parseFilter } from './spanFilter.js';
+import { ellipsize } from './text/ellipsize.js';
+import { ModelTable } from './text/modelStats.js';
+import { formatDuration, formatTokens, messageLines, recordLine, renderForest, spanLine, traceHeader } from './text/renderTree.js';
+import { SpanNameTable, type NameStats } from './text/SpanNameTable.js';
+import { nameRows, statsLines, type StatsResult } from './text/statsText.js';
+import { PLAIN_STYLE } from './text/style.js';
+import { inScope } from './findTrace.js';
+import type { TraceScope, TraceSource } from './TraceSource.js';
 
 const maxChars = z
   .number()
@@ -25,7 +25,6 @@ const maxChars = z
   .describe(`Size budget of the answer in characters (default ${DEFAULT_MAX_CHARS}, about ${DEFAULT_MAX_CHARS / 4} tokens). A longer answer is cut at a whole line and says how to get the rest.`);
 const cursor = z.number().int().min(0).optional().describe('Where to continue: the cursor a cut answer gave. Omit for the first page.');
 const traceIdArg = z.string().min(1).describe('Trace id (32 hex digits) or a unique prefix of it, as search_traces lists it.');
-const STATES = ['ok', 'error', 'running', 'cut_off'] as const;
 
 const opt = (name: string): string => name;
 const plain = { style: PLAIN_STYLE } as const;
@@ -40,16 +39,8 @@ function timeArg(value: string | undefined, name: string, nowUs: number): number
     return nowUs - Number(relative[1]) * unit * 1e6;
   }
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new ToolInputError(`${name} must be an ISO date-time (2026-01-31T12:00:00Z) or a time back from now (30s, 15m, 2h, 1d), got ${JSON.stringify(value)}`);
+  if (Number.isNaN(ms)) throw new InputError(`${name} must be an ISO date-time (2026-01-31T12:00:00Z) or a time back from now (30s, 15m, 2h, 1d), got ${JSON.stringify(value)}`);
   return ms * 1000;
-}
-
-function findTrace(forest: SpanForest, id: string): TraceTree {
-  const prefix = id.trim().toLowerCase();
-  const found = forest.traces.filter((trace) => trace.traceId.startsWith(prefix));
-  if (found.length === 0) throw new ToolInputError(`no trace with id ${JSON.stringify(id)}; search_traces lists the trace ids`);
-  if (found.length > 1) throw new ToolInputError(`trace id prefix ${JSON.stringify(id)} matches ${found.length} traces (${found.slice(0, 3).map((trace) => trace.traceId).join(', ')}…); give more digits`);
-  return found[0]!;
 }
 
 function findSpan(trace: TraceTree, spanId: string): SpanNode {
@@ -58,7 +49,7 @@ function findSpan(trace: TraceTree, spanId: string): SpanNode {
   walkSpans(trace.roots, (node) => {
     if (node.spanId === id) found = node;
   });
-  if (found === undefined) throw new ToolInputError(`trace ${trace.traceId} has no span ${JSON.stringify(spanId)}; get_trace shows each span's id after #`);
+  if (found === undefined) throw new InputError(`trace ${trace.traceId} has no span ${JSON.stringify(spanId)}; get_trace shows each span's id after #`);
   return found;
 }
 
@@ -77,24 +68,47 @@ function withNote(page: Page<unknown>, what: string, narrower: string): string[]
   return note === '' ? page.lines : [...page.lines, note];
 }
 
+/** What a tool body reads through: the source, with the notes of traces it left out collected for the answer. */
+interface CallReader {
+  traces(scope: TraceScope): Promise<readonly TraceTree[]>;
+  trace(id: string): Promise<TraceTree>;
+}
+
 /**
- * Wraps a tool body: bad input comes back as a tool error naming the problem, never as a crash; an answer tells
- * the source's latest reading problem (a bad line, an unreadable file) on one short line.
+ * Wraps a tool body: bad input and a failing source come back as a tool error naming the problem, never as a
+ * crash; an answer tells the traces the source left out and its latest reading problem, each on one short line.
  */
-function tool<A>(source: TraceSource, body: (args: A) => Promise<CallToolResult>): (args: A) => Promise<CallToolResult> {
+function tool<A>(source: TraceSource, body: (args: A, read: CallReader) => Promise<CallToolResult>): (args: A) => Promise<CallToolResult> {
   return async (args) => {
+    let omitted: string | undefined;
+    const read: CallReader = {
+      traces: async (scope) => {
+        const selection = await source.traces(scope);
+        omitted ??= selection.omitted;
+        return selection.traces;
+      },
+      trace: (id) => source.trace(id),
+    };
     let result: CallToolResult;
     try {
-      result = await body(args);
+      result = await body(args, read);
     } catch (error) {
-      if (error instanceof ToolInputError || error instanceof UsageError) return { content: [{ type: 'text', text: error.message }], isError: true };
+      if (error instanceof InputError || error instanceof SourceError) return { content: [{ type: 'text', text: terminalSafe(error.message) }], isError: true };
       throw error;
     }
+    const content = [...result.content];
+    const structured = { ...result.structuredContent };
+    if (omitted !== undefined) {
+      content.push({ type: 'text', text: `(${omitted})` });
+      structured.omitted = omitted;
+    }
     const problems = source.problems();
-    if (problems.length === 0) return result;
-    const latest = ellipsize(terminalSafe(problems[problems.length - 1]!), PROBLEM_WIDTH);
-    const text = `(${problems.length} problem(s) reading the traces; latest: ${latest})`;
-    return { ...result, content: [...result.content, { type: 'text', text }], structuredContent: { ...result.structuredContent, problems: { count: problems.length, latest } } };
+    if (problems.length > 0) {
+      const latest = ellipsize(terminalSafe(problems[problems.length - 1]!), PROBLEM_WIDTH);
+      content.push({ type: 'text', text: `(${problems.length} problem(s) reading the traces; latest: ${latest})` });
+      structured.problems = { count: problems.length, latest };
+    }
+    return { ...result, content, structuredContent: structured };
   };
 }
 
@@ -293,22 +307,20 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(source, async (args) => {
-      const forest = await source.forest();
+    tool(source, async (args, read) => {
       const filter: SpanFilter = parseFilter(args.name, args.where, args.status, opt);
       const text = args.text?.toLowerCase();
       const model = args.model?.toLowerCase();
       const since = timeArg(args.since, 'since', source.nowUs());
       const until = timeArg(args.until, 'until', source.nowUs());
+      const traces = await read.traces({ fromUs: since, toUs: until, service: args.service });
       const spanFiltering = isFiltering(filter) || text !== undefined || model !== undefined;
       const matches = (node: SpanNode): boolean =>
         (!isFiltering(filter) || matchesSpan(node, filter)) && (text === undefined || spanHasText(node, text)) && (model === undefined || (genAiView(node)?.model?.toLowerCase().includes(model) ?? false));
       const found: TraceTree[] = [];
-      for (let index = forest.traces.length - 1; index >= 0; index--) {
-        const trace = forest.traces[index]!;
-        if (since !== undefined && trace.startUs < since) continue;
-        if (until !== undefined && trace.startUs > until) continue;
-        if (args.service !== undefined && !trace.services.includes(args.service)) continue;
+      for (let index = traces.length - 1; index >= 0; index--) {
+        const trace = traces[index]!;
+        if (!inScope(trace, { fromUs: since, toUs: until, service: args.service })) continue;
         if (spanFiltering) {
           let hit = false;
           walkSpans(trace.roots, (node) => {
@@ -320,7 +332,8 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
       }
       const summaries = found.map(traceSummary);
       const page = pageItems(summaries, (summary) => `${traceHeader(found[summaries.indexOf(summary)]!, PLAIN_STYLE)}  root ${JSON.stringify(terminalSafe(summary.root))}`, args.max_chars ?? DEFAULT_MAX_CHARS, args.cursor ?? 0, true);
-      const head = found.length === 0 ? [forest.traces.length === 0 ? 'no traces yet' : `no trace matches (of ${forest.traces.length})`] : [`${found.length} trace(s) match, newest first`];
+      const scoped = since !== undefined || until !== undefined || args.service !== undefined;
+      const head = found.length === 0 ? [traces.length === 0 ? (scoped ? 'no trace in that time range or service' : 'no traces yet') : `no trace matches (of ${traces.length})`] : [`${found.length} trace(s) match, newest first`];
       return answer([...head, ...withNote(page, 'traces', 'narrow the search (since, status, name, where)')], { traces: page.items, total: page.total, next_cursor: page.nextCursor ?? null });
     }),
   );
@@ -340,8 +353,8 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(source, async (args) => {
-      const trace = findTrace(await source.forest(), args.trace_id);
+    tool(source, async (args, read) => {
+      const trace = await read.trace(args.trace_id);
       const roots = args.span_id === undefined ? trace.roots : [findSpan(trace, args.span_id)];
       const lines = renderForest({ traces: [{ ...trace, roots, logs: args.span_id === undefined ? trace.logs : [] }], logs: [] }, { ...plain, maxDepth: args.depth, messages: args.messages === true, spanIds: true });
       const page = pageItems(lines, (line) => line, (args.max_chars ?? DEFAULT_MAX_CHARS) - STRUCTURED_ROOM, args.cursor ?? 0);
@@ -368,8 +381,8 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(source, async (args) => {
-      const trace = findTrace(await source.forest(), args.trace_id);
+    tool(source, async (args, read) => {
+      const trace = await read.trace(args.trace_id);
       const node = findSpan(trace, args.span_id);
       const lines = spanDetailLines(node, trace, source.nowUs());
       const page = pageItems(lines, (line) => line, (args.max_chars ?? DEFAULT_MAX_CHARS) - STRUCTURED_ROOM, args.cursor ?? 0);
@@ -410,10 +423,9 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(source, async (args) => {
-      const forest = await source.forest();
+    tool(source, async (args, read) => {
       const since = timeArg(args.since, 'since', source.nowUs());
-      const traces = args.trace_id === undefined ? forest.traces : [findTrace(forest, args.trace_id)];
+      const traces = args.trace_id === undefined ? await read.traces({ fromUs: since }) : [await read.trace(args.trace_id)];
       const items: ErrorItem[] = [];
       for (const trace of traces) {
         if (since !== undefined && trace.startUs < since) continue;
@@ -455,10 +467,9 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         max_chars: maxChars,
       },
     },
-    tool(source, async (args) => {
-      const forest = await source.forest();
+    tool(source, async (args, read) => {
       const since = timeArg(args.since, 'since', source.nowUs());
-      const traces = (args.trace_id === undefined ? forest.traces : [findTrace(forest, args.trace_id)]).filter((trace) => since === undefined || trace.startUs >= since);
+      const traces = (args.trace_id === undefined ? await read.traces({ fromUs: since }) : [await read.trace(args.trace_id)]).filter((trace) => since === undefined || trace.startUs >= since);
       const names = args.names ?? 30;
       const table = new SpanNameTable(Math.max(1000, names * 4));
       const models = new ModelTable();
@@ -495,12 +506,12 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         cursor,
       },
     },
-    tool(source, async (args) => {
-      const forest = await source.forest();
+    tool(source, async (args, read) => {
+      const traces = await read.traces({ open: true });
       const nowUs = source.nowUs();
       const items: RunningItem[] = [];
       let cutOff = 0;
-      for (const trace of forest.traces) {
+      for (const trace of traces) {
         if (trace.runningCount === 0 && trace.cutOffCount === 0) continue;
         walkSpans(trace.roots, (node) => {
           if (node.state === 'cut_off') cutOff++;

@@ -1,4 +1,4 @@
-import { environmentOf, serviceVersionOf, terminalSafe, type NormalizedRecord } from '@aitrace/format';
+import { environmentOf, formatDuration, serviceVersionOf, terminalSafe, type NormalizedRecord } from '@aitrace/format';
 import { genAiEventName, genAiView, traceTokens, type GenAiMessage, type GenAiUsage, type SpanForest, type SpanNode, type TraceTree } from '@aitrace/forest';
 import { ellipsize } from './ellipsize.js';
 import type { Style } from './style.js';
@@ -53,15 +53,8 @@ export function messageLines(message: GenAiMessage, style: Style): string[] {
   return out;
 }
 
-/** Duration for people: 850µs, 12.3ms, 4.20s, 2m05s. */
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  if (ms < 1) return `${Math.round(ms * 1000)}µs`;
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-}
+// The one duration formatter, re-exported for the modules that render with this one.
+export { formatDuration };
 
 function shortValue(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);

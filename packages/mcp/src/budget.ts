@@ -1,4 +1,4 @@
-import { ToolInputError } from './ToolInputError.js';
+import { InputError } from './InputError.js';
 
 /** Default answer size: about 4,000 tokens' worth of text. */
 export const DEFAULT_MAX_CHARS = 16_000;
@@ -23,7 +23,7 @@ export interface Page<T> {
  * content goes to the agent too) fits in `maxChars`. The first item is always taken, its line cut to fit if need be.
  */
 export function pageItems<T>(items: readonly T[], line: (item: T) => string, maxChars: number, cursor: number, json = false): Page<T> {
-  if (cursor > items.length) throw new ToolInputError(`cursor ${cursor} is past the end (${items.length} items)`);
+  if (cursor > items.length) throw new InputError(`cursor ${cursor} is past the end (${items.length} items)`);
   const budget = maxChars - NOTE_ROOM;
   const page: Page<T> = { items: [], lines: [], nextCursor: undefined, total: items.length };
   let used = 0;

@@ -1,0 +1,75 @@
+/// <reference lib="dom" />
+// The callbacks given to page.evaluate and friends run in the browser.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/runCli.js';
+import { ViewerBrowser } from './browser.js';
+
+const agent = fileURLToPath(new URL('../../examples/agent/agent.mjs', import.meta.url));
+const HOSTILE_NOTE = `<script>alert(1)</script><img src=x onerror=alert(2)> \u001b]8;;http://x\u0007link ${'long '.repeat(200)}the-end`;
+
+describe('an `aitrace html` file of the agent example keeps what applies offline', () => {
+  let dir: string;
+  let browser: ViewerBrowser;
+  let html: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'aitrace-html-trace-view-'));
+    const jsonl = join(dir, 'agent.jsonl');
+    // The example itself: the real openai client and instrumentation, against the local model server it starts.
+    await promisify(execFile)(process.execPath, [agent, jsonl, '--fresh', '--note', HOSTILE_NOTE], { cwd: join(agent, '..'), timeout: 60_000 });
+    html = join(dir, 'agent.html');
+    const cli = runCli(['html', jsonl, '-o', html]);
+    expect(cli.code, cli.stderr).toBe(0);
+    browser = await ViewerBrowser.launch();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows token badges, event and log markers, the critical path and the conversation, with no network', async () => {
+    const watched = await browser.page({ height: 900 });
+    const { page } = watched;
+    await page.goto(pathToFileURL(html).href);
+    // One trace: the file opens on it.
+    await page.waitForSelector('.stat-tokens');
+    expect(await page.textContent('.stat-tokens')).toMatch(/^∑ [\d,]+ tok$/);
+    expect(await page.$$('.span-row .token-badge.token-own')).toHaveLength(2);
+
+    // The failing tool's warning log and its exception share a marker on its bar; the mail span's exception has its own.
+    const failedTool = page.locator('.span-row.state-error', { has: page.locator('.span-label', { hasText: /^execute_tool search_docs$/ }) }).locator('.span-marker');
+    expect(await failedTool.getAttribute('class')).toBe('span-marker marker-exception');
+    expect(await failedTool.getAttribute('title')).toMatch(/ warn tool_failed(\n|$)/);
+    const exception = page.locator('.span-row', { has: page.locator('.span-label', { hasText: /^send_email$/ }) }).locator('.span-marker.marker-exception');
+    await exception.click();
+    expect(await page.textContent('.record.focused .record-event')).toBe('exception');
+
+    await page.click('.critical-toggle');
+    expect(await page.$$eval('.span-row.critical .span-label', (labels) => labels[0]?.textContent)).toBe('invoke_agent research-agent');
+    // The agent works step by step: every span is on the path, the tool's HTTP server span too.
+    expect(await page.$$('.span-row.off-critical')).toHaveLength(0);
+    expect(await page.$$('.span-row.critical')).toHaveLength(await page.$$eval('.span-row', (rows) => rows.length));
+
+    await page.locator('.span-row', { has: page.locator('.token-own') }).first().click();
+    await page.waitForSelector('.message.role-user');
+    const text = page.locator('.message.role-user .message-text');
+    expect(await text.textContent()).toContain('<script>alert(1)</script><img src=x onerror=alert(2)> \\u001b]8;;http://x\\u0007link long');
+    expect(await text.textContent()).not.toContain('the-end');
+    await page.click('.message.role-user .fold-toggle');
+    expect(await text.textContent()).toMatch(/the-end$/);
+    expect(await page.$$eval('.span-detail img, .span-detail script', (found) => found.length)).toBe(0);
+    await watched.screenshot('html-genai-trace');
+
+    expect(watched.requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
+    expect(watched.dialogs).toEqual([]);
+    expect(watched.cspViolations).toEqual([]);
+    expect(watched.errors).toEqual([]);
+  });
+});
