@@ -231,4 +231,49 @@ describe('the logs, live stream and trace-list analysis views, in headless Chrom
     expect(page.url()).toContain(`#/trace/${failing}`);
     noHarm(watched);
   });
+
+  it('shows token totals per trace, and filters by model and by conversation', async () => {
+    const chat = (model: string, conversation: string, input: number, output: number): string => {
+      const root = bridge.tracer.startSpan('agent.turn', { attributes: { suite: 'genai', 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': conversation } });
+      bridge.within(root, () => {
+        const call = bridge.tracer.startSpan(`chat ${model}`, {
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': output, 'gen_ai.conversation.id': conversation },
+        });
+        call.end();
+      });
+      root.end();
+      return root.spanContext().traceId;
+    };
+    const small = chat('small-1', 'conv-a', 120, 30);
+    const big = chat('big-2', 'conv-b', 1000, 200);
+    await bridge.flush();
+    await ingest();
+
+    const watched = await browser.page();
+    const { page } = watched;
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${server.url}#/?attr=suite%3Dgenai`);
+    await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 2);
+    const tokens = (): Promise<Record<string, string>> =>
+      page.$$eval('.trace-row', (rows) => Object.fromEntries(rows.map((row) => [(row as HTMLElement).dataset.traceId!, row.querySelector('.tokens')!.textContent!])));
+    expect(await tokens()).toEqual({ [small]: '∑ 150', [big]: '∑ 1,200' });
+    expect(await page.getAttribute(`.trace-row[data-trace-id="${big}"] .tokens`, 'title')).toBe('1,000 input · 200 output tokens · big-2');
+    await page.waitForFunction(() => !(document.querySelector('.filter-model') as HTMLSelectElement).hidden);
+    expect(await page.$$eval('.filter-model option', (options) => options.map((option) => option.textContent))).toEqual(['any model', 'big-2 (1)', 'small-1 (1)']);
+    await watched.screenshot('trace-list-genai');
+
+    await page.selectOption('.filter-model', 'small-1');
+    await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 1);
+    expect(page.url()).toContain('model=small-1');
+    expect(Object.keys(await tokens())).toEqual([small]);
+
+    await page.goto(`${server.url}#/?attr=suite%3Dgenai`);
+    await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 2);
+    await page.click(`.trace-row[data-trace-id="${big}"] .conversation-link`);
+    await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 1);
+    expect(page.url()).toContain('conversation=conv-b');
+    expect(await page.inputValue('.filter-conversation')).toBe('conv-b');
+    expect(Object.keys(await tokens())).toEqual([big]);
+    noHarm(watched);
+  });
 });

@@ -1,5 +1,5 @@
 import { LEVEL_NAMES, type NormalizedRecord } from '@aitrace/format';
-import { modelOf, walkSpans, type TraceTree } from '@aitrace/forest';
+import { walkSpans, type TraceTree } from '@aitrace/forest';
 import { countValues, type FacetCounts } from '../model/facetCounts.js';
 import type { ListRequest } from '../model/listOptions.js';
 import type { LogViewQuery } from '../model/logQuery.js';
@@ -17,6 +17,10 @@ const SORT_VALUE: Readonly<Record<NonNullable<ListRequest['sort']>, (trace: Trac
   errors: (trace) => trace.errorCount,
 };
 
+/** The model and conversation filters, read from a list item's summary as the server reads them. */
+const itemMatches = (item: TraceListItem, query: TraceQuery): boolean =>
+  (query.model === undefined || (item.models ?? []).includes(query.model)) && (query.conversation === undefined || (item.conversations ?? []).includes(query.conversation));
+
 const offsetOf = (cursor: string | null): number => (cursor === null ? 0 : Math.max(0, Number.parseInt(cursor, 10) || 0));
 
 /** One page of the traces in the page, filtered, cut to the time range and sorted as the server would; the cursor is an offset. */
@@ -27,6 +31,7 @@ export function localTraceList(traces: readonly TraceTree[], query: TraceQuery, 
   const matching = traces
     .filter((trace) => withinBounds(bounds, trace.startUs) && traceMatches(trace, query))
     .map(traceListItem)
+    .filter((item) => itemMatches(item, query))
     .sort((a, b) => sign * (value(a) - value(b)) || sign * (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
   const offset = offsetOf(cursor);
   const end = offset + (request.limit ?? 100);
@@ -52,30 +57,31 @@ export function localLogList(records: readonly NormalizedRecord[], query: LogVie
 
 /** Trace facets of the traces in the page, as `GET /api/facets` counts them. */
 export function localTraceFacets(traces: readonly TraceTree[], query: TraceQuery, bounds: TimeBounds): FacetCounts {
-  const inRange = traces.filter((trace) => withinBounds(bounds, trace.startUs));
+  const items = new Map(traces.filter((trace) => withinBounds(bounds, trace.startUs)).map((trace) => [trace, traceListItem(trace)] as const));
   const { service: _service, ...withoutService } = query;
   const { name: _name, ...withoutName } = query;
   const { status: _status, ...withoutStatus } = query;
-  const spanValues = (trace: TraceTree, value: (node: Parameters<Parameters<typeof walkSpans>[1]>[0]) => string | undefined): string[] => {
-    const values: string[] = [];
-    walkSpans(trace.roots, (node) => {
-      const found = value(node);
-      if (found !== undefined) values.push(found);
-    });
-    return values;
+  const { model: _model, ...withoutModel } = query;
+  const { conversation: _conversation, ...withoutConversation } = query;
+  const spanNames = (trace: TraceTree): string[] => {
+    const names: string[] = [];
+    walkSpans(trace.roots, (node) => names.push(node.name));
+    return names;
   };
-  const matching = (without: TraceQuery): TraceTree[] => inRange.filter((trace) => traceMatches(trace, without));
+  const matching = (without: TraceQuery): Array<[TraceTree, TraceListItem]> =>
+    [...items].filter(([trace, item]) => traceMatches(trace, without) && itemMatches(item, without));
   return {
-    service: countValues(matching(withoutService).map((trace) => trace.services)),
-    name: countValues(matching(withoutName).map((trace) => spanValues(trace, (node) => node.name))),
+    service: countValues(matching(withoutService).map(([trace]) => trace.services)),
+    name: countValues(matching(withoutName).map(([trace]) => spanNames(trace))),
     status: countValues(
-      matching(withoutStatus).map((trace) => {
+      matching(withoutStatus).map(([trace]) => {
         const running = trace.runningCount + trace.cutOffCount > 0;
         return [...(trace.errorCount > 0 ? ['error'] : []), ...(running ? ['running'] : []), ...(trace.errorCount === 0 && !running ? ['ok'] : [])];
       }),
     ),
     level: [],
-    model: countValues(matching(query).map((trace) => spanValues(trace, (node) => modelOf(node.attrs)))),
+    model: countValues(matching(withoutModel).map(([, item]) => item.models ?? [])),
+    conversation: countValues(matching(withoutConversation).map(([, item]) => item.conversations ?? [])),
   };
 }
 
@@ -90,5 +96,6 @@ export function localLogFacets(records: readonly NormalizedRecord[], query: LogV
     status: [],
     level: countValues(logs(withoutLevel).map((record) => (record.level === undefined ? [] : [record.level]))),
     model: [],
+    conversation: [],
   };
 }

@@ -11,6 +11,7 @@ export interface FacetCounts {
   status: FacetValue[];
   level: FacetValue[];
   model: FacetValue[];
+  conversation: FacetValue[];
 }
 
 /** Counts values seen once per counted item into facet values, most frequent first, then by value. */

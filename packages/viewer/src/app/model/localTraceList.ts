@@ -1,5 +1,5 @@
 import type { NormalizedRecord } from '@aitrace/format';
-import type { SpanNode, TraceTree } from '@aitrace/forest';
+import { conversationIdOf, modelsOf, traceTokens, walkSpans, type SpanNode, type TraceTree } from '@aitrace/forest';
 import type { TraceListItem, TraceListPage } from './TraceListItem.js';
 import type { TraceQuery } from './traceQuery.js';
 import { attrFilterText } from './valueText.js';
@@ -7,6 +7,14 @@ import { attrFilterText } from './valueText.js';
 /** The list entry of a trace built in the browser. */
 export function traceListItem(trace: TraceTree): TraceListItem {
   const root = trace.roots.find((node) => !node.orphan) ?? trace.roots[0];
+  const tokens = traceTokens(trace);
+  const models = new Set<string>();
+  const conversations = new Set<string>();
+  walkSpans(trace.roots, (node) => {
+    for (const model of modelsOf(node.attrs)) models.add(model);
+    const conversation = conversationIdOf(node.attrs);
+    if (conversation !== undefined) conversations.add(conversation);
+  });
   return {
     traceId: trace.traceId,
     rootName: root?.name ?? null,
@@ -16,6 +24,10 @@ export function traceListItem(trace: TraceTree): TraceListItem {
     spanCount: trace.spanCount,
     errorCount: trace.errorCount,
     runningCount: trace.runningCount + trace.cutOffCount,
+    inputTokens: tokens.input ?? null,
+    outputTokens: tokens.output ?? null,
+    models: [...models].sort(),
+    conversations: [...conversations].sort(),
   };
 }
 

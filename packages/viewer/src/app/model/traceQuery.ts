@@ -4,16 +4,26 @@ export { isTraceStatus as isStatusFilter, type AttrFilter, type TraceQuery, type
 
 /** Whether the query filters anything. */
 export function isEmptyQuery(query: TraceQuery): boolean {
-  return query.service === undefined && query.name === undefined && query.status === undefined && (query.attrs ?? []).length === 0 && query.q === undefined;
+  return (
+    query.service === undefined &&
+    query.name === undefined &&
+    query.status === undefined &&
+    (query.attrs ?? []).length === 0 &&
+    query.q === undefined &&
+    query.model === undefined &&
+    query.conversation === undefined
+  );
 }
 
-/** The query as URL parameters (`service`, `name`, `status`, `attr=key=value`..., `q`), for the API and permalinks. */
+/** The query as URL parameters (`service`, `name`, `status`, `model`, `conversation`, `attr=key=value`..., `q`), for the API and permalinks. */
 export function queryToParams(query: TraceQuery): URLSearchParams {
   const params = new URLSearchParams();
   if (query.q !== undefined) params.set('q', query.q);
   if (query.service !== undefined) params.set('service', query.service);
   if (query.name !== undefined) params.set('name', query.name);
   if (query.status !== undefined) params.set('status', query.status);
+  if (query.model !== undefined) params.set('model', query.model);
+  if (query.conversation !== undefined) params.set('conversation', query.conversation);
   for (const { key, value } of query.attrs ?? []) params.append('attr', `${key}=${value}`);
   return params;
 }
@@ -34,6 +44,10 @@ export function queryFromParams(params: URLSearchParams): TraceQuery {
   if (name !== undefined) query.name = name;
   const status = text('status');
   if (status !== undefined && isTraceStatus(status)) query.status = status;
+  const model = text('model');
+  if (model !== undefined) query.model = model;
+  const conversation = text('conversation');
+  if (conversation !== undefined) query.conversation = conversation;
   for (const pair of params.getAll('attr')) {
     const equals = pair.indexOf('=');
     if (equals > 0) attrs.push({ key: pair.slice(0, equals), value: pair.slice(equals + 1) });

@@ -35,6 +35,11 @@ export class FacetSelect {
     this.render(this.value);
   }
 
+  /** Whether the facet lists no value and none is chosen (a dropdown that can be hidden). */
+  get empty(): boolean {
+    return this.counts.length === 0 && this.value === undefined;
+  }
+
   private render(chosen: string | undefined): void {
     const options = [h('option', { attrs: { value: '' }, text: this.anyText })];
     const listed = new Set<string>();

@@ -17,8 +17,8 @@ export function filterInput(name: string, placeholder: string, value: string | u
 export const inputText = (field: HTMLInputElement): string | undefined => (field.value.trim() === '' ? undefined : field.value.trim());
 
 /**
- * The trace-query filters, as the trace list and the live stream share them: search text, service, span name and
- * status as dropdown facets with counts, `key=value` attributes, and the time range.
+ * The trace-query filters, as the trace list and the live stream share them: search text, service, span name,
+ * status, GenAI model and conversation as dropdown facets with counts, `key=value` attributes, and the time range.
  */
 export class TraceFilterForm {
   readonly element: HTMLFormElement;
@@ -27,6 +27,8 @@ export class TraceFilterForm {
   private readonly service = new FacetSelect('service', 'any service', 'Service');
   private readonly name = new FacetSelect('name', 'any span name', 'Span name');
   private readonly status: FacetSelect;
+  private readonly model = new FacetSelect('model', 'any model', 'GenAI model');
+  private readonly conversation = new FacetSelect('conversation', 'any conversation', 'Conversation (gen_ai.conversation.id)');
   private readonly attrs: HTMLInputElement;
 
   /** `onSubmit` gets the query and range, or the first mistake in the attribute filters. */
@@ -58,6 +60,8 @@ export class TraceFilterForm {
       this.service.element,
       this.name.element,
       this.status.element,
+      this.model.element,
+      this.conversation.element,
       this.attrs,
       this.range.element,
       h('button', { attrs: { type: 'submit' }, text: 'Search' }),
@@ -67,7 +71,7 @@ export class TraceFilterForm {
       event.preventDefault();
       submit();
     });
-    for (const select of [this.service, this.name, this.status]) select.element.addEventListener('change', submit);
+    for (const select of [this.service, this.name, this.status, this.model, this.conversation]) select.element.addEventListener('change', submit);
   }
 
   /** Shows a query and range (the URL changed). */
@@ -76,6 +80,9 @@ export class TraceFilterForm {
     this.service.value = query.service;
     this.name.value = query.name;
     this.status.value = query.status;
+    this.model.value = query.model;
+    this.conversation.value = query.conversation;
+    this.showGenAi();
     this.attrs.value = formatAttrFilterText(query.attrs ?? []);
     this.range.set(range);
   }
@@ -85,6 +92,15 @@ export class TraceFilterForm {
     this.service.setCounts(facets.service);
     this.name.setCounts(facets.name);
     this.status.setCounts(facets.status);
+    this.model.setCounts(facets.model);
+    this.conversation.setCounts(facets.conversation);
+    this.showGenAi();
+  }
+
+  // The GenAI dropdowns show only when some trace has a model or conversation (or one is chosen).
+  private showGenAi(): void {
+    this.model.element.hidden = this.model.empty;
+    this.conversation.element.hidden = this.conversation.empty;
   }
 
   /** Puts keyboard focus on the search box. */
@@ -100,6 +116,8 @@ export class TraceFilterForm {
     if (this.name.value !== undefined) query.name = this.name.value;
     const status = this.status.value;
     if (status !== undefined && isStatusFilter(status)) query.status = status;
+    if (this.model.value !== undefined) query.model = this.model.value;
+    if (this.conversation.value !== undefined) query.conversation = this.conversation.value;
     return query;
   }
 }

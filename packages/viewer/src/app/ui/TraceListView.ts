@@ -1,3 +1,4 @@
+import { formatCount } from '@aitrace/forest';
 import { HttpStatusError } from '../data/HttpStatusError.js';
 import { formatDuration, formatLocalDateTime } from '../model/formatTime.js';
 import { DEFAULT_LIST_OPTIONS, type ListOptions, type ListSort } from '../model/listOptions.js';
@@ -17,7 +18,7 @@ const RELOAD_THROTTLE_MS = 1000;
 // Traces the scatter plot shows at most (the newest matching ones).
 const SCATTER_LIMIT = 1000;
 
-const COLUMNS: ReadonlyArray<[string, ListSort | undefined]> = [['', undefined], ['Root span', undefined], ['Service', undefined], ['Start', 'start'], ['Duration', 'duration'], ['Spans', 'spans'], ['Errors', 'errors'], ['Compare', undefined]];
+const COLUMNS: ReadonlyArray<[string, ListSort | undefined]> = [['', undefined], ['Root span', undefined], ['Service', undefined], ['Start', 'start'], ['Duration', 'duration'], ['Spans', 'spans'], ['Errors', 'errors'], ['Tokens', undefined], ['Compare', undefined]];
 
 /** The trace list: search, facets and a time range (kept in the URL), a duration scatter plot, sortable columns, updated live. */
 export class TraceListView implements View {
@@ -205,16 +206,42 @@ export class TraceListView implements View {
       'tr',
       { className: `trace-row state-${state}`, attrs: { tabindex: '-1' } },
       h('td', { className: 'state-icon', text: STATE_ICON[state], title: state.replace('_', ' ') }),
-      h('td', { className: 'root' }, link, h('code', { className: 'trace-id', text: trace.traceId.slice(0, 8) })),
+      h('td', { className: 'root' }, link, h('code', { className: 'trace-id', text: trace.traceId.slice(0, 8) }), ...this.conversationLinks(trace)),
       h('td', { className: 'service', text: trace.service ?? '' }),
       h('td', { className: 'start mono', text: formatLocalDateTime(trace.startUs) }),
       h('td', { className: 'duration mono', text: duration }),
       h('td', { className: 'count mono', text: String(trace.spanCount) }),
       h('td', { className: 'count mono', text: trace.errorCount > 0 ? String(trace.errorCount) : '' }),
+      this.tokenCell(trace),
       h('td', { className: 'compare' }, this.compare.checkbox(trace.traceId)),
     );
     row.dataset.traceId = trace.traceId;
     return row;
+  }
+
+  /** The trace's token total (input plus output), with the split in its tooltip; empty for a trace without model calls. */
+  private tokenCell(trace: TraceListItem): HTMLTableCellElement {
+    const input = trace.inputTokens ?? null;
+    const output = trace.outputTokens ?? null;
+    if (input === null && output === null) return h('td', { className: 'tokens count mono' });
+    const models = trace.models ?? [];
+    return h('td', {
+      className: 'tokens count mono',
+      text: `∑ ${formatCount((input ?? 0) + (output ?? 0))}`,
+      title: `${input === null ? '?' : formatCount(input)} input · ${output === null ? '?' : formatCount(output)} output tokens${models.length > 0 ? ` · ${models.join(', ')}` : ''}`,
+    });
+  }
+
+  /** Links that show only the traces of one of this trace's conversations. */
+  private conversationLinks(trace: TraceListItem): HTMLElement[] {
+    return (trace.conversations ?? []).slice(0, 2).map((conversation) =>
+      h('a', {
+        className: 'conversation-link',
+        attrs: { href: routeHash({ view: 'list', query: { ...this.query, conversation }, options: this.options }) },
+        text: `💬 ${conversation.length > 14 ? `${conversation.slice(0, 12)}…` : conversation}`,
+        title: `Only the traces of conversation ${conversation}`,
+      }),
+    );
   }
 
   private changed(trace: TraceListItem): void {
