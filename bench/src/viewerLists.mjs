@@ -2,6 +2,7 @@
 // stored: time to first render, to apply a text filter and a level filter) and the live stream (100,000 records
 // streamed in: time to the first line, the longest main-thread task while they arrive, time to apply a filter to
 // the lines kept). Three runs each, each in a fresh page; medians with the spread.
+/* global document, location, PerformanceObserver, window -- the page.evaluate and waitForFunction callbacks run in Chromium */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
