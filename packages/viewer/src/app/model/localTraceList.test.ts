@@ -62,7 +62,7 @@ describe('filtering traces in the browser (single-file HTML traces)', () => {
     expect(first.nextCursor).toBe('2');
     const second = localTracePage(traces, query({}), first.nextCursor, 2);
     expect(second).toEqual({ traces: [expect.objectContaining({ traceId: A })], nextCursor: null });
-    expect(traceListItem(traces[1]!)).toEqual({ traceId: B, rootName: 'POST /orders', service: 'shop', startUs: T0_US + 100_000, durationMs: 80, spanCount: 1, errorCount: 1, runningCount: 0 });
+    expect(traceListItem(traces[1]!)).toEqual({ traceId: B, rootName: 'POST /orders', service: 'shop', startUs: T0_US + 100_000, durationMs: 80, spanCount: 1, errorCount: 1, runningCount: 0, inputTokens: null, outputTokens: null, models: [], conversations: [] });
     expect(traceListItem(traces[2]!)).toMatchObject({ traceId: C, durationMs: null, runningCount: 1 });
   });
 });
