@@ -74,7 +74,8 @@ export async function viewerLists() {
       const levelFilterMs = performance.now() - start;
       logs.push({ first_render_ms: firstRenderMs, text_filter_ms: textFilterMs, level_filter_ms: levelFilterMs });
 
-      // Live stream: RECORDS records arrive while the view is open.
+      // Live stream, loaded afresh (a hash change would find the logs view's connection still shown): RECORDS records arrive while it is open.
+      await page.goto('about:blank');
       await page.goto(`${server.url}#/stream`);
       await page.waitForSelector('.connection.connected');
       await page.evaluate(() => {
