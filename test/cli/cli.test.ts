@@ -224,7 +224,7 @@ describe('files written by the real OpenTelemetry bridge', () => {
     expect(run.status).toBe(0);
     const { code, stdout } = runCli(['tree', '--messages', file]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/trace [0-9a-f]{32} {2}research-agent {2}20 spans {2}4 errors {2}[\d.]+ms {2}∑ in \d+ · out \d+ tok \(2 LLM calls\)/);
+    expect(stdout).toMatch(/trace [0-9a-f]{32} {2}research-agent {2}20 spans {2}4 errors {2}\S+ {2}∑ in \d+ · out \d+ tok \(2 LLM calls\)/);
     expect(stdout).toMatch(/├─ ✓ chat gpt-4o-mini \[client\] [\d.]+ms gpt-4o-mini-local in \d+ · out \d+ tok/);
     expect(stdout).toContain('user: Explain trace files: look up [tracing], [jsonl] and [quantum].');
     expect(stdout).toContain('assistant → search_docs({"topic":"quantum"}) call_3 [tool_calls]');

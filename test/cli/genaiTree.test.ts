@@ -2,23 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeRecord, type TracerMeta } from '@aitrace/format';
+import { jsonl, logLine, spanLines, TRACE_ID } from '@aitrace/testing';
 import { runCli } from './runCli.js';
 
-const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
-const at = (ms: number): string => new Date(Date.UTC(2026, 0, 1) + ms).toISOString().replace('Z', '000Z');
+/** A span of 10 ms with its attributes on the end record, as the GenAI instrumentations write them. */
+const spanPair = (span: string, name: string, parent: string | undefined, startMs: number, attrs: Record<string, unknown>): string[] => spanLines({ span, name, parent, startMs, endMs: startMs + 10, endAttrs: attrs });
 
-function spanPair(spanId: string, name: string, parent: string | undefined, startMs: number, attrs: Record<string, unknown>): string[] {
-  const base: Partial<TracerMeta> = { trace_id: TRACE, span_id: spanId, name, ...(parent === undefined ? {} : { parent_span_id: parent }) };
-  return [
-    encodeRecord({ ...base, timestamp: at(startMs), event: `${name}.start`, type: 'span_start', provisional: true }, {}),
-    encodeRecord({ ...base, timestamp: at(startMs + 10), event: `${name}.end`, type: 'span_end', status: 'ok', start_time: at(startMs), duration_ms: 10 }, attrs),
-  ];
-}
-
-function log(spanId: string, ms: number, eventName: string, body: unknown): string {
-  return encodeRecord({ timestamp: at(ms), event: 'log', type: 'log', trace_id: TRACE, span_id: spanId, level: 'info' }, { 'event.name': eventName, body });
-}
+/** A GenAI event log (`event.name`, `body`) in a span. */
+const log = (span: string, ms: number, eventName: string, body: unknown): string => logLine('log', ms, { trace: TRACE_ID, span, attrs: { 'event.name': eventName, body } });
 
 function traceFile(): string {
   const chat = '00f067aa0ba902b7';
@@ -32,7 +23,7 @@ function traceFile(): string {
     ...spanPair('00f067aa0ba902b8', 'chat gpt-4o', '00f067aa0ba902b1', 20, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.model': 'gpt-4o-2024', 'gen_ai.usage.input_tokens': 1300, 'gen_ai.usage.output_tokens': 6 }),
   ];
   const file = join(mkdtempSync(join(tmpdir(), 'aitrace-genai-tree-')), 'trace.jsonl');
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  writeFileSync(file, jsonl(lines));
   return file;
 }
 

@@ -81,7 +81,7 @@ describe('query API', () => {
       ['servce=api', /unknown query parameter "servce"/],
       [`filter=${encodeURIComponent('status:ok stauts:error')}`, /filter: column 11: "stauts:error": unknown field "stauts"/],
       [`filter=${encodeURIComponent('status:done')}`, /filter: column 1: "status:done": status must be one of error, running, ok/],
-      [`filter=${encodeURIComponent('name:"open')}`, /filter: column 6: .*no closing "/],
+      [`filter=${encodeURIComponent('name:"open')}`, /filter: column 1: "name:\\"open": the quoted part has no closing "/],
       [`service=api&filter=${encodeURIComponent('service:web')}`, /filter: column 1: "service:web": service: is already given/],
     ];
     for (const [query, message] of cases) {

@@ -105,6 +105,15 @@ describe('single-file HTML traces opened from file:// in headless Chromium', () 
     expect(await page.textContent('.problems summary')).toBe('1 line of the source could not be read and was skipped');
     expect(await page.textContent('.source')).toBe('shop.jsonl');
 
+    // The search box reads the filter text: a bad term is named with its column; quoted values and fields work.
+    await page.fill('.filter-q', 'order.id="B-99" stauts:error');
+    await page.press('.filter-q', 'Enter');
+    await page.waitForFunction(() => document.querySelector('.list-message.error')?.textContent?.startsWith('column 17: "stauts:error": unknown field "stauts"') === true);
+    await page.fill('.filter-q', 'order.id="B-99" status:error');
+    await page.press('.filter-q', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 1);
+    expect(page.url()).toContain('status=error');
+    await page.fill('.filter-q', '');
     await page.fill('.filter-attrs', 'order.id=B-99');
     await page.press('.filter-attrs', 'Enter');
     await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 1);

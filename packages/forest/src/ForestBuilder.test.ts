@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildSpanForest, ForestBuilder, walkSpans } from './ForestBuilder.js';
 import { readJsonl } from './LineReader.js';
-import { logLine, spanLines } from './testing/testRecords.js';
+import { logLine, spanLines } from '@aitrace/testing';
 import type { SpanForest } from './types.js';
 
 const T1 = 'be97f2fa26196196d1c776cef223b871';
@@ -18,7 +18,7 @@ function records(lines: string[]) {
 
 describe('buildSpanForest', () => {
   it('builds a tree per trace, drops provisional starts once ended, and merges start and end attributes', () => {
-    const forest = buildSpanForest(records([...spanLines(T1, A, 'root.op', undefined, 0, 30), ...spanLines(T1, B, 'child.op', A, 5, 10), ...spanLines(T1, C, 'child.op', A, 12, 20, { status: 'error' })]));
+    const forest = buildSpanForest(records([...spanLines({ trace: T1, span: A, name: 'root.op', startMs: 0, endMs: 30, attrs: { phase: 'start', shared: 'start' }, endAttrs: { shared: 'end' } }), ...spanLines({ trace: T1, span: B, name: 'child.op', parent: A, startMs: 5, endMs: 10 }), ...spanLines({ trace: T1, span: C, name: 'child.op', parent: A, startMs: 12, endMs: 20, status: 'error' })]));
     expect(forest.traces).toHaveLength(1);
     const [root] = forest.traces[0]!.roots;
     expect(root?.name).toBe('root.op');
@@ -32,19 +32,19 @@ describe('buildSpanForest', () => {
   });
 
   it('shows a span without end as running while the trace is live, and cut off once the trace or file ended', () => {
-    const live = records([...spanLines(T1, A, 'root', undefined, 0, undefined), ...spanLines(T1, B, 'step', A, 1, undefined)]);
+    const live = records([...spanLines({ trace: T1, span: A, name: 'root', startMs: 0 }), ...spanLines({ trace: T1, span: B, name: 'step', parent: A, startMs: 1 })]);
     expect(buildSpanForest(live).traces[0]?.roots[0]?.state).toBe('running');
     expect(buildSpanForest(live, { ended: true }).traces[0]?.roots[0]?.state).toBe('cut_off');
-    const rootEnded = records([...spanLines(T1, A, 'root', undefined, 0, 50), ...spanLines(T1, B, 'step', A, 1, undefined)]);
+    const rootEnded = records([...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 50 }), ...spanLines({ trace: T1, span: B, name: 'step', parent: A, startMs: 1 })]);
     const trace = buildSpanForest(rootEnded).traces[0]!;
     expect(trace.roots[0]?.children[0]?.state).toBe('cut_off');
     expect(trace.cutOffCount).toBe(1);
   });
 
   it('handles any order, an end without a start, orphans, several traces and duplicate lines', () => {
-    const lines = [...spanLines(T2, C, 'other', undefined, 100, 110), ...spanLines(T1, B, 'child', A, 5, 10), ...spanLines(T1, A, 'root', undefined, 0, 20)];
-    const endOnly = spanLines(T1, 'ddddddddddddddd4', 'late', A, 2, 4)[1]!;
-    const orphan = spanLines(T1, 'eeeeeeeeeeeeeee5', 'lost', 'fffffffffffffff6', 3, 6);
+    const lines = [...spanLines({ trace: T2, span: C, name: 'other', startMs: 100, endMs: 110 }), ...spanLines({ trace: T1, span: B, name: 'child', parent: A, startMs: 5, endMs: 10 }), ...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 20 })];
+    const endOnly = spanLines({ trace: T1, span: 'ddddddddddddddd4', name: 'late', parent: A, startMs: 2, endMs: 4 })[1]!;
+    const orphan = spanLines({ trace: T1, span: 'eeeeeeeeeeeeeee5', name: 'lost', parent: 'fffffffffffffff6', startMs: 3, endMs: 6 });
     const all = [...lines.reverse(), endOnly, ...orphan, ...orphan, lines[0]!];
     const forest = buildSpanForest(records(all));
     expect(forest.traces.map((t) => t.traceId)).toEqual([T1, T2]);
@@ -62,12 +62,12 @@ describe('buildSpanForest', () => {
 
   it('keeps two different logs of one span with the same time and event (messages logged at one instant), and still drops a repeated line', () => {
     const log = (content: string): string => `{"__tracer_meta__":{"timestamp":"2025-10-26T12:00:00.001000Z","event":"log","type":"log","trace_id":"${T1}","span_id":"${A}"},"body":{"content":"${content}"}}`;
-    const forest = buildSpanForest(records([...spanLines(T1, A, 'chat', undefined, 0, 10), log('system prompt'), log('user question'), log('user question')]));
+    const forest = buildSpanForest(records([...spanLines({ trace: T1, span: A, name: 'chat', startMs: 0, endMs: 10 }), log('system prompt'), log('user question'), log('user question')]));
     expect(forest.traces[0]!.roots[0]!.logs.map((r) => (r.attrs.body as { content: string }).content)).toEqual(['system prompt', 'user question']);
   });
 
   it('attaches logs to their span, keeps logs of unknown spans at trace level and logs without trace at file level', () => {
-    const forest = buildSpanForest(records([...spanLines(T1, A, 'root', undefined, 0, 20), logLine(T1, A, 'inside', 5), logLine(T1, B, 'unknown span', 6), logLine(undefined, undefined, 'no trace', 7)]));
+    const forest = buildSpanForest(records([...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 20 }), logLine('inside', 5, { trace: T1, span: A }), logLine('unknown span', 6, { trace: T1, span: B }), logLine('no trace', 7)]));
     expect(forest.traces[0]?.roots[0]?.logs.map((l) => l.event)).toEqual(['inside']);
     expect(forest.traces[0]?.logs.map((l) => l.event)).toEqual(['unknown span']);
     expect(forest.logs.map((l) => l.event)).toEqual(['no trace']);
@@ -75,7 +75,7 @@ describe('buildSpanForest', () => {
 
   it('updates incrementally as lines arrive: a running span turns final when its end comes', () => {
     const builder = new ForestBuilder();
-    const [start, end] = spanLines(T1, A, 'job', undefined, 0, 40);
+    const [start, end] = spanLines({ trace: T1, span: A, name: 'job', startMs: 0, endMs: 40 });
     builder.add(records([start!]));
     expect(builder.forest().traces[0]?.roots[0]?.state).toBe('running');
     expect(builder.add(records([start!]))).toBe(0);
@@ -97,10 +97,10 @@ function eventLine(traceId: string, spanId: string, event: string, atMs: number)
 describe('ForestBuilder, incrementally', () => {
   it('rebuilds only the traces an add touched: the others keep their tree objects and places', () => {
     const builder = new ForestBuilder();
-    builder.add(records([...spanLines(T1, A, 'first', undefined, 0, undefined), ...spanLines(T2, B, 'second', undefined, 10, 20), ...spanLines(T3, C, 'third', undefined, 30, undefined)]));
+    builder.add(records([...spanLines({ trace: T1, span: A, name: 'first', startMs: 0 }), ...spanLines({ trace: T2, span: B, name: 'second', startMs: 10, endMs: 20 }), ...spanLines({ trace: T3, span: C, name: 'third', startMs: 30 })]));
     const before = builder.forest();
     const version = builder.version;
-    builder.add(records([spanLines(T1, A, 'first', undefined, 0, 40)[1]!]));
+    builder.add(records([spanLines({ trace: T1, span: A, name: 'first', startMs: 0, endMs: 40 })[1]!]));
     const after = builder.forest();
     expect(after).not.toBe(before);
     expect(after.traces.map((t) => t.traceId)).toEqual([T1, T2, T3]);
@@ -118,12 +118,12 @@ describe('ForestBuilder, incrementally', () => {
 
   it('re-parents children when their parent arrives later, and moves a trace whose start moved earlier', () => {
     const builder = new ForestBuilder();
-    builder.add(records([...spanLines(T1, B, 'child', A, 50, 60), ...spanLines(T2, C, 'other', undefined, 20, 30)]));
+    builder.add(records([...spanLines({ trace: T1, span: B, name: 'child', parent: A, startMs: 50, endMs: 60 }), ...spanLines({ trace: T2, span: C, name: 'other', startMs: 20, endMs: 30 })]));
     expect(builder.forest().traces.map((t) => [t.traceId, t.roots[0]?.orphan])).toEqual([
       [T2, false],
       [T1, true],
     ]);
-    builder.add(records(spanLines(T1, A, 'parent', undefined, 10, 70)));
+    builder.add(records(spanLines({ trace: T1, span: A, name: 'parent', startMs: 10, endMs: 70 })));
     const [first, second] = builder.forest().traces;
     expect(first?.traceId).toBe(T1);
     expect(first?.roots.map((r) => [r.name, r.children.map((c) => c.name)])).toEqual([['parent', ['child']]]);
@@ -132,7 +132,7 @@ describe('ForestBuilder, incrementally', () => {
 
   it('after setEnded rebuilds only the traces with unfinished roots, and turns them back to running when live again', () => {
     const builder = new ForestBuilder();
-    builder.add(records([...spanLines(T1, A, 'open', undefined, 0, undefined), ...spanLines(T2, B, 'done', undefined, 10, 20)]));
+    builder.add(records([...spanLines({ trace: T1, span: A, name: 'open', startMs: 0 }), ...spanLines({ trace: T2, span: B, name: 'done', startMs: 10, endMs: 20 })]));
     const live = builder.forest();
     const version = builder.version;
     builder.setEnded(true);
@@ -148,34 +148,34 @@ describe('ForestBuilder, incrementally', () => {
 
   it('with maxTraces forgets the least recently changed traces with their de-duplication keys, and says so', () => {
     const builder = new ForestBuilder({ maxTraces: 2 });
-    const old = spanLines(T1, A, 'old', undefined, 0, 10);
+    const old = spanLines({ trace: T1, span: A, name: 'old', startMs: 0, endMs: 10 });
     builder.add(records(old));
-    builder.add(records(spanLines(T2, B, 'middle', undefined, 20, 30)));
-    builder.add(records([logLine(T1, A, 'late log keeps the old trace', 31)]));
+    builder.add(records(spanLines({ trace: T2, span: B, name: 'middle', startMs: 20, endMs: 30 })));
+    builder.add(records([logLine('late log keeps the old trace', 31, { trace: T1, span: A })]));
     const version = builder.version;
-    builder.add(records(spanLines(T3, C, 'new', undefined, 40, 50)));
+    builder.add(records(spanLines({ trace: T3, span: C, name: 'new', startMs: 40, endMs: 50 })));
     expect(builder.forest().traces.map((t) => t.traceId)).toEqual([T1, T3]);
     expect(builder.changedTraces(version).sort()).toEqual([T2, T3].sort());
     expect(builder.trace(T2)).toBeUndefined();
     expect(builder.traceVersion(T2)).toBeUndefined();
     // A record of a forgotten trace is new again.
-    expect(builder.add(records(spanLines(T2, B, 'middle', undefined, 20, 30)))).toBe(2);
+    expect(builder.add(records(spanLines({ trace: T2, span: B, name: 'middle', startMs: 20, endMs: 30 })))).toBe(2);
     expect(builder.forest().traces.map((t) => t.traceId)).toEqual([T2, T3]);
     // One add that touches more traces than the bound keeps them all until the next add.
-    builder.add(records([...spanLines(T1, A, 'a', undefined, 60, 61), ...spanLines(T2, B, 'b', undefined, 62, 63), ...spanLines(T3, C, 'c', undefined, 64, 65)]));
+    builder.add(records([...spanLines({ trace: T1, span: A, name: 'a', startMs: 60, endMs: 61 }), ...spanLines({ trace: T2, span: B, name: 'b', startMs: 62, endMs: 63 }), ...spanLines({ trace: T3, span: C, name: 'c', startMs: 64, endMs: 65 })]));
     expect(builder.forest().traces).toHaveLength(3);
   });
 
   it('with maxLogs keeps only the most recent logs without a trace', () => {
     const builder = new ForestBuilder({ maxLogs: 2 });
-    builder.add(records([logLine(undefined, undefined, 'one', 1), logLine(undefined, undefined, 'two', 2)]));
-    builder.add(records([logLine(undefined, undefined, 'three', 3), logLine(undefined, undefined, 'two', 2)]));
+    builder.add(records([logLine('one', 1), logLine('two', 2)]));
+    builder.add(records([logLine('three', 3), logLine('two', 2)]));
     expect(builder.forest().logs.map((l) => l.event)).toEqual(['two', 'three']);
   });
 
   it('tells every trace as changed to a caller whose version is older than it remembers', () => {
     const builder = new ForestBuilder();
-    builder.add(records(spanLines(T1, A, 'kept', undefined, 0, undefined)));
+    builder.add(records(spanLines({ trace: T1, span: A, name: 'kept', startMs: 0 })));
     for (let i = 0; i < 3000; i++) builder.add(records([eventLine(T2, B, `tick ${i}`, i)]));
     expect(builder.changedTraces(0).sort()).toEqual([T1, T2].sort());
     expect(builder.changedTraces(builder.version - 1)).toEqual([T2]);
@@ -197,12 +197,12 @@ describe('ForestBuilder, incrementally', () => {
         for (const { kind, trace, span, parent, atMs, pick } of items) {
           const spanId = SPANS[span]!;
           const parentId = parent === undefined ? undefined : (SPANS[parent] ?? 'fffffffffffffff6');
-          if (kind === 'start') lines.push(spanLines(trace, spanId, `op${span}`, parentId, atMs, undefined)[0]!);
-          else if (kind === 'end') lines.push(spanLines(trace, spanId, `op${span}`, parentId, atMs, atMs + (pick % 50))[1]!);
+          if (kind === 'start') lines.push(spanLines({ trace: trace, span: spanId, name: `op${span}`, parent: parentId, startMs: atMs })[0]!);
+          else if (kind === 'end') lines.push(spanLines({ trace: trace, span: spanId, name: `op${span}`, parent: parentId, startMs: atMs, endMs: atMs + (pick % 50) })[1]!);
           else if (kind === 'event') lines.push(eventLine(trace, spanId, `event${pick % 3}`, atMs));
-          else if (kind === 'log') lines.push(logLine(trace, spanId, `log${pick % 3}`, atMs));
-          else if (kind === 'traceLog') lines.push(logLine(trace, undefined, `trace log${pick % 3}`, atMs));
-          else if (kind === 'looseLog') lines.push(logLine(undefined, undefined, `loose${pick % 3}`, atMs));
+          else if (kind === 'log') lines.push(logLine(`log${pick % 3}`, atMs, { trace: trace, span: spanId }));
+          else if (kind === 'traceLog') lines.push(logLine(`trace log${pick % 3}`, atMs, { trace: trace }));
+          else if (kind === 'looseLog') lines.push(logLine(`loose${pick % 3}`, atMs));
           else if (lines.length > 0) lines.push(lines[pick % lines.length]!);
         }
         const all = records(lines);

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LineReader, readJsonl } from './LineReader.js';
-import { logLine, spanLines } from './testing/testRecords.js';
+import { logLine, spanLines } from '@aitrace/testing';
 
 const TRACE = 'be97f2fa26196196d1c776cef223b871';
 
 describe('LineReader', () => {
   it('reads lines split across chunks, including a UTF-8 character split between byte chunks', () => {
-    const line = logLine(TRACE, 'c33604c286773277', 'grüße 👋', 1);
+    const line = logLine('grüße 👋', 1, { trace: TRACE, span: 'c33604c286773277' });
     const bytes = new TextEncoder().encode(`${line}\n${line}\r\n`);
     const reader = new LineReader();
     const records = [];
@@ -19,7 +19,7 @@ describe('LineReader', () => {
   });
 
   it('reports each bad line with its number and the reason, and keeps reading', () => {
-    const good = logLine(TRACE, undefined, 'ok', 1);
+    const good = logLine('ok', 1, { trace: TRACE });
     const text = [good, '{"__tracer_meta__": {"timestamp": 5, "event": "x"}}', '[1,2]', 'not json', '', good, '{"__tracer_meta__":{"event":"cut'].join('\n');
     const { records, problems } = readJsonl(text);
     expect(records.map((r) => r.line)).toEqual([1, 6]);
@@ -32,7 +32,7 @@ describe('LineReader', () => {
   });
 
   it('holds back an unterminated line while live and reads it once completed', () => {
-    const line = logLine(TRACE, undefined, 'later', 1);
+    const line = logLine('later', 1, { trace: TRACE });
     const reader = new LineReader();
     expect(reader.push(line.slice(0, 20)).records).toEqual([]);
     expect(reader.hasPartialLine).toBe(true);
@@ -41,7 +41,7 @@ describe('LineReader', () => {
 
   it('reads a line of many chunks whole, a UTF-8 character split at every chunk boundary included', () => {
     const blob = '€'.repeat(400_000);
-    const bytes = new TextEncoder().encode(`${logLine(TRACE, undefined, blob, 1)}\n${logLine(TRACE, undefined, 'next', 2)}\n`);
+    const bytes = new TextEncoder().encode(`${logLine(blob, 1, { trace: TRACE })}\n${logLine('next', 2, { trace: TRACE })}\n`);
     const reader = new LineReader();
     const events: string[] = [];
     // 4,097-byte chunks cut the 3-byte euro sign over and over; the line is about 1.2 MB, some 300 chunks, each
@@ -70,7 +70,7 @@ describe('LineReader', () => {
       for (const input of ['bytes', 'text'] as const) {
         searched.units = 0;
         const reader = new LineReader();
-        const line = `${logLine(TRACE, undefined, 'y'.repeat(1 << 20), 1)}\n`;
+        const line = `${logLine('y'.repeat(1 << 20), 1, { trace: TRACE })}\n`;
         const bytes = new TextEncoder().encode(line);
         const events = [];
         for (let i = 0; i < line.length; i += 1024) {
@@ -90,7 +90,7 @@ describe('LineReader', () => {
     const otlpLine = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'billing' } }] }, scopeSpans: [{ spans: [span, { ...span, spanId: 'zz' }] }] }] });
     const seen: number[] = [];
     const reader = new LineReader({ onValue: (_value, line) => seen.push(line) });
-    const batch = reader.push(`${logLine(TRACE, 'c33604c286773277', 'first', 1)}\n${otlpLine}\n${JSON.stringify({ resourceMetrics: [] })}\n`);
+    const batch = reader.push(`${logLine('first', 1, { trace: TRACE, span: 'c33604c286773277' })}\n${otlpLine}\n${JSON.stringify({ resourceMetrics: [] })}\n`);
     expect(batch.records.map(({ line, record }) => `${line}:${record.type}:${record.event}:${record.service ?? ''}`)).toEqual([
       '1:log:first:',
       '2:span_start:render.start:billing',
@@ -112,16 +112,16 @@ describe('LineReader', () => {
     const base64Id = Buffer.from(wanted, 'hex').toString('base64');
     const otlpLine = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: base64Id, spanId: 'AAAAAAAAAAE=', name: 'otlp-span', startTimeUnixNano: '1761480000000000000', endTimeUnixNano: '1761480000005000000' }] }] }] });
     const lines = [
-      ...spanLines(wanted, '00000000000000a1', 'root', undefined, 0, 10),
-      ...spanLines(other, '00000000000000b1', 'elsewhere', undefined, 0, 10),
-      logLine(undefined, undefined, 'no trace', 1),
+      ...spanLines({ trace: wanted, span: '00000000000000a1', name: 'root', startMs: 0, endMs: 10 }),
+      ...spanLines({ trace: other, span: '00000000000000b1', name: 'elsewhere', startMs: 0, endMs: 10 }),
+      logLine('no trace', 1),
       // Upper-case ids are read as lower case, so they belong to the trace too.
-      logLine(wanted.toUpperCase(), '00000000000000A1', 'upper', 2),
+      logLine('upper', 2, { trace: wanted.toUpperCase(), span: '00000000000000A1' }),
       otlpLine,
-      logLine(other, undefined, 'other log', 3),
+      logLine('other log', 3, { trace: other }),
       // A torn write (the writer was killed mid-line) is reported even though it holds no wanted record.
-      logLine(other, undefined, 'torn', 4).slice(0, 40),
-      logLine(wanted, undefined, 'after the torn line', 5),
+      logLine('torn', 4, { trace: other }).slice(0, 40),
+      logLine('after the torn line', 5, { trace: wanted }),
     ];
     const text = `${lines.join('\n')}\n`;
 
@@ -155,8 +155,8 @@ describe('LineReader', () => {
   });
 
   describe('a line longer than maxLineLength', () => {
-    const long = logLine(TRACE, undefined, 'x'.repeat(300), 1);
-    const lines = [logLine(TRACE, undefined, 'before', 1), long, logLine(TRACE, undefined, 'after', 2), long, '', logLine(TRACE, undefined, 'last', 3)];
+    const long = logLine('x'.repeat(300), 1, { trace: TRACE });
+    const lines = [logLine('before', 1, { trace: TRACE }), long, logLine('after', 2, { trace: TRACE }), long, '', logLine('last', 3, { trace: TRACE })];
     const text = `${lines.join('\n')}\n`;
     const expectedProblem = (line: number, unit: string) => ({ line, message: `line too long: ${long.length} ${unit} (the limit is 200)` });
 
@@ -190,7 +190,7 @@ describe('LineReader', () => {
 
     it('does not let a UTF-8 sequence cut at its end spill into the next line', () => {
       const reader = new LineReader({ maxLineLength: 200 });
-      const next = new TextEncoder().encode(`\n${logLine(TRACE, undefined, 'ünext', 1)}\n`);
+      const next = new TextEncoder().encode(`\n${logLine('ünext', 1, { trace: TRACE })}\n`);
       const euro = new TextEncoder().encode('€');
       const start = new Uint8Array(152).fill(0x78);
       start.set(euro.subarray(0, 2), 150);

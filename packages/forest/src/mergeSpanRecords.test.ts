@@ -2,12 +2,12 @@ import { encodeRecord } from '@aitrace/format';
 import { describe, expect, it } from 'vitest';
 import { readJsonl } from './LineReader.js';
 import { mergeSpanRecords } from './mergeSpanRecords.js';
-import { spanLines } from './testing/testRecords.js';
+import { spanLines } from '@aitrace/testing';
 
 const T = 'be97f2fa26196196d1c776cef223b871';
 
 describe('mergeSpanRecords', () => {
-  const [start, end] = readJsonl(spanLines(T, 'aaaaaaaaaaaaaaa1', 'op', 'ccccccccccccccc3', 0, 10).join('\n')).records.map((item) => item.record);
+  const [start, end] = readJsonl(spanLines({ trace: T, span: 'aaaaaaaaaaaaaaa1', name: 'op', parent: 'ccccccccccccccc3', startMs: 0, endMs: 10, attrs: { phase: 'start', shared: 'start' }, endAttrs: { shared: 'end' } }).join('\n')).records.map((item) => item.record);
 
   it('keeps the end whatever the order, with the start attributes under its own', () => {
     for (const merged of [mergeSpanRecords(start!, end!), mergeSpanRecords(end!, start!)]) {

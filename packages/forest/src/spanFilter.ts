@@ -1,3 +1,5 @@
+import { conversationIdOf, modelsOf } from './genai/genAiView.js';
+import { attrText } from './query/matchTrace.js';
 import type { SpanNode, SpanState } from './types.js';
 
 /** Which spans to keep: name contains `name` (any case), every `key=value` attribute, in `status`, or only errors. */
@@ -5,6 +7,10 @@ export interface SpanFilter {
   name?: string;
   where: { key: string; value: string }[];
   status?: SpanState;
+  /** Spans that name this model (request or response). */
+  model?: string;
+  /** Spans of this `gen_ai.conversation.id`. */
+  conversation?: string;
   /** Keep only failed spans (with their ancestors), on top of the rest of the filter. */
   onlyErrors?: boolean;
 }
@@ -22,7 +28,14 @@ export function attributeValue(attrs: Record<string, unknown>, key: string): unk
 
 /** Whether the filter hides anything. */
 export function isFiltering(filter: SpanFilter): boolean {
-  return filter.onlyErrors === true || filter.name !== undefined || filter.where.length > 0 || filter.status !== undefined;
+  return (
+    filter.onlyErrors === true ||
+    filter.name !== undefined ||
+    filter.where.length > 0 ||
+    filter.status !== undefined ||
+    filter.model !== undefined ||
+    filter.conversation !== undefined
+  );
 }
 
 /** Whether one span matches every part of the filter; `service` and resource attributes (`service.version`...) match the span's resource. */
@@ -30,9 +43,11 @@ export function matchesSpan(node: SpanNode, filter: SpanFilter): boolean {
   if (filter.onlyErrors === true && node.state !== 'error') return false;
   if (filter.name !== undefined && !node.name.toLowerCase().includes(filter.name.toLowerCase())) return false;
   if (filter.status !== undefined && node.state !== filter.status) return false;
+  if (filter.model !== undefined && !modelsOf(node.attrs).includes(filter.model)) return false;
+  if (filter.conversation !== undefined && conversationIdOf(node.attrs) !== filter.conversation) return false;
   for (const { key, value } of filter.where) {
     const found = attributeValue(node.attrs, key) ?? (key === 'service' || key === 'service.name' ? node.service : node.resource?.[key]);
-    if (found === undefined || (typeof found === 'string' ? found : JSON.stringify(found)) !== value) return false;
+    if (found === undefined || attrText(found) !== value) return false;
   }
   return true;
 }

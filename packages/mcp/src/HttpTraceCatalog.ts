@@ -1,6 +1,7 @@
+import type { TraceSummary } from '@aitrace/forest';
 import type { NormalizedRecord } from '@aitrace/format';
 import { SourceError } from './SourceError.js';
-import type { CatalogPage, CatalogQuery, CatalogTrace, TraceCatalog } from './TraceCatalog.js';
+import type { CatalogPage, CatalogQuery, TraceCatalog } from './TraceCatalog.js';
 
 /** Options for `HttpTraceCatalog`. */
 export interface HttpTraceCatalogOptions {
@@ -36,7 +37,7 @@ export class HttpTraceCatalog implements TraceCatalog {
     return (await this.get(`api/traces${search}`)) as CatalogPage;
   }
 
-  async getTraceSummary(traceId: string): Promise<CatalogTrace | undefined> {
+  async getTraceSummary(traceId: string): Promise<TraceSummary | undefined> {
     const page = (await this.get(`api/traces?${new URLSearchParams({ q: traceId, limit: '1000' })}`)) as CatalogPage;
     return page.traces.find((trace) => trace.traceId === traceId);
   }

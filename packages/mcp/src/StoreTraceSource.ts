@@ -1,6 +1,6 @@
-import { buildSpanForest, type TraceTree } from '@aitrace/forest';
+import { buildSpanForest, type TraceSummary, type TraceTree } from '@aitrace/forest';
 import { findTrace, inScope } from './findTrace.js';
-import type { CatalogQuery, CatalogTrace, TraceCatalog } from './TraceCatalog.js';
+import type { CatalogQuery, TraceCatalog } from './TraceCatalog.js';
 import type { TraceScope, TraceSelection, TraceSource } from './TraceSource.js';
 
 /** Options for `StoreTraceSource`. */
@@ -50,7 +50,7 @@ export class StoreTraceSource implements TraceSource {
     if (scope.toUs !== undefined) query.toUs = Math.floor(scope.toUs);
     if (scope.service !== undefined) query.service = scope.service;
     if (scope.open === true) query.status = 'running';
-    const listed: CatalogTrace[] = [];
+    const listed: TraceSummary[] = [];
     let cursor: string | null = null;
     do {
       const page = await this.catalog.listTraces({ ...query, limit: Math.min(PAGE_LIMIT, this.maxTraces - listed.length), ...(cursor === null ? {} : { cursor }) });
@@ -69,7 +69,7 @@ export class StoreTraceSource implements TraceSource {
 
   async trace(id: string): Promise<TraceTree> {
     const prefix = id.trim().toLowerCase();
-    const candidates: CatalogTrace[] = [];
+    const candidates: TraceSummary[] = [];
     if (prefix.length >= 32) {
       const listed = await this.catalog.getTraceSummary(prefix);
       if (listed !== undefined) candidates.push(listed);
@@ -97,7 +97,7 @@ export class StoreTraceSource implements TraceSource {
   }
 
   /** The tree of a listed trace, from the cache while unchanged; undefined when it was deleted meanwhile. */
-  private async read(listed: CatalogTrace): Promise<TraceTree | undefined> {
+  private async read(listed: TraceSummary): Promise<TraceTree | undefined> {
     const ended = this.nowUs() - listed.lastUs > this.idleMs * 1000;
     const cached = this.cache.get(listed.traceId);
     if (cached !== undefined && cached.recordCount === listed.recordCount && cached.lastUs === listed.lastUs && cached.ended === ended) return cached.tree;
@@ -112,7 +112,7 @@ export class StoreTraceSource implements TraceSource {
   }
 
   /** Keeps the cache to about `maxTraces` trees: those just listed stay, the longest unused go first. */
-  private forgetBeyond(listed: readonly CatalogTrace[]): void {
+  private forgetBeyond(listed: readonly TraceSummary[]): void {
     for (const trace of listed) {
       const entry = this.cache.get(trace.traceId);
       if (entry === undefined) continue;

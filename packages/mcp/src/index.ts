@@ -2,7 +2,7 @@ export { createTraceMcpServer, MCP_INSTRUCTIONS, registerTraceTools } from './to
 export type { TraceScope, TraceSelection, TraceSource } from './TraceSource.js';
 export { FileTraceSource, type FileTraceSourceOptions } from './FileTraceSource.js';
 export { StoreTraceSource, type StoreTraceSourceOptions } from './StoreTraceSource.js';
-export type { CatalogPage, CatalogQuery, CatalogTrace, TraceCatalog } from './TraceCatalog.js';
+export type { CatalogPage, CatalogQuery, TraceCatalog } from './TraceCatalog.js';
 export { HttpTraceCatalog, type HttpTraceCatalogOptions } from './HttpTraceCatalog.js';
 export { DEFAULT_MAX_CHARS, MAX_MAX_CHARS, MIN_MAX_CHARS } from './budget.js';
 export { InputError } from './InputError.js';

@@ -1,5 +1,5 @@
 import type { Context, SpanContext } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import {
   codeLocation,
   DEFAULT_VALUE_LIMITS,
@@ -9,12 +9,12 @@ import {
   spanEventMeta,
   spanStartMeta,
   type CodeLocation,
-  type SpanInput,
   type ValueLimits,
 } from '@aitrace/format';
 import { createScrubber, createWriter, resolveConfig, type AitraceOptions } from './AitraceOptions.js';
 import type { Scrubber } from './Scrubber.js';
 import { captureCallSite } from './callSite.js';
+import { unwatchSpanEvents, watchSpanEvents } from './liveSpanEvents.js';
 import { reportError } from './reportError.js';
 import type { RecordWriter } from './RecordWriter.js';
 import { sdkSpanInput } from './sdkSpanInput.js';
@@ -66,6 +66,7 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
     if (this.shutdownPromise !== undefined) return;
     try {
       if (!isSampled(span.spanContext())) return;
+      watchSpanEvents(span, this.writeEvent);
       const code = codeLocation(span.attributes);
       const site = code.file === undefined && this.captureStack ? captureCallSite() : undefined;
       const data = this.scrubber.scrub(span.attributes);
@@ -88,14 +89,8 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
     if (this.shutdownPromise !== undefined) return;
     try {
       if (!isSampled(span.spanContext())) return;
-      let input: SpanInput | undefined;
-      for (const event of span.events) {
-        input ??= sdkSpanInput(span, true);
-        const attributes = event.attributes === undefined ? undefined : this.scrubber.scrub(event.attributes);
-        const meta = spanEventMeta(input, event, this.pid);
-        if (attributes !== undefined && this.scrubber.scrubbed !== undefined) meta.scrubbed = this.scrubber.scrubbed;
-        this.writer.write(encodeRecord(meta, attributes, this.encodeOptions));
-      }
+      // Events of a watched span were written as they happened.
+      if (!unwatchSpanEvents(span)) for (const event of span.events) this.writeEvent(span, event);
       const location: CodeLocation = codeLocation(span.attributes);
       const data = this.scrubber.scrub(span.attributes);
       const scrubbed = this.scrubber.scrubbed;
@@ -105,13 +100,22 @@ export class TraceRecordSpanProcessor implements SpanProcessor {
         this.writer.write(line);
         return;
       }
-      const meta = spanEndMeta(input ?? sdkSpanInput(span, true), location, this.pid);
+      const meta = spanEndMeta(sdkSpanInput(span, true), location, this.pid);
       if (scrubbed !== undefined) meta.scrubbed = scrubbed;
       this.writer.write(encodeRecord(meta, data, this.encodeOptions));
     } catch (error) {
       reportError(error, 'span end');
     }
   }
+
+  /** Writes one span event's record: as the event happens (see liveSpanEvents.ts), or at the end of an unwatched span. */
+  private readonly writeEvent = (span: Span | ReadableSpan, event: TimedEvent): void => {
+    if (this.shutdownPromise !== undefined) return;
+    const attributes = event.attributes === undefined ? undefined : this.scrubber.scrub(event.attributes);
+    const meta = spanEventMeta(sdkSpanInput(span, false), event, this.pid);
+    if (attributes !== undefined && this.scrubber.scrubbed !== undefined) meta.scrubbed = this.scrubber.scrubbed;
+    this.writer.write(encodeRecord(meta, attributes, this.encodeOptions));
+  };
 
   /** Resolves when every record accepted so far is written. */
   forceFlush(): Promise<void> {

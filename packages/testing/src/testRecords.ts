@@ -19,13 +19,13 @@ export function spanIdOf(n: number): string {
 /** A span of a test trace: ids as hex, times in ms after T0; what is left out is left out of the records. */
 export interface TestSpan {
   /** Trace id (default `TRACE_ID`). */
-  trace?: string;
+  trace?: string | undefined;
   span: string;
-  parent?: string;
+  parent?: string | undefined;
   name: string;
   startMs: number;
   /** When it ended; without it `spanLines` gives only the start line. */
-  endMs?: number;
+  endMs?: number | undefined;
   status?: StatusName;
   statusMessage?: string;
   kind?: SpanKindName;
@@ -41,8 +41,10 @@ export interface TestSpan {
 
 /** Options of a test log line. */
 export interface TestLog {
-  trace?: string;
-  span?: string;
+  /** Written inside this span: its trace (default `TRACE_ID`) and span ids, unless `trace` or `span` say otherwise. */
+  in?: TestSpan;
+  trace?: string | undefined;
+  span?: string | undefined;
   level?: LevelName;
   service?: string;
   attrs?: Record<string, unknown>;
@@ -93,11 +95,13 @@ export function eventLine(span: TestSpan, event: string, atMs: number, attrs: Re
   return encodeRecord({ ...spanMeta(span), timestamp: at(atMs), event, type: 'span_event' }, attrs);
 }
 
-/** A log line (level `info` unless told), in a span when trace and span are given (no newline). */
+/** A log line (level `info` unless told), in a span when given one (`in`, or trace and span ids; no newline). */
 export function logLine(event: string, atMs: number, options: TestLog = {}): string {
   const meta: TracerMeta = { timestamp: at(atMs), event, type: 'log', level: options.level ?? 'info' };
-  if (options.trace !== undefined) meta.trace_id = options.trace;
-  if (options.span !== undefined) meta.span_id = options.span;
+  const trace = options.trace ?? (options.in === undefined ? undefined : (options.in.trace ?? TRACE_ID));
+  const span = options.span ?? options.in?.span;
+  if (trace !== undefined) meta.trace_id = trace;
+  if (span !== undefined) meta.span_id = span;
   if (options.service !== undefined) meta.service = options.service;
   return encodeRecord(meta, options.attrs ?? {});
 }

@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endLine, startLine, type TestSpan } from '../src/testing/traceLines.js';
+import { endLine, jsonl, startLine, type TestSpan } from '@aitrace/testing';
 import { CodeServerHost } from './CodeServerHost.js';
 
 const SOURCE = ['export async function handle() {', '  const user = await loadUser();', '', '', '', '', '', '', '', '', '', '  return save(user);', '}', ''].join('\n');
 // Written by this (live) process, so unfinished spans stay running rather than cut off.
 const where = { file: 'src/app.ts', pid: process.pid, attrs: { 'user.id': 42 } };
-const ROOT: TestSpan = { spanId: '00f067aa0ba902b7', name: 'handle request', startMs: 0, line: 1, ...where };
-const LOAD: TestSpan = { spanId: '1111111111111111', name: 'load user', parent: ROOT.spanId, startMs: 1, line: 2, ...where };
-const SAVE: TestSpan = { spanId: '2222222222222222', name: 'save', parent: ROOT.spanId, startMs: 5, line: 12, ...where };
+const ROOT: TestSpan = { span: '00f067aa0ba902b7', name: 'handle request', startMs: 0, line: 1, ...where };
+const LOAD: TestSpan = { span: '1111111111111111', name: 'load user', parent: ROOT.span, startMs: 1, line: 2, ...where };
+const SAVE: TestSpan = { span: '2222222222222222', name: 'save', parent: ROOT.span, startMs: 5, line: 12, ...where };
 
 describe('the aitrace extension in a real VS Code (code-server)', () => {
   let dir: string;
@@ -30,7 +30,7 @@ describe('the aitrace extension in a real VS Code (code-server)', () => {
     writeFileSync(join(workspace, 'src', 'app.ts'), SOURCE);
     traceFile = join(workspace, 'traces', 'run.jsonl');
     // A request still in flight: its root and "save" have started, "load user" has finished; line 4 is garbage.
-    writeFileSync(traceFile, startLine(ROOT) + startLine(LOAD) + endLine(LOAD, 4) + 'not json\n' + startLine(SAVE));
+    writeFileSync(traceFile, jsonl(startLine(ROOT), startLine(LOAD), endLine({ ...LOAD, endMs: 4 })) + 'not json\n' + jsonl(startLine(SAVE)));
     host = await CodeServerHost.start(dir, workspace);
   });
 
@@ -58,7 +58,7 @@ describe('the aitrace extension in a real VS Code (code-server)', () => {
     await expect(row('span save').getAttribute('aria-label')).resolves.toBe('span save, running');
 
     // The program finishes: its end records are appended while the tree is open.
-    appendFileSync(traceFile, endLine(SAVE, 9) + endLine(ROOT, 10));
+    appendFileSync(traceFile, jsonl(endLine({ ...SAVE, endMs: 9 }), endLine({ ...ROOT, endMs: 10 })));
     await page.locator('.monaco-list-row[aria-label="span save, 4.00ms · ok"]').waitFor({ timeout: 15_000 });
     await page.locator('.monaco-list-row[aria-label="span handle request, 10.0ms · ok"]').waitFor();
 
@@ -81,8 +81,8 @@ describe('the aitrace extension in a real VS Code (code-server)', () => {
 
   it('marks a span cut off when the process writing it dies', async () => {
     const writer = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
-    const span: TestSpan = { spanId: '3333333333333333', name: 'doomed job', traceId: 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', startMs: 50, pid: writer.pid! };
-    writeFileSync(join(dir, 'workspace', 'traces', 'crash.jsonl'), startLine(span));
+    const span: TestSpan = { span: '3333333333333333', name: 'doomed job', trace: 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1', startMs: 50, pid: writer.pid! };
+    writeFileSync(join(dir, 'workspace', 'traces', 'crash.jsonl'), jsonl(startLine(span)));
     await row('trace file crash.jsonl').waitFor({ timeout: 15_000 });
     await row('trace doomed job').locator('.monaco-tl-twistie').click();
     await host.page.locator('.monaco-list-row[aria-label="span doomed job, running"]').waitFor();

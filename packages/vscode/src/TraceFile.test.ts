@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OtlpRequestBuilder } from '@aitrace/format';
 import { readJsonl } from '@aitrace/forest';
-import { endLine, startLine, type TestSpan } from './testing/traceLines.js';
+import { endLine, jsonl, startLine, type TestSpan } from '@aitrace/testing';
 import { TraceFile } from './TraceFile.js';
 
-const ROOT: TestSpan = { spanId: '00f067aa0ba902b7', name: 'handle', startMs: 0 };
-const CHILD: TestSpan = { spanId: '1111111111111111', name: 'query', parent: ROOT.spanId, startMs: 2 };
+const ROOT: TestSpan = { span: '00f067aa0ba902b7', name: 'handle', startMs: 0 };
+const CHILD: TestSpan = { span: '1111111111111111', name: 'query', parent: ROOT.span, startMs: 2 };
 
 let dir: string;
 let path: string;
@@ -33,13 +33,13 @@ function states(file: TraceFile): string[] {
 
 describe('TraceFile', () => {
   it('reads only what was appended, holding back a half-written line until it is complete', async () => {
-    writeFileSync(path, startLine(ROOT) + startLine(CHILD));
+    writeFileSync(path, jsonl(startLine(ROOT), startLine(CHILD)));
     const file = new TraceFile(path);
     expect((await file.refresh()).changed).toBe(true);
     expect(file.kind).toBe('trace');
     expect(states(file)).toEqual(['handle:running', 'query:running']);
 
-    const end = endLine(CHILD, 5);
+    const end = jsonl(endLine({ ...CHILD, endMs: 5 }));
     appendFileSync(path, end.slice(0, 40));
     expect((await file.refresh()).changed).toBe(false);
     expect(states(file)).toEqual(['handle:running', 'query:running']);
@@ -51,13 +51,13 @@ describe('TraceFile', () => {
   });
 
   it('does not read earlier bytes again (an in-place change before the offset stays unseen)', async () => {
-    writeFileSync(path, startLine(ROOT));
+    writeFileSync(path, jsonl(startLine(ROOT)));
     const file = new TraceFile(path);
     await file.refresh();
     const before = file.bytesRead;
     // Same length, different content: a full re-parse would now report line 1 as bad.
     writeFileSync(path, 'x'.repeat(before - 1) + '\n');
-    appendFileSync(path, endLine(ROOT, 9));
+    appendFileSync(path, jsonl(endLine({ ...ROOT, endMs: 9 })));
     await file.refresh();
     expect(file.problems).toEqual([]);
     expect(states(file)).toEqual(['handle:ok']);
@@ -65,26 +65,26 @@ describe('TraceFile', () => {
   });
 
   it('starts over when the file is truncated or replaced by rotation', async () => {
-    writeFileSync(path, startLine(ROOT) + endLine(ROOT, 9));
+    writeFileSync(path, jsonl(startLine(ROOT), endLine({ ...ROOT, endMs: 9 })));
     const file = new TraceFile(path);
     await file.refresh();
     expect(states(file)).toEqual(['handle:ok']);
 
-    writeFileSync(path, startLine(CHILD));
+    writeFileSync(path, jsonl(startLine(CHILD)));
     const truncated = await file.refresh();
     expect(truncated.reset).toBe('truncated');
     expect(states(file)).toEqual(['query:running']);
 
     renameSync(path, join(dir, 'trace.1.jsonl'));
-    writeFileSync(path, startLine({ ...ROOT, name: 'next' }) + startLine({ ...ROOT, spanId: '2222222222222222', name: 'later' }));
+    writeFileSync(path, jsonl(startLine({ ...ROOT, name: 'next' }), startLine({ ...ROOT, span: '2222222222222222', name: 'later' })));
     const rotated = await file.refresh();
     expect(rotated.reset).toBe('rotated');
     expect(states(file)).toEqual(['next:running', 'later:running']);
   });
 
   it('reports bad lines with their line numbers, field by field as `aitrace validate` does', async () => {
-    const badId = startLine(CHILD).replace(CHILD.spanId, 'XYZ');
-    writeFileSync(path, `${startLine(ROOT)}{"broken": \n${badId}`);
+    const badId = jsonl(startLine(CHILD)).replace(CHILD.span, 'XYZ');
+    writeFileSync(path, `${jsonl(startLine(ROOT))}{"broken": \n${badId}`);
     const file = new TraceFile(path);
     await file.refresh();
     // The readers are lenient: line 3 is still read as a record (not skipped), line 2 cannot be.
@@ -106,7 +106,7 @@ describe('TraceFile', () => {
   });
 
   it('marks unfinished spans cut off once told the writers are gone', async () => {
-    writeFileSync(path, startLine(ROOT) + startLine(CHILD));
+    writeFileSync(path, jsonl(startLine(ROOT), startLine(CHILD)));
     const file = new TraceFile(path);
     await file.refresh();
     expect(file.setEnded(true)).toBe(true);
@@ -115,16 +115,16 @@ describe('TraceFile', () => {
   });
 
   it('knows the writer pids of spans appended later, and only those of the new file after a rotation', async () => {
-    const OTHER: TestSpan = { spanId: '2222222222222222', name: 'worker', startMs: 4, pid: 5151 };
-    writeFileSync(path, startLine({ ...ROOT, pid: 4242 }));
+    const OTHER: TestSpan = { span: '2222222222222222', name: 'worker', startMs: 4, pid: 5151 };
+    writeFileSync(path, jsonl(startLine({ ...ROOT, pid: 4242 })));
     const file = new TraceFile(path);
     await file.refresh();
     expect(file.writerPids).toEqual([4242]);
-    appendFileSync(path, startLine({ ...OTHER, traceId: '0af7651916cd43dd8448eb211c80319c' }));
+    appendFileSync(path, jsonl(startLine({ ...OTHER, trace: '0af7651916cd43dd8448eb211c80319c' })));
     await file.refresh();
     expect([...file.writerPids].sort()).toEqual([4242, 5151]);
     renameSync(path, `${path}.1`);
-    writeFileSync(path, startLine(OTHER));
+    writeFileSync(path, jsonl(startLine(OTHER)));
     await file.refresh();
     expect(file.writerPids).toEqual([5151]);
   });
@@ -132,7 +132,7 @@ describe('TraceFile', () => {
   it('reports a missing file and reads it again when it comes back', async () => {
     const file = new TraceFile(path);
     expect((await file.refresh()).missing).toBe(true);
-    writeFileSync(path, startLine(ROOT));
+    writeFileSync(path, jsonl(startLine(ROOT)));
     await file.refresh();
     expect(states(file)).toEqual(['handle:running']);
     rmSync(path);
@@ -143,8 +143,8 @@ describe('TraceFile', () => {
 
   it('reads OTLP JSON lines (the Collector file exporter format) mixed with aitrace records', async () => {
     const builder = new OtlpRequestBuilder();
-    const requests = [...readJsonl(startLine(CHILD) + endLine(CHILD, 10, 'error', 'boom')).records.flatMap(({ record }) => builder.push(record)), ...builder.end()];
-    writeFileSync(path, `${requests.map((request) => JSON.stringify(request.body)).join('\n')}\n${startLine(ROOT)}`);
+    const requests = [...readJsonl(jsonl(startLine(CHILD), endLine({ ...CHILD, endMs: 10, status: 'error', statusMessage: 'boom' }))).records.flatMap(({ record }) => builder.push(record)), ...builder.end()];
+    writeFileSync(path, `${requests.map((request) => JSON.stringify(request.body)).join('\n')}\n${jsonl(startLine(ROOT))}`);
     const file = new TraceFile(path);
     await file.refresh();
     expect(file.kind).toBe('trace');

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detailsOf, detailsText } from './entryDetails.js';
 import { NO_FILTER } from './spanFilter.js';
-import { endLine, logLine, startLine, TRACE_ID, type TestSpan } from './testing/traceLines.js';
+import { endLine, jsonl, logLine, startLine, TRACE_ID, type TestSpan } from '@aitrace/testing';
 import { childrenOf, fileEntry } from './traceEntries.js';
 import { TraceFile } from './TraceFile.js';
 
 const RESOURCE = { 'service.version': '2.4.1', 'deployment.environment.name': 'staging', 'host.name': 'web-1' };
-const SPAN: TestSpan = { spanId: '00f067aa0ba902b7', name: 'checkout', startMs: 0, file: 'src/cart.ts', line: 31, pid: 4242, service: 'shop', resource: RESOURCE, attrs: { 'cart.items': 3, order: { id: 'A-17', tags: ['gift'] } } };
+const SPAN: TestSpan = { span: '00f067aa0ba902b7', name: 'checkout', startMs: 0, file: 'src/cart.ts', line: 31, pid: 4242, service: 'shop', resource: RESOURCE, attrs: { 'cart.items': 3, order: { id: 'A-17', tags: ['gift'] } } };
 
 let dir: string;
 let file: TraceFile;
@@ -17,7 +17,7 @@ let file: TraceFile;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aitrace-details-'));
   file = new TraceFile(join(dir, 'shop.jsonl'));
-  writeFileSync(file.path, `${startLine(SPAN)}${logLine(SPAN, 'payment.sent', 4, 'info', { amount: 12.5 })}${endLine(SPAN, 7.25)}not json\n`);
+  writeFileSync(file.path, `${jsonl(startLine(SPAN))}${jsonl(logLine('payment.sent', 4, { in: SPAN, attrs: { amount: 12.5 } }))}${jsonl(endLine({ ...SPAN, endMs: 7.25 }))}not json\n`);
   await file.refresh();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +31,7 @@ describe('details of an entry', () => {
       state: 'ok',
       duration_ms: 7.25,
       trace_id: TRACE_ID,
-      span_id: SPAN.spanId,
+      span_id: SPAN.span,
       pid: 4242,
       service: 'shop',
       resource: RESOURCE,

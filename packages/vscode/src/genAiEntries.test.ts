@@ -41,8 +41,8 @@ beforeAll(async () => {
   file = new TraceFile(join(dir, 'agent.jsonl'));
   writeFileSync(file.path, [startLine(AGENT), startLine(CHAT), endLine(CHAT, 2), startLine(TOOL), endLine(TOOL, 4), startLine(SECOND), endLine(SECOND, 6), endLine(AGENT, 7)].join(''));
   await file.refresh();
-  [trace] = childrenOf(fileEntry(file), NO_FILTER);
-  const [agent] = childrenOf(trace!, NO_FILTER);
+  trace = childrenOf(fileEntry(file), NO_FILTER)[0]!;
+  const [agent] = childrenOf(trace, NO_FILTER);
   spans = [agent!, ...childrenOf(agent!, NO_FILTER)];
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewOf } from './entryView.js';
 import { NO_FILTER, parseFilter } from './spanFilter.js';
-import { endLine, eventLine, logLine, startLine, type TestSpan } from './testing/traceLines.js';
+import { endLine, jsonl, eventLine, logLine, startLine, type TestSpan } from '@aitrace/testing';
 import { childrenOf, currentEntry, fileEntry, type TraceEntry } from './traceEntries.js';
 import { TraceFile } from './TraceFile.js';
 
 const OTHER_TRACE = '39e3367da4ccffb51a5b42340ad32eac';
-const ROOT: TestSpan = { spanId: '00f067aa0ba902b7', name: 'GET /users', startMs: 0, attrs: { 'http.route': '/users' }, file: 'src/server.ts', line: 10 };
-const QUERY: TestSpan = { spanId: '1111111111111111', name: 'db.query', parent: ROOT.spanId, startMs: 2, attrs: { 'db.system': 'sqlite' } };
-const RENDER: TestSpan = { spanId: '2222222222222222', name: 'render', parent: ROOT.spanId, startMs: 8 };
-const JOB: TestSpan = { spanId: '3333333333333333', name: 'nightly job', startMs: 100, traceId: OTHER_TRACE };
+const ROOT: TestSpan = { span: '00f067aa0ba902b7', name: 'GET /users', startMs: 0, attrs: { 'http.route': '/users' }, file: 'src/server.ts', line: 10 };
+const QUERY: TestSpan = { span: '1111111111111111', name: 'db.query', parent: ROOT.span, startMs: 2, attrs: { 'db.system': 'sqlite' } };
+const RENDER: TestSpan = { span: '2222222222222222', name: 'render', parent: ROOT.span, startMs: 8 };
+const JOB: TestSpan = { span: '3333333333333333', name: 'nightly job', startMs: 100, trace: OTHER_TRACE };
 
 let dir: string;
 let file: TraceFile;
@@ -30,15 +30,7 @@ beforeAll(async () => {
   const path = join(dir, 'app.jsonl');
   writeFileSync(
     path,
-    startLine(ROOT) +
-      startLine(QUERY) +
-      logLine(QUERY, 'rows fetched', 3, 'info', { message: '12 rows' }) +
-      endLine(QUERY, 6) +
-      startLine(RENDER) +
-      eventLine(RENDER, 'exception', 9, { 'exception.message': 'template missing' }) +
-      endLine(RENDER, 10, 'error', 'template missing') +
-      startLine(JOB) +
-      logLine(JOB, 'disk almost full', 101, 'warn'),
+    jsonl(startLine(ROOT), startLine(QUERY), logLine('rows fetched', 3, { in: QUERY, attrs: { message: '12 rows' } }), endLine({ ...QUERY, endMs: 6 }), startLine(RENDER), eventLine(RENDER, 'exception', 9, { 'exception.message': 'template missing' }), endLine({ ...RENDER, endMs: 10, status: 'error', statusMessage: 'template missing' }), startLine(JOB), logLine('disk almost full', 101, { in: JOB, level: 'warn' })),
   );
   file = new TraceFile(path);
   await file.refresh();
@@ -99,7 +91,7 @@ describe('the tree of a trace file', () => {
     const [trace] = childrenOf(fileEntry(file), NO_FILTER);
     const [root] = childrenOf(trace!, NO_FILTER);
     expect(root?.kind === 'span' && root.span.state).toBe('running');
-    writeFileSync(file.path, endLine(ROOT, 20), { flag: 'a' });
+    writeFileSync(file.path, jsonl(endLine({ ...ROOT, endMs: 20 })), { flag: 'a' });
     await file.refresh();
     const updated = currentEntry(root!);
     expect(updated.kind === 'span' && updated.span.state).toBe('ok');

@@ -52,12 +52,12 @@ export function parseFilterText(text: string): FilterTerm[] {
     throw new FilterSyntaxError(`column ${at + 1}: ${JSON.stringify(text.slice(at, end))}: ${message}`, at + 1);
   };
   // A bare or quoted piece from `i`; bare pieces stop at white space, a quote, and (for the head) `=` or `:`.
-  const piece = (at: number, head: boolean): { value: string; end: number; quoted: boolean } => {
+  const piece = (at: number, head: boolean, term: number): { value: string; end: number; quoted: boolean } => {
     if (text[at] === '"') {
       let value = '';
       let j = at + 1;
       for (;;) {
-        if (j >= text.length) return fail('the quoted part has no closing "', at, text.length);
+        if (j >= text.length) return fail('the quoted part has no closing "', term, text.length);
         const c = text[j]!;
         if (c === '"') return { value, end: j + 1, quoted: true };
         if (c === '\\' && (text[j + 1] === '"' || text[j + 1] === '\\')) {
@@ -79,16 +79,16 @@ export function parseFilterText(text: string): FilterTerm[] {
       continue;
     }
     const start = i;
-    const head = piece(i, true);
+    const head = piece(i, true, start);
     i = head.end;
     const separator = text[i];
     if (separator !== '=' && separator !== ':') {
-      if (i < text.length && !isSpace(text[i])) fail('a quoted part must stand alone or follow = or :', start, piece(i, false).end);
+      if (i < text.length && !isSpace(text[i])) fail('a quoted part must stand alone or follow = or :', start, piece(i, false, start).end);
       terms.push({ kind: 'text', value: head.value, column: start + 1, source: text.slice(start, i) });
       continue;
     }
     if (head.value === '' && !head.quoted) fail(`nothing before "${separator}"; quote the term to search for it as text`, start, i + 1);
-    const value = piece(i + 1, false);
+    const value = piece(i + 1, false, start);
     if (value.end < text.length && !isSpace(text[value.end])) fail('a quoted value must be followed by a space', start, value.end + 1);
     const source = text.slice(start, value.end);
     i = value.end;

@@ -37,7 +37,8 @@ function resourceField(record: NormalizedRecord, field: 'service' | 'serviceVers
  * Status: `error` some span failed, `running` some span has not ended, `ok` neither. Attributes: some span, event
  * or log has the key with this text (`attrText`). Model and conversation: one of the summary's. `q`: text, ASCII
  * case ignored, in the trace id, a span's name or status message, an event's or log's name, or any key or scalar
- * of their attributes at any depth. Times: the trace's start. The SQL stores follow these rules (property-tested).
+ * of their attributes at any depth. Times: the trace's start. The SQL stores follow these rules (property-tested),
+ * for text that is valid Unicode: half a surrogate pair cannot be stored in SQL, so searching for one finds nothing there.
  */
 export function traceMatches(trace: StoredTrace, query: TraceQuery): boolean {
   const { summary, spans, records } = trace;

@@ -112,7 +112,8 @@ export function tallyGenAi(tally: TraceTally, spans: Iterable<{ spanId: string; 
     for (const model of genAi?.models ?? []) models.add(model);
     if (genAi?.conversation !== undefined) conversations.add(genAi.conversation);
   }
-  const tokens = spanListTokens(usage);
+  // In span id order, so that a sum of huge (inexact) counts does not depend on the order a store reads its rows.
+  const tokens = spanListTokens(usage.sort((a, b) => (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0)));
   tally.inputTokens = tokens.input ?? null;
   tally.outputTokens = tokens.output ?? null;
   tally.models = [...models].sort();

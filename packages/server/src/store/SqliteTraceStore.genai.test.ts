@@ -42,6 +42,15 @@ describe('SqliteTraceStore: GenAI token totals and filters', () => {
     expect(await ids({ conversation: 'conv-8', model: 'gpt-4o' })).toEqual([]);
   });
 
+  it('stops counting the agent sum when a later span links a model call below it', async () => {
+    // The call names a parent that has not arrived yet: until then it is an orphan, counted beside the agent.
+    const link: TestSpan = { trace: agentTrace, span: spanIdOf(5), parent: spanIdOf(1), name: 'step', startMs: 2, endMs: 85 };
+    await store.ingest([normalized(endLine(agent)), normalized(endLine({ ...call1, parent: link.span }))]);
+    expect(await store.getTraceSummary(agentTrace)).toMatchObject({ inputTokens: 40, outputTokens: 16 });
+    await store.ingest([normalized(endLine(link))]);
+    expect(await store.getTraceSummary(agentTrace)).toMatchObject({ inputTokens: 10, outputTokens: 4 });
+  });
+
   it('fills the GenAI columns of a schema-2 database on upgrade', async () => {
     await store.ingest([normalized(endLine(call1)), normalized(endLine(call2))]);
     await store.close();

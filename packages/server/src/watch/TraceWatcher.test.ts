@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteTraceStore } from '../store/SqliteTraceStore.js';
-import { logLine, spanIdOf, spanLines, traceIdOf } from '../testing/testRecords.js';
+import { logLine, spanIdOf, spanLines, traceIdOf } from '@aitrace/testing';
 import { TraceWatcher } from './TraceWatcher.js';
 
 describe('TraceWatcher', () => {

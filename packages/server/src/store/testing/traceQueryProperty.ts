@@ -165,8 +165,10 @@ function queriesFor(batches: readonly (readonly NormalizedRecord[])[]): fc.Arbit
   if (needles.length > 0) {
     parts.push(
       fc.tuple(pick(needles), fc.nat(), fc.nat({ max: 12 }), fc.boolean()).map(([text, from, length, upper]) => {
-        const start = from % text.length;
-        const piece = text.slice(start, start + 1 + length);
+        // By code points: half a surrogate pair is not text (SQL stores cannot hold it).
+        const chars = Array.from(text);
+        const start = from % chars.length;
+        const piece = chars.slice(start, start + 1 + length).join('');
         return { q: upper ? piece.toUpperCase() : piece };
       }),
     );

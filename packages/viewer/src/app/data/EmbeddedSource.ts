@@ -1,11 +1,12 @@
 import { normalizeRecord, type NormalizedRecord } from '@aitrace/format';
-import { ForestBuilder, type TraceTree } from '@aitrace/forest';
+import type { StoredTrace } from '@aitrace/forest';
 import type { EmbeddedProblem, EmbeddedTrace } from '../../shared/embeddedTrace.js';
 import type { FacetCounts } from '../model/facetCounts.js';
 import type { ListRequest } from '../model/listOptions.js';
 import type { LogViewQuery } from '../model/logQuery.js';
 import type { TimeBounds } from '../model/timeRange.js';
 import type { TraceListPage } from '../model/TraceListItem.js';
+import { localTraces } from '../model/localTraceList.js';
 import type { TraceQuery } from '../model/traceQuery.js';
 import { localLogFacets, localLogList, localTraceFacets, localTraceList } from './localLists.js';
 import type { LogListPage, TraceListener, TraceSource } from './TraceSource.js';
@@ -20,7 +21,7 @@ export class EmbeddedSource implements TraceSource {
   private readonly byTrace = new Map<string, NormalizedRecord[]>();
   /** Logs outside any trace (they belong to no trace, but the logs view shows them). */
   private readonly untraced: NormalizedRecord[] = [];
-  private trees: TraceTree[] | undefined;
+  private stored: StoredTrace[] | undefined;
 
   constructor(data: EmbeddedTrace) {
     this.live = data.live;
@@ -49,13 +50,9 @@ export class EmbeddedSource implements TraceSource {
   }
 
   // Built on first use: a page holding one big trace opens straight into it and never needs the list.
-  private traces(): TraceTree[] {
-    if (this.trees === undefined) {
-      const builder = new ForestBuilder({ ended: !this.live });
-      for (const records of this.byTrace.values()) builder.add(records);
-      this.trees = builder.forest().traces;
-    }
-    return this.trees;
+  private traces(): StoredTrace[] {
+    this.stored ??= localTraces(this.byTrace);
+    return this.stored;
   }
 
   listTraces(query: TraceQuery, cursor: string | null, request: ListRequest = {}): Promise<TraceListPage> {

@@ -1,37 +1,31 @@
 import { LEVEL_NAMES, type NormalizedRecord } from '@aitrace/format';
-import { walkSpans, type TraceTree } from '@aitrace/forest';
+import { traceMatches, type StoredTrace, type TraceSummary } from '@aitrace/forest';
 import { countValues, type FacetCounts } from '../model/facetCounts.js';
 import type { ListRequest } from '../model/listOptions.js';
 import type { LogViewQuery } from '../model/logQuery.js';
-import { traceListItem, traceMatches } from '../model/localTraceList.js';
 import { entryMatches } from '../model/streamEntries.js';
 import { withinBounds, type TimeBounds } from '../model/timeRange.js';
-import type { TraceListItem, TraceListPage } from '../model/TraceListItem.js';
+import type { TraceListPage } from '../model/TraceListItem.js';
 import type { TraceQuery } from '../model/traceQuery.js';
 import type { LogListPage } from './TraceSource.js';
 
-const SORT_VALUE: Readonly<Record<NonNullable<ListRequest['sort']>, (trace: TraceListItem) => number>> = {
+const SORT_VALUE: Readonly<Record<NonNullable<ListRequest['sort']>, (trace: TraceSummary) => number>> = {
   start: (trace) => trace.startUs,
   duration: (trace) => trace.durationMs ?? -1,
   spans: (trace) => trace.spanCount,
   errors: (trace) => trace.errorCount,
 };
 
-/** The model and conversation filters, read from a list item's summary as the server reads them. */
-const itemMatches = (item: TraceListItem, query: TraceQuery): boolean =>
-  (query.model === undefined || (item.models ?? []).includes(query.model)) && (query.conversation === undefined || (item.conversations ?? []).includes(query.conversation));
-
 const offsetOf = (cursor: string | null): number => (cursor === null ? 0 : Math.max(0, Number.parseInt(cursor, 10) || 0));
 
 /** One page of the traces in the page, filtered, cut to the time range and sorted as the server would; the cursor is an offset. */
-export function localTraceList(traces: readonly TraceTree[], query: TraceQuery, cursor: string | null, request: ListRequest): TraceListPage {
+export function localTraceList(traces: readonly StoredTrace[], query: TraceQuery, cursor: string | null, request: ListRequest): TraceListPage {
   const value = SORT_VALUE[request.sort ?? 'start'];
   const sign = request.order === 'asc' ? 1 : -1;
   const bounds = request.bounds ?? {};
   const matching = traces
-    .filter((trace) => withinBounds(bounds, trace.startUs) && traceMatches(trace, query))
-    .map(traceListItem)
-    .filter((item) => itemMatches(item, query))
+    .filter((trace) => withinBounds(bounds, trace.summary.startUs) && traceMatches(trace, query))
+    .map((trace) => trace.summary)
     .sort((a, b) => sign * (value(a) - value(b)) || sign * (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
   const offset = offsetOf(cursor);
   const end = offset + (request.limit ?? 100);
@@ -55,33 +49,29 @@ export function localLogList(records: readonly NormalizedRecord[], query: LogVie
   return { logs: logs.slice(offset, offset + limit), nextCursor: offset + limit < logs.length ? String(offset + limit) : null };
 }
 
-/** Trace facets of the traces in the page, as `GET /api/facets` counts them. */
-export function localTraceFacets(traces: readonly TraceTree[], query: TraceQuery, bounds: TimeBounds): FacetCounts {
-  const items = new Map(traces.filter((trace) => withinBounds(bounds, trace.startUs)).map((trace) => [trace, traceListItem(trace)] as const));
+/** Trace facets of the traces in the page, as `GET /api/facets` counts them (forest's reference matcher decides). */
+export function localTraceFacets(traces: readonly StoredTrace[], query: TraceQuery, bounds: TimeBounds): FacetCounts {
+  const inRange = traces.filter((trace) => withinBounds(bounds, trace.summary.startUs));
   const { service: _service, ...withoutService } = query;
   const { name: _name, ...withoutName } = query;
   const { status: _status, ...withoutStatus } = query;
   const { model: _model, ...withoutModel } = query;
   const { conversation: _conversation, ...withoutConversation } = query;
-  const spanNames = (trace: TraceTree): string[] => {
-    const names: string[] = [];
-    walkSpans(trace.roots, (node) => names.push(node.name));
-    return names;
-  };
-  const matching = (without: TraceQuery): Array<[TraceTree, TraceListItem]> =>
-    [...items].filter(([trace, item]) => traceMatches(trace, without) && itemMatches(item, without));
+  const matching = (without: TraceQuery): StoredTrace[] => inRange.filter((trace) => traceMatches(trace, without));
+  const present = (values: ReadonlyArray<string | undefined>): string[] => values.filter((value): value is string => value !== undefined);
   return {
-    service: countValues(matching(withoutService).map(([trace]) => trace.services)),
-    name: countValues(matching(withoutName).map(([trace]) => spanNames(trace))),
+    service: countValues(matching(withoutService).map((trace) => present([...trace.spans, ...trace.records].map((record) => record.service)))),
+    name: countValues(matching(withoutName).map((trace) => present(trace.spans.map((span) => span.name)))),
     status: countValues(
-      matching(withoutStatus).map(([trace]) => {
-        const running = trace.runningCount + trace.cutOffCount > 0;
-        return [...(trace.errorCount > 0 ? ['error'] : []), ...(running ? ['running'] : []), ...(trace.errorCount === 0 && !running ? ['ok'] : [])];
-      }),
+      matching(withoutStatus).map(({ summary }) => [
+        ...(summary.errorCount > 0 ? ['error'] : []),
+        ...(summary.runningCount > 0 ? ['running'] : []),
+        ...(summary.errorCount === 0 && summary.runningCount === 0 ? ['ok'] : []),
+      ]),
     ),
     level: [],
-    model: countValues(matching(withoutModel).map(([, item]) => item.models ?? [])),
-    conversation: countValues(matching(withoutConversation).map(([, item]) => item.conversations ?? [])),
+    model: countValues(matching(withoutModel).map((trace) => trace.summary.models)),
+    conversation: countValues(matching(withoutConversation).map((trace) => trace.summary.conversations)),
   };
 }
 

@@ -3,7 +3,10 @@ import { logRecord, T0_US } from '../../testing/traceRecords.js';
 import type { NormalizedRecord } from '@aitrace/format';
 import { markerKind, spanMarkers } from './spanMarkers.js';
 
-const event = (name: string, atMs: number): NormalizedRecord => ({ ...logRecord(name, atMs, { span: 1 }), type: 'span_event', level: undefined });
+const event = (name: string, atMs: number): NormalizedRecord => {
+  const { level: _level, ...record } = logRecord(name, atMs, { span: 1 });
+  return { ...record, type: 'span_event' };
+};
 const log = (name: string, atMs: number, level: 'info' | 'warn' | 'error' = 'info'): NormalizedRecord => ({ ...logRecord(name, atMs, { span: 1 }), level });
 const window = { startUs: T0_US, endUs: T0_US + 100_000 };
 

@@ -8,10 +8,10 @@ export function isEmptyQuery(query: TraceQuery): boolean {
     query.service === undefined &&
     query.name === undefined &&
     query.status === undefined &&
-    (query.attrs ?? []).length === 0 &&
-    query.q === undefined &&
     query.model === undefined &&
-    query.conversation === undefined
+    query.conversation === undefined &&
+    (query.attrs ?? []).length === 0 &&
+    query.q === undefined
   );
 }
 
@@ -42,12 +42,12 @@ export function queryFromParams(params: URLSearchParams): TraceQuery {
   if (service !== undefined) query.service = service;
   const name = text('name');
   if (name !== undefined) query.name = name;
-  const status = text('status');
-  if (status !== undefined && isTraceStatus(status)) query.status = status;
   const model = text('model');
   if (model !== undefined) query.model = model;
   const conversation = text('conversation');
   if (conversation !== undefined) query.conversation = conversation;
+  const status = text('status');
+  if (status !== undefined && isTraceStatus(status)) query.status = status;
   for (const pair of params.getAll('attr')) {
     const equals = pair.indexOf('=');
     if (equals > 0) attrs.push({ key: pair.slice(0, equals), value: pair.slice(equals + 1) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attrFilterText, valueText } from './valueText.js';
+import { valueText } from './valueText.js';
 
 describe('valueText', () => {
   it('shows strings as they are and scalars as JSON', () => {
@@ -14,13 +14,5 @@ describe('valueText', () => {
     expect(valueText({ a: [1, { b: true }] })).toEqual({ text: '{\n  "a": [\n    1,\n    {\n      "b": true\n    }\n  ]\n}', block: true });
     expect(valueText({ $type: 'bigint', value: '12345678901234567890' }).text).toContain('"$type": "bigint"');
     expect(valueText([])).toEqual({ text: '[]', block: false });
-  });
-
-  it('compares attributes as the server does: strings as they are, the rest as JSON', () => {
-    expect(attrFilterText('500')).toBe('500');
-    expect(attrFilterText(500)).toBe('500');
-    expect(attrFilterText(true)).toBe('true');
-    expect(attrFilterText(null)).toBe('null');
-    expect(attrFilterText({ a: 1 })).toBe('{"a":1}');
   });
 });

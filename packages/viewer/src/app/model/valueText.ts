@@ -15,8 +15,3 @@ export function valueText(value: unknown): ValueText {
   const text = JSON.stringify(value, null, 2);
   return { text, block: text.includes('\n') };
 }
-
-/** An attribute value as the trace list's `key=value` filter compares it: strings as they are, the rest as JSON. */
-export function attrFilterText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined';
-}

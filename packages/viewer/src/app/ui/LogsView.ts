@@ -8,7 +8,7 @@ import type { LogViewQuery } from '../model/logQuery.js';
 import { routeHash } from '../model/route.js';
 import { formatSourceLocation } from '../model/sourceLocation.js';
 import { rangeBounds, type TimeBounds } from '../model/timeRange.js';
-import { attrFilterText } from '../model/valueText.js';
+import { attrText as attrFilterText } from '@aitrace/forest';
 import { h } from './dom.js';
 import { FacetSelect } from './FacetSelect.js';
 import { attributeTable } from './SpanDetail.js';

@@ -1,3 +1,4 @@
+import { FilterSyntaxError, traceQueryFromText, traceQueryToText } from '@aitrace/forest';
 import { formatAttrFilterText, parseAttrFilterText } from '../model/attrFilterText.js';
 import type { FacetCounts } from '../model/facetCounts.js';
 import type { TimeRange } from '../model/timeRange.js';
@@ -17,7 +18,8 @@ export function filterInput(name: string, placeholder: string, value: string | u
 export const inputText = (field: HTMLInputElement): string | undefined => (field.value.trim() === '' ? undefined : field.value.trim());
 
 /**
- * The trace-query filters, as the trace list and the live stream share them: search text, service, span name,
+ * The trace-query filters, as the trace list and the live stream share them: search text (which also takes forest's
+ * filter text: `status:error model:x key=value`), service, span name,
  * status, GenAI model and conversation as dropdown facets with counts, `key=value` attributes, and the time range.
  */
 export class TraceFilterForm {
@@ -35,7 +37,7 @@ export class TraceFilterForm {
   constructor(query: TraceQuery, range: TimeRange, live: boolean, onSubmit: (result: { query: TraceQuery; range: TimeRange } | { error: string }) => void) {
     const statusText: Record<string, string> = { error: 'with errors', running: live ? 'running' : 'not ended', ok: 'ok' };
     this.status = new FacetSelect('status', 'any status', 'Status', (value) => statusText[value] ?? value);
-    this.q = filterInput('q', 'Search trace id, span or event name, attribute text…  ( / )', query.q, 'Search text');
+    this.q = filterInput('q', 'Search text, or terms: status:error model:… key=value  ( / )', undefined, 'Search text and filter terms');
     this.attrs = filterInput('attrs', 'key=value …', formatAttrFilterText(query.attrs ?? []), 'Attributes (key=value, space separated)');
     const submit = (): void => {
       const attrs = parseAttrFilterText(this.attrs.value);
@@ -44,7 +46,17 @@ export class TraceFilterForm {
         onSubmit({ error: attrs.error });
         return;
       }
-      onSubmit({ query: this.query(attrs.filters), range: this.range.value() });
+      let query: TraceQuery;
+      try {
+        // The search box takes the filter text syntax; its terms add to the other fields.
+        query = traceQueryFromText(this.q.value, this.query(attrs.filters));
+      } catch (error) {
+        if (!(error instanceof FilterSyntaxError)) throw error;
+        this.q.focus();
+        onSubmit({ error: error.message });
+        return;
+      }
+      onSubmit({ query, range: this.range.value() });
     };
     this.range = new TimeRangePicker(range, submit);
     this.set(query, range);
@@ -76,7 +88,7 @@ export class TraceFilterForm {
 
   /** Shows a query and range (the URL changed). */
   set(query: TraceQuery, range: TimeRange): void {
-    this.q.value = query.q ?? '';
+    this.q.value = query.q === undefined ? '' : traceQueryToText({ q: query.q });
     this.service.value = query.service;
     this.name.value = query.name;
     this.status.value = query.status;
@@ -110,8 +122,6 @@ export class TraceFilterForm {
 
   private query(attrs: AttrFilter[]): TraceQuery {
     const query: TraceQuery = { attrs };
-    const q = inputText(this.q);
-    if (q !== undefined) query.q = q;
     if (this.service.value !== undefined) query.service = this.service.value;
     if (this.name.value !== undefined) query.name = this.name.value;
     const status = this.status.value;
