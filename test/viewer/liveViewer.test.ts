@@ -7,20 +7,8 @@ import { startServer, type RunningServer } from '@aitrace/server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ViewerBrowser } from './browser.js';
+import { fileIngester } from './fileIngester.js';
 import { BridgeTrace, HOSTILE } from './otelTrace.js';
-
-/** Posts what the trace file gained since the last call to the server's JSONL ingest. */
-function fileIngester(file: string, server: () => RunningServer): () => Promise<void> {
-  let sent = 0;
-  return async () => {
-    const text = readFileSync(file, 'utf8');
-    const fresh = text.slice(sent);
-    sent = text.length;
-    if (fresh === '') return;
-    const response = await fetch(new URL('/api/ingest', server().url), { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: fresh });
-    expect(response.status, await response.clone().text()).toBe(200);
-  };
-}
 
 const spanNames = (page: Page): Promise<string[]> => page.$$eval('.span-row', (rows) => rows.sort((a, b) => Number((a as HTMLElement).dataset.index) - Number((b as HTMLElement).dataset.index)).map((row) => row.querySelector('.span-label')!.textContent!));
 

@@ -3,7 +3,7 @@
 export { encodeFlatMembers, encodeRecord, jsonString, recordFromMembers, type EncodeOptions } from './encodeRecord.js';
 export { encodeNormalized } from './encodeNormalized.js';
 export { LEVEL_NAMES, RECORD_TYPES, SPAN_KIND_NAMES, SPAN_STATES, STATUS_CODE_NAMES, type SpanState } from './enumerations.js';
-export { severityFromLevel } from './levels.js';
+export { parseLevel, severityFromLevel } from './levels.js';
 export { formatDuration } from './formatDuration.js';
 export { rotatedPath } from './rotatedPath.js';
 export { describe, normalizeRecord, v1MetaKeys, type NormalizeResult } from './normalizeRecord.js';

@@ -4,10 +4,15 @@ import { HttpError } from './http/HttpError.js';
 import { BASE_HEADERS } from './http/respond.js';
 import type { IngestChanges } from './store/TraceStore.js';
 
-/** What one live subscriber wants: every trace's summary, or one trace's summaries and records. */
+/** What one live subscriber wants: every trace's summary, one trace's summaries and records, or every record stored. */
 export interface LiveFilter {
   traceId?: string;
+  /** Every record as stored, across traces and outside any (the live stream view); no summaries. */
+  allRecords?: boolean;
 }
+
+/** Subscribers with one key get the same messages (and share their buffers). */
+const filterKey = (filter: LiveFilter): string => (filter.allRecords === true ? '*' : (filter.traceId ?? ''));
 
 interface Client {
   response: ServerResponse;
@@ -38,7 +43,7 @@ const queued = (client: Client): number => client.response.writableLength;
 function trimFurthestBehind(clients: Iterable<Client>, limit: number, coming: (client: Client) => number, trim: (client: Client) => void): void {
   const groups = new Map<string, Client[]>();
   for (const client of clients) {
-    const key = client.filter.traceId ?? '';
+    const key = filterKey(client.filter);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, [client]);
     else group.push(client);
@@ -62,7 +67,7 @@ function trimFurthestBehind(clients: Iterable<Client>, limit: number, coming: (c
 
 /**
  * Pushes ingest changes to browsers over Server-Sent Events: `trace` events carry a trace summary,
- * `records` events (only for subscribers of one trace) carry the records just stored for it. Memory stays
+ * `records` events (for subscribers of one trace, or of all records) carry the records just stored. Memory stays
  * bounded: subscribers are capped, and a client that stops reading is sent `event: dropped` and let go.
  */
 export class LiveHub {
@@ -116,7 +121,7 @@ export class LiveHub {
     const client: Client = { response, filter };
     this.clients.add(client);
     response.on('close', () => this.clients.delete(client));
-    response.write(`retry: 2000\nevent: ready\ndata: ${JSON.stringify({ traceId: filter.traceId ?? null })}\n\n`);
+    response.write(`retry: 2000\nevent: ready\ndata: ${JSON.stringify(filter.allRecords === true ? { allRecords: true } : { traceId: filter.traceId ?? null })}\n\n`);
   }
 
   /** Sends what an ingest stored to the subscribers it concerns. */
@@ -130,7 +135,9 @@ export class LiveHub {
       list.push(record);
     }
     const summaries = changes.traces.map((trace) => ({ traceId: trace.traceId, text: `event: trace\ndata: ${JSON.stringify(trace)}\n\n` }));
+    const all = changes.records.length === 0 ? '' : `event: records\ndata: ${JSON.stringify({ traceId: null, records: changes.records })}\n\n`;
     this.broadcast((filter) => {
+      if (filter.allRecords === true) return all;
       let text = '';
       for (const summary of summaries) if (filter.traceId === undefined || filter.traceId === summary.traceId) text += summary.text;
       const records = filter.traceId === undefined ? undefined : recordsByTrace.get(filter.traceId);
@@ -143,7 +150,7 @@ export class LiveHub {
     // One buffer per distinct filter, shared by every client with that filter: queues hold references, not copies.
     const encoded = new Map<string, Buffer | null>();
     const messageFor = (client: Client): Buffer | null => {
-      const key = client.filter.traceId ?? '';
+      const key = filterKey(client.filter);
       let bytes = encoded.get(key);
       if (bytes === undefined) {
         const text = message(client.filter);

@@ -5,6 +5,8 @@ import { sendOtlpError } from './http/otlpAnswer.js';
 import { sendJson } from './http/respond.js';
 import { ingestJsonl } from './routes/ingestJsonl.js';
 import { ingestOtlp } from './routes/ingestOtlp.js';
+import { getFacets } from './routes/facetRoutes.js';
+import { listLogs } from './routes/logRoutes.js';
 import { serveMcp } from './routes/mcpRoute.js';
 import { getStats, getTrace, listTraces } from './routes/queryRoutes.js';
 import { serveViewer } from './serveViewer.js';
@@ -70,17 +72,28 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
     allow('GET', request);
     return getStats(url, response, context);
   }
+  if (path === '/api/logs') {
+    allow('GET', request);
+    return listLogs(url, response, context);
+  }
+  if (path === '/api/facets') {
+    allow('GET', request);
+    return getFacets(url, response, context);
+  }
   if (path === '/api/events') {
     allow('GET', request);
     const trace = url.searchParams.get('trace');
-    context.hub.subscribe(response, trace === null || trace === '' ? {} : { traceId: trace.toLowerCase() });
+    const records = url.searchParams.get('records');
+    if (records !== null && records !== 'all') throw new HttpError(400, `records must be all (every record as stored, for the live stream), got ${JSON.stringify(records)}`);
+    if (records === 'all' && trace !== null && trace !== '') throw new HttpError(400, 'records=all streams every trace; leave out trace, or leave out records to follow one trace');
+    context.hub.subscribe(response, records === 'all' ? { allRecords: true } : trace === null || trace === '' ? {} : { traceId: trace.toLowerCase() });
     return;
   }
   if (path === '/mcp') {
     allow('POST', request);
     return serveMcp(request, response, context);
   }
-  throw new HttpError(404, `no API route ${path}; see /mcp, /api/traces, /api/traces/{traceId}, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs, /v1/metrics`);
+  throw new HttpError(404, `no API route ${path}; see /mcp, /api/traces, /api/traces/{traceId}, /api/logs, /api/facets, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs, /v1/metrics`);
 }
 
 function sendError(request: IncomingMessage, response: ServerResponse, url: URL, error: unknown, context: ServerContext): void {

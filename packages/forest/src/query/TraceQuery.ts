@@ -64,11 +64,24 @@ export interface TraceQuery {
   conversation?: string;
   /** Text found in a trace id, span name, event name, status message or attribute (case-insensitive for ASCII). */
   q?: string;
+  /** Order of the list (default `start`); paging follows it; stores only. */
+  sort?: TraceSort;
+  /** Largest (latest) first (`desc`, the default) or smallest first; stores only. */
+  order?: SortOrder;
   /** Page size (default 50, at most 1000); stores only. */
   limit?: number;
   /** `nextCursor` of the previous page; stores only. */
   cursor?: string;
 }
+
+/** What a trace list can be sorted by: start time, duration, span count, error count. */
+export const TRACE_SORTS = ['start', 'duration', 'spans', 'errors'] as const;
+
+/** One of `TRACE_SORTS`. */
+export type TraceSort = (typeof TRACE_SORTS)[number];
+
+/** Largest (latest) first, or smallest first. */
+export type SortOrder = 'desc' | 'asc';
 
 /** Whether a text is a trace status filter. */
 export function isTraceStatus(text: string): text is TraceStatusFilter {

@@ -1,19 +1,20 @@
 import { parseTimestamp } from '@aitrace/format';
-import { FilterSyntaxError, isTraceStatus, TRACE_STATUSES, traceQueryFromText } from '@aitrace/forest';
+import { FilterSyntaxError, isTraceStatus, TRACE_SORTS, TRACE_STATUSES, traceQueryFromText, type SortOrder, type TraceSort } from '@aitrace/forest';
 import type { StatsQuery, TraceQuery } from '../store/TraceStore.js';
 import { HttpError } from './HttpError.js';
 
-const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'model', 'conversation', 'q', 'filter', 'limit', 'cursor', 'access_token'];
+const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'model', 'conversation', 'q', 'filter', 'sort', 'order', 'limit', 'cursor', 'access_token'];
 const STATS_PARAMS = ['service', 'service_version', 'environment', 'from', 'to', 'access_token'];
 
-function checkKnown(params: URLSearchParams, known: readonly string[]): void {
+/** Refuses a parameter that is not in `known`, naming it and the known ones. */
+export function checkKnown(params: URLSearchParams, known: readonly string[]): void {
   for (const key of new Set(params.keys())) {
     if (!known.includes(key)) throw new HttpError(400, `unknown query parameter ${JSON.stringify(key)}; known: ${known.filter((k) => k !== 'access_token').join(', ')}`);
   }
 }
 
 /** A time parameter: an ISO-8601 timestamp or whole epoch microseconds. */
-function timeParam(params: URLSearchParams, name: string): number | undefined {
+export function timeParam(params: URLSearchParams, name: string): number | undefined {
   const text = params.get(name);
   if (text === null || text === '') return undefined;
   const us = /^\d+$/.test(text) ? Number(text) : parseTimestamp(text);
@@ -21,14 +22,15 @@ function timeParam(params: URLSearchParams, name: string): number | undefined {
   return us;
 }
 
-function textParam(params: URLSearchParams, name: string): string | undefined {
+/** A parameter's text; undefined when missing or empty. */
+export function textParam(params: URLSearchParams, name: string): string | undefined {
   const text = params.get(name);
   return text === null || text === '' ? undefined : text;
 }
 
 /**
  * Reads the trace-list query string (`service`, `service_version`, `environment`, `name`, `status`, `from`, `to`,
- * `attr=key=value`..., `model`, `conversation`, `q`, `filter`, `limit`, `cursor`); `filter` is a filter text
+ * `attr=key=value`..., `model`, `conversation`, `q`, `filter`, `sort`, `order`, `limit`, `cursor`); `filter` is a filter text
  * (forest's `parseFilterText`) whose terms add to the other parameters.
  */
 export function parseTraceQuery(params: URLSearchParams): TraceQuery {
@@ -41,11 +43,7 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
     if (!isTraceStatus(status)) throw new HttpError(400, `status must be one of ${TRACE_STATUSES.join(', ')}, got ${JSON.stringify(status)}`);
     query.status = status;
   }
-  const attrs = params.getAll('attr').map((pair) => {
-    const equals = pair.indexOf('=');
-    if (equals <= 0) throw new HttpError(400, `attr must be key=value (like attr=http.route=/users), got ${JSON.stringify(pair)}`);
-    return { key: pair.slice(0, equals), value: pair.slice(equals + 1) };
-  });
+  const attrs = attrParams(params);
   if (attrs.length > 0) query.attrs = attrs;
   for (const field of ['model', 'conversation'] as const) {
     const value = textParam(params, field);
@@ -62,14 +60,44 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
       throw error;
     }
   }
+  const sort = textParam(params, 'sort');
+  if (sort !== undefined) {
+    if (!(TRACE_SORTS as readonly string[]).includes(sort)) throw new HttpError(400, `sort must be one of ${TRACE_SORTS.join(', ')}, got ${JSON.stringify(sort)}`);
+    query.sort = sort as TraceSort;
+  }
+  const order = orderParam(params);
+  if (order !== undefined) query.order = order;
+  Object.assign(query, pageParams(params));
+  return query;
+}
+
+/** The `attr=key=value` parameters (any number). */
+export function attrParams(params: URLSearchParams): Array<{ key: string; value: string }> {
+  return params.getAll('attr').map((pair) => {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw new HttpError(400, `attr must be key=value (like attr=http.route=/users), got ${JSON.stringify(pair)}`);
+    return { key: pair.slice(0, equals), value: pair.slice(equals + 1) };
+  });
+}
+
+/** The `order` parameter: `desc` (largest, newest first) or `asc`. */
+export function orderParam(params: URLSearchParams): SortOrder | undefined {
+  const order = textParam(params, 'order');
+  if (order !== undefined && order !== 'asc' && order !== 'desc') throw new HttpError(400, `order must be desc (newest or largest first) or asc, got ${JSON.stringify(order)}`);
+  return order;
+}
+
+/** The `limit` and `cursor` parameters of a paged list. */
+export function pageParams(params: URLSearchParams): { limit?: number; cursor?: string } {
+  const page: { limit?: number; cursor?: string } = {};
   const limit = textParam(params, 'limit');
   if (limit !== undefined) {
     if (!/^\d+$/.test(limit)) throw new HttpError(400, `limit must be a whole number, got ${JSON.stringify(limit)}`);
-    query.limit = Number(limit);
+    page.limit = Number(limit);
   }
   const cursor = textParam(params, 'cursor');
-  if (cursor !== undefined) query.cursor = cursor;
-  return query;
+  if (cursor !== undefined) page.cursor = cursor;
+  return page;
 }
 
 /** Reads the stats query string (`service`, `service_version`, `environment`, `from`, `to`). */

@@ -1,14 +1,21 @@
 import Database from 'better-sqlite3';
 import type { NormalizedRecord } from '@aitrace/format';
 import { spanGenAi, tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@aitrace/forest';
-import { foldBatch, fromTally, groupBatch, readStoredRecord, recordColumns, storedRecordJson, toTally, type TraceRow } from './ingestFold.js';
+import { foldBatch, fromTally, groupBatch, recordColumns, storedRecordJson, toTally, type TraceRow } from './ingestFold.js';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
+import { sqliteListLogs, sqliteLogFacets } from './sqliteLogQueries.js';
+import { readRow, type StoredRow } from './sqliteRow.js';
 import { SCHEMA_VERSION, SQLITE_MIGRATIONS, SQLITE_SCHEMA } from './sqliteSchema.js';
+import { sqliteTraceFacets } from './sqliteTraceFacets.js';
 import { encodeTraceCursor } from './traceCursor.js';
 import { traceFilterSql } from './traceFilterSql.js';
+import { traceOrderSql } from './traceSortSql.js';
 import type {
+  Facets,
   IngestChanges,
+  LogPage,
+  LogQuery,
   RetentionPolicy,
   RetentionResult,
   SourceCursor,
@@ -24,14 +31,9 @@ import type {
 export const DEFAULT_TRACE_LIMIT = 50;
 export const MAX_TRACE_LIMIT = 1000;
 
-interface StoredRow {
-  record: string;
-  attrs: string;
-}
 
 const DAY_US = 86_400_000_000;
 
-const readRow = (row: StoredRow): NormalizedRecord => readStoredRecord(row.record, row.attrs);
 
 const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
@@ -198,16 +200,30 @@ export class SqliteTraceStore implements TraceStore {
       const limit = query.limit ?? DEFAULT_TRACE_LIMIT;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`);
       const filter = traceFilterSql(query);
+      const order = traceOrderSql(query);
+      const where = order.after === undefined ? filter.where : `${filter.where === '' ? 'WHERE' : `${filter.where} AND`} ${order.after.clause}`;
       const rows = this.db
-        .prepare<unknown[], TraceRow>(`SELECT * FROM traces t ${filter.where} ORDER BY t.start_us DESC, t.trace_id DESC LIMIT ?`)
-        .all(...filter.params, limit + 1);
+        .prepare<unknown[], TraceRow & { sort_key: number }>(`SELECT t.*, ${order.key} AS sort_key FROM traces t ${where} ${order.orderBy} LIMIT ?`)
+        .all(...filter.params, ...(order.after?.params ?? []), limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
         traces: page.map(toSummary),
-        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ startUs: last.start_us, traceId: last.trace_id }) : null,
+        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ key: last.sort_key, traceId: last.trace_id, sort: order.sort, order: order.order }) : null,
       };
     });
+  }
+
+  listLogs(query: LogQuery): Promise<LogPage> {
+    return this.guarded(() => sqliteListLogs(this.db, query));
+  }
+
+  traceFacets(query: TraceQuery): Promise<Facets> {
+    return this.guarded(() => sqliteTraceFacets(this.db, query));
+  }
+
+  logFacets(query: LogQuery): Promise<Facets> {
+    return this.guarded(() => sqliteLogFacets(this.db, query));
   }
 
   getTraceSummary(traceId: string): Promise<TraceSummary | undefined> {

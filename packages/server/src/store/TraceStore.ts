@@ -1,9 +1,65 @@
-import type { NormalizedRecord } from '@aitrace/format';
-import type { TraceQuery, TraceSummary } from '@aitrace/forest';
+import type { LevelName, NormalizedRecord } from '@aitrace/format';
+import type { SortOrder, TraceQuery, TraceSummary } from '@aitrace/forest';
 
-export type { TraceQuery, TraceStatusFilter, TraceSummary } from '@aitrace/forest';
+export type { SortOrder, TraceQuery, TraceSort, TraceStatusFilter, TraceSummary } from '@aitrace/forest';
+export { TRACE_SORTS } from '@aitrace/forest';
 
-/** One page of the trace list, newest trace first. */
+/** Filters of the log list; every filter given must match. Only records of type `log` are listed. */
+export interface LogQuery {
+  /** Text found in the log's event (its message) or attributes (case-insensitive for ASCII). */
+  q?: string;
+  /** The log's level is one of these; logs without a level never match a level filter. */
+  levels?: LevelName[];
+  service?: string;
+  /** Log time at or after this, µs. */
+  fromUs?: number;
+  /** Log time at or before this, µs. */
+  toUs?: number;
+  /** The log has each of these attributes with this value (compared as text, as in the trace list). */
+  attrs?: Array<{ key: string; value: string }>;
+  /** Only the logs of this trace. */
+  traceId?: string;
+  /** `desc` (newest first, the default) or `asc` (oldest first). */
+  order?: SortOrder;
+  /** Page size (default 100, at most 1000). */
+  limit?: number;
+  /** `nextCursor` of the previous page (of the same order). */
+  cursor?: string;
+}
+
+/** One page of logs, as normalized records. */
+export interface LogPage {
+  logs: NormalizedRecord[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** One value of a facet and how many traces (or logs) have it. */
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+/**
+ * Facet counts under the filters of a query. Each facet ignores its own filter, so it lists the alternatives:
+ * with `service=a`, the service facet still counts every service. Most frequent values first.
+ */
+export interface Facets {
+  /** Traces (logs, for the log facets) per service. */
+  service: FacetValue[];
+  /** Traces per span name (trace facets only, else empty). */
+  name: FacetValue[];
+  /** Traces per status: `error`, `running`, `ok` (trace facets only, else empty). */
+  status: FacetValue[];
+  /** Logs per level (log facets only, else empty). */
+  level: FacetValue[];
+  /** Traces per GenAI model (request or response) of any span (trace facets only, else empty). */
+  model: FacetValue[];
+  /** Traces per `gen_ai.conversation.id` of any span (trace facets only, else empty). */
+  conversation: FacetValue[];
+}
+
+/** One page of the trace list, in the query's order (newest trace first by default). */
 export interface TracePage {
   traces: TraceSummary[];
   /** Pass as `cursor` for the next page; null on the last page. */
@@ -78,6 +134,12 @@ export interface TraceStore {
   ingest(records: readonly NormalizedRecord[], cursor?: SourceCursor): Promise<IngestChanges>;
   /** One page of trace summaries matching the query. */
   listTraces(query: TraceQuery): Promise<TracePage>;
+  /** One page of logs (in traces or outside any) matching the query. */
+  listLogs(query: LogQuery): Promise<LogPage>;
+  /** Facet counts of the traces matching a trace query (its page fields are ignored). */
+  traceFacets(query: TraceQuery): Promise<Facets>;
+  /** Facet counts (service, level) of the logs matching a log query (its page fields are ignored). */
+  logFacets(query: LogQuery): Promise<Facets>;
   /** The summary of one trace, if stored. */
   getTraceSummary(traceId: string): Promise<TraceSummary | undefined>;
   /** A trace's records by time (span starts replaced by their ends); empty when unknown. */

@@ -1,5 +1,4 @@
 import type { TraceQuery } from './TraceStore.js';
-import { decodeTraceCursor } from './traceCursor.js';
 
 /** A WHERE clause over `traces t` and its bound parameters; values never enter the SQL text. */
 export interface SqlFilter {
@@ -9,29 +8,27 @@ export interface SqlFilter {
 
 // An attribute value as `attrText` in @aitrace/forest writes it: JSON booleans and null by name, strings decoded,
 // numbers as written in the JSON text (a cast would print 1/3 with 17 digits), objects and arrays as JSON.
-const ATTR_TEXT = (table: string): string =>
+/** An attribute value of `json_each(<table>.attrs) j` as text (shared by every attribute filter). */
+export const ATTR_TEXT = (table: string): string =>
   `CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' WHEN 'integer' THEN ${table}.attrs -> j.fullkey ` +
   `WHEN 'real' THEN ${table}.attrs -> j.fullkey ELSE CAST(j.value AS TEXT) END`;
 
 // Text search: instr over lower() is case-insensitive for ASCII (as SQLite's lower() is), has no wildcards to
 // escape and keeps NUL characters, which LIKE would end the pattern at.
-const CONTAINS = (column: string): string => `instr(lower(${column}), lower(?)) > 0`;
+/** Case-insensitive text search in a column; one parameter, the text. */
+export const CONTAINS = (column: string): string => `instr(lower(${column}), lower(?)) > 0`;
 
 // User data is searched in its decoded keys and values (a quote or a backslash is written escaped in the JSON
 // text); a match of the escaped text comes first, as a cheap necessary condition.
-const ATTRS_CONTAIN = (table: string): string =>
+/** Text search in the attributes of a table alias; three parameters: the text JSON-escaped, then the text twice. */
+export const ATTRS_CONTAIN = (table: string): string =>
   `(${CONTAINS(`${table}.attrs`)} AND EXISTS (SELECT 1 FROM json_tree(${table}.attrs) j WHERE ` +
   `(j.type NOT IN ('object', 'array') AND ${CONTAINS(ATTR_TEXT(table))}) OR (typeof(j.key) = 'text' AND ${CONTAINS('j.key')})))`;
 
-/** Builds the WHERE clause of the trace list for a query (cursor included), by the rules of forest's `traceMatches`. */
+/** Builds the WHERE clause of the trace list for a query's filters, by the rules of forest's `traceMatches` (the cursor belongs to the order: traceOrderSql). */
 export function traceFilterSql(query: TraceQuery): SqlFilter {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (query.cursor !== undefined) {
-    const cursor = decodeTraceCursor(query.cursor);
-    clauses.push('(t.start_us < ? OR (t.start_us = ? AND t.trace_id < ?))');
-    params.push(cursor.startUs, cursor.startUs, cursor.traceId);
-  }
   if (query.fromUs !== undefined) {
     clauses.push('t.start_us >= ?');
     params.push(query.fromUs);

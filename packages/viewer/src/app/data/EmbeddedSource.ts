@@ -1,12 +1,17 @@
 import { normalizeRecord, type NormalizedRecord } from '@aitrace/format';
 import type { StoredTrace } from '@aitrace/forest';
 import type { EmbeddedProblem, EmbeddedTrace } from '../../shared/embeddedTrace.js';
-import { localTracePage, localTraces } from '../model/localTraceList.js';
+import type { FacetCounts } from '../model/facetCounts.js';
+import type { ListRequest } from '../model/listOptions.js';
+import type { LogViewQuery } from '../model/logQuery.js';
+import type { TimeBounds } from '../model/timeRange.js';
 import type { TraceListPage } from '../model/TraceListItem.js';
+import { localTraces } from '../model/localTraceList.js';
 import type { TraceQuery } from '../model/traceQuery.js';
-import type { TraceListener, TraceSource } from './TraceSource.js';
+import { localLogFacets, localLogList, localTraceFacets, localTraceList } from './localLists.js';
+import type { LogListPage, TraceListener, TraceSource } from './TraceSource.js';
 
-const PAGE_SIZE = 100;
+const LOG_PAGE_SIZE = 200;
 
 /** Traces embedded in a single-file HTML trace: everything is in the page, nothing changes, no network. */
 export class EmbeddedSource implements TraceSource {
@@ -14,6 +19,8 @@ export class EmbeddedSource implements TraceSource {
   readonly title: string;
   readonly problems: EmbeddedProblem[];
   private readonly byTrace = new Map<string, NormalizedRecord[]>();
+  /** Logs outside any trace (they belong to no trace, but the logs view shows them). */
+  private readonly untraced: NormalizedRecord[] = [];
   private stored: StoredTrace[] | undefined;
 
   constructor(data: EmbeddedTrace) {
@@ -27,7 +34,10 @@ export class EmbeddedSource implements TraceSource {
         return;
       }
       const traceId = result.record.traceId;
-      if (traceId === undefined) return;
+      if (traceId === undefined) {
+        this.untraced.push(result.record);
+        return;
+      }
       let records = this.byTrace.get(traceId);
       if (records === undefined) this.byTrace.set(traceId, (records = []));
       records.push(result.record);
@@ -45,8 +55,28 @@ export class EmbeddedSource implements TraceSource {
     return this.stored;
   }
 
-  listTraces(query: TraceQuery, cursor: string | null): Promise<TraceListPage> {
-    return Promise.resolve(localTracePage(this.traces(), query, cursor, PAGE_SIZE));
+  listTraces(query: TraceQuery, cursor: string | null, request: ListRequest = {}): Promise<TraceListPage> {
+    return Promise.resolve(localTraceList(this.traces(), query, cursor, request));
+  }
+
+  private allRecords(): NormalizedRecord[] {
+    return [...this.untraced, ...[...this.byTrace.values()].flat()];
+  }
+
+  listLogs(query: LogViewQuery, bounds: TimeBounds, cursor: string | null): Promise<LogListPage> {
+    return Promise.resolve(localLogList(this.allRecords(), query, bounds, cursor, LOG_PAGE_SIZE));
+  }
+
+  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<FacetCounts> {
+    return Promise.resolve(localTraceFacets(this.traces(), query, bounds));
+  }
+
+  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<FacetCounts> {
+    return Promise.resolve(localLogFacets(this.allRecords(), query, bounds));
+  }
+
+  watchRecords(): () => void {
+    return () => undefined;
   }
 
   openTrace(traceId: string, listener: TraceListener): () => void {

@@ -1,11 +1,25 @@
 import type { NormalizedRecord } from '@aitrace/format';
+import type { FacetCounts } from '../model/facetCounts.js';
+import type { ListRequest } from '../model/listOptions.js';
+import type { LogViewQuery } from '../model/logQuery.js';
+import { boundsToParams, type TimeBounds } from '../model/timeRange.js';
 import type { TraceListItem, TraceListPage } from '../model/TraceListItem.js';
 import { queryToParams, type TraceQuery } from '../model/traceQuery.js';
 import { HttpStatusError } from './HttpStatusError.js';
 import { readToken } from './tokenStore.js';
-import type { TraceListener, TraceSource } from './TraceSource.js';
+import type { LogListPage, TraceListener, TraceSource } from './TraceSource.js';
 
 const PAGE_SIZE = 100;
+const LOG_PAGE_SIZE = 200;
+
+/** The `GET /api/logs` filter parameters of a logs-view query (no range preset: concrete bounds). */
+function logParams(query: LogViewQuery, bounds: TimeBounds): URLSearchParams {
+  const params = queryToParams({ attrs: query.attrs, ...(query.q !== undefined ? { q: query.q } : {}), ...(query.service !== undefined ? { service: query.service } : {}) });
+  if (query.level !== undefined) params.set('level', query.level);
+  if (query.traceId !== undefined) params.set('trace', query.traceId);
+  boundsToParams(bounds, params);
+  return params;
+}
 
 /** Traces from the aitrace server that serves this page: its `/api/` routes and Server-Sent Events. */
 export class ServerSource implements TraceSource {
@@ -40,11 +54,42 @@ export class ServerSource implements TraceSource {
     return (await response.json()) as T;
   }
 
-  listTraces(query: TraceQuery, cursor: string | null): Promise<TraceListPage> {
+  listTraces(query: TraceQuery, cursor: string | null, request: ListRequest = {}): Promise<TraceListPage> {
     const params = queryToParams(query);
-    params.set('limit', String(PAGE_SIZE));
+    boundsToParams(request.bounds ?? {}, params);
+    if (request.sort !== undefined && request.sort !== 'start') params.set('sort', request.sort);
+    if (request.order !== undefined && request.order !== 'desc') params.set('order', request.order);
+    params.set('limit', String(request.limit ?? PAGE_SIZE));
     if (cursor !== null) params.set('cursor', cursor);
     return this.getJson<TraceListPage>('api/traces', params);
+  }
+
+  listLogs(query: LogViewQuery, bounds: TimeBounds, cursor: string | null): Promise<LogListPage> {
+    const params = logParams(query, bounds);
+    if (query.oldestFirst) params.set('order', 'asc');
+    params.set('limit', String(LOG_PAGE_SIZE));
+    if (cursor !== null) params.set('cursor', cursor);
+    return this.getJson<LogListPage>('api/logs', params);
+  }
+
+  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<FacetCounts> {
+    const params = queryToParams(query);
+    boundsToParams(bounds, params);
+    return this.getJson<FacetCounts>('api/facets', params);
+  }
+
+  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<FacetCounts> {
+    const params = logParams(query, bounds);
+    params.set('scope', 'logs');
+    return this.getJson<FacetCounts>('api/facets', params);
+  }
+
+  watchRecords(onRecords: (records: NormalizedRecord[]) => void, onConnection: (connected: boolean) => void): () => void {
+    const events = new EventSource(this.url('api/events', new URLSearchParams({ records: 'all' }), true));
+    events.addEventListener('ready', () => onConnection(true));
+    events.addEventListener('records', (event) => onRecords((JSON.parse((event as MessageEvent<string>).data) as { records: NormalizedRecord[] }).records));
+    events.addEventListener('error', () => onConnection(false));
+    return () => events.close();
   }
 
   openTrace(traceId: string, listener: TraceListener): () => void {

@@ -1,7 +1,18 @@
 import type { NormalizedRecord } from '@aitrace/format';
 import type { EmbeddedProblem } from '../../shared/embeddedTrace.js';
+import type { FacetCounts } from '../model/facetCounts.js';
+import type { ListRequest } from '../model/listOptions.js';
+import type { LogViewQuery } from '../model/logQuery.js';
+import type { TimeBounds } from '../model/timeRange.js';
 import type { TraceListItem, TraceListPage } from '../model/TraceListItem.js';
 import type { TraceQuery } from '../model/traceQuery.js';
+
+/** One page of logs, in the query's order. */
+export interface LogListPage {
+  logs: NormalizedRecord[];
+  /** Pass back for the next page; null on the last page. */
+  nextCursor: string | null;
+}
 
 /** What a trace view hears about its trace. */
 export interface TraceListener {
@@ -23,8 +34,16 @@ export interface TraceSource {
   readonly title: string;
   /** Lines of the source that were skipped as unreadable. */
   readonly problems: readonly EmbeddedProblem[];
-  /** One page of matching traces, newest first. */
-  listTraces(query: TraceQuery, cursor: string | null): Promise<TraceListPage>;
+  /** One page of matching traces, newest first unless the request sorts otherwise. */
+  listTraces(query: TraceQuery, cursor: string | null, request?: ListRequest): Promise<TraceListPage>;
+  /** One page of matching logs (in traces and outside any). */
+  listLogs(query: LogViewQuery, bounds: TimeBounds, cursor: string | null): Promise<LogListPage>;
+  /** Facet counts of the traces matching a query within bounds. */
+  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<FacetCounts>;
+  /** Facet counts (service, level) of the logs matching a query within bounds. */
+  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<FacetCounts>;
+  /** Calls `onRecords` with every batch of records stored, across traces (live sources); returns a function that stops. */
+  watchRecords(onRecords: (records: NormalizedRecord[]) => void, onConnection: (connected: boolean) => void): () => void;
   /** Starts delivering one trace's records; returns a function that stops. */
   openTrace(traceId: string, listener: TraceListener): () => void;
   /** Calls `onChange` whenever a trace is created or changes (live sources); returns a function that stops. */

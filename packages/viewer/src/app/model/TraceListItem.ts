@@ -11,6 +11,14 @@ export interface TraceListItem {
   errorCount: number;
   /** Spans that have not ended (running, or cut off in a file whose writer stopped). */
   runningCount: number;
+  /** Input tokens of the trace's model calls (the GenAI roll-up), or null when none reported any. */
+  inputTokens?: number | null;
+  /** Output tokens, by the same rule. */
+  outputTokens?: number | null;
+  /** Models the trace's spans name, sorted. */
+  models?: string[];
+  /** Conversations (`gen_ai.conversation.id`) of the trace's spans, sorted. */
+  conversations?: string[];
 }
 
 /** One page of the trace list, newest first. */

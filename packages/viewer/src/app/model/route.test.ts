@@ -43,3 +43,19 @@ describe('routes in the URL hash', () => {
     expect(routeHash({ view: 'list', query: { attrs: [] } })).toBe('#/');
   });
 });
+
+describe('routes of the logs, the live stream and list options', () => {
+  it('reads and writes the logs view, the stream and a sorted, time-cut list', () => {
+    const routes: Route[] = [
+      { view: 'logs', query: { attrs: [], range: { kind: 'all' }, oldestFirst: false } },
+      { view: 'logs', query: { q: 'timeout', level: 'warn', service: 'api', attrs: [{ key: 'k', value: 'v' }], traceId: TRACE, range: { kind: 'last', preset: '1h' }, oldestFirst: true } },
+      { view: 'stream', query: { attrs: [], status: 'error' }, range: { kind: 'last', preset: '5m' } },
+      { view: 'list', query: { attrs: [] }, options: { range: { kind: 'custom', fromUs: 1_761_480_000_123_456, toUs: 1_761_480_060_000_000 }, sort: 'duration', order: 'asc' } },
+    ];
+    for (const route of routes) expect(parseRoute(routeHash(route)), routeHash(route)).toEqual(route);
+    expect(routeHash(routes[0]!)).toBe('#/logs');
+    expect(routeHash({ view: 'stream', query: { attrs: [] }, range: { kind: 'all' } })).toBe('#/stream');
+    expect(routeHash({ view: 'list', query: { attrs: [] }, options: { range: { kind: 'last', preset: '24h' }, sort: 'errors', order: 'desc' } })).toBe('#/?range=24h&sort=errors');
+    expect(parseRoute('#/logs?level=loud&trace=<x>')).toEqual({ view: 'logs', query: { attrs: [], range: { kind: 'all' }, oldestFirst: false } });
+  });
+});

@@ -1,19 +1,28 @@
 import type { TraceSource } from '../data/TraceSource.js';
 import { parseRoute, routeHash, type Route } from '../model/route.js';
+import { CompareView } from './CompareView.js';
 import { h, replaceChildren } from './dom.js';
+import './lists.css';
+import { LogsView } from './LogsView.js';
+import { StreamView } from './StreamView.js';
 import { setupThemeToggle } from './theme.js';
 import { tokenForm } from './tokenForm.js';
-import { CompareView } from './CompareView.js';
 import { TraceListView } from './TraceListView.js';
 import { TraceView } from './TraceView.js';
 import type { ViewContext } from './ViewContext.js';
 
-/** The viewer: a header, then the trace list or one trace, chosen by the URL hash (so every view is a permalink). */
+/** The viewer: a header, then the trace list, the logs, the live stream or one trace, chosen by the URL hash (so every view is a permalink). */
 export class App {
   private readonly main = h('main', { className: 'main' });
   private readonly connection = h('span', { className: 'connection', attrs: { role: 'status' } });
-  private view: TraceListView | TraceView | CompareView | undefined;
+  private view: TraceListView | LogsView | StreamView | TraceView | CompareView | undefined;
+  private readonly tabs: Record<'list' | 'logs' | 'stream', HTMLAnchorElement> = {
+    list: h('a', { className: 'tab tab-traces', attrs: { href: '#/' }, text: 'Traces' }),
+    logs: h('a', { className: 'tab tab-logs', attrs: { href: '#/logs' }, text: 'Logs' }),
+    stream: h('a', { className: 'tab tab-stream', attrs: { href: '#/stream' }, text: 'Live' }),
+  };
   private listHash = '#/';
+  private stream: StreamView | undefined;
   private readonly context: ViewContext;
 
   constructor(
@@ -40,6 +49,7 @@ export class App {
       { className: 'topbar' },
       h('a', { className: 'brand', attrs: { href: '#/' }, text: 'aitrace' }),
       h('span', { className: `source ${source.live ? 'source-live' : 'source-file'}`, text: source.title }),
+      h('nav', { className: 'tabs', attrs: { 'aria-label': 'Views' } }, this.tabs.list, this.tabs.logs, source.live && this.tabs.stream),
       source.problems.length > 0 &&
         h('a', {
           className: 'problem-count',
@@ -59,14 +69,30 @@ export class App {
 
   private route(): void {
     const route: Route = parseRoute(location.hash);
-    if (route.view === 'list') {
+    for (const [view, tab] of Object.entries(this.tabs)) {
+      if (view === route.view) tab.setAttribute('aria-current', 'page');
+      else tab.removeAttribute('aria-current');
+    }
+    if (route.view === 'list' || route.view === 'logs' || route.view === 'stream') {
       this.listHash = routeHash(route);
-      if (this.view instanceof TraceListView) {
-        this.view.setQuery(route.query);
-        return;
-      }
-      this.show(new TraceListView(this.context, route.query));
-      document.title = `${this.context.source.title} · aitrace`;
+      this.tabs[route.view].href = this.listHash;
+      document.title = `${route.view === 'logs' ? 'Logs · ' : route.view === 'stream' ? 'Live · ' : ''}${this.context.source.title} · aitrace`;
+    }
+    if (route.view === 'list') {
+      if (this.view instanceof TraceListView) this.view.setQuery(route.query, route.options);
+      else this.show(new TraceListView(this.context, route.query, route.options));
+      return;
+    }
+    if (route.view === 'logs') {
+      if (this.view instanceof LogsView) this.view.setQuery(route.query);
+      else this.show(new LogsView(this.context, route.query));
+      return;
+    }
+    if (route.view === 'stream') {
+      // The stream lives on while a trace opened from it is shown, so going back finds its lines.
+      this.stream ??= new StreamView(this.context, route.query, route.range);
+      this.stream.setQuery(route.query, route.range);
+      if (this.view !== this.stream) this.show(this.stream);
       return;
     }
     if (route.view === 'compare') {
@@ -80,8 +106,13 @@ export class App {
     this.show(new TraceView(this.context, route.traceId, route.spanId));
   }
 
-  private show(view: TraceListView | TraceView | CompareView): void {
-    this.view?.destroy();
+  private show(view: TraceListView | LogsView | StreamView | TraceView | CompareView): void {
+    const keepStream = view instanceof TraceView || view === this.stream;
+    if (this.view !== undefined && this.view !== this.stream) this.view.destroy();
+    if (this.stream !== undefined && !keepStream) {
+      this.stream.destroy();
+      this.stream = undefined;
+    }
     this.view = view;
     replaceChildren(this.main, view.element);
     view.focus();
@@ -95,7 +126,9 @@ export class App {
   }
 
   private askForToken(): void {
-    this.view?.destroy();
+    if (this.view !== this.stream) this.view?.destroy();
+    this.stream?.destroy();
+    this.stream = undefined;
     this.view = undefined;
     replaceChildren(
       this.main,

@@ -1,35 +1,39 @@
+import { formatCount } from '@aitrace/forest';
 import { HttpStatusError } from '../data/HttpStatusError.js';
-import { FilterSyntaxError, traceQueryFromText, traceQueryToText } from '@aitrace/forest';
-import { formatAttrFilterText, parseAttrFilterText } from '../model/attrFilterText.js';
 import { formatDuration, formatLocalDateTime } from '../model/formatTime.js';
+import { DEFAULT_LIST_OPTIONS, type ListOptions, type ListSort } from '../model/listOptions.js';
 import { routeHash } from '../model/route.js';
 import { STATE_ICON } from '../model/spanStates.js';
+import { rangeBounds, type TimeBounds } from '../model/timeRange.js';
 import type { TraceListItem } from '../model/TraceListItem.js';
-import { isEmptyQuery, isStatusFilter, type TraceQuery } from '../model/traceQuery.js';
+import { isEmptyQuery, type TraceQuery } from '../model/traceQuery.js';
 import { ComparePicker } from './ComparePicker.js';
 import { h } from './dom.js';
+import { DurationScatter } from './DurationScatter.js';
+import { TraceFilterForm } from './TraceFilterForm.js';
 import type { View, ViewContext } from './ViewContext.js';
 
 // While live, a changed trace that is not on screen triggers at most one reload per this many ms.
 const RELOAD_THROTTLE_MS = 1000;
+// Traces the scatter plot shows at most (the newest matching ones).
+const SCATTER_LIMIT = 1000;
 
-function input(name: string, placeholder: string, value: string | undefined, label: string): HTMLInputElement {
-  const element = h('input', { className: `filter-${name}`, attrs: { name, type: name === 'q' ? 'search' : 'text', placeholder, 'aria-label': label, autocomplete: 'off', spellcheck: 'false' } });
-  element.value = value ?? '';
-  return element;
-}
+const COLUMNS: ReadonlyArray<[string, ListSort | undefined]> = [['', undefined], ['Root span', undefined], ['Service', undefined], ['Start', 'start'], ['Duration', 'duration'], ['Spans', 'spans'], ['Errors', 'errors'], ['Tokens', undefined], ['Compare', undefined]];
 
-/** The trace list: search and filters (kept in the URL), newest traces first, updated live. */
+/** The trace list: search, facets and a time range (kept in the URL), a duration scatter plot, sortable columns, updated live. */
 export class TraceListView implements View {
   readonly element: HTMLElement;
-  private readonly form: HTMLFormElement;
-  private readonly fields: { q: HTMLInputElement; service: HTMLInputElement; name: HTMLInputElement; status: HTMLSelectElement; attrs: HTMLInputElement };
+  private readonly form: TraceFilterForm;
+  private readonly scatter: DurationScatter;
   private readonly message = h('p', { className: 'list-message', attrs: { role: 'status' } });
   private readonly body = h('tbody');
+  private readonly headRow = h('tr');
   private readonly more = h('button', { className: 'more', attrs: { type: 'button' }, text: 'Load more' });
   private readonly rowsById = new Map<string, HTMLTableRowElement>();
   private readonly compare = new ComparePicker();
   private query: TraceQuery;
+  private options: ListOptions;
+  private bounds: TimeBounds = {};
   private cursor: string | null = null;
   private generation = 0;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -38,64 +42,33 @@ export class TraceListView implements View {
   constructor(
     private readonly context: ViewContext,
     query: TraceQuery,
+    options: ListOptions = DEFAULT_LIST_OPTIONS,
   ) {
     this.query = query;
-    const status = h(
-      'select',
-      { className: 'filter-status', attrs: { name: 'status', 'aria-label': 'Status' } },
-      h('option', { attrs: { value: '' }, text: 'any status' }),
-      h('option', { attrs: { value: 'error' }, text: 'with errors' }),
-      h('option', { attrs: { value: 'running' }, text: context.source.live ? 'running' : 'not ended' }),
-      h('option', { attrs: { value: 'ok' }, text: 'ok' }),
-    );
-    this.fields = {
-      q: input('q', 'Search text, or terms: status:error model:… key=value  ( / )', query.q === undefined ? undefined : traceQueryToText({ q: query.q }), 'Search text and filter terms'),
-      service: input('service', 'service', query.service, 'Service'),
-      name: input('name', 'span name', query.name, 'Span name'),
-      status,
-      attrs: input('attrs', 'key=value …', formatAttrFilterText(query.attrs ?? []), 'Attributes (key=value, space separated)'),
-    };
-    status.value = query.status ?? '';
-    const clear = h('button', { attrs: { type: 'button' }, text: 'Clear' });
-    clear.addEventListener('click', () => {
-      this.form.reset();
-      this.fields.status.value = '';
-      for (const field of [this.fields.q, this.fields.service, this.fields.name, this.fields.attrs]) field.value = '';
-      this.submit();
+    this.options = options;
+    this.form = new TraceFilterForm(query, options.range, context.source.live, (result) => {
+      if ('error' in result) {
+        this.message.textContent = result.error;
+        this.message.classList.add('error');
+        return;
+      }
+      this.go(result.query, { ...this.options, range: result.range });
     });
-    this.form = h(
-      'form',
-      { className: 'filters', attrs: { role: 'search' } },
-      this.fields.q,
-      this.fields.service,
-      this.fields.name,
-      this.fields.status,
-      this.fields.attrs,
-      h('button', { attrs: { type: 'submit' }, text: 'Search' }),
-      clear,
-    );
-    this.form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.submit();
+    this.scatter = new DurationScatter({
+      open: (traceId) => {
+        location.hash = routeHash({ view: 'trace', traceId });
+      },
+      selectRange: (fromUs, toUs) => this.go(this.query, { ...this.options, range: { kind: 'custom', fromUs, toUs } }),
     });
-    status.addEventListener('change', () => this.submit());
     const problems = context.source.problems;
-    const table = h(
-      'table',
-      { className: 'trace-table' },
-      h(
-        'thead',
-        {},
-        h('tr', {}, ...['', 'Root span', 'Service', 'Start', 'Duration', 'Spans', 'Errors', 'Compare'].map((text) => h('th', { attrs: { scope: 'col' }, text }))),
-      ),
-      this.body,
-    );
+    const table = h('table', { className: 'trace-table' }, h('thead', {}, this.headRow), this.body);
+    this.renderHead();
     this.more.hidden = true;
     this.more.addEventListener('click', () => void this.load(false));
     this.element = h(
       'section',
       { className: 'list-view' },
-      this.form,
+      this.form.element,
       problems.length > 0 &&
         h(
           'details',
@@ -103,6 +76,7 @@ export class TraceListView implements View {
           h('summary', { text: `${problems.length} ${problems.length === 1 ? 'line' : 'lines'} of the source could not be read and ${problems.length === 1 ? 'was' : 'were'} skipped` }),
           h('ol', {}, ...problems.slice(0, 200).map((problem) => h('li', { text: `line ${problem.line}: ${problem.message}` }))),
         ),
+      this.scatter.element,
       this.message,
       this.compare.element,
       h('div', { className: 'table-scroll' }, table),
@@ -121,15 +95,18 @@ export class TraceListView implements View {
     void this.load(true);
   }
 
-  /** Shows the list for another query (the URL changed) without rebuilding the form. */
-  setQuery(query: TraceQuery): void {
+  /** Shows the list for another query or options (the URL changed) without rebuilding the form. */
+  setQuery(query: TraceQuery, options: ListOptions = DEFAULT_LIST_OPTIONS): void {
     this.query = query;
+    this.options = options;
+    this.form.set(query, options.range);
+    this.renderHead();
     void this.load(true);
   }
 
   /** Puts keyboard focus on the search box. */
   focus(): void {
-    this.fields.q.focus();
+    this.form.focus();
   }
 
   destroy(): void {
@@ -138,45 +115,52 @@ export class TraceListView implements View {
     this.stopWatching();
   }
 
-  private submit(): void {
-    const attrs = parseAttrFilterText(this.fields.attrs.value);
-    if (!attrs.ok) {
-      this.message.textContent = attrs.error;
-      this.message.classList.add('error');
-      this.fields.attrs.focus();
-      return;
-    }
-    const fields: TraceQuery = { attrs: attrs.filters };
-    const text = (field: HTMLInputElement): string | undefined => (field.value.trim() === '' ? undefined : field.value.trim());
-    const service = text(this.fields.service);
-    if (service !== undefined) fields.service = service;
-    const name = text(this.fields.name);
-    if (name !== undefined) fields.name = name;
-    if (isStatusFilter(this.fields.status.value)) fields.status = this.fields.status.value;
-    let query: TraceQuery;
-    try {
-      // The search box takes the filter text syntax; its terms add to the other fields.
-      query = traceQueryFromText(this.fields.q.value, fields);
-    } catch (error) {
-      if (!(error instanceof FilterSyntaxError)) throw error;
-      this.message.textContent = error.message;
-      this.message.classList.add('error');
-      this.fields.q.focus();
-      return;
-    }
-    const hash = routeHash({ view: 'list', query });
-    // The app sees the hash change and calls setQuery; the same hash reloads here.
-    if (location.hash === hash) void this.load(true);
+  /** Puts a query and options into the URL; the app sees the hash change and calls setQuery (the same hash reloads here). */
+  private go(query: TraceQuery, options: ListOptions): void {
+    const hash = routeHash({ view: 'list', query, options });
+    if (location.hash === hash || (hash === '#/' && (location.hash === '' || location.hash === '#'))) void this.load(true);
     else location.hash = hash;
+  }
+
+  private renderHead(): void {
+    this.headRow.replaceChildren(
+      ...COLUMNS.map(([text, sort]) => {
+        if (sort === undefined) return h('th', { attrs: { scope: 'col' }, text });
+        const active = this.options.sort === sort;
+        const button = h('button', {
+          className: `sort${active ? ' sort-active' : ''}`,
+          attrs: { type: 'button', 'data-sort': sort },
+          text: `${text}${active ? (this.options.order === 'desc' ? ' ▼' : ' ▲') : ''}`,
+          title: `Sort by ${text.toLowerCase()}`,
+        });
+        button.addEventListener('click', () => this.go(this.query, { ...this.options, sort, order: active && this.options.order === 'desc' ? 'asc' : 'desc' }));
+        return h('th', { attrs: { scope: 'col', 'aria-sort': active ? (this.options.order === 'desc' ? 'descending' : 'ascending') : 'none' } }, button);
+      }),
+    );
+  }
+
+  private async loadSideData(generation: number): Promise<void> {
+    const source = this.context.source;
+    const [sample, facets] = await Promise.all([
+      source.listTraces(this.query, null, { bounds: this.bounds, limit: SCATTER_LIMIT }),
+      source.traceFacets(this.query, this.bounds),
+    ]);
+    if (generation !== this.generation) return;
+    this.scatter.setTraces(sample.traces);
+    this.form.setFacets(facets);
   }
 
   private async load(reset: boolean): Promise<void> {
     const generation = ++this.generation;
     this.message.classList.remove('error');
     if (reset) this.message.textContent = 'Loading…';
+    if (reset) this.bounds = rangeBounds(this.options.range, Date.now() * 1000);
     let page;
     try {
-      page = await this.context.source.listTraces(this.query, reset ? null : this.cursor);
+      const request = { bounds: this.bounds, sort: this.options.sort, order: this.options.order };
+      // The plot and the counts come on their own: the list never waits for them.
+      if (reset) this.loadSideData(generation).catch(() => undefined);
+      page = await this.context.source.listTraces(this.query, reset ? null : this.cursor, request);
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof HttpStatusError && error.needsToken) {
@@ -202,12 +186,16 @@ export class TraceListView implements View {
     const count = this.rowsById.size;
     this.message.textContent =
       count > 0
-        ? `${count}${page.nextCursor !== null ? '+' : ''} ${count === 1 ? 'trace' : 'traces'}${isEmptyQuery(this.query) ? '' : ' match'}`
-        : isEmptyQuery(this.query)
+        ? `${count}${page.nextCursor !== null ? '+' : ''} ${count === 1 ? 'trace' : 'traces'}${this.filtered() ? ' match' : ''}`
+        : !this.filtered()
           ? this.context.source.live
             ? 'No traces yet. Send OTLP from any OpenTelemetry SDK (HTTP protobuf or JSON to /v1/traces, or gRPC), JSONL to /api/ingest, or start the server with --watch FILE.'
             : 'This file holds no traces.'
           : 'No traces match these filters.';
+  }
+
+  private filtered(): boolean {
+    return !isEmptyQuery(this.query) || this.options.range.kind !== 'all';
   }
 
   private renderRow(trace: TraceListItem): HTMLTableRowElement {
@@ -218,16 +206,42 @@ export class TraceListView implements View {
       'tr',
       { className: `trace-row state-${state}`, attrs: { tabindex: '-1' } },
       h('td', { className: 'state-icon', text: STATE_ICON[state], title: state.replace('_', ' ') }),
-      h('td', { className: 'root' }, link, h('code', { className: 'trace-id', text: trace.traceId.slice(0, 8) })),
+      h('td', { className: 'root' }, link, h('code', { className: 'trace-id', text: trace.traceId.slice(0, 8) }), ...this.conversationLinks(trace)),
       h('td', { className: 'service', text: trace.service ?? '' }),
       h('td', { className: 'start mono', text: formatLocalDateTime(trace.startUs) }),
       h('td', { className: 'duration mono', text: duration }),
       h('td', { className: 'count mono', text: String(trace.spanCount) }),
       h('td', { className: 'count mono', text: trace.errorCount > 0 ? String(trace.errorCount) : '' }),
+      this.tokenCell(trace),
       h('td', { className: 'compare' }, this.compare.checkbox(trace.traceId)),
     );
     row.dataset.traceId = trace.traceId;
     return row;
+  }
+
+  /** The trace's token total (input plus output), with the split in its tooltip; empty for a trace without model calls. */
+  private tokenCell(trace: TraceListItem): HTMLTableCellElement {
+    const input = trace.inputTokens ?? null;
+    const output = trace.outputTokens ?? null;
+    if (input === null && output === null) return h('td', { className: 'tokens count mono' });
+    const models = trace.models ?? [];
+    return h('td', {
+      className: 'tokens count mono',
+      text: `∑ ${formatCount((input ?? 0) + (output ?? 0))}`,
+      title: `${input === null ? '?' : formatCount(input)} input · ${output === null ? '?' : formatCount(output)} output tokens${models.length > 0 ? ` · ${models.join(', ')}` : ''}`,
+    });
+  }
+
+  /** Links that show only the traces of one of this trace's conversations. */
+  private conversationLinks(trace: TraceListItem): HTMLElement[] {
+    return (trace.conversations ?? []).slice(0, 2).map((conversation) =>
+      h('a', {
+        className: 'conversation-link',
+        attrs: { href: routeHash({ view: 'list', query: { ...this.query, conversation }, options: this.options }) },
+        text: `💬 ${conversation.length > 14 ? `${conversation.slice(0, 12)}…` : conversation}`,
+        title: `Only the traces of conversation ${conversation}`,
+      }),
+    );
   }
 
   private changed(trace: TraceListItem): void {
