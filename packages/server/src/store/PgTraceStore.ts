@@ -4,13 +4,18 @@ import { tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@ai
 import pg from 'pg';
 import { foldBatch, fromTally, groupBatch, readStoredRecord, recordColumns, spanKey, storedRecordJson, toTally, type TraceRow } from './ingestFold.js';
 import { PG_CHANGES_CHANNEL, PG_MIGRATION_LOCK, PG_MIGRATIONS, PG_SCHEMA, PG_SCHEMA_VERSION } from './pgSchema.js';
-import { pgJsonb, pgStatsFilter, pgText, pgTraceFilter } from './pgTraceFilter.js';
+import { logFacetQueries, logPageOf, logPageRequest, MAX_FACET_VALUES, statusFacet, traceFacetQueries } from './listQueryRules.js';
+import { pgJsonb, pgLogFilter, pgStatsFilter, pgText, pgTraceFilter, type PgFilter } from './pgTraceFilter.js';
 import { QueryError } from './QueryError.js';
 import { StoreUnavailableError } from './StoreUnavailableError.js';
 import { DEFAULT_TRACE_LIMIT, MAX_TRACE_LIMIT } from './SqliteTraceStore.js';
 import { encodeTraceCursor } from './traceCursor.js';
 import type {
+  Facets,
+  FacetValue,
   IngestChanges,
+  LogPage,
+  LogQuery,
   RetentionPolicy,
   RetentionResult,
   SourceCursor,
@@ -133,6 +138,24 @@ const SQL = {
 } as const;
 
 const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
+
+/** Per trace, the values a trace facet counts: `(trace_id, value)` pairs, each at most once (as in sqliteTraceFacets.ts). */
+const PG_FACET_VALUES = {
+  service: 'SELECT trace_id, service AS value FROM spans WHERE service IS NOT NULL UNION SELECT trace_id, service FROM records WHERE service IS NOT NULL AND trace_id IS NOT NULL',
+  name: 'SELECT DISTINCT trace_id, name AS value FROM spans',
+  // The trace summary's models and conversations, as the model and conversation filters read them.
+  model: 'SELECT DISTINCT x.trace_id, m.value FROM traces x, jsonb_array_elements_text(x.models) AS m(value)',
+  conversation: 'SELECT DISTINCT x.trace_id, c.value FROM traces x, jsonb_array_elements_text(x.conversations) AS c(value)',
+} as const;
+
+/**
+ * Counts per value over `FROM <from>`, most frequent first, ties by value in byte order (as SQLite's BINARY
+ * collation orders them, whatever the database's locale); counts as numbers, not the text of a bigint.
+ */
+async function countFacet(client: pg.PoolClient, from: string, value: string, filter: PgFilter): Promise<FacetValue[]> {
+  const text = `SELECT ${value} AS value, count(*)::int AS count FROM ${from} GROUP BY ${value} ORDER BY count(*) DESC, ${value} COLLATE "C" LIMIT $${filter.params.length + 1}`;
+  return (await client.query<FacetValue>(named(text, [...filter.params, MAX_FACET_VALUES]))).rows;
+}
 
 interface StoredSpanRow {
   trace_id: string;
@@ -396,20 +419,82 @@ export class PgTraceStore implements TraceStore {
   listTraces(query: TraceQuery): Promise<TracePage> {
     const limit = query.limit ?? DEFAULT_TRACE_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT) return Promise.reject(new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`));
-    let filter;
+    let list;
     try {
-      filter = pgTraceFilter(query);
+      list = pgTraceFilter(query);
     } catch (error) {
       return Promise.reject(error as Error);
     }
+    const { where, params, order } = list;
     return this.guarded(async (client) => {
-      const text = `SELECT * FROM traces t ${filter.where} ORDER BY t.start_us DESC, t.trace_id DESC LIMIT $${filter.params.length + 1}`;
-      const rows = (await client.query<TraceRow>(named(text, [...filter.params, limit + 1]))).rows;
+      const text = `SELECT t.*, ${order.key} AS sort_key FROM traces t ${where} ${order.orderBy} LIMIT $${params.length + 1}`;
+      const rows = (await client.query<TraceRow & { sort_key: number }>(named(text, [...params, limit + 1]))).rows;
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
         traces: page.map(toSummary),
-        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ startUs: last.start_us, traceId: last.trace_id }) : null,
+        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ key: last.sort_key, traceId: last.trace_id, sort: order.sort, order: order.order }) : null,
+      };
+    });
+  }
+
+  listLogs(query: LogQuery): Promise<LogPage> {
+    let request;
+    try {
+      request = logPageRequest(query);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const filter = pgLogFilter(query, request.after && { ...request.after, beyond: request.order === 'desc' ? '<' : '>' });
+    const direction = request.order === 'desc' ? 'DESC' : 'ASC';
+    const text = `SELECT r.id, r.time_us, r.record, r.attrs_json FROM records r ${filter.where} ORDER BY r.time_us ${direction}, r.id ${direction} LIMIT $${filter.params.length + 1}`;
+    return this.guarded(async (client) => {
+      const rows = (await client.query<{ id: number; time_us: number; record: string; attrs_json: string }>(named(text, [...filter.params, request.limit + 1]))).rows;
+      const page = logPageOf(rows, request);
+      return { logs: page.rows.map((row) => readStoredRecord(row.record, row.attrs_json)), nextCursor: page.nextCursor };
+    });
+  }
+
+  traceFacets(query: TraceQuery): Promise<Facets> {
+    const queries = traceFacetQueries(query);
+    return this.guarded(async (client) => {
+      const count = async (facet: keyof typeof PG_FACET_VALUES, facetQuery: TraceQuery): Promise<FacetValue[]> => {
+        const filter = pgTraceFilter(facetQuery);
+        return countFacet(client, `traces t JOIN (${PG_FACET_VALUES[facet]}) x ON x.trace_id = t.trace_id ${filter.where}`, 'x.value', filter);
+      };
+      const statusFilter = pgTraceFilter(queries.status);
+      const statuses = (
+        await client.query<{ error: number; running: number; ok: number }>(
+          named(
+            `SELECT (count(*) FILTER (WHERE t.error_count > 0))::int AS error, (count(*) FILTER (WHERE t.running_count > 0))::int AS running,
+              (count(*) FILTER (WHERE t.error_count = 0 AND t.running_count = 0))::int AS ok FROM traces t ${statusFilter.where}`,
+            statusFilter.params,
+          ),
+        )
+      ).rows[0];
+      return {
+        service: await count('service', queries.service),
+        name: await count('name', queries.name),
+        status: statusFacet(statuses ?? { error: 0, running: 0, ok: 0 }),
+        level: [],
+        model: await count('model', queries.model),
+        conversation: await count('conversation', queries.conversation),
+      };
+    });
+  }
+
+  logFacets(query: LogQuery): Promise<Facets> {
+    const queries = logFacetQueries(query);
+    return this.guarded(async (client) => {
+      const count = (column: 'service' | 'level', filter: PgFilter): Promise<FacetValue[]> =>
+        countFacet(client, `records r ${filter.where} AND r.${column} IS NOT NULL`, `r.${column}`, filter);
+      return {
+        service: await count('service', pgLogFilter(queries.service)),
+        name: [],
+        status: [],
+        level: await count('level', pgLogFilter(queries.level)),
+        model: [],
+        conversation: [],
       };
     });
   }

@@ -1,5 +1,5 @@
-import type { StatsQuery, TraceQuery } from './TraceStore.js';
-import { decodeTraceCursor } from './traceCursor.js';
+import type { LogQuery, StatsQuery, TraceQuery } from './TraceStore.js';
+import { traceOrderSql, type TraceOrderSql } from './traceSortSql.js';
 
 /** A WHERE clause over `traces t` (or `spans`) and its bound parameters ($1, $2...); values never enter the SQL text. */
 export interface PgFilter {
@@ -59,14 +59,29 @@ const ATTRS_CONTAIN = (table: string, param: string, escaped: string): string =>
   `WHERE jsonb_typeof(v) NOT IN ('object', 'array') AND ${CONTAINS(SCALAR_TEXT, param)}) ` +
   `OR EXISTS (SELECT 1 FROM jsonb_path_query(${table}.attrs, 'lax $.** ? (@.type() == "object").keyvalue().key') k WHERE ${CONTAINS("k #>> '{}'", param)})))`;
 
-/** Builds the WHERE clause of the trace list for a query (cursor included), with the SQLite store's rules. */
-export function pgTraceFilter(query: TraceQuery): PgFilter {
+/** The attribute `key` of `<table>.attrs` has `value` as text (the SQLite store's rule). */
+function attrMatches(table: string, key: string, value: string, bind: (value: unknown) => string): string {
+  // Containment (@>) with a bound value is what the GIN index answers; an object or array must also equal the value, not only contain it.
+  const conditions = attrCandidates(value).map((candidate) => {
+    const p = bind(JSON.stringify({ [pgText(key)]: candidate }));
+    if (candidate === null || typeof candidate !== 'object') return `${table}.attrs @> ${p}::jsonb`;
+    const k = bind(pgText(key));
+    return `(${table}.attrs @> ${p}::jsonb AND ${table}.attrs -> ${k}::text = ${p}::jsonb -> ${k}::text)`;
+  });
+  return `(${conditions.join(' OR ')})`;
+}
+
+/** A trace-list filter and its order (the cursor's condition is part of the WHERE clause). */
+export interface PgTraceList extends PgFilter {
+  order: TraceOrderSql;
+}
+
+/** Builds the WHERE clause of the trace list for a query (cursor included) and its order, with the SQLite store's rules. */
+export function pgTraceFilter(query: TraceQuery): PgTraceList {
   const clauses: string[] = [];
   const { params, bind } = binder();
-  if (query.cursor !== undefined) {
-    const cursor = decodeTraceCursor(query.cursor);
-    clauses.push(`(t.start_us, t.trace_id) < (${bind(cursor.startUs)}::bigint, ${bind(cursor.traceId)}::text)`);
-  }
+  const order = traceOrderSql(query, (value) => `${bind(value)}::${typeof value === 'number' ? 'bigint' : 'text'}`);
+  if (order.after !== undefined) clauses.push(order.after.clause);
   if (query.fromUs !== undefined) clauses.push(`t.start_us >= ${bind(query.fromUs)}::bigint`);
   if (query.toUs !== undefined) clauses.push(`t.start_us <= ${bind(query.toUs)}::bigint`);
   if (query.status === 'error') clauses.push('t.error_count > 0');
@@ -83,14 +98,8 @@ export function pgTraceFilter(query: TraceQuery): PgFilter {
     if (value !== undefined) clauses.push(`t.${column} ? ${bind(value)}::text`);
   }
   for (const { key, value } of query.attrs ?? []) {
-    // Containment (@>) with a bound value is what the GIN index answers; an object or array must also equal the value, not only contain it.
-    const conditions = attrCandidates(value).map((candidate) => {
-      const p = bind(JSON.stringify({ [pgText(key)]: candidate }));
-      if (candidate === null || typeof candidate !== 'object') return `x.attrs @> ${p}::jsonb`;
-      const k = bind(pgText(key));
-      return `(x.attrs @> ${p}::jsonb AND x.attrs -> ${k}::text = ${p}::jsonb -> ${k}::text)`;
-    });
-    const match = (table: string): string => `EXISTS (SELECT 1 FROM ${table} x WHERE x.trace_id = t.trace_id AND (${conditions.join(' OR ')}))`;
+    const matches = attrMatches('x', key, value, bind);
+    const match = (table: string): string => `EXISTS (SELECT 1 FROM ${table} x WHERE x.trace_id = t.trace_id AND ${matches})`;
     clauses.push(`(${match('spans')} OR ${match('records')})`);
   }
   if (query.q !== undefined && query.q !== '') {
@@ -102,7 +111,25 @@ export function pgTraceFilter(query: TraceQuery): PgFilter {
         ` OR EXISTS (SELECT 1 FROM records r WHERE r.trace_id = t.trace_id AND (${CONTAINS('r.event', q)} OR ${ATTRS_CONTAIN('r', q, escaped)})))`,
     );
   }
-  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+  return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params, order };
+}
+
+/** The WHERE clause of the log list over `records r` (only logs), by the rules of the SQLite store's `logFilterSql`; `after` starts after a cursor. */
+export function pgLogFilter(query: LogQuery, after?: { timeUs: number; id: number; beyond: '<' | '>' }): PgFilter {
+  const clauses = ["r.type = 'log'"];
+  const { params, bind } = binder();
+  if (after !== undefined) clauses.push(`(r.time_us, r.id) ${after.beyond} (${bind(after.timeUs)}::bigint, ${bind(after.id)}::bigint)`);
+  if (query.traceId !== undefined) clauses.push(`r.trace_id = ${bind(query.traceId)}`);
+  if (query.service !== undefined) clauses.push(`r.service = ${bind(query.service)}`);
+  if (query.levels !== undefined) clauses.push(`r.level = ANY(${bind(query.levels)}::text[])`);
+  if (query.fromUs !== undefined) clauses.push(`r.time_us >= ${bind(query.fromUs)}::bigint`);
+  if (query.toUs !== undefined) clauses.push(`r.time_us <= ${bind(query.toUs)}::bigint`);
+  for (const { key, value } of query.attrs ?? []) clauses.push(attrMatches('r', key, value, bind));
+  if (query.q !== undefined && query.q !== '') {
+    const q = bind(query.q);
+    clauses.push(`(${CONTAINS('r.event', q)} OR ${ATTRS_CONTAIN('r', q, bind(JSON.stringify(query.q).slice(1, -1)))})`);
+  }
+  return { where: `WHERE ${clauses.join(' AND ')}`, params };
 }
 
 /** The WHERE clause of span statistics over `spans`. */

@@ -1,16 +1,8 @@
 import type Database from 'better-sqlite3';
-import { QueryError } from './QueryError.js';
+import { logFacetQueries, logPageOf, logPageRequest, MAX_FACET_VALUES } from './listQueryRules.js';
 import { readRow } from './sqliteRow.js';
-import { decodeLogCursor, encodeLogCursor } from './traceCursor.js';
 import { ATTR_TEXT, ATTRS_CONTAIN, CONTAINS, type SqlFilter } from './traceFilterSql.js';
 import type { Facets, FacetValue, LogPage, LogQuery } from './TraceStore.js';
-
-/** Default and largest page size of the log list. */
-export const DEFAULT_LOG_LIMIT = 100;
-export const MAX_LOG_LIMIT = 1000;
-
-/** Most values a facet lists (the most frequent). */
-export const MAX_FACET_VALUES = 100;
 
 interface LogRow {
   id: number;
@@ -56,29 +48,20 @@ export function logFilterSql(query: LogQuery): SqlFilter {
 
 /** One page of logs from the `records` table, by time then row id in the query's order. */
 export function sqliteListLogs(db: Database.Database, query: LogQuery): LogPage {
-  const limit = query.limit ?? DEFAULT_LOG_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_LOG_LIMIT}, got ${limit}`);
-  const order = query.order ?? 'desc';
+  const request = logPageRequest(query);
   const filter = logFilterSql(query);
   let where = filter.where;
   const params = [...filter.params];
-  if (query.cursor !== undefined) {
-    const cursor = decodeLogCursor(query.cursor, order);
-    if (typeof cursor.id !== 'number') throw new QueryError('cursor is not valid: pass the nextCursor of a previous page unchanged');
-    const beyond = order === 'desc' ? '<' : '>';
-    where += ` AND (r.time_us ${beyond} ? OR (r.time_us = ? AND r.id ${beyond} ?))`;
-    params.push(cursor.timeUs, cursor.timeUs, cursor.id);
+  if (request.after !== undefined) {
+    where += ` AND (r.time_us, r.id) ${request.order === 'desc' ? '<' : '>'} (?, ?)`;
+    params.push(request.after.timeUs, request.after.id);
   }
-  const direction = order === 'desc' ? 'DESC' : 'ASC';
+  const direction = request.order === 'desc' ? 'DESC' : 'ASC';
   const rows = db
     .prepare<unknown[], LogRow>(`SELECT r.id, r.time_us, r.record, r.attrs FROM records r ${where} ORDER BY r.time_us ${direction}, r.id ${direction} LIMIT ?`)
-    .all(...params, limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    logs: page.map(readRow),
-    nextCursor: rows.length > limit && last !== undefined ? encodeLogCursor({ timeUs: last.time_us, id: last.id, order }) : null,
-  };
+    .all(...params, request.limit + 1);
+  const page = logPageOf(rows, request);
+  return { logs: page.rows.map(readRow), nextCursor: page.nextCursor };
 }
 
 /** Counts per value of a column of the logs matching a filter, most frequent first. */
@@ -92,13 +75,12 @@ function countLogs(db: Database.Database, column: 'service' | 'level', filter: S
 
 /** Service and level facets of the logs matching a query; each facet ignores its own filter. */
 export function sqliteLogFacets(db: Database.Database, query: LogQuery): Facets {
-  const { service: _service, ...withoutService } = query;
-  const { levels: _levels, ...withoutLevels } = query;
+  const queries = logFacetQueries(query);
   return {
-    service: countLogs(db, 'service', logFilterSql(withoutService)),
+    service: countLogs(db, 'service', logFilterSql(queries.service)),
     name: [],
     status: [],
-    level: countLogs(db, 'level', logFilterSql(withoutLevels)),
+    level: countLogs(db, 'level', logFilterSql(queries.level)),
     model: [],
     conversation: [],
   };

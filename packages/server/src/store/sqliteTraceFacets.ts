@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MAX_FACET_VALUES } from './sqliteLogQueries.js';
+import { MAX_FACET_VALUES, statusFacet, traceFacetQueries } from './listQueryRules.js';
 import { traceFilterSql } from './traceFilterSql.js';
 import type { Facets, FacetValue, TraceQuery } from './TraceStore.js';
 
@@ -29,26 +29,18 @@ function countStatuses(db: Database.Database, query: TraceQuery): FacetValue[] {
       `SELECT sum(t.error_count > 0) AS error, sum(t.running_count > 0) AS running, sum(t.error_count = 0 AND t.running_count = 0) AS ok FROM traces t ${filter.where}`,
     )
     .get(...filter.params);
-  return (['error', 'running', 'ok'] as const)
-    .map((value) => ({ value, count: row?.[value] ?? 0 }))
-    .filter((facet) => facet.count > 0)
-    .sort((a, b) => b.count - a.count);
+  return statusFacet(row ?? { error: 0, running: 0, ok: 0 });
 }
 
 /** Service, span name, status, model and conversation facets of the traces matching a query; each facet ignores its own filter. */
 export function sqliteTraceFacets(db: Database.Database, query: TraceQuery): Facets {
-  const { cursor: _cursor, limit: _limit, sort: _sort, order: _order, ...filters } = query;
-  const { service: _service, ...withoutService } = filters;
-  const { name: _name, ...withoutName } = filters;
-  const { status: _status, ...withoutStatus } = filters;
-  const { model: _model, ...withoutModel } = filters;
-  const { conversation: _conversation, ...withoutConversation } = filters;
+  const queries = traceFacetQueries(query);
   return {
-    service: countTraces(db, 'service', withoutService),
-    name: countTraces(db, 'name', withoutName),
-    status: countStatuses(db, withoutStatus),
+    service: countTraces(db, 'service', queries.service),
+    name: countTraces(db, 'name', queries.name),
+    status: countStatuses(db, queries.status),
     level: [],
-    model: countTraces(db, 'model', withoutModel),
-    conversation: countTraces(db, 'conversation', withoutConversation),
+    model: countTraces(db, 'model', queries.model),
+    conversation: countTraces(db, 'conversation', queries.conversation),
   };
 }

@@ -20,8 +20,11 @@ const SORT_KEYS: Readonly<Record<TraceSort, string>> = {
   errors: 't.error_count',
 };
 
-/** The ORDER BY and cursor condition of a trace-list query; ties are broken by trace id, so paging never skips or repeats. */
-export function traceOrderSql(query: TraceQuery): TraceOrderSql {
+/**
+ * The ORDER BY and cursor condition of a trace-list query; ties are broken by trace id, so paging never skips or repeats.
+ * `bind` writes a value's placeholder (SQLite's `?` by default, PostgreSQL's `$n`); `after.params` lists the values in the order bound.
+ */
+export function traceOrderSql(query: TraceQuery, bind: (value: number | string) => string = () => '?'): TraceOrderSql {
   const sort = query.sort ?? 'start';
   const order = query.order ?? 'desc';
   const key = SORT_KEYS[sort];
@@ -30,7 +33,8 @@ export function traceOrderSql(query: TraceQuery): TraceOrderSql {
   let after: TraceOrderSql['after'];
   if (query.cursor !== undefined) {
     const cursor = decodeTraceCursor(query.cursor, sort, order);
-    after = { clause: `(${key} ${beyond} ? OR (${key} = ? AND t.trace_id ${beyond} ?))`, params: [cursor.key, cursor.key, cursor.traceId] };
+    // A row-value comparison, which both databases answer from the (key, trace_id) index.
+    after = { clause: `(${key}, t.trace_id) ${beyond} (${bind(cursor.key)}, ${bind(cursor.traceId)})`, params: [cursor.key, cursor.traceId] };
   }
   return { sort, order, key, orderBy: `ORDER BY ${key} ${direction}, t.trace_id ${direction}`, after };
 }
