@@ -13,8 +13,8 @@ export interface PostgresCluster {
   restart(): Promise<void>;
   /** Stops the server and deletes the cluster. */
   destroy(): Promise<void>;
-  /** Creates an empty database (a lowercase word); resolves to its URL. */
-  createDatabase(name: string): Promise<string>;
+  /** Creates an empty database (a lowercase word), sorting text by an ICU locale if given (else C); resolves to its URL. */
+  createDatabase(name: string, options?: { icuLocale?: string }): Promise<string>;
   /** Runs psql on a database of the cluster with the given arguments; resolves to its output. */
   psql(database: string, args: string[]): Promise<string>;
   /** The server's log. */

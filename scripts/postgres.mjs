@@ -121,10 +121,11 @@ export async function startPostgres(options = {}) {
       await cluster.stop();
       rmSync(dir, { recursive: true, force: true });
     },
-    /** Creates an empty database; resolves to its URL. */
-    async createDatabase(name) {
+    /** Creates an empty database, sorting text by an ICU locale if `options.icuLocale` is given (else C); resolves to its URL. */
+    async createDatabase(name, options = {}) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database names here are lowercase words, got ${JSON.stringify(name)}`);
-      await exec('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
+      const icu = options.icuLocale === undefined ? [] : ['--template=template0', '--locale-provider=icu', `--icu-locale=${options.icuLocale}`, '--locale=C.utf8'];
+      await exec('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', ...icu, name]);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
     /** Runs `psql` on a database of the cluster with the given arguments; resolves to its output. */

@@ -121,7 +121,7 @@ export function pgLogFilter(query: LogQuery, after?: { timeUs: number; id: numbe
   if (after !== undefined) clauses.push(`(r.time_us, r.id) ${after.beyond} (${bind(after.timeUs)}::bigint, ${bind(after.id)}::bigint)`);
   if (query.traceId !== undefined) clauses.push(`r.trace_id = ${bind(query.traceId)}`);
   if (query.service !== undefined) clauses.push(`r.service = ${bind(query.service)}`);
-  if (query.levels !== undefined) clauses.push(`r.level = ANY(${bind(query.levels)}::text[])`);
+  if (query.levels !== undefined) clauses.push(`r.level = ANY(${bind(query.levels.map(pgText))}::text[])`);
   if (query.fromUs !== undefined) clauses.push(`r.time_us >= ${bind(query.fromUs)}::bigint`);
   if (query.toUs !== undefined) clauses.push(`r.time_us <= ${bind(query.toUs)}::bigint`);
   for (const { key, value } of query.attrs ?? []) clauses.push(attrMatches('r', key, value, bind));

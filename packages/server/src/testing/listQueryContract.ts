@@ -93,7 +93,7 @@ export function describeListQueries(storeName: string, open: () => Promise<Opene
     });
 
     it('treats hostile text in every log filter as a plain value', async () => {
-      for (const value of ["' OR '1'='1", '%', '_', "x'); DELETE FROM records; --", '\\', '"']) {
+      for (const value of ["' OR '1'='1", '%', '_', "x'); DELETE FROM records; --", '\\', '"', '\0']) {
         expect(await events({ q: value, service: value, attrs: [{ key: value, value }] })).toEqual([]);
         expect(await events({ q: value })).toEqual(value === '"' ? ['request.start'] : []);
       }
