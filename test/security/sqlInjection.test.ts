@@ -235,6 +235,38 @@ const REVIEWED_SQL_INTERPOLATIONS = new Set([
   "ATTRS_CONTAIN('s')",
   "CONTAINS('r.event')",
   "ATTRS_CONTAIN('r')",
+  // The sorted list (traceSortSql): a key from its own table of column expressions, ORDER BY from it and ASC/DESC.
+  'order.key',
+  'order.orderBy',
+  'direction', // 'ASC' or 'DESC', chosen in code
+  // Placeholders: `$n` numbers from the count of values bound so far, never a value.
+  'params.length + 1',
+  'filter.params.length + 1',
+  'p', // bind(value) in pgTraceFilter: the placeholder of a bound value
+  'bind(query.name)',
+  'matches', // attrMatches: conditions over placeholders
+  'statusFilter.where', // pgTraceFilter's WHERE: constant clauses, values bound
+  'RETENTION_CHUNK', // a number constant
+  'RETENTION_CHUNK * 10',
+  // Facets: countFacet gets its FROM and value expressions from constant tables (PG_FACET_VALUES, FACET_VALUES)
+  // and the columns 'service' | 'level'.
+  'from',
+  'value',
+  'FACET_VALUES[facet]',
+  // Attribute text and search fragments, over table aliases and placeholders chosen in code.
+  "ATTR_TEXT('r')",
+  "ATTR_TEXT('s')",
+  'CONTAINS(ATTR_TEXT(table))',
+  "CONTAINS('r.event', q)",
+  "CONTAINS('s.name', q)",
+  "CONTAINS('t.trace_id', q)",
+  'CONTAINS(SCALAR_TEXT, param)',
+  'CONTAINS("coalesce(s.status_message, \'\')", q)',
+  'CONTAINS("k #>> \'{}\'", param)',
+  'CONTAINS(`${table}.attrs_json`, escaped)',
+  "ATTRS_CONTAIN('s', q, escaped)",
+  "ATTRS_CONTAIN('r', q, escaped)",
+  "ATTRS_CONTAIN('r', q, bind(JSON.stringify(query.q).slice(1, -1)))",
 ]);
 const SQL_TEXT = /\b(SELECT|INSERT|UPDATE|DELETE|WHERE|EXISTS|user_version|json_each|json_tree|instr)\b/;
 const SQL_FRAGMENT = /\b(CONTAINS|ATTRS_CONTAIN|ATTR_TEXT)\b/;
