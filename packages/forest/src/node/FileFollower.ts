@@ -31,6 +31,8 @@ export interface FileFollowerOptions extends TailedFileOptions {
 }
 
 const MAX_BYTES_PER_POLL = 8 << 20;
+/** How long the path may be missing after a rotation before the follower says so. */
+export const ROTATION_GAP_MS = 2_000;
 // Rotated names looked at, `trace.1.jsonl` up to this; far more than any writer keeps.
 const MAX_ROTATED = 1000;
 // A rotation during a look at the rotated names makes it look again, RETRY_MS later; after MAX_LOOKS it reads what it found.
@@ -179,7 +181,9 @@ export class FileFollower {
   private readonly queue: Queued[] = [];
   // The last file read to its end after it was rotated away: the files written after it come next.
   private previous: { id: string; mtimeMs: number } | undefined;
-  private missingPolls = 0;
+  // When the path was first found missing after a rotation; undefined while it is there.
+  private missingSince: number | undefined;
+  private missingTold = false;
   private started = false;
   private polling: Promise<FollowEvent[]> | undefined;
   private closed = false;
@@ -287,11 +291,17 @@ export class FileFollower {
       for (const older of rotated.files) this.queue.push({ file: TailedFile.fromDescriptor(older.fd, older.path, older.stats, this.options), detached: true });
     }
     if (current === undefined) {
-      // Right after a rotation the writer may not have made the new file yet: missing only if still so a poll later.
-      this.missingPolls++;
-      if (this.missingPolls === (this.previous === undefined ? 1 : 2)) events.push({ type: 'missing' });
+      // Right after a rotation the writer may not have made the new file yet (a busy machine can take a while between
+      // its rename and its create): missing only once the path has stayed away for ROTATION_GAP_MS.
+      const now = this.clock.now();
+      this.missingSince ??= now;
+      if (!this.missingTold && (this.previous === undefined || now - this.missingSince >= ROTATION_GAP_MS)) {
+        this.missingTold = true;
+        events.push({ type: 'missing' });
+      }
     } else {
-      this.missingPolls = 0;
+      this.missingSince = undefined;
+      this.missingTold = false;
       this.queue.push({ file: current, detached: false });
     }
     const next = this.queue[0];

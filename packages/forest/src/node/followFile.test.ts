@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { rotatedPath } from '@aitrace/format';
 import { jsonl, logLine, ManualClock } from '@aitrace/testing';
 import { describe, expect, it } from 'vitest';
-import type { FollowEvent } from './FileFollower.js';
+import { ROTATION_GAP_MS, type FollowEvent } from './FileFollower.js';
 import { followFile, type FollowOptions } from './followFile.js';
 
 /** Lines of log records named `names`, as a file's text. */
@@ -177,6 +177,23 @@ describe('followFile', () => {
     await follower.tick();
     await follower.stop();
     expect(follower.text()).toBe('[missing]late later ');
+  });
+
+  it('says nothing while a rotation leaves the path missing for less than ROTATION_GAP_MS, then once that it is missing', async () => {
+    const path = tracePath();
+    writeFileSync(path, lines('before'));
+    const follower = await follow(path);
+    // The writer renamed the file away and has not made the new one yet (a busy machine).
+    renameSync(path, rotatedPath(path, 1));
+    for (let waited = 0; waited + INTERVAL < ROTATION_GAP_MS; waited += INTERVAL) await follower.tick();
+    expect(follower.text()).toBe('before ');
+    await follower.tick();
+    await follower.tick();
+    expect(follower.text()).toBe('before [missing]');
+    writeFileSync(path, lines('after'));
+    await follower.tick();
+    await follower.stop();
+    expect(follower.text()).toBe('before [missing][trace.jsonl]after ');
   });
 
   it('resumes from a saved position only when the file still has the same head (an inode reused by another file does not)', async () => {
