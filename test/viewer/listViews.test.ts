@@ -1,15 +1,14 @@
 /// <reference lib="dom" />
 // The callbacks given to page.evaluate and friends run in the browser.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { startServer, type RunningServer } from '@aitrace/server';
+import type { RunningServer } from '@aitrace/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ViewerBrowser, type WatchedPage } from './browser.js';
+import type { ViewerBrowser, WatchedPage } from './browser.js';
 import { fileIngester } from './fileIngester.js';
 import { BridgeTrace, HOSTILE } from './otelTrace.js';
+import { ViewerHarness } from './viewerHarness.js';
 
 const noHarm = (watched: WatchedPage): void => {
   expect(watched.dialogs).toEqual([]);
@@ -18,27 +17,22 @@ const noHarm = (watched: WatchedPage): void => {
 };
 
 describe('the logs, live stream and trace-list analysis views, in headless Chromium', () => {
-  let dir: string;
+  let harness: ViewerHarness;
   let server: RunningServer;
   let browser: ViewerBrowser;
   let bridge: BridgeTrace;
   let ingest: () => Promise<void>;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'aitrace-lists-'));
-    server = await startServer({ port: 0, db: join(dir, 'traces.db'), onProblem: (message) => problems.push(message) });
-    browser = await ViewerBrowser.launch();
-    bridge = new BridgeTrace(join(dir, 'app.jsonl'));
+    harness = await ViewerHarness.start('lists');
+    ({ server, browser } = harness);
+    bridge = new BridgeTrace(join(harness.dir, 'app.jsonl'));
     ingest = fileIngester(bridge.file, () => server);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await bridge?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-    expect(problems).toEqual([]);
+    await harness?.close();
   });
 
   /** A finished span with a set start and duration, and a child, so the list has durations to sort and plot. */
