@@ -41,6 +41,9 @@ describe('Scrubber', () => {
     const data = { prompt: 'What is the weather in Paris?', 'gen_ai.usage.input_tokens': 5 };
     expect(scrubber.scrub(data)).toBe(data);
     expect(scrubber.scrubbed).toBeUndefined();
+    // NaN is not equal to itself, yet it is unchanged: no copy.
+    const withNaN = { score: Number.NaN, scores: [Number.NaN] };
+    expect(scrubber.scrub(withNaN)).toBe(withNaN);
   });
 
   it('never redacts safe keys by name, and users can add safe keys', () => {

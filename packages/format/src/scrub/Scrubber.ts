@@ -113,7 +113,7 @@ export class Scrubber {
         const item: unknown = readOwn(value, i);
         if (item === UNREADABLE) continue;
         const next = this.scrubValue(item, `${path}[${i}]`, depth + 1);
-        if (next !== item) (out ??= copyOwn(value, []))[i] = next;
+        if (!Object.is(next, item)) (out ??= copyOwn(value, []))[i] = next;
       }
       return out ?? value;
     }
@@ -144,7 +144,7 @@ export class Scrubber {
         next = redactionMarker(decided);
         this.note(at, decided);
       } else next = this.scrubValue(value, at, depth + 1);
-      if (next !== value) setOwn((out ??= copyData(data)), key, next);
+      if (!Object.is(next, value)) setOwn((out ??= copyData(data)), key, next);
     }
     return out ?? data;
   }
