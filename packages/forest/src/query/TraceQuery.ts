@@ -87,3 +87,28 @@ export type SortOrder = 'desc' | 'asc';
 export function isTraceStatus(text: string): text is TraceStatusFilter {
   return (TRACE_STATUSES as readonly string[]).includes(text);
 }
+
+/** One value of a facet and how many traces (or logs) have it. */
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+/**
+ * Facet counts under the filters of a query. Each facet ignores its own filter, so it lists the alternatives:
+ * with `service=a`, the service facet still counts every service. Most frequent values first.
+ */
+export interface Facets {
+  /** Traces (logs, for the log facets) per service. */
+  service: FacetValue[];
+  /** Traces per span name (trace facets only, else empty). */
+  name: FacetValue[];
+  /** Traces per status: `error`, `running`, `ok` (trace facets only, else empty). */
+  status: FacetValue[];
+  /** Logs per level (log facets only, else empty). */
+  level: FacetValue[];
+  /** Traces per GenAI model (request or response) of any span (trace facets only, else empty). */
+  model: FacetValue[];
+  /** Traces per `gen_ai.conversation.id` of any span (trace facets only, else empty). */
+  conversation: FacetValue[];
+}

@@ -1,7 +1,7 @@
 import type { LevelName, NormalizedRecord } from '@aitrace/format';
-import type { SortOrder, TraceQuery, TraceSummary } from '@aitrace/forest';
+import type { Facets, SortOrder, TraceQuery, TraceSummary } from '@aitrace/forest';
 
-export type { SortOrder, TraceQuery, TraceSort, TraceStatusFilter, TraceSummary } from '@aitrace/forest';
+export type { Facets, FacetValue, SortOrder, TraceQuery, TraceSort, TraceStatusFilter, TraceSummary } from '@aitrace/forest';
 export { TRACE_SORTS } from '@aitrace/forest';
 
 /** Filters of the log list; every filter given must match. Only records of type `log` are listed. */
@@ -32,31 +32,6 @@ export interface LogPage {
   logs: NormalizedRecord[];
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
-}
-
-/** One value of a facet and how many traces (or logs) have it. */
-export interface FacetValue {
-  value: string;
-  count: number;
-}
-
-/**
- * Facet counts under the filters of a query. Each facet ignores its own filter, so it lists the alternatives:
- * with `service=a`, the service facet still counts every service. Most frequent values first.
- */
-export interface Facets {
-  /** Traces (logs, for the log facets) per service. */
-  service: FacetValue[];
-  /** Traces per span name (trace facets only, else empty). */
-  name: FacetValue[];
-  /** Traces per status: `error`, `running`, `ok` (trace facets only, else empty). */
-  status: FacetValue[];
-  /** Logs per level (log facets only, else empty). */
-  level: FacetValue[];
-  /** Traces per GenAI model (request or response) of any span (trace facets only, else empty). */
-  model: FacetValue[];
-  /** Traces per `gen_ai.conversation.id` of any span (trace facets only, else empty). */
-  conversation: FacetValue[];
 }
 
 /** One page of the trace list, in the query's order (newest trace first by default). */

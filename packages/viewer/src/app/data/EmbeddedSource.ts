@@ -1,7 +1,6 @@
 import { normalizeRecord, type NormalizedRecord } from '@aitrace/format';
-import type { StoredTrace } from '@aitrace/forest';
 import type { EmbeddedProblem, EmbeddedTrace } from '../../shared/embeddedTrace.js';
-import type { FacetCounts } from '../model/facetCounts.js';
+import type { Facets, StoredTrace } from '@aitrace/forest';
 import type { ListRequest } from '../model/listOptions.js';
 import type { LogViewQuery } from '../model/logQuery.js';
 import type { TimeBounds } from '../model/timeRange.js';
@@ -67,11 +66,11 @@ export class EmbeddedSource implements TraceSource {
     return Promise.resolve(localLogList(this.allRecords(), query, bounds, cursor, LOG_PAGE_SIZE));
   }
 
-  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<FacetCounts> {
+  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<Facets> {
     return Promise.resolve(localTraceFacets(this.traces(), query, bounds));
   }
 
-  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<FacetCounts> {
+  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<Facets> {
     return Promise.resolve(localLogFacets(this.allRecords(), query, bounds));
   }
 

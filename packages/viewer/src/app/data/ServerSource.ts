@@ -1,5 +1,5 @@
 import type { NormalizedRecord } from '@aitrace/format';
-import type { FacetCounts } from '../model/facetCounts.js';
+import type { Facets } from '@aitrace/forest';
 import type { ListRequest } from '../model/listOptions.js';
 import type { LogViewQuery } from '../model/logQuery.js';
 import { boundsToParams, type TimeBounds } from '../model/timeRange.js';
@@ -72,16 +72,16 @@ export class ServerSource implements TraceSource {
     return this.getJson<LogListPage>('api/logs', params);
   }
 
-  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<FacetCounts> {
+  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<Facets> {
     const params = queryToParams(query);
     boundsToParams(bounds, params);
-    return this.getJson<FacetCounts>('api/facets', params);
+    return this.getJson<Facets>('api/facets', params);
   }
 
-  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<FacetCounts> {
+  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<Facets> {
     const params = logParams(query, bounds);
     params.set('scope', 'logs');
-    return this.getJson<FacetCounts>('api/facets', params);
+    return this.getJson<Facets>('api/facets', params);
   }
 
   watchRecords(onRecords: (records: NormalizedRecord[]) => void, onConnection: (connected: boolean) => void): () => void {

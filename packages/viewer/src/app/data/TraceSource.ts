@@ -1,6 +1,6 @@
 import type { NormalizedRecord } from '@aitrace/format';
 import type { EmbeddedProblem } from '../../shared/embeddedTrace.js';
-import type { FacetCounts } from '../model/facetCounts.js';
+import type { Facets } from '@aitrace/forest';
 import type { ListRequest } from '../model/listOptions.js';
 import type { LogViewQuery } from '../model/logQuery.js';
 import type { TimeBounds } from '../model/timeRange.js';
@@ -39,9 +39,9 @@ export interface TraceSource {
   /** One page of matching logs (in traces and outside any). */
   listLogs(query: LogViewQuery, bounds: TimeBounds, cursor: string | null): Promise<LogListPage>;
   /** Facet counts of the traces matching a query within bounds. */
-  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<FacetCounts>;
+  traceFacets(query: TraceQuery, bounds: TimeBounds): Promise<Facets>;
   /** Facet counts (service, level) of the logs matching a query within bounds. */
-  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<FacetCounts>;
+  logFacets(query: LogViewQuery, bounds: TimeBounds): Promise<Facets>;
   /** Calls `onRecords` with every batch of records stored, across traces (live sources); returns a function that stops. */
   watchRecords(onRecords: (records: NormalizedRecord[]) => void, onConnection: (connected: boolean) => void): () => void;
   /** Starts delivering one trace's records; returns a function that stops. */

@@ -1,6 +1,6 @@
 import { LEVEL_NAMES, type NormalizedRecord } from '@aitrace/format';
-import { traceMatches, type StoredTrace, type TraceSummary } from '@aitrace/forest';
-import { countValues, type FacetCounts } from '../model/facetCounts.js';
+import { traceMatches, type StoredTrace, type TraceSummary, type Facets } from '@aitrace/forest';
+import { countValues } from '../model/facetCounts.js';
 import type { ListRequest } from '../model/listOptions.js';
 import type { LogViewQuery } from '../model/logQuery.js';
 import { entryMatches } from '../model/streamEntries.js';
@@ -50,7 +50,7 @@ export function localLogList(records: readonly NormalizedRecord[], query: LogVie
 }
 
 /** Trace facets of the traces in the page, as `GET /api/facets` counts them (forest's reference matcher decides). */
-export function localTraceFacets(traces: readonly StoredTrace[], query: TraceQuery, bounds: TimeBounds): FacetCounts {
+export function localTraceFacets(traces: readonly StoredTrace[], query: TraceQuery, bounds: TimeBounds): Facets {
   const inRange = traces.filter((trace) => withinBounds(bounds, trace.summary.startUs));
   const { service: _service, ...withoutService } = query;
   const { name: _name, ...withoutName } = query;
@@ -76,7 +76,7 @@ export function localTraceFacets(traces: readonly StoredTrace[], query: TraceQue
 }
 
 /** Log facets (service, level) of the logs among `records`, as `GET /api/facets?scope=logs` counts them. */
-export function localLogFacets(records: readonly NormalizedRecord[], query: LogViewQuery, bounds: TimeBounds): FacetCounts {
+export function localLogFacets(records: readonly NormalizedRecord[], query: LogViewQuery, bounds: TimeBounds): Facets {
   const { service: _service, ...withoutService } = query;
   const { level: _level, ...withoutLevel } = query;
   const logs = (filters: LogViewQuery): NormalizedRecord[] => records.filter((record) => logMatches(record, filters, bounds));

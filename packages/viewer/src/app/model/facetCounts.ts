@@ -1,18 +1,4 @@
-/** One value of a facet and how many traces (or logs) have it. */
-export interface FacetValue {
-  value: string;
-  count: number;
-}
-
-/** Facet counts as `GET /api/facets` answers them; each facet ignores its own filter, so it lists the alternatives. */
-export interface FacetCounts {
-  service: FacetValue[];
-  name: FacetValue[];
-  status: FacetValue[];
-  level: FacetValue[];
-  model: FacetValue[];
-  conversation: FacetValue[];
-}
+import type { FacetValue } from '@aitrace/forest';
 
 /** Counts values seen once per counted item into facet values, most frequent first, then by value. */
 export function countValues(values: Iterable<Iterable<string>>): FacetValue[] {

@@ -1,4 +1,4 @@
-import type { FacetValue } from '../model/facetCounts.js';
+import type { FacetValue } from '@aitrace/forest';
 import { h } from './dom.js';
 
 /**

@@ -2,13 +2,12 @@ import { formatEpochMicros, LEVEL_NAMES, type NormalizedRecord } from '@aitrace/
 import { HttpStatusError } from '../data/HttpStatusError.js';
 import { logMatches } from '../data/localLists.js';
 import { formatAttrFilterText, parseAttrFilterText } from '../model/attrFilterText.js';
-import type { FacetValue } from '../model/facetCounts.js';
 import { formatLocalDateTime, formatLocalTime } from '../model/formatTime.js';
 import type { LogViewQuery } from '../model/logQuery.js';
 import { routeHash } from '../model/route.js';
 import { formatSourceLocation } from '../model/sourceLocation.js';
 import { rangeBounds, type TimeBounds } from '../model/timeRange.js';
-import { attrText as attrFilterText } from '@aitrace/forest';
+import { attrText as attrFilterText, type FacetValue } from '@aitrace/forest';
 import { h } from './dom.js';
 import { FacetSelect } from './FacetSelect.js';
 import { attributeTable } from './SpanDetail.js';

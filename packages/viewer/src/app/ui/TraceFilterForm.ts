@@ -1,6 +1,5 @@
-import { FilterSyntaxError, traceQueryFromText, traceQueryToText } from '@aitrace/forest';
+import { FilterSyntaxError, traceQueryFromText, traceQueryToText, type Facets } from '@aitrace/forest';
 import { formatAttrFilterText, parseAttrFilterText } from '../model/attrFilterText.js';
-import type { FacetCounts } from '../model/facetCounts.js';
 import type { TimeRange } from '../model/timeRange.js';
 import { isStatusFilter, type AttrFilter, type TraceQuery } from '../model/traceQuery.js';
 import { h } from './dom.js';
@@ -100,7 +99,7 @@ export class TraceFilterForm {
   }
 
   /** Shows facet counts in the dropdowns. */
-  setFacets(facets: FacetCounts): void {
+  setFacets(facets: Facets): void {
     this.service.setCounts(facets.service);
     this.name.setCounts(facets.name);
     this.status.setCounts(facets.status);
