@@ -54,7 +54,8 @@ export function installCodeServer() {
   });
   const nodeBin = join(nodeDir, 'node_modules', '.bin', 'node');
   const headers = join(nodeDir, 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`);
-  if (!existsSync(join(headers, 'include', 'node', 'node_api.h'))) throw new Error(`Node ${NODE_VERSION} headers missing under ${headers}; delete .tools/node24 and retry`);
+  if (!existsSync(join(headers, 'include', 'node', 'node_api.h')))
+    throw new Error(`Node ${NODE_VERSION} headers missing under ${headers}; delete .tools/node24 and retry`);
 
   const serverDir = join(tools, 'code-server');
   installOnce(serverDir, { name: 'aitrace-code-server', private: true, dependencies: { 'code-server': CODE_SERVER_VERSION } }, () => {

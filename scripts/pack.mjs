@@ -16,10 +16,16 @@ mkdirSync(packs, { recursive: true });
 for (const pkg of PACKAGES) {
   const dir = join(root, 'packages', pkg);
   // The root LICENSE (and the root README where a package has none of its own) are copied in only for packing.
-  const copied = [['LICENSE', 'LICENSE'], ['README.md', 'README.md']].filter(([, to]) => !existsSync(join(dir, to)));
+  const copied = [
+    ['LICENSE', 'LICENSE'],
+    ['README.md', 'README.md'],
+  ].filter(([, to]) => !existsSync(join(dir, to)));
   for (const [from, to] of copied) copyFileSync(join(root, from), join(dir, to));
   try {
-    execFileSync(process.execPath, [join(root, 'scripts', 'pnpm.mjs'), 'pack', '--pack-destination', packs], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [join(root, 'scripts', 'pnpm.mjs'), 'pack', '--pack-destination', packs], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   } finally {
     for (const [, to] of copied) rmSync(join(dir, to));
   }
@@ -28,7 +34,11 @@ for (const pkg of PACKAGES) {
 const manifests = new Map(PACKAGES.map((pkg) => [pkg, JSON.parse(readFileSync(join(root, 'packages', pkg, 'package.json'), 'utf8'))]));
 const files = readdirSync(packs);
 /** The tarball of a package, by its directory name. */
-const tarball = (pkg) => join(packs, files.find((file) => file === `aitrace-${pkg}-${manifests.get(pkg).version}.tgz`));
+const tarball = (pkg) =>
+  join(
+    packs,
+    files.find((file) => file === `aitrace-${pkg}-${manifests.get(pkg).version}.tgz`),
+  );
 /** A package and every @aitrace package it needs (dependencies and required peers), in dependency order. */
 function closure(...wanted) {
   const needed = new Set();

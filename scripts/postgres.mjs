@@ -25,7 +25,9 @@ function findBinDir() {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   // The newest installed major version, 15 when several are.
-  const versions = readdirSync(root).filter((name) => existsSync(join(root, name, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   const chosen = versions.includes('15') ? '15' : versions[0];
   return chosen === undefined ? undefined : join(root, chosen, 'bin');
 }
@@ -34,7 +36,8 @@ function findBinDir() {
 export function ensurePostgres() {
   const found = findBinDir();
   if (found) return found;
-  if (!isRoot) throw new Error(`PostgreSQL not found (no /usr/lib/postgresql/*/bin/initdb). Install it with: sudo apt-get install -y ${PACKAGE}, or set AITRACE_PG_BIN.`);
+  if (!isRoot)
+    throw new Error(`PostgreSQL not found (no /usr/lib/postgresql/*/bin/initdb). Install it with: sudo apt-get install -y ${PACKAGE}, or set AITRACE_PG_BIN.`);
   console.error(`postgres: installing the Debian ${PACKAGE} package`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = () => execFileSync('apt-get', ['install', '-y', '--no-install-recommends', PACKAGE], { stdio: ['ignore', 'ignore', 'inherit'], env });
@@ -67,7 +70,9 @@ async function freePort() {
 }
 
 function postgresUid() {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((entry) => entry.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('postgres:'));
   if (line === undefined) throw new Error('there is no postgres user (the Debian package creates it)');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -92,7 +97,12 @@ export async function startPostgres(options = {}) {
     return run(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 30 });
   };
   await exec('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
-  const settings = ['-c listen_addresses=127.0.0.1', `-k ${dir}`, '-c max_connections=200', ...(options.durable === true ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'])];
+  const settings = [
+    '-c listen_addresses=127.0.0.1',
+    `-k ${dir}`,
+    '-c max_connections=200',
+    ...(options.durable === true ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+  ];
   let port = 0;
   const cluster = {
     dir,
@@ -124,7 +134,8 @@ export async function startPostgres(options = {}) {
     /** Creates an empty database, sorting text by an ICU locale if `options.icuLocale` is given (else C); resolves to its URL. */
     async createDatabase(name, options = {}) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database names here are lowercase words, got ${JSON.stringify(name)}`);
-      const icu = options.icuLocale === undefined ? [] : ['--template=template0', '--locale-provider=icu', `--icu-locale=${options.icuLocale}`, '--locale=C.utf8'];
+      const icu =
+        options.icuLocale === undefined ? [] : ['--template=template0', '--locale-provider=icu', `--icu-locale=${options.icuLocale}`, '--locale=C.utf8'];
       await exec('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', ...icu, name]);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },

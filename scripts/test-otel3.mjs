@@ -26,7 +26,10 @@ mkdirSync(packs, { recursive: true });
 // Packed tarballs carry real versions instead of workspace links, as a user would install them.
 for (const name of readdirSync(packs)) rmSync(join(packs, name));
 for (const pkg of ['format', 'otel']) {
-  execFileSync(process.execPath, [join(root, 'scripts', 'pnpm.mjs'), 'pack', '--pack-destination', packs], { cwd: join(root, 'packages', pkg), stdio: 'ignore' });
+  execFileSync(process.execPath, [join(root, 'scripts', 'pnpm.mjs'), 'pack', '--pack-destination', packs], {
+    cwd: join(root, 'packages', pkg),
+    stdio: 'ignore',
+  });
 }
 const tarballs = Object.fromEntries(
   readdirSync(packs).map((file) => [file.startsWith('aitrace-format') ? '@aitrace/format' : '@aitrace/otel', `file:packs/${file}`]),
@@ -40,7 +43,10 @@ if (!existsSync(manifestPath) || readFileSync(manifestPath, 'utf8') !== wanted |
   execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'], { cwd: dir, stdio: 'inherit' });
 } else {
   // Same manifest: refresh only the aitrace packages, which change with every build.
-  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock', ...Object.values(tarballs)], { cwd: dir, stdio: 'inherit' });
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock', ...Object.values(tarballs)], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
 }
 
 // The tests run from inside .tools/otel3 so every import resolves to the 3.x packages installed there.

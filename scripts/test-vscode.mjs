@@ -27,7 +27,9 @@ try {
   process.exit(1);
 }
 
-if (run(process.execPath, [join(root, 'scripts', 'pnpm.mjs'), '--filter', 'aitrace-vscode', 'run', 'package'], { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0) {
+if (
+  run(process.execPath, [join(root, 'scripts', 'pnpm.mjs'), '--filter', 'aitrace-vscode', 'run', 'package'], { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0
+) {
   console.error('test:vscode: packaging the extension failed');
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite, as `npm test` runs it: setup, build, typecheck, lint, every vitest suite, then one summary line.
+// The whole test suite, as `npm test` runs it: setup, build, typecheck, lint, formatting, every vitest suite, then one summary line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,7 @@ if (step('build', ...pnpm(['run', 'build'])) !== 0) process.exit(1);
 // Type errors in tests and lint findings fail the run like a failing test.
 if (step('typecheck (sources and tests)', ...pnpm(['run', 'typecheck'])) !== 0) process.exit(1);
 if (step('lint', ...pnpm(['run', 'lint'])) !== 0) process.exit(1);
+if (step('formatting (prettier --check; `npm run format` fixes it)', ...pnpm(['run', 'format:check'])) !== 0) process.exit(1);
 // The web viewer's browser tests (test/viewer) drive Debian's Chromium; it is installed here when missing.
 if (step('Chromium for the browser tests', process.execPath, [join(root, 'scripts', 'ensure-chromium.mjs')]) !== 0) process.exit(1);
 // The PostgreSQL store's tests start private clusters of Debian's postgresql-15, installed here when missing: never skipped.
@@ -34,7 +35,11 @@ if (step('PostgreSQL for the team-server tests', process.execPath, [join(root, '
 const suites = [
   { title: 'tests (Node ' + process.versions.node + ')', args: ['exec', 'vitest', 'run'], report: 'vitest.json' },
   { title: 'tests on the OpenTelemetry 3.x line (Node 22)', command: [process.execPath, [join(root, 'scripts', 'test-otel3.mjs')]], report: 'otel3.json' },
-  { title: 'VS Code extension in a real VS Code host (code-server + Chromium)', command: [process.execPath, [join(root, 'scripts', 'test-vscode.mjs')]], report: 'vscode.json' },
+  {
+    title: 'VS Code extension in a real VS Code host (code-server + Chromium)',
+    command: [process.execPath, [join(root, 'scripts', 'test-vscode.mjs')]],
+    report: 'vscode.json',
+  },
 ];
 
 let failedSuites = 0;

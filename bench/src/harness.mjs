@@ -22,7 +22,14 @@ export function spreadPct(values) {
 
 function summary(nsPerOp) {
   const med = median(nsPerOp);
-  return { ns_per_op: med, ops_per_s: 1e9 / med, min_ns: Math.min(...nsPerOp), max_ns: Math.max(...nsPerOp), spread_pct: spreadPct(nsPerOp), rounds: nsPerOp.length };
+  return {
+    ns_per_op: med,
+    ops_per_s: 1e9 / med,
+    min_ns: Math.min(...nsPerOp),
+    max_ns: Math.max(...nsPerOp),
+    spread_pct: spreadPct(nsPerOp),
+    rounds: nsPerOp.length,
+  };
 }
 
 /**
@@ -55,7 +62,12 @@ export async function repeatRuns(once, times = 3) {
 
 /** A figure over repeated runs: each run's value, the worst (lowest for ratios where higher is better), and the spread. */
 export function acrossRuns(values, higherIsBetter = true) {
-  return { runs: values, worst: higherIsBetter ? Math.min(...values) : Math.max(...values), median: median(values), spread_pct: ((Math.max(...values) - Math.min(...values)) / median(values)) * 100 };
+  return {
+    runs: values,
+    worst: higherIsBetter ? Math.min(...values) : Math.max(...values),
+    median: median(values),
+    spread_pct: ((Math.max(...values) - Math.min(...values)) / median(values)) * 100,
+  };
 }
 
 /** Peak RSS sampler. */

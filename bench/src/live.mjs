@@ -29,10 +29,41 @@ function smallTrace(n, name = 'request') {
   const child = hex(2 * n + 2, 16);
   const at = (us) => formatEpochMicros(T0 + n * 1000 + us);
   return [
-    encodeRecord({ timestamp: at(0), event: `${name}.start`, type: 'span_start', trace_id: trace, span_id: root, name, provisional: true }, { route: '/items/:id' }),
-    encodeRecord({ timestamp: at(10), event: 'db.query.start', type: 'span_start', trace_id: trace, span_id: child, parent_span_id: root, name: 'db.query', provisional: true }, { row: n }),
-    encodeRecord({ timestamp: at(20), event: 'db.query.end', type: 'span_end', trace_id: trace, span_id: child, parent_span_id: root, name: 'db.query', status: 'ok', duration_ms: 0.01 }, { row: n }),
-    encodeRecord({ timestamp: at(50), event: `${name}.end`, type: 'span_end', trace_id: trace, span_id: root, name, status: 'ok', duration_ms: 0.05 }, { route: '/items/:id' }),
+    encodeRecord(
+      { timestamp: at(0), event: `${name}.start`, type: 'span_start', trace_id: trace, span_id: root, name, provisional: true },
+      { route: '/items/:id' },
+    ),
+    encodeRecord(
+      {
+        timestamp: at(10),
+        event: 'db.query.start',
+        type: 'span_start',
+        trace_id: trace,
+        span_id: child,
+        parent_span_id: root,
+        name: 'db.query',
+        provisional: true,
+      },
+      { row: n },
+    ),
+    encodeRecord(
+      {
+        timestamp: at(20),
+        event: 'db.query.end',
+        type: 'span_end',
+        trace_id: trace,
+        span_id: child,
+        parent_span_id: root,
+        name: 'db.query',
+        status: 'ok',
+        duration_ms: 0.01,
+      },
+      { row: n },
+    ),
+    encodeRecord(
+      { timestamp: at(50), event: `${name}.end`, type: 'span_end', trace_id: trace, span_id: root, name, status: 'ok', duration_ms: 0.05 },
+      { route: '/items/:id' },
+    ),
   ]
     .map((line) => `${line}\n`)
     .join('');
@@ -58,12 +89,18 @@ function rssMb(pid) {
 
 // Preloaded into tail: on SIGUSR2 it collects garbage and writes its live heap, so growth is told from GC timing.
 const HEAP_REPORTER = join(tmpdir(), 'aitrace-bench-heap.cjs');
-writeFileSync(HEAP_REPORTER, "process.on('SIGUSR2', () => { global.gc(); require('node:fs').appendFileSync(process.env.AITRACE_BENCH_HEAP, process.memoryUsage().heapUsed + '\\n'); });\n");
+writeFileSync(
+  HEAP_REPORTER,
+  "process.on('SIGUSR2', () => { global.gc(); require('node:fs').appendFileSync(process.env.AITRACE_BENCH_HEAP, process.memoryUsage().heapUsed + '\\n'); });\n",
+);
 
 /** `aitrace tail -f` on a file, piped; `seen(name)` waits until a span of that name was announced. */
 function startTail(path, heapFile) {
   const preload = heapFile === undefined ? [] : ['--expose-gc', '--require', HEAP_REPORTER];
-  const child = spawn(process.execPath, [...preload, BIN, 'tail', '-f', path], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, AITRACE_BENCH_HEAP: heapFile ?? '' } });
+  const child = spawn(process.execPath, [...preload, BIN, 'tail', '-f', path], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, AITRACE_BENCH_HEAP: heapFile ?? '' },
+  });
   let tail = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (text) => (tail = (tail + text).slice(-8192)));
@@ -158,7 +195,10 @@ async function tailMemory() {
   } finally {
     await tail.stop();
   }
-  const heap = readFileSync(heapFile, 'utf8').trim().split('\n').map((bytes, i) => [times[i], Number(bytes) / 2 ** 20]);
+  const heap = readFileSync(heapFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((bytes, i) => [times[i], Number(bytes) / 2 ** 20]);
   rmSync(dir, { recursive: true, force: true });
   // BENCH_LIVE_SAMPLES=1 prints the heap curve (seconds, MB) of each memory run.
   if (process.env.BENCH_LIVE_SAMPLES) console.log(JSON.stringify(heap.map(([s, y]) => [Math.round(s), Math.round(y * 10) / 10])));
@@ -210,7 +250,16 @@ function forestUpdate(traces, spans, updates) {
   const extra = [];
   for (let i = 0; i < updates; i++) {
     const t = (i * 7919) % traces;
-    const meta = { trace_id: hex(t + 1, 32), span_id: hex(spans + 1 + i, 16), parent_span_id: hex(1, 16), name: 'tool.call', timestamp: formatEpochMicros(T0 + t * 1_000_000 + 900_000 + i), event: 'tool.call.start', type: 'span_start', provisional: true };
+    const meta = {
+      trace_id: hex(t + 1, 32),
+      span_id: hex(spans + 1 + i, 16),
+      parent_span_id: hex(1, 16),
+      name: 'tool.call',
+      timestamp: formatEpochMicros(T0 + t * 1_000_000 + 900_000 + i),
+      event: 'tool.call.start',
+      type: 'span_start',
+      provisional: true,
+    };
     extra.push(normalizeRecord(JSON.parse(encodeRecord(meta, { step: 2 }))).record);
   }
   const times = [];
@@ -221,7 +270,15 @@ function forestUpdate(traces, spans, updates) {
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { spans: traces * spans, traces, update_p50_ms: median(times), update_p99_ms: sorted[Math.floor(sorted.length * 0.99)], update_max_ms: sorted.at(-1), full_rebuild_ms: median(full), updates };
+  return {
+    spans: traces * spans,
+    traces,
+    update_p50_ms: median(times),
+    update_p99_ms: sorted[Math.floor(sorted.length * 0.99)],
+    update_max_ms: sorted.at(-1),
+    full_rebuild_ms: median(full),
+    updates,
+  };
 }
 
 /** Three runs of each measurement in a row, with the same-run baselines. */

@@ -27,7 +27,8 @@ export async function logPath() {
     {
       name: 'exporter',
       run: async () => {
-        for (let i = 0; i < RECORDS; i++) otelLogger.emit({ eventName: 'batch_started', severityNumber: 9, attributes: { batch_id: i, count: 3, user: 'ada' } });
+        for (let i = 0; i < RECORDS; i++)
+          otelLogger.emit({ eventName: 'batch_started', severityNumber: 9, attributes: { batch_id: i, count: 3, user: 'ada' } });
         await aitrace.forceFlush();
         return RECORDS;
       },

@@ -13,7 +13,8 @@ const BIN = fileURLToPath(new URL('../../packages/cli/bin/aitrace.js', import.me
 const WATCH_CHILD = fileURLToPath(new URL('./longLineWatchChild.mjs', import.meta.url));
 
 const TRACE = 'a'.repeat(32);
-const record = (event, attrs) => JSON.stringify({ timestamp: '2026-01-01T00:00:00.000000Z', event, type: 'log', trace_id: TRACE, span_id: '1'.repeat(16), level: 'info', ...attrs });
+const record = (event, attrs) =>
+  JSON.stringify({ timestamp: '2026-01-01T00:00:00.000000Z', event, type: 'log', trace_id: TRACE, span_id: '1'.repeat(16), level: 'info', ...attrs });
 
 /** A directory holding `trace.jsonl`: one log record of about `megabytes` MB, then a small record `after`. */
 function generate(megabytes) {
@@ -50,7 +51,9 @@ export function longLines() {
       stats: { seconds: stats.seconds, timed_out: stats.timedOut, exit: stats.status, stderr: stats.stderr.trim().slice(0, 300) },
       watch: { seconds: watch.seconds, timed_out: watch.timedOut, exit: watch.status, stdout: watch.stdout.trim().slice(0, 300) },
     };
-    console.log(`${mb} MB line: stats ${stats.timedOut ? `not done in ${TIMEOUT_S} s` : `${stats.seconds.toFixed(2)} s, exit ${stats.status}`}; watcher ${watch.timedOut ? `did not store the next record in ${TIMEOUT_S} s` : `${watch.seconds.toFixed(2)} s: ${watch.stdout.trim()}`}`);
+    console.log(
+      `${mb} MB line: stats ${stats.timedOut ? `not done in ${TIMEOUT_S} s` : `${stats.seconds.toFixed(2)} s, exit ${stats.status}`}; watcher ${watch.timedOut ? `did not store the next record in ${TIMEOUT_S} s` : `${watch.seconds.toFixed(2)} s: ${watch.stdout.trim()}`}`,
+    );
   }
   return out;
 }

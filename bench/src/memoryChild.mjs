@@ -48,5 +48,7 @@ if (mode === 'open') {
 if (mode !== 'stalled') await processor.forceFlush();
 const { peakRss, peakHeap } = sampler.stop();
 const stats = aitrace.writer.getStats();
-process.stdout.write(`${JSON.stringify({ mode, baseline_mb: baseline / 2 ** 20, peak_rss_mb: peakRss / 2 ** 20, above_baseline_mb: (peakRss - baseline) / 2 ** 20, peak_heap_mb: peakHeap / 2 ** 20, seconds: (Date.now() - started) / 1000, written: stats.written, dropped: stats.dropped, queued: stats.queued })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ mode, baseline_mb: baseline / 2 ** 20, peak_rss_mb: peakRss / 2 ** 20, above_baseline_mb: (peakRss - baseline) / 2 ** 20, peak_heap_mb: peakHeap / 2 ** 20, seconds: (Date.now() - started) / 1000, written: stats.written, dropped: stats.dropped, queued: stats.queued })}\n`,
+);
 process.exit(0);

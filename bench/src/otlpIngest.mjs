@@ -17,13 +17,17 @@ import { BATCHES, SENDERS, SPANS_PER_BATCH, startServerChild } from './server.mj
 /** Finished spans, one batch per array: a root and its children, with the attributes of the JSONL batches. */
 function spanBatches() {
   const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'bench' }), spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'bench' }),
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
   const tracer = provider.getTracer('bench');
   return Array.from({ length: SENDERS }, () =>
     Array.from({ length: BATCHES }, () => {
       const root = tracer.startSpan('db.query', { attributes: { 'db.statement': 'SELECT * FROM items WHERE id = ?', row: 0 } });
       const inRoot = trace.setSpan(context.active(), root);
-      for (let i = 1; i < SPANS_PER_BATCH; i++) tracer.startSpan('db.query', { attributes: { 'db.statement': 'SELECT * FROM items WHERE id = ?', row: i } }, inRoot).end();
+      for (let i = 1; i < SPANS_PER_BATCH; i++)
+        tracer.startSpan('db.query', { attributes: { 'db.statement': 'SELECT * FROM items WHERE id = ?', row: i } }, inRoot).end();
       root.end();
       const batch = memory.getFinishedSpans();
       memory.reset();
@@ -33,17 +37,23 @@ function spanBatches() {
 }
 
 function exportBatch(exporter, batch) {
-  return new Promise((resolve, reject) => exporter.export(batch, (result) => (result.code === ExportResultCode.SUCCESS ? resolve() : reject(result.error ?? new Error('export failed')))));
+  return new Promise((resolve, reject) =>
+    exporter.export(batch, (result) => (result.code === ExportResultCode.SUCCESS ? resolve() : reject(result.error ?? new Error('export failed')))),
+  );
 }
 
 async function storedSpans(port) {
-  const stats = JSON.parse(await new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path: '/api/stats' }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve(text));
-    }).once('error', reject).end();
-  }));
+  const stats = JSON.parse(
+    await new Promise((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/api/stats' }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve(text));
+      })
+        .once('error', reject)
+        .end();
+    }),
+  );
   return stats.spans.reduce((n, s) => n + s.count, 0);
 }
 
@@ -52,18 +62,27 @@ async function drive(makeExporter, batches) {
   const exporters = batches.map(() => makeExporter());
   const latencies = [];
   const started = process.hrtime.bigint();
-  await Promise.all(batches.map(async (senderBatches, s) => {
-    for (const batch of senderBatches) {
-      const t = process.hrtime.bigint();
-      await exportBatch(exporters[s], batch);
-      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-  }));
+  await Promise.all(
+    batches.map(async (senderBatches, s) => {
+      for (const batch of senderBatches) {
+        const t = process.hrtime.bigint();
+        await exportBatch(exporters[s], batch);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await Promise.all(exporters.map((exporter) => exporter.shutdown()));
   latencies.sort((a, b) => a - b);
   const spans = SENDERS * BATCHES * SPANS_PER_BATCH;
-  return { spans, seconds, spans_per_s: spans / seconds, p50_ms: median(latencies), p99_ms: latencies[Math.ceil(0.99 * latencies.length) - 1], requests: latencies.length };
+  return {
+    spans,
+    seconds,
+    spans_per_s: spans / seconds,
+    p50_ms: median(latencies),
+    p99_ms: latencies[Math.ceil(0.99 * latencies.length) - 1],
+    requests: latencies.length,
+  };
 }
 
 /** Runs the OTLP ingest figures: http/protobuf and gRPC, each into its own fresh server. */

@@ -21,12 +21,22 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0,
 
 function post(agent, port, body) {
   return new Promise((resolve, reject) => {
-    const req = request({ agent, host: '127.0.0.1', port, path: '/api/ingest', method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`ingest: ${res.statusCode} ${text.slice(0, 200)}`))));
-    });
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        path: '/api/ingest',
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`ingest: ${res.statusCode} ${text.slice(0, 200)}`))));
+      },
+    );
     req.once('error', reject);
     req.end(body);
   });
@@ -131,7 +141,10 @@ async function liveDelay(portA, portB) {
   const delays = [];
   for (let n = 0; n < LIVE_SAMPLES; n++) {
     const traceId = (0xf00000 + n).toString(16).padStart(32, '0');
-    const line = encodeRecord({ timestamp: formatEpochMicros(Date.UTC(2026, 0, 1) * 1000 + n), event: 'ping', type: 'log', level: 'info', trace_id: traceId }, { n });
+    const line = encodeRecord(
+      { timestamp: formatEpochMicros(Date.UTC(2026, 0, 1) * 1000 + n), event: 'ping', type: 'log', level: 'info', trace_id: traceId },
+      { n },
+    );
     const t = process.hrtime.bigint();
     const seen = waitFor(traceId);
     await post(agent, portA, Buffer.from(`${line}\n`));
@@ -225,21 +238,44 @@ export async function pgIngest() {
 
 /** Runs the section and prints its table and targets (the one line in run.mjs calls this). */
 export async function reportPgIngest(results, target) {
-  console.log(`\nPostgreSQL: JSONL batches of ${SPANS_PER_BATCH * 2} records, ${SENDERS} senders, one and two instances on one database, bare INSERT floor; trace list on ${fmt(BIG_SPANS)} spans ...`);
+  console.log(
+    `\nPostgreSQL: JSONL batches of ${SPANS_PER_BATCH * 2} records, ${SENDERS} senders, one and two instances on one database, bare INSERT floor; trace list on ${fmt(BIG_SPANS)} spans ...`,
+  );
   const r = await pgIngest();
   results.postgres = r;
-  const row = (m) => ({ 'records/s': fmt(m.records_per_s), 'p50 ms': m.p50_ms === undefined ? '' : fmt(m.p50_ms, 1), 'p99 ms': m.p99_ms === undefined ? '' : fmt(m.p99_ms, 1), s: fmt(m.seconds, 2) });
+  const row = (m) => ({
+    'records/s': fmt(m.records_per_s),
+    'p50 ms': m.p50_ms === undefined ? '' : fmt(m.p50_ms, 1),
+    'p99 ms': m.p99_ms === undefined ? '' : fmt(m.p99_ms, 1),
+    s: fmt(m.seconds, 2),
+  });
   console.table({
     'aitrace serve, 1 instance': row(r.one_instance),
     'aitrace serve, 2 instances, 1 database': row(r.two_instances),
     'bare multi-row INSERT (psql, 4 connections), before': row(r.floor.before),
     'bare multi-row INSERT, after': row(r.floor.after),
   });
-  console.log(`ratios: 1 instance / floor ${fmt(r.one_over_floor, 2)}, 2 instances / floor ${fmt(r.two_over_floor, 2)}; spans sent ${fmt(r.spans_sent)}, stored ${fmt(r.spans_stored.one)} and ${fmt(r.spans_stored.two)}`);
-  console.table(Object.fromEntries(Object.entries(r.big.list).map(([name, m]) => [`GET /api/traces ${name.replace('_', ' ')}`, { 'p50 ms': fmt(m.p50_ms, 2), 'p99 ms': fmt(m.p99_ms, 2), 'max ms': fmt(m.max_ms, 2), requests: m.samples }])));
-  console.log(`live update, ingest on instance A -> SSE event on instance B: p50 ${fmt(r.live_delay.p50_ms, 1)} ms, p99 ${fmt(r.live_delay.p99_ms, 1)} ms (${r.live_delay.samples} updates)`);
+  console.log(
+    `ratios: 1 instance / floor ${fmt(r.one_over_floor, 2)}, 2 instances / floor ${fmt(r.two_over_floor, 2)}; spans sent ${fmt(r.spans_sent)}, stored ${fmt(r.spans_stored.one)} and ${fmt(r.spans_stored.two)}`,
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(r.big.list).map(([name, m]) => [
+        `GET /api/traces ${name.replace('_', ' ')}`,
+        { 'p50 ms': fmt(m.p50_ms, 2), 'p99 ms': fmt(m.p99_ms, 2), 'max ms': fmt(m.max_ms, 2), requests: m.samples },
+      ]),
+    ),
+  );
+  console.log(
+    `live update, ingest on instance A -> SSE event on instance B: p50 ${fmt(r.live_delay.p50_ms, 1)} ms, p99 ${fmt(r.live_delay.p99_ms, 1)} ms (${r.live_delay.samples} updates)`,
+  );
   target('PostgreSQL ingest, 1 instance vs bare INSERT floor', r.one_over_floor, '>= 0.5x', r.one_over_floor >= 0.5);
   target('PostgreSQL ingest, 2 instances vs bare INSERT floor', r.two_over_floor, '>= 0.5x', r.two_over_floor >= 0.5);
-  target('PostgreSQL ingest loses nothing (1 and 2 instances)', Math.min(r.spans_stored.one, r.spans_stored.two), `= ${r.spans_sent} spans`, r.spans_stored.one === r.spans_sent && r.spans_stored.two === r.spans_sent);
+  target(
+    'PostgreSQL ingest loses nothing (1 and 2 instances)',
+    Math.min(r.spans_stored.one, r.spans_stored.two),
+    `= ${r.spans_sent} spans`,
+    r.spans_stored.one === r.spans_sent && r.spans_stored.two === r.spans_sent,
+  );
   target(`PostgreSQL trace list p99 on ${fmt(BIG_SPANS)} spans`, r.big.list.first_page.p99_ms, '< 100 ms', r.big.list.first_page.p99_ms < 100);
 }

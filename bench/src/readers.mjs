@@ -21,14 +21,57 @@ function* traceLines(t) {
   const trace = traceId(t);
   const root = (t * 100 + 1).toString(16).padStart(16, '0');
   const base = T0 + t * 1000;
-  yield encodeRecord({ timestamp: formatEpochMicros(base), event: 'request.start', type: 'span_start', trace_id: trace, span_id: root, name: 'request', provisional: true }, { route: '/items/:id' });
+  yield encodeRecord(
+    { timestamp: formatEpochMicros(base), event: 'request.start', type: 'span_start', trace_id: trace, span_id: root, name: 'request', provisional: true },
+    { route: '/items/:id' },
+  );
   for (let c = 2; c <= 50; c++) {
     const id = (t * 100 + c).toString(16).padStart(16, '0');
-    yield encodeRecord({ timestamp: formatEpochMicros(base + c), event: 'db.query.start', type: 'span_start', trace_id: trace, span_id: id, parent_span_id: root, name: 'db.query', provisional: true }, { 'db.statement': 'SELECT * FROM items WHERE id = ?', row: c });
-    yield encodeRecord({ timestamp: formatEpochMicros(base + c + 1), event: 'rows_read', type: 'log', trace_id: trace, span_id: id, level: 'info' }, { rows: c % 7 });
-    yield encodeRecord({ timestamp: formatEpochMicros(base + c + 5), event: 'db.query.end', type: 'span_end', trace_id: trace, span_id: id, parent_span_id: root, name: 'db.query', status: c % 97 === 0 ? 'error' : 'ok', duration_ms: (c % 13) + 0.5 }, { row: c });
+    yield encodeRecord(
+      {
+        timestamp: formatEpochMicros(base + c),
+        event: 'db.query.start',
+        type: 'span_start',
+        trace_id: trace,
+        span_id: id,
+        parent_span_id: root,
+        name: 'db.query',
+        provisional: true,
+      },
+      { 'db.statement': 'SELECT * FROM items WHERE id = ?', row: c },
+    );
+    yield encodeRecord(
+      { timestamp: formatEpochMicros(base + c + 1), event: 'rows_read', type: 'log', trace_id: trace, span_id: id, level: 'info' },
+      { rows: c % 7 },
+    );
+    yield encodeRecord(
+      {
+        timestamp: formatEpochMicros(base + c + 5),
+        event: 'db.query.end',
+        type: 'span_end',
+        trace_id: trace,
+        span_id: id,
+        parent_span_id: root,
+        name: 'db.query',
+        status: c % 97 === 0 ? 'error' : 'ok',
+        duration_ms: (c % 13) + 0.5,
+      },
+      { row: c },
+    );
   }
-  yield encodeRecord({ timestamp: formatEpochMicros(base + 900), event: 'request.end', type: 'span_end', trace_id: trace, span_id: root, name: 'request', status: 'ok', duration_ms: 0.9 + (t % 50) }, { route: '/items/:id' });
+  yield encodeRecord(
+    {
+      timestamp: formatEpochMicros(base + 900),
+      event: 'request.end',
+      type: 'span_end',
+      trace_id: trace,
+      span_id: root,
+      name: 'request',
+      status: 'ok',
+      duration_ms: 0.9 + (t % 50),
+    },
+    { route: '/items/:id' },
+  );
 }
 
 function generate(path, megabytes) {
@@ -53,7 +96,7 @@ function countLines(path) {
   const fd = openSync(path, 'r');
   const buffer = Buffer.allocUnsafe(1 << 20);
   let lines = 0;
-  for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+  for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) {
     for (let at = buffer.indexOf(10, 0); at !== -1 && at < n; at = buffer.indexOf(10, at + 1)) lines++;
   }
   closeSync(fd);
@@ -88,9 +131,29 @@ export function readers() {
   const out = {
     file_mb: size / 2 ** 20,
     lines: lines,
-    stats: { seconds: stats.seconds, mb_per_s: size / 2 ** 20 / stats.seconds, records_per_s: lines / stats.seconds, spans_counted: records, peak_rss_mb: stats.peak_rss_mb, quarter_file_peak_rss_mb: quarterStats.peak_rss_mb },
-    tree_trace: { seconds: tree.seconds, mb_per_s: size / 2 ** 20 / tree.seconds, records_per_s: lines / tree.seconds, peak_rss_mb: tree.peak_rss_mb, quarter_file_peak_rss_mb: quarterTree.peak_rss_mb, found: tree.stdout.includes(traceId(123)) },
-    validate: { seconds: validate.seconds, mb_per_s: size / 2 ** 20 / validate.seconds, records_per_s: lines / validate.seconds, peak_rss_mb: validate.peak_rss_mb, exit: validate.status },
+    stats: {
+      seconds: stats.seconds,
+      mb_per_s: size / 2 ** 20 / stats.seconds,
+      records_per_s: lines / stats.seconds,
+      spans_counted: records,
+      peak_rss_mb: stats.peak_rss_mb,
+      quarter_file_peak_rss_mb: quarterStats.peak_rss_mb,
+    },
+    tree_trace: {
+      seconds: tree.seconds,
+      mb_per_s: size / 2 ** 20 / tree.seconds,
+      records_per_s: lines / tree.seconds,
+      peak_rss_mb: tree.peak_rss_mb,
+      quarter_file_peak_rss_mb: quarterTree.peak_rss_mb,
+      found: tree.stdout.includes(traceId(123)),
+    },
+    validate: {
+      seconds: validate.seconds,
+      mb_per_s: size / 2 ** 20 / validate.seconds,
+      records_per_s: lines / validate.seconds,
+      peak_rss_mb: validate.peak_rss_mb,
+      exit: validate.status,
+    },
   };
 
   // buildSpanForest on 1,000,000 normalized records (10,000 traces of 50 spans: starts, ends and a log each).

@@ -23,15 +23,50 @@ export function batchBody(sender, n) {
   for (let i = 0; i < SPANS_PER_BATCH; i++) {
     const span = (i + 1).toString(16).padStart(16, '0');
     const parent = i === 0 ? undefined : '0000000000000001';
-    lines.push(encodeRecord({ timestamp: formatEpochMicros(base + i), event: 'db.query.start', type: 'span_start', trace_id: trace, span_id: span, parent_span_id: parent, name: 'db.query', provisional: true, service: 'bench' }, { 'db.statement': 'SELECT * FROM items WHERE id = ?', row: i }));
-    lines.push(encodeRecord({ timestamp: formatEpochMicros(base + i + 5), event: 'db.query.end', type: 'span_end', trace_id: trace, span_id: span, parent_span_id: parent, name: 'db.query', status: 'ok', duration_ms: 0.005, service: 'bench' }, { row: i }));
+    lines.push(
+      encodeRecord(
+        {
+          timestamp: formatEpochMicros(base + i),
+          event: 'db.query.start',
+          type: 'span_start',
+          trace_id: trace,
+          span_id: span,
+          parent_span_id: parent,
+          name: 'db.query',
+          provisional: true,
+          service: 'bench',
+        },
+        { 'db.statement': 'SELECT * FROM items WHERE id = ?', row: i },
+      ),
+    );
+    lines.push(
+      encodeRecord(
+        {
+          timestamp: formatEpochMicros(base + i + 5),
+          event: 'db.query.end',
+          type: 'span_end',
+          trace_id: trace,
+          span_id: span,
+          parent_span_id: parent,
+          name: 'db.query',
+          status: 'ok',
+          duration_ms: 0.005,
+          service: 'bench',
+        },
+        { row: i },
+      ),
+    );
   }
   return Buffer.from(`${lines.join('\n')}\n`);
 }
 
 /** Starts serverChild.mjs with `args`; resolves with the child and the ports it printed (main, OTLP/HTTP, OTLP/gRPC). */
 export function startServerChild(args) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : []), CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : []), CHILD, ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.stdout.once('data', (data) => {
@@ -43,12 +78,15 @@ export function startServerChild(args) {
 
 function post(agent, port, path, body) {
   return new Promise((resolve, reject) => {
-    const req = request({ agent, host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${path}: ${res.statusCode} ${text.slice(0, 200)}`))));
-    });
+    const req = request(
+      { agent, host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${path}: ${res.statusCode} ${text.slice(0, 200)}`))));
+      },
+    );
     req.once('error', reject);
     req.end(body);
   });
@@ -58,18 +96,27 @@ async function drive(port, path, bodies) {
   const agent = new Agent({ keepAlive: true, maxSockets: SENDERS });
   const latencies = [];
   const started = process.hrtime.bigint();
-  await Promise.all(bodies.map(async (senderBodies) => {
-    for (const body of senderBodies) {
-      const t = process.hrtime.bigint();
-      await post(agent, port, path, body);
-      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-  }));
+  await Promise.all(
+    bodies.map(async (senderBodies) => {
+      for (const body of senderBodies) {
+        const t = process.hrtime.bigint();
+        await post(agent, port, path, body);
+        latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+    }),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const records = SENDERS * BATCHES * SPANS_PER_BATCH * 2;
-  return { records, seconds, records_per_s: records / seconds, p50_ms: median(latencies), p99_ms: latencies[Math.ceil(0.99 * latencies.length) - 1], requests: latencies.length };
+  return {
+    records,
+    seconds,
+    records_per_s: records / seconds,
+    p50_ms: median(latencies),
+    p99_ms: latencies[Math.ceil(0.99 * latencies.length) - 1],
+    requests: latencies.length,
+  };
 }
 
 /** Runs the server ingest comparison. */
@@ -84,16 +131,28 @@ export async function serverIngest() {
     const floorBefore = await drive(floor.port, '/', bodies);
     const ingest = await drive(server.port, '/api/ingest', bodies);
     const floorAfter = await drive(floor.port, '/', bodies);
-    const stats = JSON.parse(await new Promise((resolve, reject) => {
-      request({ host: '127.0.0.1', port: server.port, path: '/api/stats' }, (res) => {
-        let text = '';
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve(text));
-      }).once('error', reject).end();
-    }));
+    const stats = JSON.parse(
+      await new Promise((resolve, reject) => {
+        request({ host: '127.0.0.1', port: server.port, path: '/api/stats' }, (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve(text));
+        })
+          .once('error', reject)
+          .end();
+      }),
+    );
     const stored = stats.spans.reduce((n, s) => n + s.count, 0);
     const floorRate = (floorBefore.records_per_s + floorAfter.records_per_s) / 2;
-    return { senders: SENDERS, batch_records: SPANS_PER_BATCH * 2, ingest, floor: { before: floorBefore, after: floorAfter }, ingest_over_floor: ingest.records_per_s / floorRate, spans_sent: SENDERS * BATCHES * SPANS_PER_BATCH, spans_stored: stored };
+    return {
+      senders: SENDERS,
+      batch_records: SPANS_PER_BATCH * 2,
+      ingest,
+      floor: { before: floorBefore, after: floorAfter },
+      ingest_over_floor: ingest.records_per_s / floorRate,
+      spans_sent: SENDERS * BATCHES * SPANS_PER_BATCH,
+      spans_stored: stored,
+    };
   } finally {
     floor.child.kill('SIGINT');
     server.child.kill('SIGINT');

@@ -45,7 +45,11 @@ export function makeContender(key, dir, spans) {
     processor = noopProcessor;
     flush = () => Promise.resolve();
   } else {
-    processor = new BatchSpanProcessor(new OtlpJsonFileExporter(join(dir, `${key}.jsonl`)), { maxQueueSize: spans * 2, maxExportBatchSize: 512, scheduledDelayMillis: 100 });
+    processor = new BatchSpanProcessor(new OtlpJsonFileExporter(join(dir, `${key}.jsonl`)), {
+      maxQueueSize: spans * 2,
+      maxExportBatchSize: 512,
+      scheduledDelayMillis: 100,
+    });
     flush = () => processor.forceFlush();
   }
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });

@@ -25,7 +25,21 @@ function phaseCounts(contender, phases) {
   const dir = mkdtempSync(join(tmpdir(), 'aitrace-bench-cg-'));
   const out = join(dir, 'cg.out');
   return new Promise((resolve, reject) => {
-    const child = spawn('valgrind', ['--tool=callgrind', '--dump-before=uv_get_free_memory', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', CHILD, contender, String(N), String(WARMUP)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        '--dump-before=uv_get_free_memory',
+        `--callgrind-out-file=${out}`,
+        process.execPath,
+        '--single-threaded',
+        CHILD,
+        contender,
+        String(N),
+        String(WARMUP),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     child.on('close', (code) => {
@@ -54,7 +68,9 @@ export async function spanInstructions({ contenders = Object.keys(CONTENDERS), c
       for (let job = queue.shift(); job !== undefined; job = queue.shift()) counts[job.contender] = await phaseCounts(job.contender, job.phases);
     }),
   );
-  const out = Object.fromEntries(workloads.map((workload, i) => [workload, Object.fromEntries(contenders.map((c) => [c, (counts[c][i + 1] - counts[c][0]) / N]))]));
+  const out = Object.fromEntries(
+    workloads.map((workload, i) => [workload, Object.fromEntries(contenders.map((c) => [c, (counts[c][i + 1] - counts[c][0]) / N]))]),
+  );
   out.log = { site: (counts.log[1] - counts.log[0]) / N, nosite: (counts.log[2] - counts.log[0]) / N };
   return out;
 }

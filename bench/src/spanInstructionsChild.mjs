@@ -40,10 +40,20 @@ if (contender === 'log') {
 } else {
   const c = makeContender(contender, dir, (warmup + n) * 4);
   for (const { run } of Object.values(WORKLOADS)) {
-    for (let done = 0; done < warmup; ) done += run(c.tracer, Math.min(500, warmup - done));
+    for (let done = 0; done < warmup;) done += run(c.tracer, Math.min(500, warmup - done));
   }
   await c.flush();
-  await phases([() => {}, ...Object.values(WORKLOADS).map(({ run }) => () => run(c.tracer, n))], () => c.flush());
+  await phases(
+    [
+      () => {},
+      ...Object.values(WORKLOADS).map(
+        ({ run }) =>
+          () =>
+            run(c.tracer, n),
+      ),
+    ],
+    () => c.flush(),
+  );
   await c.shutdown();
 }
 rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,14 @@ export async function spanPath() {
     mkdirSync(join(dir, name));
     const made = Object.fromEntries(Object.keys(CONTENDERS).map((key) => [key, makeContender(key, join(dir, name), spans)]));
     out[name] = await compare(
-      Object.entries(made).map(([key, c]) => ({ name: key, run: async () => { const n = workload.run(c.tracer, spans); await c.flush(); return n; } })),
+      Object.entries(made).map(([key, c]) => ({
+        name: key,
+        run: async () => {
+          const n = workload.run(c.tracer, spans);
+          await c.flush();
+          return n;
+        },
+      })),
     );
     await Promise.all(Object.values(made).map((c) => c.shutdown()));
   }

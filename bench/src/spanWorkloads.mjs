@@ -6,11 +6,15 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 /** A 4 KB prompt: chat text with a newline and quotes every line, as a model call carries it. */
-const PROMPT = Array.from({ length: 64 }, (_, i) => `line ${i}: the user asked "what changed in the build?" and the agent must read`).join('\n').slice(0, 4096);
-const COMPLETION = 'The build changed in three places:\n1. the encoder reuses attribute bytes;\n2. call sites are captured once;\n3. the bench reports the spread.'.repeat(8);
+const PROMPT = Array.from({ length: 64 }, (_, i) => `line ${i}: the user asked "what changed in the build?" and the agent must read`)
+  .join('\n')
+  .slice(0, 4096);
+const COMPLETION =
+  'The build changed in three places:\n1. the encoder reuses attribute bytes;\n2. call sites are captured once;\n3. the bench reports the spread.'.repeat(8);
 
 function small(tracer, n) {
-  for (let i = 0; i < n; i++) tracer.startSpan('GET /items/:id', { attributes: { 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i } }).end();
+  for (let i = 0; i < n; i++)
+    tracer.startSpan('GET /items/:id', { attributes: { 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i } }).end();
   return n;
 }
 
@@ -31,16 +35,37 @@ function httpServer(tracer, i) {
       'net.transport': 'ip_tcp',
     },
   });
-  span.setAttributes({ 'net.host.ip': '127.0.0.1', 'net.host.port': 8080, 'net.peer.ip': '127.0.0.1', 'net.peer.port': 52344 + (i % 1000), 'http.status_code': 200, 'http.status_text': 'OK' });
+  span.setAttributes({
+    'net.host.ip': '127.0.0.1',
+    'net.host.port': 8080,
+    'net.peer.ip': '127.0.0.1',
+    'net.peer.port': 52344 + (i % 1000),
+    'http.status_code': 200,
+    'http.status_text': 'OK',
+  });
   return span;
 }
 
 function httpClient(tracer, i) {
   const span = tracer.startSpan('GET', {
     kind: SpanKind.CLIENT,
-    attributes: { 'http.url': `http://inventory:9090/stock/${i}`, 'http.method': 'GET', 'http.target': `/stock/${i}`, 'net.peer.name': 'inventory', 'http.host': 'inventory:9090' },
+    attributes: {
+      'http.url': `http://inventory:9090/stock/${i}`,
+      'http.method': 'GET',
+      'http.target': `/stock/${i}`,
+      'net.peer.name': 'inventory',
+      'http.host': 'inventory:9090',
+    },
   });
-  span.setAttributes({ 'net.peer.ip': '10.0.0.12', 'net.peer.port': 9090, 'http.response_content_length_uncompressed': 512, 'http.status_code': 200, 'http.status_text': 'OK', 'http.flavor': '1.1', 'net.transport': 'ip_tcp' });
+  span.setAttributes({
+    'net.peer.ip': '10.0.0.12',
+    'net.peer.port': 9090,
+    'http.response_content_length_uncompressed': 512,
+    'http.status_code': 200,
+    'http.status_text': 'OK',
+    'http.flavor': '1.1',
+    'net.transport': 'ip_tcp',
+  });
   return span;
 }
 
@@ -57,7 +82,16 @@ function http(tracer, n) {
 
 // An agent run: a root, steps under it, a tool call under each step; eight mixed attributes each, set at start.
 function agentAttributes(kind, i) {
-  return { 'agent.name': 'planner', 'agent.step': i, 'agent.kind': kind, 'agent.done': false, 'agent.tools': ['search', 'read_file', 'write_file'], 'agent.score': 0.75, 'session.id': 'sess-4f1c2a', 'agent.input_chars': 1200 + i };
+  return {
+    'agent.name': 'planner',
+    'agent.step': i,
+    'agent.kind': kind,
+    'agent.done': false,
+    'agent.tools': ['search', 'read_file', 'write_file'],
+    'agent.score': 0.75,
+    'session.id': 'sess-4f1c2a',
+    'agent.input_chars': 1200 + i,
+  };
 }
 
 function agent(tracer, n) {
@@ -86,9 +120,23 @@ function genai(tracer, n) {
   for (let i = 0; i < n; i++) {
     const span = tracer.startSpan('chat gpt-4o', {
       kind: SpanKind.CLIENT,
-      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.request.max_tokens': 1024, 'gen_ai.request.temperature': 0.2, 'gen_ai.prompt': PROMPT },
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.request.max_tokens': 1024,
+        'gen_ai.request.temperature': 0.2,
+        'gen_ai.prompt': PROMPT,
+      },
     });
-    span.setAttributes({ 'gen_ai.response.model': 'gpt-4o-2024-08-06', 'gen_ai.response.id': `chatcmpl-${i}`, 'gen_ai.usage.input_tokens': 950, 'gen_ai.usage.output_tokens': 120, 'gen_ai.response.finish_reasons': ['stop'], 'gen_ai.completion': COMPLETION });
+    span.setAttributes({
+      'gen_ai.response.model': 'gpt-4o-2024-08-06',
+      'gen_ai.response.id': `chatcmpl-${i}`,
+      'gen_ai.usage.input_tokens': 950,
+      'gen_ai.usage.output_tokens': 120,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.completion': COMPLETION,
+    });
     span.end();
   }
   return n;

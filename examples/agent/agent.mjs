@@ -28,7 +28,9 @@ const tracerProvider = new NodeTracerProvider({ resource, spanProcessors: [aitra
 tracerProvider.register();
 const loggerProvider = new LoggerProvider({ resource, processors: [aitrace.logRecordProcessor] });
 logs.setGlobalLoggerProvider(loggerProvider);
-registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation(), new OpenAIInstrumentation({ captureMessageContent: true })] });
+registerInstrumentations({
+  instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation(), new OpenAIInstrumentation({ captureMessageContent: true })],
+});
 // Loaded after the instrumentations are registered, so they can patch them.
 const require = createRequire(import.meta.url);
 const http = require('node:http');
@@ -55,62 +57,90 @@ await new Promise((resolve) => service.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${service.address().port}`;
 
 // --- tools, each traced by autoSpan; arguments are captured (and scrubbed: see api_key below)
-const searchDocs = autoSpan(async function search_docs(query) {
-  const response = await fetch(`${base}/docs?q=${encodeURIComponent(query)}`);
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error);
-  log.info('docs_found', { query, result: { chars: body.text.length, preview: body.text.slice(0, 24) } });
-  return body.text;
-}, { captureArgs: true });
+const searchDocs = autoSpan(
+  async function search_docs(query) {
+    const response = await fetch(`${base}/docs?q=${encodeURIComponent(query)}`);
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error);
+    log.info('docs_found', { query, result: { chars: body.text.length, preview: body.text.slice(0, 24) } });
+    return body.text;
+  },
+  { captureArgs: true },
+);
 
-const sendEmail = autoSpan(async function send_email(message) {
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  throw new Error(`mail server refused the message (${message.to})`);
-}, { captureArgs: true });
+const sendEmail = autoSpan(
+  async function send_email(message) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    throw new Error(`mail server refused the message (${message.to})`);
+  },
+  { captureArgs: true },
+);
 
 // --- the model, served locally
 const llm = await startLlmServer();
 const client = new OpenAI({ baseURL: llm.baseURL, apiKey: 'local-no-key-needed', maxRetries: 0 });
 const model = 'gpt-4o-mini';
-const tools = [{ type: 'function', function: { name: 'search_docs', description: 'Looks a topic up in the docs.', parameters: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] } } }];
+const tools = [
+  {
+    type: 'function',
+    function: {
+      name: 'search_docs',
+      description: 'Looks a topic up in the docs.',
+      parameters: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] },
+    },
+  },
+];
 
 /** Runs one tool call as an `execute_tool` span (GenAI conventions); a failure goes back to the model as text. */
 function executeTool(call) {
   const { topic } = JSON.parse(call.function.arguments);
-  const attributes = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': call.function.name, 'gen_ai.tool.call.id': call.id, 'gen_ai.tool.call.arguments': call.function.arguments };
-  return span(`execute_tool ${call.function.name}`, async (active) => {
-    try {
-      const text = await searchDocs(topic);
-      active.setAttribute('gen_ai.tool.call.result', text);
-      return text;
-    } catch (error) {
-      log.warn('tool_failed', { tool: call.function.name, topic, reason: error.message });
-      throw error;
-    }
-  }, { attributes }).catch((error) => `error: ${error.message}`);
+  const attributes = {
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': call.function.name,
+    'gen_ai.tool.call.id': call.id,
+    'gen_ai.tool.call.arguments': call.function.arguments,
+  };
+  return span(
+    `execute_tool ${call.function.name}`,
+    async (active) => {
+      try {
+        const text = await searchDocs(topic);
+        active.setAttribute('gen_ai.tool.call.result', text);
+        return text;
+      } catch (error) {
+        log.warn('tool_failed', { tool: call.function.name, topic, reason: error.message });
+        throw error;
+      }
+    },
+    { attributes },
+  ).catch((error) => `error: ${error.message}`);
 }
 
 // --- the run
-await traceContext('invoke_agent research-agent', async () => {
-  const messages = [
-    { role: 'system', content: 'You explain things briefly, using only what search_docs returns.' },
-    { role: 'user', content: `Explain trace files: look up [tracing], [jsonl] and [quantum].${note}` },
-  ];
-  const plan = await client.chat.completions.create({ model, messages, tools, max_tokens: 256 });
-  const asked = plan.choices[0].message;
-  messages.push(asked);
-  for (const call of asked.tool_calls ?? []) messages.push({ role: 'tool', tool_call_id: call.id, content: await executeTool(call) });
-  // The answer streams, as chat UIs do; the usage chunk at the end carries its token counts.
-  const stream = await client.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
-  let answer = '';
-  for await (const chunk of stream) answer += chunk.choices[0]?.delta?.content ?? '';
-  log.info('answer_ready', { answer });
-  try {
-    await sendEmail({ to: 'team@example.test', subject: 'Trace files', api_key: 'sk-live-123', body: answer });
-  } catch (error) {
-    log.error('delivery_failed', { error: { message: error.message }, retry: { after_s: 60 } });
-  }
-}, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'research-agent', 'gen_ai.conversation.id': 'conv-trace-files' } });
+await traceContext(
+  'invoke_agent research-agent',
+  async () => {
+    const messages = [
+      { role: 'system', content: 'You explain things briefly, using only what search_docs returns.' },
+      { role: 'user', content: `Explain trace files: look up [tracing], [jsonl] and [quantum].${note}` },
+    ];
+    const plan = await client.chat.completions.create({ model, messages, tools, max_tokens: 256 });
+    const asked = plan.choices[0].message;
+    messages.push(asked);
+    for (const call of asked.tool_calls ?? []) messages.push({ role: 'tool', tool_call_id: call.id, content: await executeTool(call) });
+    // The answer streams, as chat UIs do; the usage chunk at the end carries its token counts.
+    const stream = await client.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
+    let answer = '';
+    for await (const chunk of stream) answer += chunk.choices[0]?.delta?.content ?? '';
+    log.info('answer_ready', { answer });
+    try {
+      await sendEmail({ to: 'team@example.test', subject: 'Trace files', api_key: 'sk-live-123', body: answer });
+    } catch (error) {
+      log.error('delivery_failed', { error: { message: error.message }, retry: { after_s: 60 } });
+    }
+  },
+  { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'research-agent', 'gen_ai.conversation.id': 'conv-trace-files' } },
+);
 
 await llm.close();
 service.close();

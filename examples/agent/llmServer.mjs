@@ -9,7 +9,14 @@ function tokens(text) {
 }
 
 function promptTokens(messages) {
-  return messages.reduce((sum, message) => sum + 4 + tokens(typeof message.content === 'string' ? message.content : JSON.stringify(message.content ?? '')) + tokens(JSON.stringify(message.tool_calls ?? '')), 0);
+  return messages.reduce(
+    (sum, message) =>
+      sum +
+      4 +
+      tokens(typeof message.content === 'string' ? message.content : JSON.stringify(message.content ?? '')) +
+      tokens(JSON.stringify(message.tool_calls ?? '')),
+    0,
+  );
 }
 
 /** The scripted model: tool calls for the topics in the question first, then an answer built from the tool results. */
@@ -19,7 +26,11 @@ function reply(messages) {
     const topics = [...String(last.content).matchAll(/\[(\w+)\]/g)].map((match) => match[1]);
     return {
       content: null,
-      tool_calls: topics.map((topic, i) => ({ id: `call_${i + 1}`, type: 'function', function: { name: 'search_docs', arguments: JSON.stringify({ topic }) } })),
+      tool_calls: topics.map((topic, i) => ({
+        id: `call_${i + 1}`,
+        type: 'function',
+        function: { name: 'search_docs', arguments: JSON.stringify({ topic }) },
+      })),
       finish_reason: 'tool_calls',
     };
   }
@@ -41,7 +52,8 @@ function send(res, status, body) {
 
 function stream(res, base, answer, withUsage) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const chunk = (delta, finish, extra = {}) => res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+  const chunk = (delta, finish, extra = {}) =>
+    res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
   chunk({ role: 'assistant', content: '' }, null);
   if (answer.content) for (const piece of answer.content.match(/\S+\s*/g) ?? []) chunk({ content: piece }, null);
   answer.tool_calls?.forEach((call, index) => chunk({ tool_calls: [{ index, ...call }] }, null));
@@ -57,7 +69,8 @@ export async function startLlmServer() {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
+        return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
       let request;
       try {
         request = JSON.parse(body);
@@ -66,7 +79,12 @@ export async function startLlmServer() {
       }
       const answer = reply(request.messages ?? []);
       answer.usage = usage(request.messages ?? [], answer);
-      const base = { id: `chatcmpl-local-${++sequence}`, created: Math.floor(Date.now() / 1000), model: `${request.model}-local`, system_fingerprint: 'fp_local' };
+      const base = {
+        id: `chatcmpl-local-${++sequence}`,
+        created: Math.floor(Date.now() / 1000),
+        model: `${request.model}-local`,
+        system_fingerprint: 'fp_local',
+      };
       if (request.stream) return stream(res, base, answer, request.stream_options?.include_usage === true);
       const message = { role: 'assistant', content: answer.content, ...(answer.tool_calls ? { tool_calls: answer.tool_calls } : {}) };
       send(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: answer.finish_reason }], usage: answer.usage });

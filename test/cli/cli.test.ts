@@ -13,8 +13,25 @@ const TRACE = 'be97f2fa26196196d1c776cef223b871';
 function spanRecord(kind: 'start' | 'end', spanId: string, name: string, extra: Record<string, unknown> = {}): string {
   const meta =
     kind === 'start'
-      ? { timestamp: formatEpochMillis(Date.now()), event: `${name}.start`, type: 'span_start' as const, trace_id: TRACE, span_id: spanId, name, provisional: true }
-      : { timestamp: formatEpochMillis(Date.now()), event: `${name}.end`, type: 'span_end' as const, trace_id: TRACE, span_id: spanId, name, status: 'ok' as const, duration_ms: 12.5 };
+      ? {
+          timestamp: formatEpochMillis(Date.now()),
+          event: `${name}.start`,
+          type: 'span_start' as const,
+          trace_id: TRACE,
+          span_id: spanId,
+          name,
+          provisional: true,
+        }
+      : {
+          timestamp: formatEpochMillis(Date.now()),
+          event: `${name}.end`,
+          type: 'span_end' as const,
+          trace_id: TRACE,
+          span_id: spanId,
+          name,
+          status: 'ok' as const,
+          duration_ms: 12.5,
+        };
   return `${encodeRecord(meta, extra)}\n`;
 }
 
@@ -105,7 +122,10 @@ describe('aitrace tree', () => {
 
   it('uses colours on a terminal and plain text when piped', () => {
     const file = fixture('v2-span-lifecycle.jsonl');
-    const tty = spawnSync('script', ['-qec', `${process.execPath} ${BIN} tree ${file}`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined, TERM: 'xterm' } });
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${BIN} tree ${file}`, '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: undefined, TERM: 'xterm' },
+    });
     expect(tty.stdout).toContain('\x1b[32m✓');
     expect(runCli(['tree', file]).stdout).not.toContain('\x1b[');
   });
@@ -144,8 +164,18 @@ describe('aitrace migrate', () => {
     expect(stdout).toContain('moved lineno -> __tracer_meta__.line: 1');
     expect(stdout).toContain('moved parent -> __tracer_meta__.parent_span_id: 1');
     expect(runCli(['validate', out])).toMatchObject({ code: 0 });
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>);
-    expect(lines[0]?.__tracer_meta__).toMatchObject({ type: 'span_start', name: 'process_batch', file: 'aitrace/decorators.py', line: 44, function: 'wrapper', scope: 'batch' });
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>);
+    expect(lines[0]?.__tracer_meta__).toMatchObject({
+      type: 'span_start',
+      name: 'process_batch',
+      file: 'aitrace/decorators.py',
+      line: 44,
+      function: 'wrapper',
+      scope: 'batch',
+    });
     expect(lines[1]).toMatchObject({ batch_id: 1, count: 3, items: [{ id: 'x', tags: ['a', 'b'] }] });
     expect(lines[1]?.__tracer_meta__).toMatchObject({ parent_span_id: 'a1b2c3d4e5f60718', timestamp: '2025-10-26T12:34:15.202795Z', level: 'info' });
     expect(lines[2]).toMatchObject({ rows_written: 3 });
@@ -166,7 +196,10 @@ describe('aitrace stats', () => {
   it('reports count, errors and durations per span name, and the slowest traces', () => {
     const { code, stdout } = runCli(['stats', '--json', fixture('v2-span-lifecycle.jsonl')]);
     expect(code).toBe(0);
-    const stats = JSON.parse(stdout) as { spans: { name: string; count: number; errors: number; max_ms: number }[]; slowest_traces: { trace_id: string; duration_ms: number }[] };
+    const stats = JSON.parse(stdout) as {
+      spans: { name: string; count: number; errors: number; max_ms: number }[];
+      slowest_traces: { trace_id: string; duration_ms: number }[];
+    };
     expect(stats.spans.find((s) => s.name === 'llm.call')).toMatchObject({ count: 1, errors: 1, max_ms: 40 });
     expect(stats.slowest_traces[0]).toEqual({ trace_id: TRACE, root: 'agent.run', duration_ms: 120 });
     // A span that never ended is counted as open, with no made-up durations.
@@ -217,7 +250,7 @@ describe('aitrace tail -f', () => {
 });
 
 describe('files written by the real OpenTelemetry bridge', () => {
-  it('shows the agent example\'s trace: LLM calls with model and tokens, the conversation, tool calls with HTTP spans under them, the failures', () => {
+  it("shows the agent example's trace: LLM calls with model and tokens, the conversation, tool calls with HTTP spans under them, the failures", () => {
     const file = join(tmp(), 'agent.jsonl');
     const agentDir = fileURLToPath(new URL('../../examples/agent/', import.meta.url));
     const run = spawnSync(process.execPath, [join(agentDir, 'agent.mjs'), file], { cwd: agentDir, encoding: 'utf8', timeout: 30_000 });
@@ -237,7 +270,19 @@ describe('files written by the real OpenTelemetry bridge', () => {
 
 describe('aitrace serve', () => {
   it('starts the trace server, ingests a watched file and answers the query API', async () => {
-    const cli = startCli(['serve', '--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', ':memory:', '--watch', fixture('v2-span-lifecycle.jsonl')]);
+    const cli = startCli([
+      'serve',
+      '--port',
+      '0',
+      '--otlp-http-port',
+      'off',
+      '--otlp-grpc-port',
+      'off',
+      '--db',
+      ':memory:',
+      '--watch',
+      fixture('v2-span-lifecycle.jsonl'),
+    ]);
     try {
       await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.output())![1]!;

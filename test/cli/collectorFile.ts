@@ -35,14 +35,19 @@ export async function writeCollectorFile(path: string): Promise<CollectorTrace> 
   try {
     const resource = resourceFromAttributes({ 'service.name': 'billing', 'service.version': '2.1.0', 'process.pid': 777 });
     const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }))] });
-    const loggerProvider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${base}/v1/logs` }) })] });
+    const loggerProvider = new LoggerProvider({
+      resource,
+      processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${base}/v1/logs` }) })],
+    });
     const tracer = tracerProvider.getTracer('billing-lib', '0.3.0');
     const root = tracer.startSpan('POST /invoice', { kind: SpanKind.SERVER, attributes: { 'http.route': '/invoice' } });
     const inRoot = trace.setSpan(context.active(), root);
     const child = tracer.startSpan('pdf.render', { attributes: { pages: 3 } }, inRoot);
     child.recordException(new RangeError('page 4 does not exist'));
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'page 4 does not exist' });
-    loggerProvider.getLogger('billing-log').emit({ context: trace.setSpan(inRoot, child), severityNumber: SeverityNumber.ERROR, body: 'render failed', attributes: { page: 4 } });
+    loggerProvider
+      .getLogger('billing-log')
+      .emit({ context: trace.setSpan(inRoot, child), severityNumber: SeverityNumber.ERROR, body: 'render failed', attributes: { page: 4 } });
     child.end();
     root.end();
     await tracerProvider.shutdown();

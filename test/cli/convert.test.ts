@@ -14,7 +14,10 @@ describe('aitrace convert --to otlp-json', () => {
     const result = runCli(['convert', file, '--to', 'otlp-json', '-o', out]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(`${out}: 8 record(s) converted to 2 otlp-json line(s), 0 unreadable line(s)\n`);
-    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => Object.keys(line))).toEqual([['resourceSpans'], ['resourceLogs']]);
     for (const line of lines) {
       const path = 'resourceSpans' in line ? '/v1/traces' : '/v1/logs';

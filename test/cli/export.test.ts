@@ -15,8 +15,18 @@ import { BIN, fixture, runCli, runCliAsync } from './runCli.js';
 describe('aitrace export to a real aitrace serve receiver', () => {
   const servers = useRoundTripServers();
 
-  async function roundTrip(file: string, traceId: string, protocol: string, url = servers.received.url, extra: string[] = []): Promise<{ sent: NormalizedRecord[]; got: NormalizedRecord[]; stdout: string }> {
-    const ingest = await servers.original.request('/api/ingest', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(file) });
+  async function roundTrip(
+    file: string,
+    traceId: string,
+    protocol: string,
+    url = servers.received.url,
+    extra: string[] = [],
+  ): Promise<{ sent: NormalizedRecord[]; got: NormalizedRecord[]; stdout: string }> {
+    const ingest = await servers.original.request('/api/ingest', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: readFileSync(file),
+    });
     expect(ingest.status).toBe(200);
     const result = await runCliAsync(['export', file, '--otlp', url, '--protocol', protocol, ...extra]);
     expect(result.stderr).toBe('');
@@ -48,7 +58,8 @@ describe('aitrace export to a real aitrace serve receiver', () => {
       const { stdout } = await roundTrip(file, traceId, protocol, bridge.url, ['--header', 'Authorization=Bearer t0k', ...gzip]);
       expect(stdout).toMatch(new RegExp(`\\(${protocol}\\): 2 spans and 2 log records accepted in 2 request`));
       expect(bridge.received.map((r) => r.signal)).toEqual(['traces', 'logs']);
-      for (const request of bridge.received) expect(request).toMatchObject({ authorization: 'Bearer t0k', ...(protocol === 'grpc' ? {} : { contentType: 'application/x-protobuf' }) });
+      for (const request of bridge.received)
+        expect(request).toMatchObject({ authorization: 'Bearer t0k', ...(protocol === 'grpc' ? {} : { contentType: 'application/x-protobuf' }) });
     } finally {
       await bridge.close();
     }
@@ -69,7 +80,12 @@ describe('aitrace export to a real aitrace serve receiver', () => {
     writeFileSync(complete, readFileSync(file, 'utf8').split('\n').slice(0, -1).join('\n') + '\n');
     const { got, stdout } = await roundTrip(complete, 'be97f2fa26196196d1c776cef223b871', 'http/json');
     expect(stdout).toMatch(/\(2 cut off\)/);
-    expect(got.filter((r) => r.type === 'span_start').map((r) => r.name).sort()).toEqual(['agent.run', 'db.write']);
+    expect(
+      got
+        .filter((r) => r.type === 'span_start')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['agent.run', 'db.write']);
   });
 });
 
@@ -82,7 +98,9 @@ interface ScriptedRequest {
 }
 
 /** A local OTLP endpoint that answers each request from a script and remembers what it got. */
-async function scriptedEndpoint(answers: { status: number; headers?: Record<string, string>; body?: string }[]): Promise<{ url: string; requests: ScriptedRequest[]; close: () => Promise<void> }> {
+async function scriptedEndpoint(
+  answers: { status: number; headers?: Record<string, string>; body?: string }[],
+): Promise<{ url: string; requests: ScriptedRequest[]; close: () => Promise<void> }> {
   const requests: ScriptedRequest[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -105,11 +123,16 @@ describe('aitrace export against scripted endpoints', () => {
   it('appends /v1/traces and /v1/logs to the base URL, sends --header and OTEL_EXPORTER_OTLP_HEADERS, and batches', async () => {
     const endpoint = await scriptedEndpoint([]);
     try {
-      const result = await runCliAsync(['export', file, '--otlp', endpoint.url, '--protocol', 'http/json', '--header', 'Authorization=Bearer s3cret', '--batch-size', '2'], { env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme%20corp' } });
+      const result = await runCliAsync(
+        ['export', file, '--otlp', endpoint.url, '--protocol', 'http/json', '--header', 'Authorization=Bearer s3cret', '--batch-size', '2'],
+        { env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme%20corp' } },
+      );
       expect(result.code).toBe(0);
       expect(endpoint.requests.map((r) => r.path)).toEqual(['/otlp/v1/traces', '/otlp/v1/traces', '/otlp/v1/logs']);
       expect(endpoint.requests[0]!.headers).toMatchObject({ authorization: 'Bearer s3cret', 'x-tenant': 'acme corp', 'content-type': 'application/json' });
-      const spans = endpoint.requests.slice(0, 2).map((r) => (JSON.parse(r.body) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }).resourceSpans[0]!.scopeSpans[0]!.spans.length);
+      const spans = endpoint.requests
+        .slice(0, 2)
+        .map((r) => (JSON.parse(r.body) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }).resourceSpans[0]!.scopeSpans[0]!.spans.length);
       expect(spans).toEqual([2, 1]);
     } finally {
       await endpoint.close();
@@ -119,7 +142,9 @@ describe('aitrace export against scripted endpoints', () => {
   it('gzips request bodies with --compression gzip (or OTEL_EXPORTER_OTLP_COMPRESSION)', async () => {
     const endpoint = await scriptedEndpoint([]);
     try {
-      const result = await runCliAsync(['export', file, '--otlp', endpoint.url, '--protocol', 'http/json'], { env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' } });
+      const result = await runCliAsync(['export', file, '--otlp', endpoint.url, '--protocol', 'http/json'], {
+        env: { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
+      });
       expect(result.code).toBe(0);
       expect(endpoint.requests[0]!.headers['content-encoding']).toBe('gzip');
       expect(Object.keys(JSON.parse(gunzipSync(endpoint.requests[0]!.raw).toString()) as object)).toEqual(['resourceSpans']);
@@ -177,7 +202,9 @@ describe('aitrace export against scripted endpoints', () => {
         },
       });
     }
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
     try {
       const result = await runCliAsync(['export', file, '--otlp', `http://127.0.0.1:${port}`, '--protocol', 'grpc']);
       expect(result.stderr).toMatch(/UNAVAILABLE: draining; retry 1 of 5 in \d+\.\d s/);
@@ -191,7 +218,9 @@ describe('aitrace export against scripted endpoints', () => {
   });
 
   it.skipIf(spawnSync('script', ['--version']).status !== 0)('shows a progress line on a terminal, and none when stderr is not one', () => {
-    const command = [process.execPath, BIN, 'export', file, '--otlp', 'http://127.0.0.1:9', '--protocol', 'http/json', '--retries', '0'].map((arg) => `'${arg}'`).join(' ');
+    const command = [process.execPath, BIN, 'export', file, '--otlp', 'http://127.0.0.1:9', '--protocol', 'http/json', '--retries', '0']
+      .map((arg) => `'${arg}'`)
+      .join(' ');
     const onTerminal = spawnSync('script', ['-qfec', command, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
     const clearLine = '\r\u001b[K';
     expect(onTerminal.stdout).toContain(`${clearLine}exporting ${file}: 100% (0 spans, 0 log records sent)${clearLine}`);

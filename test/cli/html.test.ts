@@ -54,7 +54,8 @@ describe('aitrace html', () => {
     const all = embedded(runCli(['html', '-'], { input }).stdout);
     const one = embedded(runCli(['html', '-', '--trace', 'BE97F2FA'], { input }).stdout);
     expect(all.title).toBe('stdin');
-    const traceIds = (data: typeof all) => new Set(data.records.map((value) => (normalizeRecord(value) as { ok: true; record: { traceId?: string } }).record.traceId));
+    const traceIds = (data: typeof all) =>
+      new Set(data.records.map((value) => (normalizeRecord(value) as { ok: true; record: { traceId?: string } }).record.traceId));
     expect(traceIds(all).size).toBeGreaterThan(1);
     expect([...traceIds(one)]).toEqual(['be97f2fa26196196d1c776cef223b871']);
   });
@@ -67,7 +68,10 @@ describe('aitrace html', () => {
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, 'not a record\n');
     expect(runCli(['html', empty])).toMatchObject({ code: 1, stderr: expect.stringContaining(`${empty}:1: invalid JSON`) as string });
-    expect(runCli(['html', join(dir, 'missing.jsonl')])).toMatchObject({ code: 1, stderr: expect.stringContaining('missing.jsonl: no such file or directory') as string });
+    expect(runCli(['html', join(dir, 'missing.jsonl')])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('missing.jsonl: no such file or directory') as string,
+    });
     expect(runCli(['html'])).toMatchObject({ code: 2, stderr: expect.stringContaining('html needs exactly one FILE') as string });
     expect(runCli(['html', empty, '-o', empty])).toMatchObject({ code: 2, stderr: expect.stringContaining('is the input file') as string });
     expect(runCli(['html', empty, '--colour'])).toMatchObject({ code: 2 });

@@ -5,7 +5,19 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRecord, type TracerMeta } from '@aitrace/format';
-import { BIG_SPANS, BIG_TRACE, call, callUntil as until, CRASHED_TRACE, endRecord, GENAI_TRACE, TOOL_NAMES, writeBigFile, writeTraceSet, type TraceSet } from './mcpTraces.js';
+import {
+  BIG_SPANS,
+  BIG_TRACE,
+  call,
+  callUntil as until,
+  CRASHED_TRACE,
+  endRecord,
+  GENAI_TRACE,
+  TOOL_NAMES,
+  writeBigFile,
+  writeTraceSet,
+  type TraceSet,
+} from './mcpTraces.js';
 import { BIN, fixture } from './runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aitrace-mcp-'));
@@ -57,15 +69,19 @@ describe('aitrace mcp over stdio with the MCP SDK client', () => {
     expect(crashed.text).toMatch(/be97f2fa26196196d1c776cef223b871 .*cut off/);
     const model = await call(client, 'search_traces', { model: 'local-chat' });
     expect(model.structured.traces).toEqual([expect.objectContaining({ trace_id: GENAI_TRACE, llm_calls: 2, input_tokens: 1812, output_tokens: 71 })]);
-    expect((await call(client, 'search_traces', { service: 'checkout', where: ['card.brand=visa'] })).structured.traces).toEqual([expect.objectContaining({ trace_id: sdkTraceId, errors: 1 })]);
+    expect((await call(client, 'search_traces', { service: 'checkout', where: ['card.brand=visa'] })).structured.traces).toEqual([
+      expect.objectContaining({ trace_id: sdkTraceId, errors: 1 }),
+    ]);
     expect((await call(client, 'search_traces', { text: 'declined' })).structured.total).toBe(1);
     expect((await call(client, 'search_traces', { until: '2000-01-01T00:00:00Z' })).text).toBe('no trace in that time range or service');
     expect((await call(client, 'search_traces', { name: 'no.such.span' })).text).toBe('no trace matches (of 4)');
   });
 
-  it('reads the example agent\'s trace: the LLM calls with model and tokens, the conversation, the failed tool and e-mail', async () => {
+  it("reads the example agent's trace: the LLM calls with model and tokens, the conversation, the failed tool and e-mail", async () => {
     const found = await call(client, 'search_traces', { model: 'gpt-4o-mini' });
-    expect(found.structured.traces).toEqual([expect.objectContaining({ trace_id: set.agentTrace, root: 'invoke_agent research-agent', services: ['research-agent'], llm_calls: 2, errors: 4 })]);
+    expect(found.structured.traces).toEqual([
+      expect.objectContaining({ trace_id: set.agentTrace, root: 'invoke_agent research-agent', services: ['research-agent'], llm_calls: 2, errors: 4 }),
+    ]);
     const tree = await call(client, 'get_trace', { trace_id: set.agentTrace, messages: true });
     expect(tree.text).toMatch(/├─ ✓ chat gpt-4o-mini \[client\] [\d.]+ms gpt-4o-mini-local in \d+ · out \d+ tok .*#[0-9a-f]{16}/);
     expect(tree.text).toContain('user: Explain trace files: look up [tracing], [jsonl] and [quantum].');
@@ -149,7 +165,10 @@ describe('aitrace mcp on a file that grows', () => {
     const file = join(dir, 'live.jsonl');
     const now = new Date();
     const start = (traceId: string, spanId: string, name: string): string =>
-      encodeRecord({ trace_id: traceId, span_id: spanId, name, timestamp: now.toISOString(), event: `${name}.start`, type: 'span_start', provisional: true } as TracerMeta, {});
+      encodeRecord(
+        { trace_id: traceId, span_id: spanId, name, timestamp: now.toISOString(), event: `${name}.start`, type: 'span_start', provisional: true } as TracerMeta,
+        {},
+      );
     writeFileSync(file, `${start('c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0', 'c000000000000001', 'long.job')}\n`);
     const live = await connect(file);
     const running = await call(live, 'running_spans');
@@ -159,7 +178,7 @@ describe('aitrace mcp on a file that grows', () => {
     expect(found.structured.traces).toEqual([expect.objectContaining({ trace_id: 'd0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0', running: 1 })]);
   });
 
-  it('follows the file through a rotation: the spans before it stay, the new file\'s spans appear', async () => {
+  it("follows the file through a rotation: the spans before it stay, the new file's spans appear", async () => {
     const file = join(mkdtempSync(join(dir, 'rotating-')), 'app.jsonl');
     writeFileSync(file, `${endRecord('e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0', 'e000000000000001', 'before.rotation', undefined, 0, 5, {})}\n`);
     const client = await connect(file);
@@ -189,7 +208,9 @@ describe('aitrace mcp answers on a 100,000-span trace stay within their budget',
     const shallow = await call(big, 'get_trace', { trace_id: BIG_TRACE, depth: 0 });
     expect(shallow.text).toContain('└─ ✓ import');
     expect(shallow.text).toContain('… 100 child span(s) below --depth');
-    console.log(`100,000-span trace: get_trace ${first.text.length} chars + ${JSON.stringify(first.structured).length} structured; depth=0 ${shallow.text.length} chars`);
+    console.log(
+      `100,000-span trace: get_trace ${first.text.length} chars + ${JSON.stringify(first.structured).length} structured; depth=0 ${shallow.text.length} chars`,
+    );
   }, 60_000);
 
   it('search, errors, stats and running spans stay within the budget too', async () => {

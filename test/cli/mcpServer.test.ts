@@ -18,7 +18,9 @@ let set: TraceSet;
 /** `aitrace mcp ...args` over stdio with the official SDK client (the SDK passes only a safe default environment, plus `env`). */
 async function stdio(args: string[], env: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'aitrace-test', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', ...args], env: { ...getDefaultEnvironment(), ...env }, stderr: 'pipe' }));
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', ...args], env: { ...getDefaultEnvironment(), ...env }, stderr: 'pipe' }),
+  );
   clients.push(client);
   return client;
 }
@@ -28,7 +30,21 @@ beforeAll(async () => {
   mkdirSync(traces);
   set = await writeTraceSet(traces);
   // A real `aitrace serve` process on a free port, watching the same files the stdio server reads.
-  serve = startCli(['serve', '--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', join(dir, 'traces.db'), '--token', TOKEN, '--watch', traces]);
+  serve = startCli([
+    'serve',
+    '--port',
+    '0',
+    '--otlp-http-port',
+    'off',
+    '--otlp-grpc-port',
+    'off',
+    '--db',
+    join(dir, 'traces.db'),
+    '--token',
+    TOKEN,
+    '--watch',
+    traces,
+  ]);
   await serve.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
   url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(serve.output())![1]!;
   const deadline = Date.now() + 20_000;
@@ -47,7 +63,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the same tools give the same answers from files, from aitrace mcp --server and from the server\'s /mcp', () => {
+describe("the same tools give the same answers from files, from aitrace mcp --server and from the server's /mcp", () => {
   let files: Client;
   let remote: Client;
   let http: Client;
@@ -104,9 +120,16 @@ describe('the same tools give the same answers from files, from aitrace mcp --se
 describe('aitrace mcp --server on a server that refuses, is down or does not know the trace', () => {
   it('tells a missing or wrong token as a tool error naming the 401, and goes on', async () => {
     const none = await stdio(['--server', url]);
-    expect(await call(none, 'search_traces')).toEqual({ isError: true, structured: {}, text: `the aitrace server at ${url} refused the request (401): it requires a bearer token: pass --token T or set AITRACE_SERVER_TOKEN` });
+    expect(await call(none, 'search_traces')).toEqual({
+      isError: true,
+      structured: {},
+      text: `the aitrace server at ${url} refused the request (401): it requires a bearer token: pass --token T or set AITRACE_SERVER_TOKEN`,
+    });
     const wrong = await stdio(['--server', url, '--token', 'not-the-token']);
-    expect(await call(wrong, 'get_trace', { trace_id: GENAI_TRACE })).toMatchObject({ isError: true, text: `the aitrace server at ${url} refused the request (401): the token is wrong: pass its --token (or AITRACE_SERVER_TOKEN)` });
+    expect(await call(wrong, 'get_trace', { trace_id: GENAI_TRACE })).toMatchObject({
+      isError: true,
+      text: `the aitrace server at ${url} refused the request (401): the token is wrong: pass its --token (or AITRACE_SERVER_TOKEN)`,
+    });
     expect((await wrong.listTools()).tools).toHaveLength(6);
     const fromEnv = await stdio(['--server', url], { AITRACE_SERVER_TOKEN: TOKEN });
     expect((await call(fromEnv, 'search_traces')).structured.total).toBe(4);
@@ -114,25 +137,43 @@ describe('aitrace mcp --server on a server that refuses, is down or does not kno
 
   it('names an unknown trace id or prefix', async () => {
     const client = await stdio(['--server', url, '--token', TOKEN]);
-    expect(await call(client, 'get_trace', { trace_id: '0123456789abcdef0123456789abcdef' })).toMatchObject({ isError: true, text: 'no trace with id "0123456789abcdef0123456789abcdef"; search_traces lists the trace ids' });
-    expect(await call(client, 'get_span', { trace_id: 'abc0', span_id: '0000000000000001' })).toMatchObject({ isError: true, text: 'no trace with id "abc0"; search_traces lists the trace ids' });
+    expect(await call(client, 'get_trace', { trace_id: '0123456789abcdef0123456789abcdef' })).toMatchObject({
+      isError: true,
+      text: 'no trace with id "0123456789abcdef0123456789abcdef"; search_traces lists the trace ids',
+    });
+    expect(await call(client, 'get_span', { trace_id: 'abc0', span_id: '0000000000000001' })).toMatchObject({
+      isError: true,
+      text: 'no trace with id "abc0"; search_traces lists the trace ids',
+    });
     expect((await call(client, 'get_trace', { trace_id: GENAI_TRACE.slice(0, 6) })).structured).toMatchObject({ trace_id: GENAI_TRACE, spans: 3 });
   });
 
   it('with --max-traces, reads the newest traces only and says how to reach the others', async () => {
     const client = await stdio(['--server', url, '--token', TOKEN, '--max-traces', '2']);
     const newest = await call(client, 'search_traces');
-    expect(newest.structured).toMatchObject({ total: 2, omitted: 'only the newest 2 traces of the server were read; pass since and until (or service) to reach older ones' });
+    expect(newest.structured).toMatchObject({
+      total: 2,
+      omitted: 'only the newest 2 traces of the server were read; pass since and until (or service) to reach older ones',
+    });
     expect(newest.text).toMatch(/\n\(only the newest 2 traces of the server were read; pass since and until \(or service\) to reach older ones\)$/);
     // A narrower scope reaches an older trace, and a trace read by id is never cut.
-    expect((await call(client, 'search_traces', { until: '2025-12-31T00:00:00Z' })).structured).toMatchObject({ total: 1, traces: [expect.objectContaining({ trace_id: CRASHED_TRACE })] });
+    expect((await call(client, 'search_traces', { until: '2025-12-31T00:00:00Z' })).structured).toMatchObject({
+      total: 1,
+      traces: [expect.objectContaining({ trace_id: CRASHED_TRACE })],
+    });
     expect((await call(client, 'get_trace', { trace_id: CRASHED_TRACE })).structured).not.toHaveProperty('omitted');
   });
 
   it('refuses a bad --server URL or --token as a usage error before starting', async () => {
     const { runCli } = await import('./runCli.js');
-    expect(runCli(['mcp', '--server', 'localhost:4319'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--server must be an http:// or https:// URL') });
-    expect(runCli(['mcp', '--server', url, join(dir, 'traces')])).toMatchObject({ code: 2, stderr: expect.stringContaining('either FILE|DIR arguments or --server URL, not both') });
+    expect(runCli(['mcp', '--server', 'localhost:4319'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--server must be an http:// or https:// URL'),
+    });
+    expect(runCli(['mcp', '--server', url, join(dir, 'traces')])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('either FILE|DIR arguments or --server URL, not both'),
+    });
     expect(runCli(['mcp', '--token', TOKEN, join(dir, 'traces')])).toMatchObject({ code: 2, stderr: expect.stringContaining('--token needs --server URL') });
   });
 
@@ -142,7 +183,10 @@ describe('aitrace mcp --server on a server that refuses, is down or does not kno
     serve.child.kill('SIGINT');
     await serve.exited;
     const down = await call(client, 'search_traces');
-    expect(down).toMatchObject({ isError: true, text: `cannot reach the aitrace server at ${url} (ECONNREFUSED); is \`aitrace serve\` running there? The tools answer again once it is.` });
+    expect(down).toMatchObject({
+      isError: true,
+      text: `cannot reach the aitrace server at ${url} (ECONNREFUSED); is \`aitrace serve\` running there? The tools answer again once it is.`,
+    });
     expect(await call(client, 'get_stats')).toMatchObject({ isError: true });
     expect((await client.listTools()).tools).toHaveLength(6);
     // The same database and port again: the MCP server, never restarted, answers from it.

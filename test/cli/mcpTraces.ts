@@ -19,11 +19,21 @@ export interface ToolAnswer {
 export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolAnswer> {
   const result = await client.callTool({ name, arguments: args });
   const content = result.content as { type: string; text: string }[];
-  return { text: content.map((part) => part.text).join('\n'), structured: (result.structuredContent ?? {}) as Record<string, unknown>, isError: result.isError === true };
+  return {
+    text: content.map((part) => part.text).join('\n'),
+    structured: (result.structuredContent ?? {}) as Record<string, unknown>,
+    isError: result.isError === true,
+  };
 }
 
 /** Polls a tool until its answer passes `check`, or fails at the deadline. */
-export async function callUntil(client: Client, name: string, args: Record<string, unknown>, check: (answer: ToolAnswer) => boolean, ms = 10_000): Promise<ToolAnswer> {
+export async function callUntil(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  check: (answer: ToolAnswer) => boolean,
+  ms = 10_000,
+): Promise<ToolAnswer> {
   const deadline = Date.now() + ms;
   for (;;) {
     const answer = await call(client, name, args);
@@ -45,8 +55,28 @@ export const BIG_SPANS = 100_000;
 const at = (ms: number): string => new Date(Date.UTC(2026, 0, 1) + ms).toISOString().replace('Z', '000Z');
 
 /** An ended span's record, started `startMs` after 2026-01-01. */
-export function endRecord(traceId: string, spanId: string, name: string, parent: string | undefined, startMs: number, durationMs: number, attrs: Record<string, unknown>, status: 'ok' | 'error' = 'ok'): string {
-  const meta: TracerMeta = { trace_id: traceId, span_id: spanId, name, timestamp: at(startMs + durationMs), event: `${name}.end`, type: 'span_end', status, start_time: at(startMs), duration_ms: durationMs, ...(parent === undefined ? {} : { parent_span_id: parent }) } as TracerMeta;
+export function endRecord(
+  traceId: string,
+  spanId: string,
+  name: string,
+  parent: string | undefined,
+  startMs: number,
+  durationMs: number,
+  attrs: Record<string, unknown>,
+  status: 'ok' | 'error' = 'ok',
+): string {
+  const meta: TracerMeta = {
+    trace_id: traceId,
+    span_id: spanId,
+    name,
+    timestamp: at(startMs + durationMs),
+    event: `${name}.end`,
+    type: 'span_end',
+    status,
+    start_time: at(startMs),
+    duration_ms: durationMs,
+    ...(parent === undefined ? {} : { parent_span_id: parent }),
+  } as TracerMeta;
   return encodeRecord(meta, attrs);
 }
 
@@ -55,9 +85,24 @@ export function writeGenAiFile(file: string): string {
   const messages = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'What is the weather in Paris?' }] }]);
   const output = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Sunny, 21°C.' }], finish_reason: 'stop' }]);
   const lines = [
-    endRecord(GENAI_TRACE, 'aa00000000000001', 'invoke_agent weather', undefined, 0, 900, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather' }),
-    endRecord(GENAI_TRACE, 'aa00000000000002', 'chat gpt-4o', 'aa00000000000001', 10, 400, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 812, 'gen_ai.usage.output_tokens': 21, 'gen_ai.input.messages': messages, 'gen_ai.output.messages': output }),
-    endRecord(GENAI_TRACE, 'aa00000000000003', 'chat local-chat-model', 'aa00000000000001', 500, 300, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'local-chat-model', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 50 }),
+    endRecord(GENAI_TRACE, 'aa00000000000001', 'invoke_agent weather', undefined, 0, 900, {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'weather',
+    }),
+    endRecord(GENAI_TRACE, 'aa00000000000002', 'chat gpt-4o', 'aa00000000000001', 10, 400, {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'gpt-4o',
+      'gen_ai.usage.input_tokens': 812,
+      'gen_ai.usage.output_tokens': 21,
+      'gen_ai.input.messages': messages,
+      'gen_ai.output.messages': output,
+    }),
+    endRecord(GENAI_TRACE, 'aa00000000000003', 'chat local-chat-model', 'aa00000000000001', 500, 300, {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'local-chat-model',
+      'gen_ai.usage.input_tokens': 1000,
+      'gen_ai.usage.output_tokens': 50,
+    }),
   ];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
@@ -71,7 +116,10 @@ export async function writeBigFile(file: string): Promise<string> {
   for (let batch = 0; batch < 100; batch++) {
     const batchId = id(2 + batch);
     chunk.push(endRecord(BIG_TRACE, batchId, 'batch', id(1), batch * 1000, 999, { batch }));
-    for (let item = 0; item < (batch === 99 ? 998 : 999); item++) chunk.push(endRecord(BIG_TRACE, id(1000 + batch * 1000 + item), 'item', batchId, batch * 1000 + item, 1, { item }, item === 500 && batch === 7 ? 'error' : 'ok'));
+    for (let item = 0; item < (batch === 99 ? 998 : 999); item++)
+      chunk.push(
+        endRecord(BIG_TRACE, id(1000 + batch * 1000 + item), 'item', batchId, batch * 1000 + item, 1, { item }, item === 500 && batch === 7 ? 'error' : 'ok'),
+      );
     if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');
     chunk = [];
   }
@@ -85,7 +133,10 @@ export function writeAgentTrace(file: string): string {
   const agentDir = fileURLToPath(new URL('../../examples/agent/', import.meta.url));
   const run = spawnSync(process.execPath, [join(agentDir, 'agent.mjs'), file], { cwd: agentDir, encoding: 'utf8', timeout: 30_000 });
   if (run.status !== 0) throw new Error(`examples/agent failed: ${run.stderr}`);
-  const metas = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { __tracer_meta__: { trace_id?: string; name?: string } }).__tracer_meta__);
+  const metas = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { __tracer_meta__: { trace_id?: string; name?: string } }).__tracer_meta__);
   return metas.find((meta) => meta.name === 'invoke_agent research-agent')!.trace_id!;
 }
 

@@ -14,7 +14,11 @@ export interface OtlpBridge {
 
 /** Forwards a decoded request to an aitrace server's OTLP/HTTP JSON route and gives back its answer. */
 async function forward(target: string, signal: Signal, request: unknown): Promise<{ status: number; answer: Record<string, unknown> }> {
-  const response = await fetch(new URL(`v1/${signal}`, target), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  const response = await fetch(new URL(`v1/${signal}`, target), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+  });
   return { status: response.status, answer: (await response.json()) as Record<string, unknown> };
 }
 
@@ -47,7 +51,10 @@ export async function startGrpcBridge(target: string): Promise<OtlpBridge> {
   const server = new Server();
   for (const signal of ['traces', 'logs'] as const) {
     server.addService(otlpGrpcServiceDefinition(signal), {
-      Export: (call: { request: Buffer; metadata: { get: (key: string) => unknown[] } }, callback: (error: Partial<ServiceError> | null, response?: object) => void) => {
+      Export: (
+        call: { request: Buffer; metadata: { get: (key: string) => unknown[] } },
+        callback: (error: Partial<ServiceError> | null, response?: object) => void,
+      ) => {
         received.push({ signal, authorization: String(call.metadata.get('authorization')[0] ?? '') });
         void forward(target, signal, decodeExportRequest(signal, call.request)).then(({ status: code, answer }) =>
           code === 200 ? callback(null, answer) : callback({ code: status.INVALID_ARGUMENT, details: JSON.stringify(answer) }),
@@ -55,6 +62,8 @@ export async function startGrpcBridge(target: string): Promise<OtlpBridge> {
       },
     });
   }
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
   return { url: `http://127.0.0.1:${port}`, received, close: async () => void server.forceShutdown() };
 }

@@ -21,7 +21,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('OTLP JSON Lines files in every CLI reader', () => {
   it('the generated file is what the file exporter writes: one export request per line', () => {
-    const lines = readFileSync(otlpFile, 'utf8').trimEnd().split('\n').map((line) => Object.keys(JSON.parse(line) as object));
+    const lines = readFileSync(otlpFile, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => Object.keys(JSON.parse(line) as object));
     expect(lines).toEqual([['resourceSpans'], ['resourceLogs']]);
   });
 
@@ -41,7 +44,10 @@ describe('OTLP JSON Lines files in every CLI reader', () => {
   it('validate accepts the file, and names the line of a span the reader had to leave out', () => {
     expect(runCli(['validate', mixedFile])).toMatchObject({ code: 0, stderr: `${mixedFile}: 14 record(s), 0 problem(s)\n` });
     const bad = join(dir, 'bad-span.jsonl');
-    writeFileSync(bad, `${JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: 'b7ad6b7169203331', name: 'broken', startTimeUnixNano: '1' }] }] }] })}\n${JSON.stringify({ resourceMetrics: [] })}\n`);
+    writeFileSync(
+      bad,
+      `${JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: 'b7ad6b7169203331', name: 'broken', startTimeUnixNano: '1' }] }] }] })}\n${JSON.stringify({ resourceMetrics: [] })}\n`,
+    );
     const result = runCli(['validate', bad]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`${bad}:1: OTLP request: 1 span(s) left out: span "broken": traceId "xyz" is not 16 bytes in hex or base64`);
@@ -63,10 +69,21 @@ describe('OTLP JSON Lines files in every CLI reader', () => {
   it('convert --to aitrace turns the OTLP lines into aitrace records that convert back to the same requests', () => {
     const records = join(dir, 'collector.aitrace.jsonl');
     expect(runCli(['convert', otlpFile, '--to', 'aitrace', '-o', records]).code).toBe(0);
-    const events = readFileSync(records, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { __tracer_meta__: { event: string } }).__tracer_meta__.event);
+    const events = readFileSync(records, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { __tracer_meta__: { event: string } }).__tracer_meta__.event);
     expect(events.sort()).toEqual(['POST /invoice.end', 'POST /invoice.start', 'exception', 'pdf.render.end', 'pdf.render.start', 'render failed']);
     const again = runCli(['convert', records, '--to', 'otlp-json']);
-    const spans = again.stdout.trimEnd().split('\n').flatMap((line) => (JSON.parse(line) as { resourceSpans?: { scopeSpans: { spans: { spanId: string }[] }[] }[] }).resourceSpans?.[0]?.scopeSpans[0]?.spans.map((s) => s.spanId) ?? []);
+    const spans = again.stdout
+      .trimEnd()
+      .split('\n')
+      .flatMap(
+        (line) =>
+          (JSON.parse(line) as { resourceSpans?: { scopeSpans: { spans: { spanId: string }[] }[] }[] }).resourceSpans?.[0]?.scopeSpans[0]?.spans.map(
+            (s) => s.spanId,
+          ) ?? [],
+      );
     expect(spans.sort()).toEqual([generated.childSpanId, generated.rootSpanId].sort());
   });
 

@@ -19,15 +19,28 @@ export async function writeSdkTrace(path: string): Promise<string> {
   const loggerProvider = new LoggerProvider({ resource, processors: [aitrace.logRecordProcessor] });
   const tracer = tracerProvider.getTracer('checkout-lib', '1.2.3');
   const logger = loggerProvider.getLogger('checkout-log');
-  const root = tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, attributes: { 'http.route': '/checkout', ratio: 0.25, tags: ['a', 'b'], retried: false } });
+  const root = tracer.startSpan('POST /checkout', {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.route': '/checkout', ratio: 0.25, tags: ['a', 'b'], retried: false },
+  });
   const ctx = trace.setSpan(context.active(), root);
-  const child = tracer.startSpan('charge.card', { kind: SpanKind.CLIENT, attributes: { amount: 1999 }, links: [{ context: root.spanContext(), attributes: { why: 'retry of' } }] }, ctx);
+  const child = tracer.startSpan(
+    'charge.card',
+    { kind: SpanKind.CLIENT, attributes: { amount: 1999 }, links: [{ context: root.spanContext(), attributes: { why: 'retry of' } }] },
+    ctx,
+  );
   child.addEvent('retry', { attempt: 2 });
   child.recordException(new TypeError('card declined'));
   child.setAttribute('card.brand', 'visa');
   child.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
   const inChild = trace.setSpan(ctx, child);
-  logger.emit({ context: inChild, severityNumber: SeverityNumber.WARN, severityText: 'WARN', body: 'charge failed', attributes: { attempt: 2, nested: { code: 'E42', list: [1, 2.5] } } });
+  logger.emit({
+    context: inChild,
+    severityNumber: SeverityNumber.WARN,
+    severityText: 'WARN',
+    body: 'charge failed',
+    attributes: { attempt: 2, nested: { code: 'E42', list: [1, 2.5] } },
+  });
   logger.emit({ context: inChild, severityNumber: SeverityNumber.INFO, body: { role: 'assistant', content: 'hi' }, attributes: { 'gen_ai.system': 'openai' } });
   child.end();
   root.end();
@@ -54,7 +67,6 @@ function comparable(record: NormalizedRecord): Record<string, unknown> {
 
 /** Orders records by time, then event. */
 export const byTimeAndEvent = (a: NormalizedRecord, b: NormalizedRecord): number => a.timeUs - b.timeUs || a.event.localeCompare(b.event);
-
 
 /** Asserts that records that went through OTLP equal the originals, apart from what only one side can know. */
 export function expectSameRecords(got: NormalizedRecord[], sent: NormalizedRecord[]): void {

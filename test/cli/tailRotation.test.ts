@@ -65,6 +65,8 @@ describe('aitrace tail -f across fast rotation', () => {
     expect(ends).toContain(spans - 1);
     expect(ends.length).toBeLessThan(spans);
     // No order check here: with files deleted unread, a name can change files while it is being looked at.
-    expect(cli.errors()).toMatch(/trace\.jsonl: the file was rotated faster than it was read, past the oldest rotated file kept \(.*trace\.2\.jsonl\); records written before that one may be missing\n/);
+    expect(cli.errors()).toMatch(
+      /trace\.jsonl: the file was rotated faster than it was read, past the oldest rotated file kept \(.*trace\.2\.jsonl\); records written before that one may be missing\n/,
+    );
   });
 });

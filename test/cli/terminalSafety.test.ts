@@ -27,9 +27,36 @@ function hostileTrace(): string {
   const lines = [
     encodeRecord({ timestamp: at, event: `job${HOSTILE}.start`, type: 'span_start', span_id: 'a1a1a1a1a1a1a1a1', provisional: true, ...span }, attrs),
     encodeRecord({ timestamp: at, event: `step${TITLE}`, type: 'log', level: 'warn', trace_id: TRACE, span_id: 'a1a1a1a1a1a1a1a1' }, attrs),
-    encodeRecord({ timestamp: at, event: `boom${CLEAR}`, type: 'span_event', trace_id: TRACE, span_id: 'a1a1a1a1a1a1a1a1' }, { 'exception.type': `Err${TITLE}`, 'exception.message': `bad${LINK}` }),
-    encodeRecord({ timestamp: at, event: `job${HOSTILE}.end`, type: 'span_end', span_id: 'a1a1a1a1a1a1a1a1', status: 'error', status_message: `failed${HOSTILE}\nfake line`, duration_ms: 5, ...span }, attrs),
-    encodeRecord({ timestamp: at, event: `orphan${CLEAR}.end`, type: 'span_end', span_id: 'b1b1b1b1b1b1b1b1', parent_span_id: `ffff${TITLE}`, status: 'ok', duration_ms: 1, ...span }, attrs),
+    encodeRecord(
+      { timestamp: at, event: `boom${CLEAR}`, type: 'span_event', trace_id: TRACE, span_id: 'a1a1a1a1a1a1a1a1' },
+      { 'exception.type': `Err${TITLE}`, 'exception.message': `bad${LINK}` },
+    ),
+    encodeRecord(
+      {
+        timestamp: at,
+        event: `job${HOSTILE}.end`,
+        type: 'span_end',
+        span_id: 'a1a1a1a1a1a1a1a1',
+        status: 'error',
+        status_message: `failed${HOSTILE}\nfake line`,
+        duration_ms: 5,
+        ...span,
+      },
+      attrs,
+    ),
+    encodeRecord(
+      {
+        timestamp: at,
+        event: `orphan${CLEAR}.end`,
+        type: 'span_end',
+        span_id: 'b1b1b1b1b1b1b1b1',
+        parent_span_id: `ffff${TITLE}`,
+        status: 'ok',
+        duration_ms: 1,
+        ...span,
+      },
+      attrs,
+    ),
     `not json ${HOSTILE}`,
     `{"__tracer_meta__":{"format_version":2,"timestamp":"${at}","event":"x","type":"log","level":"loud\\u001b]0;t\\u0007"}}`,
   ];

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { normalizeRecord, reviveValue, validateRecord } from '@aitrace/format';
 
 const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const lines = (name: string): string[] => readFileSync(dir + name, 'utf8').split('\n').filter((line) => line !== '');
+const lines = (name: string): string[] =>
+  readFileSync(dir + name, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 const records = (name: string) =>
   lines(name).map((line) => {
     const result = normalizeRecord(JSON.parse(line));
@@ -28,10 +31,20 @@ describe('conformance fixtures, read by @aitrace/format', () => {
   });
 
   it('reads the resource of every record', () => {
-    const resource = { 'service.version': '2.4.1', 'deployment.environment.name': 'staging', 'host.name': 'web-1', 'k8s.pod.name': 'shop-7d9f', 'process.pid': 4242 };
+    const resource = {
+      'service.version': '2.4.1',
+      'deployment.environment.name': 'staging',
+      'host.name': 'web-1',
+      'k8s.pod.name': 'shop-7d9f',
+      'process.pid': 4242,
+    };
     const [start, log, end] = records('v2-resource.jsonl');
     for (const record of [start, log, end]) expect(record).toMatchObject({ service: 'shop', resource, pid: 4242 });
-    expect(log).toMatchObject({ type: 'log', event: 'gen_ai.user.message', attrs: { 'event.name': 'gen_ai.user.message', body: { content: 'Capital of France?' } } });
+    expect(log).toMatchObject({
+      type: 'log',
+      event: 'gen_ai.user.message',
+      attrs: { 'event.name': 'gen_ai.user.message', body: { content: 'Capital of France?' } },
+    });
     expect(end).toMatchObject({ type: 'span_end', name: 'checkout', status: 'ok' });
   });
 

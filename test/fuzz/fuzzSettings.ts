@@ -33,7 +33,13 @@ export function checkProperty<T>(name: string, arbitrary: fc.Arbitrary<T>, predi
 }
 
 /** `checkProperty` for a predicate that does I/O; it takes `share` of AITRACE_FUZZ_RUNS. */
-export async function checkAsyncProperty<T>(name: string, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, normalRuns: number, share: number): Promise<void> {
+export async function checkAsyncProperty<T>(
+  name: string,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<void>,
+  normalRuns: number,
+  share: number,
+): Promise<void> {
   const numRuns = fuzzRuns(normalRuns, share);
   const began = Date.now();
   await fc.assert(fc.asyncProperty(arbitrary, predicate), { seed: SEED, numRuns });

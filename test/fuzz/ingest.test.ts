@@ -19,10 +19,16 @@ function ownRecord(meta: Record<string, unknown>, entries: ReadonlyArray<readonl
 }
 
 /** A span record the reader accepts but the server cannot store: its trace or span id is missing. */
-const spanWithoutIds = fc.tuple(validMeta.filter((meta) => meta.type !== 'log'), userEntries, fc.constantFrom('trace_id', 'span_id')).map(([meta, entries, drop]) => {
-  const { [drop]: _dropped, ...rest } = meta;
-  return recordText(rest, entries);
-});
+const spanWithoutIds = fc
+  .tuple(
+    validMeta.filter((meta) => meta.type !== 'log'),
+    userEntries,
+    fc.constantFrom('trace_id', 'span_id'),
+  )
+  .map(([meta, entries, drop]) => {
+    const { [drop]: _dropped, ...rest } = meta;
+    return recordText(rest, entries);
+  });
 
 const batch = fc.record({
   lines: fc.array(
@@ -98,7 +104,11 @@ describe('fuzzing the server ingest over HTTP', () => {
         const answer = await readJson(response);
         const service = `fuzz-run-${run}`;
         if (badLines.length > 0) {
-          expect({ status: response.status, accepted: answer.accepted, rejected: answer.rejected }).toEqual({ status: 400, accepted: 0, rejected: badLines.length });
+          expect({ status: response.status, accepted: answer.accepted, rejected: answer.rejected }).toEqual({
+            status: 400,
+            accepted: 0,
+            rejected: badLines.length,
+          });
           expect(answer.problems!.map((p) => p.line)).toEqual(badLines);
           expect(answer.error).toContain(`(line ${badLines.join(', ')})`);
           expect(await server.store.countRows()).toBe(rowsBefore);
@@ -123,10 +133,16 @@ describe('fuzzing the server ingest over HTTP', () => {
           for (const [key, value] of Object.entries(attrs)) {
             if (typeof value !== 'string' || key === '' || key.includes('=') || !inUrl(key) || !inUrl(value)) continue;
             const query = `service=${encodeURIComponent(service)}&attr=${encodeURIComponent(`${key}=${value}`)}`;
-            expect((await listRun(query)).map((t) => t.traceId), `attr ${JSON.stringify(key)}=${JSON.stringify(value)}`).toContain(traceId);
+            expect(
+              (await listRun(query)).map((t) => t.traceId),
+              `attr ${JSON.stringify(key)}=${JSON.stringify(value)}`,
+            ).toContain(traceId);
             if (value === '') continue;
             const search = `service=${encodeURIComponent(service)}&q=${encodeURIComponent(value)}`;
-            expect((await listRun(search)).map((t) => t.traceId), `q=${JSON.stringify(value)}`).toContain(traceId);
+            expect(
+              (await listRun(search)).map((t) => t.traceId),
+              `q=${JSON.stringify(value)}`,
+            ).toContain(traceId);
           }
         }
       },
@@ -134,40 +150,44 @@ describe('fuzzing the server ingest over HTTP', () => {
       0.1,
     );
   });
-  it('answers 200 or 400 naming lines (never anything else) to arbitrary and damaged bytes, storing nothing on 400', { timeout: fuzzTimeout(60_000) }, async () => {
-    const damaged = fc
-      .tuple(batch, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }))
-      .map(([generated, flips]) => {
-        run++;
-        const text = generated.lines.map((line, i) => `${line.kind === 'record' ? ownRecord(line.meta, line.entries, run, i) : line.text}\n`).join('');
-        const bytes = Buffer.from(text);
-        for (const [at, value] of flips) if (bytes.length > 0) bytes[at % bytes.length] = value;
-        return bytes;
-      });
-    await checkAsyncProperty(
-      'server ingest of arbitrary bytes',
-      fc.oneof(fc.uint8Array({ maxLength: 3000 }), damaged),
-      async (body) => {
-        const rowsBefore = await server.store.countRows();
-        const response = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body });
-        const answer = await readJson(response);
-        const lineCount = Buffer.from(body).toString('latin1').split('\n').length;
-        const rowsAfter = await server.store.countRows();
-        if (response.status === 400) {
-          const lines = answer.problems!.map((p) => p.line);
-          expect(lines.length).toBeGreaterThan(0);
-          expect(lines.every((line, i) => line >= 1 && line <= lineCount && (i === 0 || line > lines[i - 1]!))).toBe(true);
-          expect(answer.error).toContain(`(line ${lines.join(', ')})`);
-          expect(rowsAfter).toBe(rowsBefore);
-          return;
-        }
-        expect(response.status, JSON.stringify(answer)).toBe(200);
-        // Each record is a row unless a damaged id made two records one span.
-        expect(rowsAfter - rowsBefore).toBeLessThanOrEqual(answer.accepted!);
-        if (answer.accepted! > 0) expect(rowsAfter).toBeGreaterThan(rowsBefore);
-      },
-      60,
-      0.1,
-    );
-  });
+  it(
+    'answers 200 or 400 naming lines (never anything else) to arbitrary and damaged bytes, storing nothing on 400',
+    { timeout: fuzzTimeout(60_000) },
+    async () => {
+      const damaged = fc
+        .tuple(batch, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }))
+        .map(([generated, flips]) => {
+          run++;
+          const text = generated.lines.map((line, i) => `${line.kind === 'record' ? ownRecord(line.meta, line.entries, run, i) : line.text}\n`).join('');
+          const bytes = Buffer.from(text);
+          for (const [at, value] of flips) if (bytes.length > 0) bytes[at % bytes.length] = value;
+          return bytes;
+        });
+      await checkAsyncProperty(
+        'server ingest of arbitrary bytes',
+        fc.oneof(fc.uint8Array({ maxLength: 3000 }), damaged),
+        async (body) => {
+          const rowsBefore = await server.store.countRows();
+          const response = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body });
+          const answer = await readJson(response);
+          const lineCount = Buffer.from(body).toString('latin1').split('\n').length;
+          const rowsAfter = await server.store.countRows();
+          if (response.status === 400) {
+            const lines = answer.problems!.map((p) => p.line);
+            expect(lines.length).toBeGreaterThan(0);
+            expect(lines.every((line, i) => line >= 1 && line <= lineCount && (i === 0 || line > lines[i - 1]!))).toBe(true);
+            expect(answer.error).toContain(`(line ${lines.join(', ')})`);
+            expect(rowsAfter).toBe(rowsBefore);
+            return;
+          }
+          expect(response.status, JSON.stringify(answer)).toBe(200);
+          // Each record is a row unless a damaged id made two records one span.
+          expect(rowsAfter - rowsBefore).toBeLessThanOrEqual(answer.accepted!);
+          if (answer.accepted! > 0) expect(rowsAfter).toBeGreaterThan(rowsBefore);
+        },
+        60,
+        0.1,
+      );
+    },
+  );
 });

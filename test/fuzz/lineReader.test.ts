@@ -33,13 +33,11 @@ describe('fuzzing the line reader', () => {
   it('delivers every record and reports every bad line with its number, however the input is chunked', { timeout: fuzzTimeout(30_000) }, () => {
     checkProperty(
       'LineReader lines and line numbers',
-      fc
-        .record({ lines: fileLines, newline: fc.constantFrom('\n', '\r\n'), endsWithNewline: fc.boolean(), asBytes: fc.boolean() })
-        .chain((file) => {
-          const { text } = fileOf(file.lines, file.newline, file.endsWithNewline);
-          const length = file.asBytes ? Buffer.byteLength(text) : text.length;
-          return fc.record({ file: fc.constant(file), cuts: cutPoints(length) });
-        }),
+      fc.record({ lines: fileLines, newline: fc.constantFrom('\n', '\r\n'), endsWithNewline: fc.boolean(), asBytes: fc.boolean() }).chain((file) => {
+        const { text } = fileOf(file.lines, file.newline, file.endsWithNewline);
+        const length = file.asBytes ? Buffer.byteLength(text) : text.length;
+        return fc.record({ file: fc.constant(file), cuts: cutPoints(length) });
+      }),
       ({ file, cuts }) => {
         const { text, recordLines, badLines } = fileOf(file.lines, file.newline, file.endsWithNewline);
         // Byte chunks split UTF-8 sequences; string chunks split surrogate pairs.
@@ -67,13 +65,11 @@ describe('fuzzing the line reader', () => {
   });
 
   it('never throws on arbitrary bytes in arbitrary chunks, and reports each non-blank line once, in order', { timeout: fuzzTimeout(30_000) }, () => {
-    const damagedFile = fc
-      .tuple(fileLines, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }))
-      .map(([lines, flips]) => {
-        const bytes = new TextEncoder().encode(fileOf(lines, '\n', true).text);
-        for (const [at, value] of flips) if (bytes.length > 0) bytes[at % bytes.length] = value;
-        return bytes;
-      });
+    const damagedFile = fc.tuple(fileLines, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 })).map(([lines, flips]) => {
+      const bytes = new TextEncoder().encode(fileOf(lines, '\n', true).text);
+      for (const [at, value] of flips) if (bytes.length > 0) bytes[at % bytes.length] = value;
+      return bytes;
+    });
     checkProperty(
       'LineReader on arbitrary bytes',
       fc

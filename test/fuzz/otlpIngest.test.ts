@@ -26,7 +26,11 @@ const anyValue: fc.Arbitrary<AnyValue> = fc.letrec<{ value: AnyValue }>((tie) =>
 })).value;
 
 const attributes: fc.Arbitrary<KeyValue[]> = fc.array(fc.record({ key, value: anyValue }), { maxLength: 4 });
-const hexId = (bytes: number): fc.Arbitrary<string> => fc.uint8Array({ minLength: bytes, maxLength: bytes }).filter((b) => b.some((x) => x !== 0)).map((b) => Buffer.from(b).toString('hex'));
+const hexId = (bytes: number): fc.Arbitrary<string> =>
+  fc
+    .uint8Array({ minLength: bytes, maxLength: bytes })
+    .filter((b) => b.some((x) => x !== 0))
+    .map((b) => Buffer.from(b).toString('hex'));
 const nanos = fc.bigInt({ min: 1_700_000_000_000_000_000n, max: 1_800_000_000_000_000_000n });
 
 const span: fc.Arbitrary<Span> = fc
@@ -60,7 +64,10 @@ const request: fc.Arbitrary<ExportTraceServiceRequest> = fc
 
 /** A length-delimited field holding `bytes`, written with protobufjs' writer. */
 function field(number: number, bytes: Uint8Array): Uint8Array {
-  return protobuf.Writer.create().uint32((number << 3) | 2).bytes(bytes).finish();
+  return protobuf.Writer.create()
+    .uint32((number << 3) | 2)
+    .bytes(bytes)
+    .finish();
 }
 
 /** Damaged protobuf: a valid request cut short, with bytes overwritten, with a huge length spliced in, or nested deep. */
@@ -74,17 +81,26 @@ const damaged: fc.Arbitrary<Uint8Array> = fc.oneof(
     for (const [at, value] of flips) bytes[at % bytes.length] = value;
     return bytes;
   }),
-  fc.tuple(request, fc.nat(), fc.constantFrom([0xff, 0xff, 0xff, 0xff, 0x0f], [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01], [0x0a])).map(([r, at, splice]) => {
-    const bytes = encodeTraceRequest(r);
-    const cut = at % (bytes.length + 1);
-    return Buffer.concat([bytes.subarray(0, cut), Buffer.from(splice), bytes.subarray(cut)]);
-  }),
+  fc
+    .tuple(request, fc.nat(), fc.constantFrom([0xff, 0xff, 0xff, 0xff, 0x0f], [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01], [0x0a]))
+    .map(([r, at, splice]) => {
+      const bytes = encodeTraceRequest(r);
+      const cut = at % (bytes.length + 1);
+      return Buffer.concat([bytes.subarray(0, cut), Buffer.from(splice), bytes.subarray(cut)]);
+    }),
   fc.tuple(fc.integer({ min: 50, max: 5000 }), fc.boolean()).map(([levels, groups]) => {
     if (groups) return Uint8Array.from({ length: levels }, () => 0x0b);
-    let value = protobuf.Writer.create().uint32((1 << 3) | 2).string('bottom').finish();
+    let value = protobuf.Writer.create()
+      .uint32((1 << 3) | 2)
+      .string('bottom')
+      .finish();
     for (let i = 0; i < levels; i++) value = field(5, field(1, value));
     const attribute = Buffer.concat([field(1, Buffer.from('k')), field(2, value)]);
-    const spanBytes = Buffer.concat([field(1, Buffer.from('5b8efff798038103d269b633813fc60c', 'hex')), field(2, Buffer.from('eee19b7ec3c1b174', 'hex')), field(9, attribute)]);
+    const spanBytes = Buffer.concat([
+      field(1, Buffer.from('5b8efff798038103d269b633813fc60c', 'hex')),
+      field(2, Buffer.from('eee19b7ec3c1b174', 'hex')),
+      field(9, attribute),
+    ]);
     return field(1, field(2, field(2, spanBytes)));
   }),
   fc.uint8Array({ maxLength: 2000 }),
@@ -118,7 +134,11 @@ describe('fuzzing the OTLP protobuf and gRPC receivers', () => {
       }
     }
     const body = via === 'http-gzip' ? gzipSync(bytes) : Uint8Array.from(bytes);
-    const response = await fetch(new URL('/v1/traces', server.otlpHttp!.url), { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', ...(via === 'http-gzip' ? { 'Content-Encoding': 'gzip' } : {}) }, body });
+    const response = await fetch(new URL('/v1/traces', server.otlpHttp!.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf', ...(via === 'http-gzip' ? { 'Content-Encoding': 'gzip' } : {}) },
+      body,
+    });
     return { status: response.status, detail: Buffer.from(await response.arrayBuffer()).toString('latin1') };
   }
 
@@ -132,8 +152,13 @@ describe('fuzzing the OTLP protobuf and gRPC receivers', () => {
         // Trace ids unique to the run, so runs (and shrinking) never add to each other's traces.
         run++;
         const generated = structuredClone(original);
-        for (const resource of generated.resourceSpans!) for (const scope of resource.scopeSpans!) for (const s of scope.spans!) s.traceId = `${run.toString(16).padStart(8, '0')}${s.traceId!.slice(8)}`;
-        const json = await jsonServer.request('/v1/traces', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(generated) });
+        for (const resource of generated.resourceSpans!)
+          for (const scope of resource.scopeSpans!) for (const s of scope.spans!) s.traceId = `${run.toString(16).padStart(8, '0')}${s.traceId!.slice(8)}`;
+        const json = await jsonServer.request('/v1/traces', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(generated),
+        });
         const jsonAnswer = await json.json();
         const sent = await sendProtobuf(encodeTraceRequest(generated), via);
         expect({ status: sent.status, json: json.status }).toEqual({ status: 200, json: 200 });
@@ -149,24 +174,28 @@ describe('fuzzing the OTLP protobuf and gRPC receivers', () => {
     );
   });
 
-  it('answers damaged protobuf with 200 or 400 / INVALID_ARGUMENT (never a crash or an internal error), storing nothing on 400', { timeout: fuzzTimeout(60_000) }, async () => {
-    const seen = new Set<string>();
-    await checkAsyncProperty(
-      'OTLP protobuf/gRPC ingest of damaged bytes',
-      fc.tuple(damaged, transport),
-      async ([bytes, via]) => {
-        const rowsBefore = await server.store.countRows();
-        const answer = await sendProtobuf(bytes, via);
-        expect([200, 400], `${via}: ${answer.status} ${answer.detail}`).toContain(answer.status);
-        seen.add(`${via} ${answer.status}`);
-        if (answer.status === 400) expect(await server.store.countRows()).toBe(rowsBefore);
-      },
-      80,
-      0.1,
-    );
-    // Both outcomes occurred on every transport, so the property was not passed vacuously.
-    expect([...seen].sort()).toEqual(['grpc 200', 'grpc 400', 'http 200', 'http 400', 'http-gzip 200', 'http-gzip 400']);
-    expect(server.problems.filter((line) => line.includes('internal error'))).toEqual([]);
-    expect((await server.request('/api/health')).status).toBe(200);
-  });
+  it(
+    'answers damaged protobuf with 200 or 400 / INVALID_ARGUMENT (never a crash or an internal error), storing nothing on 400',
+    { timeout: fuzzTimeout(60_000) },
+    async () => {
+      const seen = new Set<string>();
+      await checkAsyncProperty(
+        'OTLP protobuf/gRPC ingest of damaged bytes',
+        fc.tuple(damaged, transport),
+        async ([bytes, via]) => {
+          const rowsBefore = await server.store.countRows();
+          const answer = await sendProtobuf(bytes, via);
+          expect([200, 400], `${via}: ${answer.status} ${answer.detail}`).toContain(answer.status);
+          seen.add(`${via} ${answer.status}`);
+          if (answer.status === 400) expect(await server.store.countRows()).toBe(rowsBefore);
+        },
+        80,
+        0.1,
+      );
+      // Both outcomes occurred on every transport, so the property was not passed vacuously.
+      expect([...seen].sort()).toEqual(['grpc 200', 'grpc 400', 'http 200', 'http 400', 'http-gzip 200', 'http-gzip 400']);
+      expect(server.problems.filter((line) => line.includes('internal error'))).toEqual([]);
+      expect((await server.request('/api/health')).status).toBe(200);
+    },
+  );
 });

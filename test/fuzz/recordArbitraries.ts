@@ -2,7 +2,20 @@ import fc from 'fast-check';
 import { formatEpochMicros, LEVEL_NAMES, RECORD_TYPES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '@aitrace/format';
 
 /** Keys that break naive readers: prototype keys, the metadata key, names of metadata fields, the empty key. */
-export const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', '__tracer_meta__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'timestamp', 'event', 'renamed', ''];
+export const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__tracer_meta__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  'timestamp',
+  'event',
+  'renamed',
+  '',
+];
 
 /** One character of the kinds that break naive code: lone surrogates, NUL, quotes, SQL/LIKE wildcards, separators. */
 const nastyUnit = fc.oneof(
@@ -33,13 +46,15 @@ const leafText = fc.oneof(
 export const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leafText, tie('array'), tie('object')),
   array: fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
-  object: fc.array(fc.tuple(hostileKey, tie('value')), { maxLength: 5 }).map((entries) => `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`),
+  object: fc
+    .array(fc.tuple(hostileKey, tie('value')), { maxLength: 5 })
+    .map((entries) => `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`),
 })).value;
 
 /** JSON text nested `levels` deep, in objects or arrays. */
-export const deepJsonText = fc.tuple(fc.integer({ min: 200, max: 1500 }), fc.boolean()).map(([levels, objects]) =>
-  objects ? `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}` : `${'['.repeat(levels)}${']'.repeat(levels)}`,
-);
+export const deepJsonText = fc
+  .tuple(fc.integer({ min: 200, max: 1500 }), fc.boolean())
+  .map(([levels, objects]) => (objects ? `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}` : `${'['.repeat(levels)}${']'.repeat(levels)}`));
 
 const hex = (length: number): fc.Arbitrary<string> =>
   fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length }).filter((id) => !/^0+$/.test(id));
@@ -54,28 +69,26 @@ const timeUs = fc.integer({ min: 0, max: 4_102_444_800_000_000 });
 
 /** Metadata that TRACE_RECORD.md calls valid, of every record type, with optional fields present or not. */
 export const validMeta: fc.Arbitrary<Record<string, unknown>> = fc
-  .record(
-    {
-      type: fc.constantFrom(...RECORD_TYPES),
-      timeUs,
-      name: nastyString.filter((s) => s !== ''),
-      event: nastyString.filter((s) => s !== ''),
-      traceId,
-      spanId,
-      parentSpanId: fc.option(spanId, { nil: undefined }),
-      kind: fc.option(fc.constantFrom(...SPAN_KIND_NAMES), { nil: undefined }),
-      status: fc.option(fc.constantFrom(...STATUS_CODE_NAMES), { nil: undefined }),
-      level: fc.option(fc.constantFrom(...LEVEL_NAMES), { nil: undefined }),
-      severity: fc.option(fc.integer({ min: 1, max: 24 }), { nil: undefined }),
-      durationMs: fc.double({ min: 0, max: 1e9, noNaN: true }),
-      line: fc.option(fc.integer({ min: 1, max: 1e6 }), { nil: undefined }),
-      file: fc.option(nastyString, { nil: undefined }),
-      service: fc.option(nastyString, { nil: undefined }),
-      pid: fc.option(fc.nat(), { nil: undefined }),
-      logInTrace: fc.boolean(),
-      extra: fc.option(jsonText, { nil: undefined }),
-    },
-  )
+  .record({
+    type: fc.constantFrom(...RECORD_TYPES),
+    timeUs,
+    name: nastyString.filter((s) => s !== ''),
+    event: nastyString.filter((s) => s !== ''),
+    traceId,
+    spanId,
+    parentSpanId: fc.option(spanId, { nil: undefined }),
+    kind: fc.option(fc.constantFrom(...SPAN_KIND_NAMES), { nil: undefined }),
+    status: fc.option(fc.constantFrom(...STATUS_CODE_NAMES), { nil: undefined }),
+    level: fc.option(fc.constantFrom(...LEVEL_NAMES), { nil: undefined }),
+    severity: fc.option(fc.integer({ min: 1, max: 24 }), { nil: undefined }),
+    durationMs: fc.double({ min: 0, max: 1e9, noNaN: true }),
+    line: fc.option(fc.integer({ min: 1, max: 1e6 }), { nil: undefined }),
+    file: fc.option(nastyString, { nil: undefined }),
+    service: fc.option(nastyString, { nil: undefined }),
+    pid: fc.option(fc.nat(), { nil: undefined }),
+    logInTrace: fc.boolean(),
+    extra: fc.option(jsonText, { nil: undefined }),
+  })
   .map((m) => {
     const meta: Record<string, unknown> = { format_version: 2, timestamp: formatEpochMicros(m.timeUs), type: m.type };
     if (m.type === 'log') {
@@ -88,7 +101,12 @@ export const validMeta: fc.Arbitrary<Record<string, unknown>> = fc
       if (m.parentSpanId !== undefined) meta.parent_span_id = m.parentSpanId;
       if (m.kind !== undefined) meta.kind = m.kind;
       if (m.type === 'span_start') Object.assign(meta, { event: `${m.name}.start`, provisional: true });
-      else if (m.type === 'span_end') Object.assign(meta, { event: `${m.name}.end`, duration_ms: m.durationMs, start_time: formatEpochMicros(Math.max(0, m.timeUs - Math.floor(m.durationMs * 1000))) });
+      else if (m.type === 'span_end')
+        Object.assign(meta, {
+          event: `${m.name}.end`,
+          duration_ms: m.durationMs,
+          start_time: formatEpochMicros(Math.max(0, m.timeUs - Math.floor(m.durationMs * 1000))),
+        });
       else meta.event = m.event;
       if (m.status !== undefined && m.type !== 'span_event') meta.status = m.status;
     }
@@ -157,11 +175,16 @@ export const badLine: fc.Arbitrary<string> = fc.oneof(
   // A record cut short, as a killed writer leaves it.
   fc.tuple(validRecordLine, fc.double({ min: 0, max: 1, noNaN: true })).map(([line, at]) => line.slice(0, 1 + Math.floor(at * (line.length - 2)))),
   // JSON that is not an object.
-  fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => JSON.stringify(v)),
+  fc
+    .jsonValue({ maxDepth: 2 })
+    .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+    .map((v) => JSON.stringify(v)),
   // Metadata that is not an object.
   jsonText.filter((text) => !text.startsWith('{')).map((text) => `{"__tracer_meta__":${text}}`),
   // A metadata field of the wrong type.
-  fc.tuple(validMeta, userEntries, fc.constantFrom(...WRONG_FIELD_VALUES)).map(([meta, entries, [field, value]]) => recordText({ ...meta, [field]: value }, entries)),
+  fc
+    .tuple(validMeta, userEntries, fc.constantFrom(...WRONG_FIELD_VALUES))
+    .map(([meta, entries, [field, value]]) => recordText({ ...meta, [field]: value }, entries)),
 );
 
 /** One line of a generated file: a record, a bad line or a blank line. */

@@ -34,7 +34,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function expectWellFormedProblems(problems: RecordProblem[]): void {
   for (const problem of problems) {
     expect(typeof problem.field === 'string' && typeof problem.message === 'string' && problem.message !== '').toBe(true);
-    expect(problem.field).toMatch(/^(\$|__tracer_meta__|timestamp|event|type|trace_id|span_id|parent_span_id|name|kind|status|status_message|level|severity_number|file|line|column|function|provisional|start_time|duration_ms|service|scope|scope_version|pid)($|[.[])/);
+    expect(problem.field).toMatch(
+      /^(\$|__tracer_meta__|timestamp|event|type|trace_id|span_id|parent_span_id|name|kind|status|status_message|level|severity_number|file|line|column|function|provisional|start_time|duration_ms|service|scope|scope_version|pid)($|[.[])/,
+    );
   }
 }
 
@@ -53,7 +55,11 @@ describe('fuzzing normalizeRecord and validateRecord', () => {
   it('never throw on any JavaScript value and answer with a record or named problems', { timeout: fuzzTimeout(30_000) }, () => {
     checkProperty(
       'normalizeRecord/validateRecord on any JS value',
-      fc.oneof(anyValue, fc.record({ __tracer_meta__: anyValue }), fc.record({ __tracer_meta__: fc.record({ timestamp: anyValue, event: anyValue, type: anyValue, trace_id: anyValue }) })),
+      fc.oneof(
+        anyValue,
+        fc.record({ __tracer_meta__: anyValue }),
+        fc.record({ __tracer_meta__: fc.record({ timestamp: anyValue, event: anyValue, type: anyValue, trace_id: anyValue }) }),
+      ),
       (value) => {
         const result = normalizeRecord(value);
         if (result.ok) expectWellFormedRecord(result.record);
@@ -113,7 +119,12 @@ describe('fuzzing normalizeRecord and validateRecord', () => {
         const first = normalizeRecord(value);
         if (!first.ok) return expect.fail(JSON.stringify(first.problems));
         const meta = value.__tracer_meta__ as Record<string, unknown>;
-        expect([first.record.type, first.record.traceId, first.record.spanId, first.record.timestamp]).toEqual([meta.type, meta.trace_id, meta.span_id, meta.timestamp]);
+        expect([first.record.type, first.record.traceId, first.record.spanId, first.record.timestamp]).toEqual([
+          meta.type,
+          meta.trace_id,
+          meta.span_id,
+          meta.timestamp,
+        ]);
         // Writing the normalized record out and reading it again gives the same record.
         const line = encodeNormalized(first.record);
         expect(line).not.toContain('\n');

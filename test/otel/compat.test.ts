@@ -10,9 +10,15 @@ async function traceOneSpan(options: AitraceOptions): Promise<Record<string, unk
   const file = join(mkdtempSync(join(tmpdir(), 'aitrace-compat-')), 'trace.jsonl');
   const aitrace = createAitrace({ ...options, output: file });
   const provider = new BasicTracerProvider({ spanProcessors: [aitrace.spanProcessor] });
-  provider.getTracer('t').startSpan('import.file', { attributes: { timestamp: 'user value', rows: 10 } }).end();
+  provider
+    .getTracer('t')
+    .startSpan('import.file', { attributes: { timestamp: 'user value', rows: 10 } })
+    .end();
   await provider.shutdown();
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function expectCompat(records: Record<string, unknown>[]): void {

@@ -18,13 +18,21 @@ function crash(death: string) {
 }
 
 describe('a process that dies of an uncaught error', () => {
-  for (const [death, origin] of [['throw', 'uncaughtException'], ['reject', 'unhandledRejection']] as const) {
+  for (const [death, origin] of [
+    ['throw', 'uncaughtException'],
+    ['reject', 'unhandledRejection'],
+  ] as const) {
     it(`writes the error (${origin}) as an exception record linked to the span that was active, before its spans are cut off`, () => {
       const records = crash(death);
       const charge = records.find((r) => r.type === 'span_start' && r.name === 'charge.card');
       const exception = records.find((r) => r.event === 'exception');
       expect(exception).toMatchObject({ type: 'log', level: 'fatal', traceId: charge?.traceId, spanId: charge?.spanId });
-      expect(exception?.attrs).toMatchObject({ 'exception.type': 'PaymentDeclined', 'exception.message': 'card 4242 declined', 'exception.escaped': true, 'aitrace.crash': origin });
+      expect(exception?.attrs).toMatchObject({
+        'exception.type': 'PaymentDeclined',
+        'exception.message': 'card 4242 declined',
+        'exception.escaped': true,
+        'aitrace.crash': origin,
+      });
       expect(String(exception?.attrs['exception.stacktrace'])).toMatch(/PaymentDeclined: card 4242 declined\n\s+at .*crash-app\.mjs:\d+/);
       // A reader shows the crash with the span it cut off.
       const forest = buildSpanForest(records, { ended: true });

@@ -36,7 +36,11 @@ describe('the agent example', () => {
   it('writes a trace with LLM calls, tool spans nested under the agent, one failing tool and a failing mail step', () => {
     const file = tempFile();
     const app = fileURLToPath(new URL('../../examples/agent/agent.mjs', import.meta.url));
-    const result = spawnSync(process.execPath, [app, file], { encoding: 'utf8', timeout: 30_000, cwd: fileURLToPath(new URL('../../examples/agent/', import.meta.url)) });
+    const result = spawnSync(process.execPath, [app, file], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      cwd: fileURLToPath(new URL('../../examples/agent/', import.meta.url)),
+    });
     expect(result.status).toBe(0);
     const records = readTrace(file);
     expect(unendedSpans(records)).toEqual([]);

@@ -42,7 +42,8 @@ describe.skipIf(process.platform === 'win32')('a trace file that cannot grow (fi
     const seen = new Map<string, number>();
     for (const name of readdirSync(dir)) {
       expect(statSync(join(dir, name)).size).toBeLessThanOrEqual(2000);
-      for (const record of readTrace(join(dir, name))) seen.set(`${record.type} ${record.attrs.i as number}`, (seen.get(`${record.type} ${record.attrs.i as number}`) ?? 0) + 1);
+      for (const record of readTrace(join(dir, name)))
+        seen.set(`${record.type} ${record.attrs.i as number}`, (seen.get(`${record.type} ${record.attrs.i as number}`) ?? 0) + 1);
     }
     const twice = [...seen].filter(([, count]) => count > 1).map(([key]) => key);
     expect(twice).toEqual([]);
@@ -51,4 +52,3 @@ describe.skipIf(process.platform === 'win32')('a trace file that cannot grow (fi
     expect({ written: stats.written, queued: stats.queued, found: seen.size }).toEqual({ written: 40, queued: 10, found: 40 });
   });
 });
-

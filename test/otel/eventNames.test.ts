@@ -60,7 +60,8 @@ describe('log event names', () => {
     expect(span).toMatchObject({ name: 'chat gpt-4o-mini', kind: 'client' });
     const logs = records.filter((r) => r.type === 'log');
     expect(logs.map((r) => r.event)).toEqual(['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.choice']);
-    for (const log of logs) expect(log).toMatchObject({ traceId: span?.traceId, spanId: span?.spanId, level: 'info', scope: '@opentelemetry/instrumentation-openai' });
+    for (const log of logs)
+      expect(log).toMatchObject({ traceId: span?.traceId, spanId: span?.spanId, level: 'info', scope: '@opentelemetry/instrumentation-openai' });
     expect(logs[1]?.attrs.body).toEqual({ content: 'Capital of France?' });
     expect(logs[2]?.attrs.body).toMatchObject({ finish_reason: 'stop', index: 0, message: { content: 'Paris' } });
   });

@@ -58,7 +58,11 @@ describe('the LLM agent example, traced through the real openai client and instr
       for (const kind of reason.replace('secret value: ', '').split(', ')) expect(kinds.has(kind), reason).toBe(true);
     }
     // The only key-name redaction is the mail tool's api_key argument; prompts, answers and tool text stay as they were.
-    const byKey = scrubbed.flatMap((r) => Object.entries(r.scrubbed!).filter(([, why]) => why === 'key names a credential').map(([path]) => path));
+    const byKey = scrubbed.flatMap((r) =>
+      Object.entries(r.scrubbed!)
+        .filter(([, why]) => why === 'key names a credential')
+        .map(([path]) => path),
+    );
     expect(byKey.every((path) => path === 'args')).toBe(true);
     const user = records.find((r) => genAiEventName(r) === 'gen_ai.user.message');
     const content = (user?.attrs.body as { content: string }).content;
@@ -72,7 +76,9 @@ describe('the LLM agent example, traced through the real openai client and instr
     const names = records.map((r) => r.event).filter((name) => name.startsWith('gen_ai.'));
     expect(records.filter((r) => r.type === 'log' && r.event === 'log')).toEqual([]);
     expect(records.every((r) => genAiEventName(r) === r.event)).toBe(true);
-    expect(new Set(names)).toEqual(new Set(['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice']));
+    expect(new Set(names)).toEqual(
+      new Set(['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice']),
+    );
     const [first, second] = chats().map((chat) => genAiView(chat)!);
     expect(first?.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
     expect(first?.messages[2]?.toolCalls.map((call) => call.arguments)).toEqual([{ topic: 'tracing' }, { topic: 'jsonl' }, { topic: 'quantum' }]);
@@ -93,7 +99,8 @@ describe('the LLM agent example, traced through the real openai client and instr
   it('rolls the tokens up: the trace total is the sum of its LLM calls', () => {
     const forest = buildSpanForest(records);
     const totals = traceTokens(forest.traces[0]!);
-    const sum = (key: 'gen_ai.usage.input_tokens' | 'gen_ai.usage.output_tokens'): number => chats().reduce((total, chat) => total + Number(chat.attrs[key]), 0);
+    const sum = (key: 'gen_ai.usage.input_tokens' | 'gen_ai.usage.output_tokens'): number =>
+      chats().reduce((total, chat) => total + Number(chat.attrs[key]), 0);
     expect(totals).toMatchObject({ calls: chats().length, input: sum('gen_ai.usage.input_tokens'), output: sum('gen_ai.usage.output_tokens') });
   });
 });

@@ -39,7 +39,15 @@ describe('live span events', () => {
           child.once('exit', (code) => reject(new Error(`the app exited (${code}) before it was ready`)));
         });
         // An observer polls the file while the app sits in its 30 s timer.
-        await vi.waitFor(() => expect(completeRecords(file).filter((r) => r.type === 'span_event').map((r) => r.event)).toEqual(['checkpoint', 'exception']), { timeout: 5000, interval: 10 });
+        await vi.waitFor(
+          () =>
+            expect(
+              completeRecords(file)
+                .filter((r) => r.type === 'span_event')
+                .map((r) => r.event),
+            ).toEqual(['checkpoint', 'exception']),
+          { timeout: 5000, interval: 10 },
+        );
         const records = completeRecords(file);
         expect(records.map((r) => r.type)).toEqual(['span_start', 'span_event', 'span_event']);
         expect(records[1]).toMatchObject({ name: 'long.job', spanId: records[0]!.spanId, attrs: { step: 1 } });

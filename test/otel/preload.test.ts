@@ -84,7 +84,9 @@ describe('node --import @aitrace/otel/register', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'aitrace-preload-')), 'trace.jsonl');
     const result = runPreloaded({ AITRACE_OUTPUT: file, OTEL_TRACES_SAMPLER: 'always_of' });
     expect(result.status).toBe(0);
-    expect(result.stderr).toContain('aitrace: OTEL_TRACES_SAMPLER: unknown sampler "always_of", so the SDK samples every trace (parentbased_always_on); use one of always_on, always_off, ');
+    expect(result.stderr).toContain(
+      'aitrace: OTEL_TRACES_SAMPLER: unknown sampler "always_of", so the SDK samples every trace (parentbased_always_on); use one of always_on, always_off, ',
+    );
     const ratio = runPreloaded({ AITRACE_OUTPUT: file, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '5' });
     expect(ratio.stderr).toContain('aitrace: OTEL_TRACES_SAMPLER_ARG: expected a ratio from 0 to 1 for traceidratio, got "5"');
   });
@@ -139,4 +141,3 @@ describe('node --import @aitrace/otel/register', () => {
     }
   });
 });
-

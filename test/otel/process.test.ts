@@ -8,7 +8,10 @@ import { readTrace, unendedSpans } from './traceFile.js';
 
 const apps = fileURLToPath(new URL('./apps/', import.meta.url));
 
-function run(app: string, args: string[]): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>; ready: Promise<void> } {
+function run(
+  app: string,
+  args: string[],
+): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>; ready: Promise<void> } {
   const child = spawn(process.execPath, [join(apps, app), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -37,7 +37,10 @@ describe('aitrace with the OpenTelemetry 3.x SDK on Node 22', () => {
     });
     await aitrace.shutdown();
 
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     for (const line of lines) expect(validateRecord(line)).toEqual([]);
     const records = lines.map((line) => normalizeRecord(line).record);
     const parentEnd = records.find((r) => r.event === 'parent.op.end');
@@ -57,18 +60,22 @@ describe('aitrace with the OpenTelemetry 3.x SDK on Node 22', () => {
     const aitrace = createAitrace({ output: file, sync: true, config: false });
     const tracerProvider = new TracerProvider({ spanProcessors: [aitrace.spanProcessor], spanLimits: { eventCountLimit: 2 } });
     const span = tracerProvider.getTracer('otel3-live').startSpan('long.op');
-    const read = () => readFileSync(file, 'utf8').trim().split('\n').map((line) => normalizeRecord(JSON.parse(line)).record);
+    const read = () =>
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => normalizeRecord(JSON.parse(line)).record);
     span.addEvent('checkpoint', { step: 1 });
     span.recordException(new Error('retrying'));
     span.addEvent('past.limit');
     // Written before the span ends: the 3.x span stores events as the hook expects.
-    expect(read().map((r) => r.type === 'span_event' ? r.event : r.type)).toEqual(['span_start', 'checkpoint', 'exception', 'past.limit']);
+    expect(read().map((r) => (r.type === 'span_event' ? r.event : r.type))).toEqual(['span_start', 'checkpoint', 'exception', 'past.limit']);
     expect(read()[2].attrs['exception.message']).toBe('retrying');
     span.end();
     span.addEvent('after.end');
     await aitrace.shutdown();
     const records = read();
-    expect(records.map((r) => r.type === 'span_event' ? r.event : r.type)).toEqual(['span_start', 'checkpoint', 'exception', 'past.limit', 'span_end']);
+    expect(records.map((r) => (r.type === 'span_event' ? r.event : r.type))).toEqual(['span_start', 'checkpoint', 'exception', 'past.limit', 'span_end']);
     expect(records[4].dropped).toEqual({ events: 1 });
   });
 });

@@ -50,7 +50,11 @@ const server = createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1', 
 `;
 
 let packOutput = '';
-const tarball = (pkg: string): string => join(packs, readdirSync(packs).find((file) => file.startsWith(`aitrace-${pkg}-`) && file.endsWith('.tgz'))!);
+const tarball = (pkg: string): string =>
+  join(
+    packs,
+    readdirSync(packs).find((file) => file.startsWith(`aitrace-${pkg}-`) && file.endsWith('.tgz'))!,
+  );
 
 beforeAll(() => {
   packOutput = ok(run(process.execPath, [join(root, 'scripts', 'pack.mjs'), packs], root), 'scripts/pack.mjs');
@@ -95,11 +99,16 @@ describe('the packed tarballs', () => {
       const dir = join(unpacked, file);
       mkdirSync(dir, { recursive: true });
       ok(run('tar', ['-xzf', join(packs, file), '-C', dir], work), `tar -xzf ${file}`);
-      const listed = ok(run('tar', ['-tzf', join(packs, file)], work), `tar -tzf ${file}`).split('\n').filter(Boolean);
+      const listed = ok(run('tar', ['-tzf', join(packs, file)], work), `tar -tzf ${file}`)
+        .split('\n')
+        .filter(Boolean);
       expect(listed, file).toContain('package/README.md');
       expect(listed, file).toContain('package/LICENSE');
       expect(readFileSync(join(dir, 'package', 'LICENSE'), 'utf8')).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
-      expect(listed.filter((path) => /tsbuildinfo|\.test\./.test(path)), file).toEqual([]);
+      expect(
+        listed.filter((path) => /tsbuildinfo|\.test\./.test(path)),
+        file,
+      ).toEqual([]);
       const maps = listed.filter((path) => path.endsWith('.map'));
       expect(maps.length, file).toBeGreaterThan(0);
       for (const map of maps) {
@@ -110,10 +119,16 @@ describe('the packed tarballs', () => {
   });
 
   it('print install commands with the OpenTelemetry packages of the README install line', () => {
-    expect(thirdParty).toEqual(expect.arrayContaining(['@opentelemetry/sdk-node@0.223', '@opentelemetry/instrumentation@0.223', '@opentelemetry/instrumentation-http@0.223']));
+    expect(thirdParty).toEqual(
+      expect.arrayContaining(['@opentelemetry/sdk-node@0.223', '@opentelemetry/instrumentation@0.223', '@opentelemetry/instrumentation-http@0.223']),
+    );
     for (const imported of tracingMjs.matchAll(/from '(@[\w-]+\/[\w-]+)'|register\('(@[\w-]+\/[\w-]+)\//g)) {
       const name = imported[1] ?? imported[2]!;
-      if (!name.startsWith('@aitrace/')) expect(thirdParty.map((spec) => spec.replace(/@[^@]+$/, '')), `README install line has ${name}`).toContain(name);
+      if (!name.startsWith('@aitrace/'))
+        expect(
+          thirdParty.map((spec) => spec.replace(/@[^@]+$/, '')),
+          `README install line has ${name}`,
+        ).toContain(name);
     }
     expect(packOutput).toContain(`npm install ${tarball('format')} ${tarball('otel')} ${thirdParty.join(' ')}`);
     expect(packOutput).toContain(`pnpm add ${tarball('format')} ${tarball('forest')} ${tarball('otlp')} ${tarball('mcp')} ${tarball('cli')}\n`);
@@ -135,7 +150,14 @@ describe('installing the tarballs into a fresh app', () => {
       expect(existsSync(join(dir, 'node_modules', '@aitrace', 'server'))).toBe(false);
       const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
       const aitrace = Object.entries(lock.packages).filter(([path]) => path.includes('@aitrace/'));
-      expect(aitrace.map(([path]) => path).sort()).toEqual(['node_modules/@aitrace/cli', 'node_modules/@aitrace/forest', 'node_modules/@aitrace/format', 'node_modules/@aitrace/mcp', 'node_modules/@aitrace/otel', 'node_modules/@aitrace/otlp']);
+      expect(aitrace.map(([path]) => path).sort()).toEqual([
+        'node_modules/@aitrace/cli',
+        'node_modules/@aitrace/forest',
+        'node_modules/@aitrace/format',
+        'node_modules/@aitrace/mcp',
+        'node_modules/@aitrace/otel',
+        'node_modules/@aitrace/otlp',
+      ]);
       for (const [path, entry] of aitrace) expect(entry.resolved, path).toMatch(/^file:.*\.tgz$/);
       expectReadmeSetupWorks(dir);
     },
@@ -150,10 +172,13 @@ describe('installing the tarballs into a fresh app', () => {
       const args = ['add', '--store-dir', store, ...installArgs()];
       // pnpm's store holds the workspace's packages; --offline needs its metadata cache too, which may be empty.
       let result = run(process.execPath, [PNPM, ...args, '--offline'], dir);
-      if (result.status !== 0 && /NO_OFFLINE/.test(`${result.stdout}${result.stderr}`)) result = run(process.execPath, [PNPM, ...args, '--prefer-offline'], dir);
+      if (result.status !== 0 && /NO_OFFLINE/.test(`${result.stdout}${result.stderr}`))
+        result = run(process.execPath, [PNPM, ...args, '--prefer-offline'], dir);
       const output = ok(result, 'pnpm add');
       expect(output).not.toMatch(/peer/i);
-      expect(readdirSync(join(dir, 'node_modules', '.pnpm')).filter((name) => name.startsWith('better-sqlite3') || name.startsWith('@aitrace+server'))).toEqual([]);
+      expect(readdirSync(join(dir, 'node_modules', '.pnpm')).filter((name) => name.startsWith('better-sqlite3') || name.startsWith('@aitrace+server'))).toEqual(
+        [],
+      );
       const lock = readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8');
       expect(lock).not.toMatch(/'?@aitrace\/[\w-]+@0\.1\.0'?:/);
       expectReadmeSetupWorks(dir);
@@ -173,7 +198,11 @@ describe('installing the tarballs into a fresh app', () => {
       expect(output).not.toMatch(/peer/i);
       expect(existsSync(join(dir, 'node_modules', 'better-sqlite3'))).toBe(false);
       expect(readFileSync(join(dir, 'yarn.lock'), 'utf8')).not.toMatch(/resolved "(?!file:)[^"]*@aitrace/);
-      expect(packOutput).toContain(`yarn add ${APP_PACKAGES.filter((pkg) => pkg !== 'otel').map(tarball).join(' ')}\n`);
+      expect(packOutput).toContain(
+        `yarn add ${APP_PACKAGES.filter((pkg) => pkg !== 'otel')
+          .map(tarball)
+          .join(' ')}\n`,
+      );
       expectReadmeSetupWorks(dir);
     },
     TIMEOUT,

@@ -59,7 +59,13 @@ describe('crash matrix: a writer that dies with spans and logs in flight', () =>
           // that lands inside a write of more than a page: Linux stops such a write at a page boundary when a fatal
           // signal arrives, so the file may end in a cut line, which readers report as truncated (TRACE_RECORD.md).
           const read = readTraceFile(file);
-          const cutLast = mode === 'async' && death === 'sigkill' && read.endsMidLine && read.problems.length === 1 && /truncated/.test(read.problems[0]!.message) && read.problems[0]!.line === read.lines;
+          const cutLast =
+            mode === 'async' &&
+            death === 'sigkill' &&
+            read.endsMidLine &&
+            read.problems.length === 1 &&
+            /truncated/.test(read.problems[0]!.message) &&
+            read.problems[0]!.line === read.lines;
           if (!cutLast) {
             expect(read.problems, `${context}, ${JSON.stringify(read.problems.slice(0, 3))}`).toEqual([]);
             expect(read.endsMidLine, context).toBe(false);
@@ -94,13 +100,18 @@ describe('crash matrix: a writer that dies with spans and logs in flight', () =>
           const spans: SpanNode[] = [];
           walkSpans(forest.traces[0]!.roots, (node) => spans.push(node));
           expect(spans.length, context).toBe(starts.size);
-          expect(spans.filter((s) => s.state === 'running'), context).toEqual([]);
+          expect(
+            spans.filter((s) => s.state === 'running'),
+            context,
+          ).toEqual([]);
           const cutOff = spans.filter((s) => s.state === 'cut_off').map((s) => s.attrs.k);
           expect(cutOff, context).toContain(-1);
           expect(cutOff.length, context).toBe(starts.size - ends.size);
           expect(forest.traces[0]!.cutOffCount, context).toBe(cutOff.length);
           {
-            figure(`${mode}/${death}: accepted ${ledger.accepted}, covered ${covered}, written ${starts.size - 1}, lost ${ledger.accepted - (starts.size - 1)}, lines ${read.lines}`);
+            figure(
+              `${mode}/${death}: accepted ${ledger.accepted}, covered ${covered}, written ${starts.size - 1}, lost ${ledger.accepted - (starts.size - 1)}, lines ${read.lines}`,
+            );
           }
         }
       });

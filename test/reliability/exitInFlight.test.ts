@@ -35,8 +35,15 @@ describe('a clean exit while an asynchronous write is in flight and another proc
     }
     const twice = [...counts.values()].filter((count) => count > 1).length;
     const total = [...accepted.values()].reduce((a, b) => a + b, 0);
-    figure(`exit with a write in flight: ${RUNS} exits, ${total * 2} records accepted by the exiting writers, ${appended * 2} by the appender; ${read.problems.length} bad lines, ${missing} missing, ${twice} twice`);
-    expect({ problems: read.problems.slice(0, 3), endsMidLine: read.endsMidLine, missing, twice }).toEqual({ problems: [], endsMidLine: false, missing: 0, twice: 0 });
+    figure(
+      `exit with a write in flight: ${RUNS} exits, ${total * 2} records accepted by the exiting writers, ${appended * 2} by the appender; ${read.problems.length} bad lines, ${missing} missing, ${twice} twice`,
+    );
+    expect({ problems: read.problems.slice(0, 3), endsMidLine: read.endsMidLine, missing, twice }).toEqual({
+      problems: [],
+      endsMidLine: false,
+      missing: 0,
+      twice: 0,
+    });
     expect(read.records).toHaveLength((total + appended) * 2);
   });
 });

@@ -119,7 +119,9 @@ describe('a full disk', () => {
       const after = aitrace.writer.getStats();
       const read = readTraceFile(file);
       expect(read.records.some((r) => r.record.event === 'after.fault.end')).toBe(true);
-      figure(`full disk (${mounted !== undefined ? 'tmpfs 1 MiB' : 'injected ENOSPC'}): ${spans * 2} records offered, max queued ${maxQueued}, dropped ${after.dropped}, written ${after.written}, failed writes ${after.failedWrites}, lines in file ${read.lines}, bad lines ${read.problems.length}`);
+      figure(
+        `full disk (${mounted !== undefined ? 'tmpfs 1 MiB' : 'injected ENOSPC'}): ${spans * 2} records offered, max queued ${maxQueued}, dropped ${after.dropped}, written ${after.written}, failed writes ${after.failedWrites}, lines in file ${read.lines}, bad lines ${read.problems.length}`,
+      );
       // The write the disk cut off is taken back, so no line is partial or glued to the retried batch.
       expect(read.problems).toEqual([]);
       expect(read.endsMidLine).toBe(false);
@@ -176,7 +178,9 @@ describe('a stream that stalls', () => {
     expect(lines.some((line) => line.includes('"after.stall.end"'))).toBe(true);
     const after = aitrace.writer.getStats();
     expect(after.written + after.dropped).toBe(spans * 2 + 2);
-    figure(`stalled stream: ${spans * 2} records offered in ${appTimeMs} ms while stalled, max queued ${maxQueued}, dropped ${after.dropped}, written ${after.written}`);
+    figure(
+      `stalled stream: ${spans * 2} records offered in ${appTimeMs} ms while stalled, max queued ${maxQueued}, dropped ${after.dropped}, written ${after.written}`,
+    );
     await aitrace.shutdown();
   });
 });
@@ -233,7 +237,17 @@ describe('a trace file removed under the writer', () => {
     now += 1000;
     tracer.startSpan('after.window').end();
     await aitrace.shutdown();
-    expect(readTraceFile(join(dir, 'trace.1.jsonl')).records.map((r) => r.record.event)).toEqual(['before.start', 'before.end', 'in.window.start', 'in.window.end']);
-    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { __tracer_meta__: { event: string } }).__tracer_meta__.event)).toEqual(['after.window.start', 'after.window.end']);
+    expect(readTraceFile(join(dir, 'trace.1.jsonl')).records.map((r) => r.record.event)).toEqual([
+      'before.start',
+      'before.end',
+      'in.window.start',
+      'in.window.end',
+    ]);
+    expect(
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { __tracer_meta__: { event: string } }).__tracer_meta__.event),
+    ).toEqual(['after.window.start', 'after.window.end']);
   });
 });

@@ -33,7 +33,9 @@ describe('a process that starts a span and then only waits', () => {
       child.child.kill('SIGKILL');
       const exit = await child.exited;
       expect(exit.signal).toBe('SIGKILL');
-      const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '');
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!)).toMatchObject({ __tracer_meta__: { event: 'llm.call.start', provisional: true } });
     });
@@ -44,7 +46,10 @@ describe('a process that starts a span and then only waits', () => {
     const child = runNode(app, [file, 'timer', '50']);
     const exit = await child.exited;
     expect(exit.code, exit.stderr).toBe(0);
-    const events = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line).__tracer_meta__.event);
+    const events = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line).__tracer_meta__.event);
     expect(events).toEqual(['llm.call.start', 'llm.call.end']);
   });
 });

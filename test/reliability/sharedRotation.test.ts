@@ -63,7 +63,9 @@ describe('several processes rotating one trace file', () => {
         }
       }
       const missing = PROCESSES * RECORDS - seen.size;
-      figure(`shared rotation, ${mode}: ${PROCESSES} processes, ${written} records counted written, ${found} found in ${files.length} files (${missing} missing, ${duplicates} twice, ${outOfOrder} out of order), largest file ${largest} bytes (limit ${MAX_FILE_SIZE})`);
+      figure(
+        `shared rotation, ${mode}: ${PROCESSES} processes, ${written} records counted written, ${found} found in ${files.length} files (${missing} missing, ${duplicates} twice, ${outOfOrder} out of order), largest file ${largest} bytes (limit ${MAX_FILE_SIZE})`,
+      );
       expect({ found, missing, duplicates, outOfOrder }).toEqual({ found: written, missing: 0, duplicates: 0, outOfOrder: 0 });
       for (const [i, exit] of exits.entries()) {
         expect(exit.stderr).toBe('');

@@ -54,7 +54,23 @@ function badAuthorizations(): Array<Record<string, string | string[]>> {
 }
 
 const otlpSpan = JSON.stringify({
-  resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: traceIdOf(0xbad), spanId: spanIdOf(1), name: 'sneaky', startTimeUnixNano: '1761480000000000000', endTimeUnixNano: '1761480001000000000' }] }] }],
+  resourceSpans: [
+    {
+      scopeSpans: [
+        {
+          spans: [
+            {
+              traceId: traceIdOf(0xbad),
+              spanId: spanIdOf(1),
+              name: 'sneaky',
+              startTimeUnixNano: '1761480000000000000',
+              endTimeUnixNano: '1761480001000000000',
+            },
+          ],
+        },
+      ],
+    },
+  ],
 });
 const otlpLog = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1761480000000000000', body: { stringValue: 'sneaky' } }] }] }] });
 
@@ -86,8 +102,15 @@ describe('the bearer token', () => {
     writeFileSync(join(viewer, 'index.html'), '<!doctype html><title>aitrace</title><script type="module" src="/assets/app.js"></script>');
     writeFileSync(join(viewer, 'assets', 'app.js'), 'fetch("/api/traces")');
     server = await startTestServer({ token: TOKEN, viewerDir: viewer });
-    const lines = [...spanLines({ trace: TRACE, span: spanIdOf(1), name: 'checkout', startMs: 0, endMs: 5, service: 'shop', attrs: { card: SECRET } }), logLine('paid', 2, { trace: TRACE, attrs: { card: SECRET } })];
-    const seeded = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': NDJSON, Authorization: `Bearer ${TOKEN}` }, body: jsonl(lines) });
+    const lines = [
+      ...spanLines({ trace: TRACE, span: spanIdOf(1), name: 'checkout', startMs: 0, endMs: 5, service: 'shop', attrs: { card: SECRET } }),
+      logLine('paid', 2, { trace: TRACE, attrs: { card: SECRET } }),
+    ];
+    const seeded = await server.request('/api/ingest', {
+      method: 'POST',
+      headers: { 'Content-Type': NDJSON, Authorization: `Bearer ${TOKEN}` },
+      body: jsonl(lines),
+    });
     expect(seeded.status).toBe(200);
     rows = await server.store.countRows();
   });
@@ -101,7 +124,12 @@ describe('the bearer token', () => {
     for (const endpoint of ENDPOINTS) {
       for (const authorization of attempts) {
         const headers = { ...authorization, ...(endpoint.type ? { 'Content-Type': endpoint.type } : {}) };
-        const answer = await rawRequest(server.port, { method: endpoint.method, path: endpoint.path, headers, ...(endpoint.body ? { body: endpoint.body } : {}) });
+        const answer = await rawRequest(server.port, {
+          method: endpoint.method,
+          path: endpoint.path,
+          headers,
+          ...(endpoint.body ? { body: endpoint.body } : {}),
+        });
         const context = `${endpoint.method} ${endpoint.path} with ${JSON.stringify(authorization)}`;
         expect(answer.status, context).toBe(401);
         expect(answer.headers['www-authenticate'], context).toBe('Bearer realm="aitrace"');
@@ -115,7 +143,12 @@ describe('the bearer token', () => {
         expect((await rawRequest(server.port, { path: `${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}` })).status).toBe(401);
       }
     }
-    const queryWrite = await rawRequest(server.port, { method: 'POST', path: `/api/ingest?access_token=${TOKEN}`, headers: { 'Content-Type': NDJSON }, body: jsonl([logLine('sneaky', 1)]) });
+    const queryWrite = await rawRequest(server.port, {
+      method: 'POST',
+      path: `/api/ingest?access_token=${TOKEN}`,
+      headers: { 'Content-Type': NDJSON },
+      body: jsonl([logLine('sneaky', 1)]),
+    });
     expect(queryWrite.status).toBe(401);
     expect(await server.store.countRows()).toBe(rows);
   });
@@ -130,16 +163,35 @@ describe('the bearer token', () => {
     const stream = await rawRequest(server.port, { path: `/api/events?access_token=${TOKEN}` });
     expect([stream.status, stream.body]).toEqual([200, expect.stringContaining('event: ready')]);
     for (const endpoint of ENDPOINTS.filter((e) => e.method === 'POST')) {
-      const answer = await rawRequest(server.port, { method: 'POST', path: endpoint.path, headers: { ...auth, 'Content-Type': endpoint.type! }, body: endpoint.body! });
+      const answer = await rawRequest(server.port, {
+        method: 'POST',
+        path: endpoint.path,
+        headers: { ...auth, 'Content-Type': endpoint.type! },
+        body: endpoint.body!,
+      });
       expect(answer.status, endpoint.path).toBe(200);
     }
   });
 
   it('serves only the static viewer without the token: no path reaches trace data', async () => {
     const paths = [
-      '/', '/index.html', `/trace/${TRACE}`, '/assets/app.js', '//api/traces', '/api%2Ftraces', '/API/traces', '/api/../api/traces',
-      '/v1', '/v1/../api/stats', '/%2e%2e/api/traces', `/api/traces/${TRACE}/../../traces`, '/./api/traces', '/api/traces/%2e%2e/stats',
-      `/api/traces/${TRACE}%00`, '/api\\traces', '/api/health',
+      '/',
+      '/index.html',
+      `/trace/${TRACE}`,
+      '/assets/app.js',
+      '//api/traces',
+      '/api%2Ftraces',
+      '/API/traces',
+      '/api/../api/traces',
+      '/v1',
+      '/v1/../api/stats',
+      '/%2e%2e/api/traces',
+      `/api/traces/${TRACE}/../../traces`,
+      '/./api/traces',
+      '/api/traces/%2e%2e/stats',
+      `/api/traces/${TRACE}%00`,
+      '/api\\traces',
+      '/api/health',
     ];
     for (const path of paths) {
       const answer = await rawRequest(server.port, { path });

@@ -19,9 +19,17 @@ function batchOfSize(bytes: number): string {
 
 /** An OTLP/JSON traces request of about `bytes` bytes. */
 function otlpOfSize(bytes: number): string {
-  const span = { traceId: traceIdOf(0xf222), spanId: '00000000000000f1', name: 'filler', startTimeUnixNano: '1761480000000000000', attributes: [{ key: 'pad', value: { stringValue: 'p'.repeat(200) } }] };
+  const span = {
+    traceId: traceIdOf(0xf222),
+    spanId: '00000000000000f1',
+    name: 'filler',
+    startTimeUnixNano: '1761480000000000000',
+    attributes: [{ key: 'pad', value: { stringValue: 'p'.repeat(200) } }],
+  };
   const count = Math.ceil(bytes / JSON.stringify(span).length);
-  return JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: Array.from({ length: count }, (_, i) => ({ ...span, spanId: (i + 1).toString(16).padStart(16, '0') })) }] }] });
+  return JSON.stringify({
+    resourceSpans: [{ scopeSpans: [{ spans: Array.from({ length: count }, (_, i) => ({ ...span, spanId: (i + 1).toString(16).padStart(16, '0') })) }] }],
+  });
 }
 
 /** The endpoints that take a body, each with a body of a given size. */
@@ -66,9 +74,17 @@ describe('request body limits', () => {
     for (const { path, type, bodyOfSize } of ENDPOINTS) {
       // Valid content, so only the expanded size can be the reason for the refusal.
       const expanded = bodyOfSize(LIMIT * 40);
-      for (const [encoding, compressed] of [['gzip', gzipSync(expanded)], ['deflate', deflateSync(expanded)]] as const) {
+      for (const [encoding, compressed] of [
+        ['gzip', gzipSync(expanded)],
+        ['deflate', deflateSync(expanded)],
+      ] as const) {
         expect(compressed.length).toBeLessThan(LIMIT);
-        const answer = await rawRequest(server.port, { method: 'POST', path, headers: { 'Content-Type': type, 'Content-Encoding': encoding }, body: compressed });
+        const answer = await rawRequest(server.port, {
+          method: 'POST',
+          path,
+          headers: { 'Content-Type': type, 'Content-Encoding': encoding },
+          body: compressed,
+        });
         expectTooLarge(answer, `${path} ${encoding}`);
         expect(answer.body).toContain('after decompression');
       }
@@ -78,7 +94,12 @@ describe('request body limits', () => {
 
   it('takes a compressed body that expands to just under the limit', async () => {
     const body = batchOfSize(LIMIT - 2048);
-    const answer = await rawRequest(server.port, { method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON, 'Content-Encoding': 'gzip' }, body: gzipSync(body) });
+    const answer = await rawRequest(server.port, {
+      method: 'POST',
+      path: '/api/ingest',
+      headers: { 'Content-Type': NDJSON, 'Content-Encoding': 'gzip' },
+      body: gzipSync(body),
+    });
     expect(answer.status, answer.body).toBe(200);
     expect(JSON.parse(answer.body).accepted).toBe(body.split('\n').length - 1);
   });
@@ -97,14 +118,21 @@ describe('a gzip bomb against the default 10 MiB limit', () => {
       let peak = before;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
       const began = Date.now();
-      const answer = await rawRequest(server.port, { method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON, 'Content-Encoding': 'gzip' }, body: bomb });
+      const answer = await rawRequest(server.port, {
+        method: 'POST',
+        path: '/api/ingest',
+        headers: { 'Content-Type': NDJSON, 'Content-Encoding': 'gzip' },
+        body: bomb,
+      });
       clearInterval(sampler);
       const grewMiB = (peak - before) / 1024 / 1024;
       expect(answer.status).toBe(413);
       expect(answer.body).toContain('after decompression');
       expect(grewMiB).toBeLessThan(200);
       expect(await server.store.countRows()).toBe(0);
-      figure(`gzip bomb: ${(bomb.length / 1024 / 1024).toFixed(1)} MiB expanding to 1000 MiB refused with 413 in ${Date.now() - began} ms; process RSS grew ${grewMiB.toFixed(0)} MiB at most`);
+      figure(
+        `gzip bomb: ${(bomb.length / 1024 / 1024).toFixed(1)} MiB expanding to 1000 MiB refused with 413 in ${Date.now() - began} ms; process RSS grew ${grewMiB.toFixed(0)} MiB at most`,
+      );
     } finally {
       await server.stop();
     }
@@ -128,7 +156,9 @@ describe('bounded work and answers for batches of bad lines', () => {
     const parsed = JSON.parse(answer.body) as { error: string; rejected: number; problems: Array<{ line: number; message: string }> };
     expect(parsed.rejected).toBe(900);
     expect(parsed.problems.map((p) => p.line)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-    expect(parsed.error).toBe(`900 bad lines (line ${parsed.problems.map((p) => p.line).join(', ')} and 800 more not listed); the whole batch was refused and nothing was stored`);
+    expect(parsed.error).toBe(
+      `900 bad lines (line ${parsed.problems.map((p) => p.line).join(', ')} and 800 more not listed); the whole batch was refused and nothing was stored`,
+    );
     expect(parsed.problems[0]!.message).toMatch(/^__tracer_meta__\.timestamp: must be an ISO-8601 timestamp, got "9+…$/);
     expect(parsed.problems[0]!.message.length).toBeLessThanOrEqual(301);
     expect(answer.body.length).toBeLessThan(20_000);
@@ -144,7 +174,10 @@ describe('bounded work and answers for batches of bad lines', () => {
     for (const body of [jsonl([...lines, lines[0]!]), `${jsonl(lines)}${lines[0]!}`, '\n'.repeat(1001)]) {
       const answer = await rawRequest(server.port, { method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON }, body });
       expect(answer.status).toBe(413);
-      expect(JSON.parse(answer.body)).toEqual({ error: 'request body has more than 1000 lines, the most one batch may hold; send smaller batches or raise --max-lines', maxLines: 1000 });
+      expect(JSON.parse(answer.body)).toEqual({
+        error: 'request body has more than 1000 lines, the most one batch may hold; send smaller batches or raise --max-lines',
+        maxLines: 1000,
+      });
     }
     expect(await server.store.countRows()).toBe(rows);
   });
@@ -166,7 +199,9 @@ describe('a 10 KB gzip of 5 million bad lines against the default limits', () =>
       expect(JSON.parse(answer.body).error).toMatch(/more than 100000 lines/);
       expect(answer.body.length).toBeLessThan(1000);
       expect(await server.store.countRows()).toBe(0);
-      figure(`bad-line bomb: ${bomb.length} bytes of gzip ('x\\n' x 5,000,000) refused with 413 in ${Date.now() - began} ms, answer ${answer.body.length} bytes`);
+      figure(
+        `bad-line bomb: ${bomb.length} bytes of gzip ('x\\n' x 5,000,000) refused with 413 in ${Date.now() - began} ms, answer ${answer.body.length} bytes`,
+      );
     } finally {
       await server.stop();
     }
@@ -178,11 +213,20 @@ describe('a 10 KB gzip of 5 million bad lines against the default limits', () =>
       // The first part of the stream already inflates past the limit; the client never finishes sending.
       const opening = gzipSync(Buffer.alloc(LIMIT * 8)).subarray(0, -8);
       const status = await new Promise<number>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/ingest', headers: { 'Content-Type': NDJSON, 'Content-Encoding': 'gzip', 'Transfer-Encoding': 'chunked' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-          req.destroy();
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            method: 'POST',
+            path: '/api/ingest',
+            headers: { 'Content-Type': NDJSON, 'Content-Encoding': 'gzip', 'Transfer-Encoding': 'chunked' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+            req.destroy();
+          },
+        );
         req.on('error', reject);
         req.write(opening);
       });

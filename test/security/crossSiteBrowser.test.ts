@@ -50,7 +50,11 @@ describe('a token-less server against web pages of other origins, in headless Ch
 
   beforeAll(async () => {
     server = await startTestServer({ viewerDir: findViewerDir() ?? null });
-    const seeded = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: jsonl(spanLines({ trace: TRACE, span: spanIdOf(1), name: 'checkout', startMs: 0, endMs: 5, attrs: { card: SECRET } })) });
+    const seeded = await server.request('/api/ingest', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: jsonl(spanLines({ trace: TRACE, span: spanIdOf(1), name: 'checkout', startMs: 0, endMs: 5, attrs: { card: SECRET } })),
+    });
     expect(seeded.status).toBe(200);
     browser = await chromium.launch({ executablePath: ensureChromium(), args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${REBOUND} 127.0.0.1`] });
   });
@@ -75,7 +79,10 @@ describe('a token-less server against web pages of other origins, in headless Ch
       await page.goto(`${origin}/attack.html`);
       // The four POSTs reach the server, which refuses each (the browser shows its status).
       await expect.poll(() => answers.filter((a) => a.method === 'POST').length, { timeout: 15_000 }).toBe(4);
-      expect(answers.map((a) => a.status), origin).toEqual(answers.map(() => 403));
+      expect(
+        answers.map((a) => a.status),
+        origin,
+      ).toEqual(answers.map(() => 403));
       await context.close();
     }
     expect(await forgedStored()).toBe(0);
@@ -88,20 +95,25 @@ describe('a token-less server against web pages of other origins, in headless Ch
     // that name before, runs with that name's origin: the server's 403 page stands in for it.
     const loaded = await page.goto(`http://${REBOUND}:${server.port}/attack.html`);
     expect(loaded?.status()).toBe(403);
-    const results = await page.evaluate(async ({ trace, record }) => {
-      const requests: Array<[string, RequestInit?]> = [
-        ['/api/traces'],
-        [`/api/traces/${trace}`],
-        [`/api/traces/${trace}?format=jsonl`],
-        ['/api/stats'],
-        ['/', {}],
-        ['/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: `${record}\n` }],
-      ];
-      return Promise.all(requests.map(async ([path, init]) => {
-        const response = await fetch(path, init);
-        return { path, status: response.status, body: await response.text() };
-      }));
-    }, { trace: TRACE, record: logLine('forged.rebound', 1, { trace: FORGED }) });
+    const results = await page.evaluate(
+      async ({ trace, record }) => {
+        const requests: Array<[string, RequestInit?]> = [
+          ['/api/traces'],
+          [`/api/traces/${trace}`],
+          [`/api/traces/${trace}?format=jsonl`],
+          ['/api/stats'],
+          ['/', {}],
+          ['/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: `${record}\n` }],
+        ];
+        return Promise.all(
+          requests.map(async ([path, init]) => {
+            const response = await fetch(path, init);
+            return { path, status: response.status, body: await response.text() };
+          }),
+        );
+      },
+      { trace: TRACE, record: logLine('forged.rebound', 1, { trace: FORGED }) },
+    );
     for (const result of results) {
       expect(result.status, result.path).toBe(403);
       expect(result.body, result.path).toContain(`does not answer to the Host \\"${REBOUND}:${server.port}\\"`);
@@ -123,7 +135,11 @@ describe('a token-less server against web pages of other origins, in headless Ch
       const rows = await page.$$eval('.trace-row', (found) => found.length);
       // A trace stored now reaches the open list over the event stream.
       const live = traceIdOf(0x11fe + rows);
-      const stored = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: jsonl(spanLines({ trace: live, span: spanIdOf(2), name: `live.${rows}`, startMs: 10, endMs: 12 })) });
+      const stored = await server.request('/api/ingest', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-ndjson' },
+        body: jsonl(spanLines({ trace: live, span: spanIdOf(2), name: `live.${rows}`, startMs: 10, endMs: 12 })),
+      });
       expect(stored.status).toBe(200);
       await page.waitForFunction((count) => document.querySelectorAll('.trace-row').length === count, rows + 1);
       expect(errors).toEqual([]);

@@ -71,7 +71,10 @@ describe('hostile attribute values and keys through the real span processor and 
         // The SDK drops non-primitive attributes; an instrumentation that writes the attribute map directly
         // bypasses that, so the processor must cope with anything.
         Object.defineProperties((span as unknown as { attributes: Record<string, unknown> }).attributes, Object.getOwnPropertyDescriptors(values));
-        Object.defineProperty((span as unknown as { attributes: Record<string, unknown> }).attributes, '__proto__', { value: { polluted: true }, enumerable: true });
+        Object.defineProperty((span as unknown as { attributes: Record<string, unknown> }).attributes, '__proto__', {
+          value: { polluted: true },
+          enumerable: true,
+        });
         span.addEvent('hostile.event', { loneLow: values.loneLow as string, __proto__: 'event' } as Record<string, string>);
         span.end();
         // Log records carry any value as body and attributes.
@@ -105,7 +108,9 @@ describe('hostile attribute values and keys through the real span processor and 
       for (const line of lines) {
         if (line.length < 1024 * 1024) continue;
         const parsed = JSON.parse(line) as Record<string, unknown>;
-        const big = Object.entries(parsed).filter(([, v]) => JSON.stringify(v).length > 100_000).map(([k]) => k);
+        const big = Object.entries(parsed)
+          .filter(([, v]) => JSON.stringify(v).length > 100_000)
+          .map(([k]) => k);
         expect.fail(`a ${line.length}-character line: ${JSON.stringify(parsed.__tracer_meta__).slice(0, 300)} big keys ${big.join(',')}`);
       }
       // A user key named __tracer_meta__ never replaces the metadata.
@@ -142,7 +147,10 @@ describe('hostile values the encoder must survive', () => {
     const span = tracerProvider.getTracer('hostile').startSpan('getter.span', { attributes: { kept: 1 } });
     const attributes = (span as unknown as { attributes: Record<string, unknown> }).attributes;
     Object.defineProperty(attributes, 'boom', { get: throwing, enumerable: true });
-    Object.defineProperty(attributes, 'nested', { value: Object.defineProperty({ fine: true }, 'deep', { get: throwing, enumerable: true }), enumerable: true });
+    Object.defineProperty(attributes, 'nested', {
+      value: Object.defineProperty({ fine: true }, 'deep', { get: throwing, enumerable: true }),
+      enumerable: true,
+    });
     Object.defineProperty(attributes, 'api_key', { get: throwing, enumerable: true });
     span.end();
     const logger = loggerProvider.getLogger('hostile');
@@ -155,7 +163,10 @@ describe('hostile values the encoder must survive', () => {
     await loggerProvider.shutdown();
     expect(errors).toEqual([]);
 
-    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown> & { __tracer_meta__: { event: string } });
+    const records = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown> & { __tracer_meta__: { event: string } });
     const unreadable = { $type: 'unreadable', reason: 'getter' };
     const end = records.find((r) => r.__tracer_meta__.event === 'getter.span.end');
     expect(end).toMatchObject({ kept: 1, boom: unreadable, nested: { fine: true, deep: unreadable } });

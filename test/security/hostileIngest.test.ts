@@ -39,7 +39,9 @@ describe('hostile records at the server', () => {
     const deep = withKey(logLine('deep', 2, { trace: traceIdOf(2) }), 'payload', nested(1000));
     const refused = await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([logLine('fine', 1, { trace: traceIdOf(1) }), deep]) });
     expect(refused.status).toBe(400);
-    expect((await readJson(refused)).problems).toEqual([{ line: 2, message: `"payload" is nested more than ${MAX_RECORD_DEPTH} levels deep, the most the server stores; flatten it` }]);
+    expect((await readJson(refused)).problems).toEqual([
+      { line: 2, message: `"payload" is nested more than ${MAX_RECORD_DEPTH} levels deep, the most the server stores; flatten it` },
+    ]);
     const metaDeep = logLine('deep', 2, { trace: traceIdOf(2) }).replace('"event":"deep"', `"event":"deep","x_extra":${nested(MAX_RECORD_DEPTH)}`);
     const refusedMeta = await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([metaDeep]) });
     expect((await readJson(refusedMeta)).problems?.[0]?.message).toMatch(/^__tracer_meta__ is nested more than/);
@@ -55,7 +57,14 @@ describe('hostile records at the server', () => {
   it('skips such a record in a watched file, reporting its line, and stores the others', async () => {
     const dir = tempDir('watch-deep');
     const file = join(dir, 'app.jsonl');
-    writeFileSync(file, jsonl([logLine('before', 1, { trace: traceIdOf(4) }), withKey(logLine('deep', 2, { trace: traceIdOf(4) }), 'payload', nested(1200)), logLine('after', 3, { trace: traceIdOf(4) })]));
+    writeFileSync(
+      file,
+      jsonl([
+        logLine('before', 1, { trace: traceIdOf(4) }),
+        withKey(logLine('deep', 2, { trace: traceIdOf(4) }), 'payload', nested(1200)),
+        logLine('after', 3, { trace: traceIdOf(4) }),
+      ]),
+    );
     server = await startTestServer({ watch: [dir] });
     expect(server.problems).toEqual([expect.stringMatching(/app\.jsonl:2: "payload" is nested more than 500 levels deep/)]);
     const trace = await readJson<TraceAnswer>(await server.request(`/api/traces/${traceIdOf(4)}`));

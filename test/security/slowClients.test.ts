@@ -65,7 +65,11 @@ describe('slow clients (slowloris)', () => {
     let firstServedAfterMs: number | undefined;
     for (let i = 0; i < 20; i++) {
       const began = Date.now();
-      const write = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: jsonl([logLine(`normal-${i}`, i, { trace: traceIdOf(0x700 + i) })]) });
+      const write = await server.request('/api/ingest', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-ndjson' },
+        body: jsonl([logLine(`normal-${i}`, i, { trace: traceIdOf(0x700 + i) })]),
+      });
       expect(write.status).toBe(200);
       expect((await server.request('/api/traces')).status).toBe(200);
       latencies.push(Date.now() - began);
@@ -82,7 +86,9 @@ describe('slow clients (slowloris)', () => {
     // Served while the slow clients still held their connections, not after they were cut.
     expect(firstServedAfterMs!).toBeLessThan(Math.min(...slow.map((c) => c.closedAfterMs!)));
     expect(Math.max(...latencies)).toBeLessThan(2000);
-    figure(`slowloris headers: 20 clients at 1 byte / 60 ms cut after ${Math.min(...slow.map((c) => c.closedAfterMs!))}-${Math.max(...slow.map((c) => c.closedAfterMs!))} ms (headers timeout ${HEADERS_TIMEOUT_MS} ms); a normal client meanwhile: 20 writes + reads, slowest ${Math.max(...latencies)} ms`);
+    figure(
+      `slowloris headers: 20 clients at 1 byte / 60 ms cut after ${Math.min(...slow.map((c) => c.closedAfterMs!))}-${Math.max(...slow.map((c) => c.closedAfterMs!))} ms (headers timeout ${HEADERS_TIMEOUT_MS} ms); a normal client meanwhile: 20 writes + reads, slowest ${Math.max(...latencies)} ms`,
+    );
   });
 
   it('cuts off a client that sends its body byte by byte, stores nothing of it, and reports no server error', { timeout: 20_000 }, async () => {
@@ -101,6 +107,8 @@ describe('slow clients (slowloris)', () => {
     expect(await server.store.countRows()).toBe(rows);
     // A client cut off mid-body is not an internal error: nothing goes to the server's problem log.
     expect(server.problems.slice(problems)).toEqual([]);
-    figure(`slowloris body: 1 byte / 50 ms cut after ${client.closedAfterMs} ms, a stalled body after ${stalled.closedAfterMs} ms (request timeout ${REQUEST_TIMEOUT_MS} ms), nothing stored`);
+    figure(
+      `slowloris body: 1 byte / 50 ms cut after ${client.closedAfterMs} ms, a stalled body after ${stalled.closedAfterMs} ms (request timeout ${REQUEST_TIMEOUT_MS} ms), nothing stored`,
+    );
   });
 });

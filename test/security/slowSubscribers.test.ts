@@ -29,7 +29,9 @@ async function pausedSubscriber(port: number): Promise<{ socket: Socket; status:
 
 /** About 1 MB of JSONL records of TRACE. */
 function megabyteBatch(batch: number): string {
-  return jsonl(Array.from({ length: 1000 }, (_, i) => logLine('chunk', batch * 1000 + i, { trace: TRACE, span: spanIdOf(batch + 1), attrs: { pad: 'p'.repeat(900) } })));
+  return jsonl(
+    Array.from({ length: 1000 }, (_, i) => logLine('chunk', batch * 1000 + i, { trace: TRACE, span: spanIdOf(batch + 1), attrs: { pad: 'p'.repeat(900) } })),
+  );
 }
 
 describe('slow live subscribers', () => {
@@ -54,7 +56,10 @@ describe('slow live subscribers', () => {
     const over = await rawRequest(server.port, { path: '/api/events' });
     expect(over.status).toBe(503);
     expect(over.headers['retry-after']).toBe('10');
-    expect(JSON.parse(over.body)).toEqual({ error: 'this server already has 100 live-update subscribers, the most it serves at once; close other viewer tabs or raise --max-subscribers', maxSubscribers: 100 });
+    expect(JSON.parse(over.body)).toEqual({
+      error: 'this server already has 100 live-update subscribers, the most it serves at once; close other viewer tabs or raise --max-subscribers',
+      maxSubscribers: 100,
+    });
 
     for (let batch = 0; batch < 12; batch++) {
       const body = megabyteBatch(batch);

@@ -67,7 +67,11 @@ const seeded: Seeded[] = [...HOSTILE, PLAIN].map((value, i) => ({
   service: value,
   name: value,
   event: value,
-  attrs: [['k', value], [value, 'v'], ['note', `before ${value} after`]],
+  attrs: [
+    ['k', value],
+    [value, 'v'],
+    ['note', `before ${value} after`],
+  ],
 }));
 
 function lowerAscii(text: string): string {
@@ -87,7 +91,15 @@ describe('SQL injection through every filter of the query API', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const lines = seeded.flatMap((t, i) => [
-      ...spanLines({ trace: t.traceId, span: spanIdOf(i + 1), name: t.name, startMs: i * 10, endMs: i * 10 + 5, service: t.service, attrs: Object.fromEntries(t.attrs.slice(0, 2)) }),
+      ...spanLines({
+        trace: t.traceId,
+        span: spanIdOf(i + 1),
+        name: t.name,
+        startMs: i * 10,
+        endMs: i * 10 + 5,
+        service: t.service,
+        attrs: Object.fromEntries(t.attrs.slice(0, 2)),
+      }),
       logLine(t.event, i * 10 + 1, { trace: t.traceId, service: t.service, attrs: Object.fromEntries(t.attrs.slice(2)) }),
     ]);
     const response = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: jsonl(lines) });
@@ -116,7 +128,10 @@ describe('SQL injection through every filter of the query API', () => {
       expect(await traceIds(`attr=${encodeURIComponent(`${value}=v`)}`), `attr ${JSON.stringify(value)}=v`).toEqual(value.includes('=') ? [] : own);
       expect(await traceIds(`service=${v}&name=${v}&attr=${encodeURIComponent(`k=${value}`)}`)).toEqual(own);
       const stats = await readJson<{ spans: SpanStats[] }>(await server.request(`/api/stats?service=${v}`));
-      expect(stats.spans.map((s) => s.name), `stats ${JSON.stringify(value)}`).toEqual([value]);
+      expect(
+        stats.spans.map((s) => s.name),
+        `stats ${JSON.stringify(value)}`,
+      ).toEqual([value]);
     }
   });
 
@@ -148,7 +163,10 @@ describe('SQL injection through every filter of the query API', () => {
     expect(await traceIds('')).toEqual(seeded.map((t) => t.traceId).sort());
     expect(executedSql.length).toBeGreaterThan(0);
     for (const value of HOSTILE.filter((v) => v.length >= 5)) {
-      expect(executedSql.filter((sql) => sql.includes(value)), JSON.stringify(value)).toEqual([]);
+      expect(
+        executedSql.filter((sql) => sql.includes(value)),
+        JSON.stringify(value),
+      ).toEqual([]);
     }
     await server.close();
     const reopened = new SqliteTraceStore({ path: server.dbPath });
@@ -171,7 +189,7 @@ function templateLiterals(source: string): Array<{ text: string; expressions: st
   };
   const readTemplate = (): void => {
     const template = { text: '', expressions: [] as string[] };
-    for (at++; at < source.length && source[at] !== '`'; ) {
+    for (at++; at < source.length && source[at] !== '`';) {
       if (source[at] === '\\') {
         template.text += source.slice(at, at + 2);
         at += 2;
@@ -186,7 +204,7 @@ function templateLiterals(source: string): Array<{ text: string; expressions: st
     found.push(template);
   };
   const readCode = (end?: string): void => {
-    for (let depth = 0; at < source.length; ) {
+    for (let depth = 0; at < source.length;) {
       const c = source[at]!;
       if (c === end && depth === 0) return;
       if (c === '`') readTemplate();
@@ -282,7 +300,8 @@ describe('SQL is parameterized throughout packages/server/src', () => {
       for (const template of templateLiterals(source)) {
         if (!SQL_TEXT.test(template.text) && !template.expressions.some((e) => SQL_FRAGMENT.test(e))) continue;
         sqlTemplates++;
-        for (const expression of template.expressions) if (!REVIEWED_SQL_INTERPOLATIONS.has(expression)) unreviewed.push(`${where}: \${${expression}} in \`${template.text.slice(0, 60)}\``);
+        for (const expression of template.expressions)
+          if (!REVIEWED_SQL_INTERPOLATIONS.has(expression)) unreviewed.push(`${where}: \${${expression}} in \`${template.text.slice(0, 60)}\``);
       }
     }
     expect(sqlTemplates).toBeGreaterThan(10);

@@ -10,9 +10,35 @@ describe('query API', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const lines = [
-      ...spanLines({ trace: traceIdOf(1), span: spanIdOf(1), name: 'GET /users', startMs: 0, endMs: 40, service: 'api', attrs: { 'http.route': '/users', 'http.status_code': 200 } }),
-      ...spanLines({ trace: traceIdOf(1), span: spanIdOf(2), parent: spanIdOf(1), name: 'db.query', startMs: 5, endMs: 30, service: 'api', attrs: { 'db.statement': 'SELECT * FROM users' } }),
-      ...spanLines({ trace: traceIdOf(2), span: spanIdOf(3), name: 'POST /pay', startMs: 1000, endMs: 1300, status: 'error', service: 'payments', attrs: { 'http.route': '/pay', note: "Robert'); DROP TABLE spans;--" } }),
+      ...spanLines({
+        trace: traceIdOf(1),
+        span: spanIdOf(1),
+        name: 'GET /users',
+        startMs: 0,
+        endMs: 40,
+        service: 'api',
+        attrs: { 'http.route': '/users', 'http.status_code': 200 },
+      }),
+      ...spanLines({
+        trace: traceIdOf(1),
+        span: spanIdOf(2),
+        parent: spanIdOf(1),
+        name: 'db.query',
+        startMs: 5,
+        endMs: 30,
+        service: 'api',
+        attrs: { 'db.statement': 'SELECT * FROM users' },
+      }),
+      ...spanLines({
+        trace: traceIdOf(2),
+        span: spanIdOf(3),
+        name: 'POST /pay',
+        startMs: 1000,
+        endMs: 1300,
+        status: 'error',
+        service: 'payments',
+        attrs: { 'http.route': '/pay', note: "Robert'); DROP TABLE spans;--" },
+      }),
       startLine({ trace: traceIdOf(3), span: spanIdOf(4), name: 'job.run', startMs: 2000, service: 'worker', attrs: { queue: 'emails' } }),
       logLine('job.progress', 2001, { trace: traceIdOf(3), span: spanIdOf(4), attrs: { done: 10 }, service: 'worker' }),
     ];
@@ -33,9 +59,22 @@ describe('query API', () => {
     expect(body.nextCursor).toBeNull();
     expect(body.traces.map((t) => t.rootName)).toEqual(['job.run', 'POST /pay', 'GET /users']);
     expect(body.traces[0]).toEqual({
-      traceId: traceIdOf(3), rootName: 'job.run', rootSpanId: spanIdOf(4), service: 'worker', startUs: T0_US + 2_000_000, endUs: null, durationMs: null,
-      spanCount: 1, errorCount: 0, runningCount: 1, recordCount: 2, lastUs: T0_US + 2_001_000,
-      inputTokens: null, outputTokens: null, models: [], conversations: [],
+      traceId: traceIdOf(3),
+      rootName: 'job.run',
+      rootSpanId: spanIdOf(4),
+      service: 'worker',
+      startUs: T0_US + 2_000_000,
+      endUs: null,
+      durationMs: null,
+      spanCount: 1,
+      errorCount: 0,
+      runningCount: 1,
+      recordCount: 2,
+      lastUs: T0_US + 2_001_000,
+      inputTokens: null,
+      outputTokens: null,
+      models: [],
+      conversations: [],
     });
   });
 
@@ -116,7 +155,21 @@ describe('query API', () => {
 
   // Last, as it adds a trace: a chat span in a trace of its own.
   it('filters by model and conversation, and reports token totals', async () => {
-    const chat = spanLines({ trace: traceIdOf(9), span: spanIdOf(9), name: 'chat', startMs: 3000, endMs: 3020, service: 'api', attrs: { 'gen_ai.request.model': 'llama3', 'gen_ai.conversation.id': 'conv 7', 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.output_tokens': 5, prompt: 'SELECT a model' } });
+    const chat = spanLines({
+      trace: traceIdOf(9),
+      span: spanIdOf(9),
+      name: 'chat',
+      startMs: 3000,
+      endMs: 3020,
+      service: 'api',
+      attrs: {
+        'gen_ai.request.model': 'llama3',
+        'gen_ai.conversation.id': 'conv 7',
+        'gen_ai.usage.input_tokens': 12,
+        'gen_ai.usage.output_tokens': 5,
+        prompt: 'SELECT a model',
+      },
+    });
     expect((await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl(chat) })).status).toBe(200);
     expect(await traceIds('model=llama3')).toEqual([traceIdOf(9)]);
     expect(await traceIds('model=gpt-4o')).toEqual([]);
@@ -173,7 +226,11 @@ describe('bearer token', () => {
 
   it('lets requests with the right token through, and EventSource-style GETs with access_token', async () => {
     const auth = { Authorization: `Bearer ${token}` };
-    const ingest = await server.request('/api/ingest', { method: 'POST', headers: { ...NDJSON, ...auth }, body: jsonl([logLine('x', 1, { trace: traceIdOf(1) })]) });
+    const ingest = await server.request('/api/ingest', {
+      method: 'POST',
+      headers: { ...NDJSON, ...auth },
+      body: jsonl([logLine('x', 1, { trace: traceIdOf(1) })]),
+    });
     expect(ingest.status).toBe(200);
     expect((await server.request('/api/traces', { headers: auth })).status).toBe(200);
     expect((await server.request(`/api/traces?access_token=${token}`)).status).toBe(200);

@@ -46,7 +46,12 @@ describe('the aitrace OTel bridge writing a trace file that the server watches',
       });
       root.end();
       await aitrace.forceFlush();
-      const final = await stream.next((e) => e.event === 'trace' && (e.data as { runningCount: number; spanCount: number }).runningCount === 0 && (e.data as { spanCount: number }).spanCount === 2);
+      const final = await stream.next(
+        (e) =>
+          e.event === 'trace' &&
+          (e.data as { runningCount: number; spanCount: number }).runningCount === 0 &&
+          (e.data as { spanCount: number }).spanCount === 2,
+      );
       expect(final.data).toMatchObject({ traceId: root.spanContext().traceId, errorCount: 0 });
       stream.close();
       await tracerProvider.shutdown();
@@ -57,7 +62,10 @@ describe('the aitrace OTel bridge writing a trace file that the server watches',
       expect(fromFile.problems).toEqual([]);
       const fileRecords = fromFile.records.map((r) => r.record);
       const stored = (await readJson<TraceAnswer>(await watched.request(`/api/traces/${root.spanContext().traceId}`))).records;
-      const expected = fileRecords.filter((r) => r.type !== 'span_start').map((r) => `${r.type}:${r.event}`).sort();
+      const expected = fileRecords
+        .filter((r) => r.type !== 'span_start')
+        .map((r) => `${r.type}:${r.event}`)
+        .sort();
       expect(stored.map((r) => `${r.type}:${r.event}`).sort()).toEqual(expected);
       expect(stored.find((r) => r.event === 'handle.order.end')?.attrs).toMatchObject({ 'order.id': 'A-17' });
       expect(stored.find((r) => r.event === 'stock.checked')?.attrs).toMatchObject({ sku: 'X1', available: 4 });

@@ -22,7 +22,14 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
   const dbPath = join(dir, 'traces.db');
   const problems: string[] = [];
   const refusals: string[] = [];
-  const server = await startServer({ port: 0, db: dbPath, viewerDir: null, onProblem: (m) => problems.push(m), onRefusal: (m) => refusals.push(m), ...options });
+  const server = await startServer({
+    port: 0,
+    db: dbPath,
+    viewerDir: null,
+    onProblem: (m) => problems.push(m),
+    onRefusal: (m) => refusals.push(m),
+    ...options,
+  });
   return {
     ...server,
     dir,
@@ -49,7 +56,10 @@ export interface SseEvent {
 }
 
 /** Reads a Server-Sent Events stream with fetch (as a browser's EventSource would), event by event. */
-export async function openEventStream(url: URL | string, headers: Record<string, string> = {}): Promise<{ next: (match?: (e: SseEvent) => boolean) => Promise<SseEvent>; close: () => void; response: Response }> {
+export async function openEventStream(
+  url: URL | string,
+  headers: Record<string, string> = {},
+): Promise<{ next: (match?: (e: SseEvent) => boolean) => Promise<SseEvent>; close: () => void; response: Response }> {
   const controller = new AbortController();
   const response = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: controller.signal });
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();

@@ -19,13 +19,19 @@ describe('POST /api/ingest', () => {
   const root = { trace, span: spanIdOf(1), name: 'GET /users', startMs: 0, endMs: 30, service: 'api', attrs: { 'http.route': '/users' } };
 
   it('stores JSONL records and serves them back through the query API', async () => {
-    const response = await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([...spanLines(root), logLine('hello', 5, { trace, span: root.span })]) });
+    const response = await server.request('/api/ingest', {
+      method: 'POST',
+      headers: NDJSON,
+      body: jsonl([...spanLines(root), logLine('hello', 5, { trace, span: root.span })]),
+    });
     expect(response.status).toBe(200);
     expect(await readJson(response)).toEqual({ accepted: 3, traces: 1 });
 
     const list = await readJson<TracePage>(await server.request('/api/traces'));
     expect(list).toEqual({
-      traces: [expect.objectContaining({ traceId: trace, rootName: 'GET /users', service: 'api', spanCount: 1, errorCount: 0, runningCount: 0, durationMs: 30 })],
+      traces: [
+        expect.objectContaining({ traceId: trace, rootName: 'GET /users', service: 'api', spanCount: 1, errorCount: 0, runningCount: 0, durationMs: 30 }),
+      ],
       nextCursor: null,
     });
     const detail = await readJson<TraceAnswer>(await server.request(`/api/traces/${trace}`));
@@ -35,7 +41,10 @@ describe('POST /api/ingest', () => {
 
     const file = await server.request(`/api/traces/${trace.toUpperCase()}?format=jsonl`);
     expect(file.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const lines = (await file.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await file.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.__tracer_meta__.type)).toEqual(['log', 'span_end']);
 
     expect((await server.request(`/api/traces/${traceIdOf(999)}`)).status).toBe(404);
@@ -50,7 +59,14 @@ describe('POST /api/ingest', () => {
   });
 
   it('refuses the whole batch when a line is bad, naming every bad line, and stores nothing', async () => {
-    const body = [startLine(root), '{"not json', logLine('ok', 1), '{"__tracer_meta__":{"timestamp":"yesterday","event":"x"}}', '', '{"__tracer_meta__":{"timestamp":"2025-10-26T12:00:00.000000Z","event":"a.start","type":"span_start","provisional":true}}'].join('\n');
+    const body = [
+      startLine(root),
+      '{"not json',
+      logLine('ok', 1),
+      '{"__tracer_meta__":{"timestamp":"yesterday","event":"x"}}',
+      '',
+      '{"__tracer_meta__":{"timestamp":"2025-10-26T12:00:00.000000Z","event":"a.start","type":"span_start","provisional":true}}',
+    ].join('\n');
     const response = await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body });
     expect(response.status).toBe(400);
     const answer = await readJson(response);
@@ -129,7 +145,9 @@ describe('POST /api/ingest', () => {
     // Ending every span turns each trace final.
     const ended = await Promise.all(
       Array.from({ length: batches }, (_, b) => {
-        const ends = Array.from({ length: perBatch / 2 }, (_, i) => endLine({ trace: traceIdOf(1000 + b), span: spanIdOf(b * 100 + i + 1), name: `s${i}`, startMs: i, endMs: i + 2 }));
+        const ends = Array.from({ length: perBatch / 2 }, (_, i) =>
+          endLine({ trace: traceIdOf(1000 + b), span: spanIdOf(b * 100 + i + 1), name: `s${i}`, startMs: i, endMs: i + 2 }),
+        );
         return server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl(ends) });
       }),
     );

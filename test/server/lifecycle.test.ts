@@ -17,7 +17,11 @@ function recentLog(event: string, trace: string, daysAgo: number): string {
 describe('server lifecycle', () => {
   it('keeps stored traces across a restart on the same database file', async () => {
     const first = await startTestServer();
-    await first.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl(spanLines({ trace: traceIdOf(1), span: spanIdOf(1), name: 'kept', startMs: 0, endMs: 1 })) });
+    await first.request('/api/ingest', {
+      method: 'POST',
+      headers: NDJSON,
+      body: jsonl(spanLines({ trace: traceIdOf(1), span: spanIdOf(1), name: 'kept', startMs: 0, endMs: 1 })),
+    });
     await first.close();
     const second = await startTestServer({ db: first.dbPath });
     try {

@@ -14,7 +14,16 @@ describe('GET /api/logs, GET /api/facets, sorted /api/traces and the all-records
       ...spanLines({ trace: traceIdOf(1), span: spanIdOf(1), name: 'GET /users', startMs: 10, endMs: 50, service: 'api' }),
       logLine('users.loaded', 20, { trace: traceIdOf(1), span: spanIdOf(1), service: 'api', attrs: { count: 3 } }),
       ...spanLines({ trace: traceIdOf(2), span: spanIdOf(2), name: 'POST /pay', startMs: 100, endMs: 900, status: 'error', service: 'payments' }),
-      ...spanLines({ trace: traceIdOf(2), span: spanIdOf(3), parent: spanIdOf(2), name: 'charge', startMs: 110, endMs: 800, status: 'error', service: 'payments' }),
+      ...spanLines({
+        trace: traceIdOf(2),
+        span: spanIdOf(3),
+        parent: spanIdOf(2),
+        name: 'charge',
+        startMs: 110,
+        endMs: 800,
+        status: 'error',
+        service: 'payments',
+      }),
     ];
     expect((await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl(lines) })).status).toBe(200);
   });
@@ -27,7 +36,9 @@ describe('GET /api/logs, GET /api/facets, sorted /api/traces and the all-records
     expect(all.logs.map((r) => r.event)).toEqual(['users.loaded', 'listening']);
     expect(all.logs[1]).toMatchObject({ event: 'listening', service: 'api', attrs: { port: 4000 } });
     expect(all.logs[1]!.traceId).toBeUndefined();
-    const scoped = await readJson<LogPage>(await server.request(`/api/logs?trace=${traceIdOf(1).toUpperCase()}&level=info&attr=count%3D3&q=LOADED&from=${T0_US}&to=2025-10-26T12:00:01Z`));
+    const scoped = await readJson<LogPage>(
+      await server.request(`/api/logs?trace=${traceIdOf(1).toUpperCase()}&level=info&attr=count%3D3&q=LOADED&from=${T0_US}&to=2025-10-26T12:00:01Z`),
+    );
     expect(scoped.logs.map((r) => r.event)).toEqual(['users.loaded']);
     const first = await readJson<LogPage>(await server.request('/api/logs?order=asc&limit=1'));
     expect(first.logs.map((r) => r.event)).toEqual(['listening']);
@@ -69,8 +80,14 @@ describe('GET /api/logs, GET /api/facets, sorted /api/traces and the all-records
 
   it('answers facets for traces and for logs under the list filters', async () => {
     const traces = await readJson<Facets>(await server.request('/api/facets?service=payments'));
-    expect(traces.service).toEqual([{ value: 'api', count: 1 }, { value: 'payments', count: 1 }]);
-    expect(traces.name).toEqual([{ value: 'POST /pay', count: 1 }, { value: 'charge', count: 1 }]);
+    expect(traces.service).toEqual([
+      { value: 'api', count: 1 },
+      { value: 'payments', count: 1 },
+    ]);
+    expect(traces.name).toEqual([
+      { value: 'POST /pay', count: 1 },
+      { value: 'charge', count: 1 },
+    ]);
     expect(traces.status).toEqual([{ value: 'error', count: 1 }]);
     const logs = await readJson<Facets>(await server.request('/api/facets?scope=logs&level=info'));
     expect(logs.level).toEqual([{ value: 'info', count: 2 }]);
@@ -92,7 +109,13 @@ describe('GET /api/logs, GET /api/facets, sorted /api/traces and the all-records
     const job = { trace: traceIdOf(7), span: spanIdOf(7), name: 'job', startMs: 2000 };
     await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([startLine(job), logLine('tick', 2001, { service: 'cron' })]) });
     const started = await stream.next((e) => e.event === 'records');
-    expect(started.data).toMatchObject({ traceId: null, records: [{ type: 'span_start', name: 'job' }, { type: 'log', event: 'tick', service: 'cron' }] });
+    expect(started.data).toMatchObject({
+      traceId: null,
+      records: [
+        { type: 'span_start', name: 'job' },
+        { type: 'log', event: 'tick', service: 'cron' },
+      ],
+    });
     await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([endLine({ ...job, endMs: 2500 })]) });
     const ended = await stream.next((e) => e.event === 'records');
     expect(ended.data).toMatchObject({ records: [{ type: 'span_end', name: 'job', durationMs: 500 }] });

@@ -35,12 +35,22 @@ describe('GET /api/events (Server-Sent Events)', () => {
     const watching = await openEventStream(new URL(`/api/events?trace=${span.trace}`, server.url));
     await watching.next();
     await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([logLine('elsewhere', 1, { trace: other })]) });
-    await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([startLine(span), logLine('started', 1, { trace: span.trace, span: span.span })]) });
+    await server.request('/api/ingest', {
+      method: 'POST',
+      headers: NDJSON,
+      body: jsonl([startLine(span), logLine('started', 1, { trace: span.trace, span: span.span })]),
+    });
     const summary = await watching.next();
     expect(summary).toMatchObject({ event: 'trace', data: { traceId: span.trace } });
     const records = await watching.next();
     expect(records.event).toBe('records');
-    expect(records.data).toMatchObject({ traceId: span.trace, records: [{ type: 'span_start', spanId: span.span, attrs: { step: 1 } }, { type: 'log', event: 'started' }] });
+    expect(records.data).toMatchObject({
+      traceId: span.trace,
+      records: [
+        { type: 'span_start', spanId: span.span, attrs: { step: 1 } },
+        { type: 'log', event: 'started' },
+      ],
+    });
 
     await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body: jsonl([endLine({ ...span, endAttrs: { result: 'done' } })]) });
     await watching.next((e) => e.event === 'trace');

@@ -33,7 +33,10 @@ function read(line: string): NormalizedRecord {
 
 /** An OTLP/HTTP endpoint that keeps each request body as sent by the exporters, and answers success. */
 function captureServer(): Promise<{ server: Server; url: string; bodies: Map<string, unknown[]> }> {
-  const bodies = new Map<string, unknown[]>([['/v1/traces', []], ['/v1/logs', []]]);
+  const bodies = new Map<string, unknown[]>([
+    ['/v1/traces', []],
+    ['/v1/logs', []],
+  ]);
   const server = createServer((request, response) => {
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -43,7 +46,9 @@ function captureServer(): Promise<{ server: Server; url: string; bodies: Map<str
       response.end('{}');
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies })),
+  );
 }
 
 describe('the same spans and logs, in-process and over OTLP, give the same records', () => {
@@ -87,21 +92,48 @@ describe('the same spans and logs, in-process and over OTLP, give the same recor
     const tracer = tracerProvider.getTracer('shop.checkout', '1.0.0');
     const logger = loggerProvider.getLogger('shop.log', '0.3.0');
 
-    const root = tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, attributes: { 'http.route': '/checkout', ratio: 0.25, tags: ['a', 'b'], retried: false } });
+    const root = tracer.startSpan('POST /checkout', {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.route': '/checkout', ratio: 0.25, tags: ['a', 'b'], retried: false },
+    });
     root.setAttribute('http.response.status_code', 500);
     const inRoot = trace.setSpan(context.active(), root);
-    const charge = tracer.startSpan('charge.card', { kind: SpanKind.CLIENT, attributes: { amount: 1999, 'code.file.path': '/app/pay.ts', 'code.line.number': 42, 'code.function.name': 'charge' } }, inRoot);
+    const charge = tracer.startSpan(
+      'charge.card',
+      { kind: SpanKind.CLIENT, attributes: { amount: 1999, 'code.file.path': '/app/pay.ts', 'code.line.number': 42, 'code.function.name': 'charge' } },
+      inRoot,
+    );
     charge.addEvent('retry', { attempt: 2 });
     charge.recordException(new TypeError('card declined'));
     charge.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
     const inCharge = trace.setSpan(context.active(), charge);
-    logger.emit({ eventName: 'payment.attempt', severityNumber: SeverityNumber.INFO, severityText: 'INFO', attributes: { attempt: 2, card: { brand: 'visa' } }, context: inCharge });
-    logger.emit({ attributes: { 'event.name': 'gen_ai.user.message', 'gen_ai.system': 'openai' }, body: { content: 'hi' }, severityNumber: SeverityNumber.INFO, context: inCharge });
-    logger.emit({ body: 'card declined by issuer', severityNumber: SeverityNumber.WARN2, attributes: { 'code.file.path': '/app/pay.ts', 'code.line.number': 50 }, context: inCharge });
+    logger.emit({
+      eventName: 'payment.attempt',
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      attributes: { attempt: 2, card: { brand: 'visa' } },
+      context: inCharge,
+    });
+    logger.emit({
+      attributes: { 'event.name': 'gen_ai.user.message', 'gen_ai.system': 'openai' },
+      body: { content: 'hi' },
+      severityNumber: SeverityNumber.INFO,
+      context: inCharge,
+    });
+    logger.emit({
+      body: 'card declined by issuer',
+      severityNumber: SeverityNumber.WARN2,
+      attributes: { 'code.file.path': '/app/pay.ts', 'code.line.number': 50 },
+      context: inCharge,
+    });
     logger.emit({ body: { msg: 'retry scheduled', in_ms: 250 }, severityText: 'WARNING', context: inRoot });
     logger.emit({ body: 7, severityNumber: SeverityNumber.DEBUG, context: inRoot });
     charge.end();
-    const publish = tracer.startSpan('orders publish', { kind: SpanKind.PRODUCER, links: [{ context: charge.spanContext(), attributes: { reason: 'retry' } }] }, inRoot);
+    const publish = tracer.startSpan(
+      'orders publish',
+      { kind: SpanKind.PRODUCER, links: [{ context: charge.spanContext(), attributes: { reason: 'retry' } }] },
+      inRoot,
+    );
     publish.setStatus({ code: SpanStatusCode.OK });
     publish.end();
     const wide = tracer.startSpan('wide', { attributes: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8 } }, inRoot);

@@ -22,7 +22,12 @@ async function connect(token: string | undefined = TOKEN): Promise<Client> {
   return client;
 }
 
-const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } } });
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '1' } },
+});
 const MCP_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
 
 beforeAll(async () => {
@@ -55,12 +60,18 @@ describe('aitrace serve offers the trace tools at /mcp over Streamable HTTP', ()
     const all = await call(client, 'search_traces');
     expect(all.text.split('\n')[0]).toBe('5 trace(s) match, newest first');
     expect(all.structured.total).toBe(5);
-    expect((await call(client, 'search_traces', { status: 'cut_off' })).structured.traces).toEqual([expect.objectContaining({ trace_id: CRASHED_TRACE, root: 'agent.run', cut_off: expect.any(Number) })]);
-    expect((await call(client, 'search_traces', { model: 'local-chat' })).structured.traces).toEqual([expect.objectContaining({ trace_id: GENAI_TRACE, llm_calls: 2, input_tokens: 1812, output_tokens: 71 })]);
-    expect((await call(client, 'search_traces', { service: 'checkout', where: ['card.brand=visa'] })).structured.traces).toEqual([expect.objectContaining({ trace_id: set.sdkTrace, errors: 1 })]);
+    expect((await call(client, 'search_traces', { status: 'cut_off' })).structured.traces).toEqual([
+      expect.objectContaining({ trace_id: CRASHED_TRACE, root: 'agent.run', cut_off: expect.any(Number) }),
+    ]);
+    expect((await call(client, 'search_traces', { model: 'local-chat' })).structured.traces).toEqual([
+      expect.objectContaining({ trace_id: GENAI_TRACE, llm_calls: 2, input_tokens: 1812, output_tokens: 71 }),
+    ]);
+    expect((await call(client, 'search_traces', { service: 'checkout', where: ['card.brand=visa'] })).structured.traces).toEqual([
+      expect.objectContaining({ trace_id: set.sdkTrace, errors: 1 }),
+    ]);
   });
 
-  it('get_trace and get_span on the example agent\'s trace: the tree, the conversation, a failed tool', async () => {
+  it("get_trace and get_span on the example agent's trace: the tree, the conversation, a failed tool", async () => {
     const tree = await call(client, 'get_trace', { trace_id: set.agentTrace.slice(0, 10), messages: true });
     expect(tree.isError).toBe(false);
     expect(tree.text).toMatch(/^trace [0-9a-f]{32} {2}research-agent {2}20 spans {2}4 errors/);
@@ -89,13 +100,22 @@ describe('aitrace serve offers the trace tools at /mcp over Streamable HTTP', ()
 
   it('sees records stored after an earlier answer: a span in flight as running, then its end', async () => {
     const live = 'c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1';
-    const post = (line: string): Promise<Response> => server.request('/api/ingest', { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/x-ndjson' }, body: jsonl([line]) });
-    expect((await call(client, 'running_spans')).text).toMatch(/^0 span\(s\) running now; \d+ cut off \(never ended, their writer stopped\): pass include_cut_off to list them$/);
+    const post = (line: string): Promise<Response> =>
+      server.request('/api/ingest', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/x-ndjson' },
+        body: jsonl([line]),
+      });
+    expect((await call(client, 'running_spans')).text).toMatch(
+      /^0 span\(s\) running now; \d+ cut off \(never ended, their writer stopped\): pass include_cut_off to list them$/,
+    );
     const startedAt = new Date();
     const start = `{"__tracer_meta__":{"format_version":2,"timestamp":"${startedAt.toISOString().replace('Z', '000Z')}","event":"nightly.job.start","type":"span_start","trace_id":"${live}","span_id":"c100000000000001","name":"nightly.job","provisional":true}}`;
     expect((await post(start)).status).toBe(200);
     expect((await call(client, 'get_trace', { trace_id: live })).text).toMatch(/└─ ▶ running nightly\.job #c100000000000001/);
-    expect((await call(client, 'running_spans')).structured.spans).toEqual([expect.objectContaining({ trace_id: live, name: 'nightly.job', state: 'running', running_ms: expect.any(Number) })]);
+    expect((await call(client, 'running_spans')).structured.spans).toEqual([
+      expect.objectContaining({ trace_id: live, name: 'nightly.job', state: 'running', running_ms: expect.any(Number) }),
+    ]);
     const end = `{"__tracer_meta__":{"format_version":2,"timestamp":"${new Date(startedAt.getTime() + 5).toISOString().replace('Z', '000Z')}","event":"nightly.job.end","type":"span_end","trace_id":"${live}","span_id":"c100000000000001","name":"nightly.job","status":"ok","start_time":"${startedAt.toISOString().replace('Z', '000Z')}","duration_ms":5}}`;
     expect((await post(end)).status).toBe(200);
     expect((await call(client, 'get_trace', { trace_id: live })).text).toMatch(/└─ ✓ nightly\.job 5\.00ms #c100000000000001/);
@@ -104,8 +124,14 @@ describe('aitrace serve offers the trace tools at /mcp over Streamable HTTP', ()
   });
 
   it('bad input comes back as tool errors that name it, and the server goes on', async () => {
-    expect(await call(client, 'get_trace', { trace_id: 'ffffffffffffffffffffffffffffffff' })).toMatchObject({ isError: true, text: 'no trace with id "ffffffffffffffffffffffffffffffff"; search_traces lists the trace ids' });
-    expect(await call(client, 'get_trace', { trace_id: 'fff' })).toMatchObject({ isError: true, text: 'no trace with id "fff"; search_traces lists the trace ids' });
+    expect(await call(client, 'get_trace', { trace_id: 'ffffffffffffffffffffffffffffffff' })).toMatchObject({
+      isError: true,
+      text: 'no trace with id "ffffffffffffffffffffffffffffffff"; search_traces lists the trace ids',
+    });
+    expect(await call(client, 'get_trace', { trace_id: 'fff' })).toMatchObject({
+      isError: true,
+      text: 'no trace with id "fff"; search_traces lists the trace ids',
+    });
     expect(await call(client, 'search_traces', { where: ['nokey'] })).toMatchObject({ isError: true, text: 'where expects key=value, got "nokey"' });
     expect((await call(client, 'search_traces')).structured.total).toBe(6);
   });
@@ -117,7 +143,9 @@ describe('the 100,000-span trace over /mcp', () => {
     const first = await call(client, 'get_trace', { trace_id: BIG_TRACE });
     expect(first.structured).toMatchObject({ spans: BIG_SPANS, errors: 1 });
     expect(first.text.length + JSON.stringify(first.structured).length).toBeLessThanOrEqual(16_000);
-    const more = /\n… ([\d,]+) more lines \(of (100,\d{3})\) not shown: call again with cursor=(\d+) for the next page, raise max_chars, or pass depth/.exec(first.text);
+    const more = /\n… ([\d,]+) more lines \(of (100,\d{3})\) not shown: call again with cursor=(\d+) for the next page, raise max_chars, or pass depth/.exec(
+      first.text,
+    );
     expect(more).not.toBeNull();
     const second = await call(client, 'get_trace', { trace_id: BIG_TRACE, cursor: Number(more![3]), max_chars: 2000 });
     expect(second.text.length + JSON.stringify(second.structured).length).toBeLessThanOrEqual(2000);
@@ -131,7 +159,9 @@ describe('the 100,000-span trace over /mcp', () => {
       const answer = await call(client, name, args);
       expect(answer.text.length + JSON.stringify(answer.structured).length, name).toBeLessThanOrEqual(budget);
     }
-    expect((await call(client, 'find_errors', { trace_id: BIG_TRACE })).structured.errors).toEqual([expect.objectContaining({ span: 'item', message: '(no status message)' })]);
+    expect((await call(client, 'find_errors', { trace_id: BIG_TRACE })).structured.errors).toEqual([
+      expect.objectContaining({ span: 'item', message: '(no status message)' }),
+    ]);
     console.log(`100,000-span trace over /mcp: get_trace ${first.text.length} chars + ${JSON.stringify(first.structured).length} structured`);
   }, 120_000);
 });
@@ -150,12 +180,24 @@ describe('/mcp is guarded like the other data endpoints', () => {
   });
 
   it('refuses a page from another origin (403) and a Host it does not answer to (403)', async () => {
-    const foreign = await server.request('/mcp', { method: 'POST', headers: { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}`, Origin: 'https://evil.example' }, body: INITIALIZE });
+    const foreign = await server.request('/mcp', {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}`, Origin: 'https://evil.example' },
+      body: INITIALIZE,
+    });
     expect(foreign.status).toBe(403);
     expect(((await foreign.json()) as { error: string }).error).toMatch(/another origin \(https:\/\/evil\.example\)/);
-    const site = await server.request('/mcp', { method: 'POST', headers: { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}`, 'Sec-Fetch-Site': 'cross-site' }, body: INITIALIZE });
+    const site = await server.request('/mcp', {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}`, 'Sec-Fetch-Site': 'cross-site' },
+      body: INITIALIZE,
+    });
     expect(site.status).toBe(403);
-    const own = await server.request('/mcp', { method: 'POST', headers: { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}`, Origin: new URL(server.url).origin }, body: INITIALIZE });
+    const own = await server.request('/mcp', {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, Authorization: `Bearer ${TOKEN}`, Origin: new URL(server.url).origin },
+      body: INITIALIZE,
+    });
     expect(own.status).toBe(200);
   });
 

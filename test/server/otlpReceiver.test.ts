@@ -50,11 +50,21 @@ async function waitForRecords(server: TestServer, traceId: string, count: number
 
 /** Sends logs through a real exporter and checks they arrive linked to their span, event names and bodies intact. */
 async function sendAndCheckLogs(server: TestServer, exporter: LogRecordExporter, service: string): Promise<void> {
-  const loggerProvider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': service }), processors: [new BatchLogRecordProcessor({ exporter })] });
+  const loggerProvider = new LoggerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    processors: [new BatchLogRecordProcessor({ exporter })],
+  });
   const logger = loggerProvider.getLogger('jobs', '0.1.0');
   const span = new BasicTracerProvider().getTracer('jobs').startSpan('job.run');
   const inSpan = trace.setSpan(context.active(), span);
-  logger.emit({ context: inSpan, eventName: 'gen_ai.choice', severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: { index: 0, message: { content: 'hi' } }, attributes: { 'gen_ai.system': 'openai' } });
+  logger.emit({
+    context: inSpan,
+    eventName: 'gen_ai.choice',
+    severityNumber: SeverityNumber.INFO,
+    severityText: 'INFO',
+    body: { index: 0, message: { content: 'hi' } },
+    attributes: { 'gen_ai.system': 'openai' },
+  });
   logger.emit({ context: inSpan, severityNumber: SeverityNumber.WARN, body: 'queue is slow', attributes: { size: 3 } });
   span.end();
   await loggerProvider.shutdown();
@@ -84,12 +94,18 @@ describe('the OTLP receiver with the real OpenTelemetry exporters, configured on
   });
 
   it('receives spans from @opentelemetry/exporter-trace-otlp-proto, gzip-compressed, on the OTLP/HTTP port', async () => {
-    const exporter = fromEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: server.otlpHttp!.url.slice(0, -1), OTEL_EXPORTER_OTLP_HEADERS: headers, OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }, () => new ProtoTraceExporter());
+    const exporter = fromEnvironment(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: server.otlpHttp!.url.slice(0, -1), OTEL_EXPORTER_OTLP_HEADERS: headers, OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
+      () => new ProtoTraceExporter(),
+    );
     await sendAndCheckCheckout(server, exporter, 'proto-gzip', TOKEN);
   });
 
   it('receives spans from @opentelemetry/exporter-trace-otlp-proto on the main port too', async () => {
-    const exporter = fromEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: server.url.slice(0, -1), OTEL_EXPORTER_OTLP_HEADERS: headers }, () => new ProtoTraceExporter());
+    const exporter = fromEnvironment(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: server.url.slice(0, -1), OTEL_EXPORTER_OTLP_HEADERS: headers },
+      () => new ProtoTraceExporter(),
+    );
     await sendAndCheckCheckout(server, exporter, 'proto-main-port', TOKEN);
   });
 
@@ -102,14 +118,23 @@ describe('the OTLP receiver with the real OpenTelemetry exporters, configured on
   });
 
   it('receives spans from @opentelemetry/exporter-trace-otlp-http (JSON) on the OTLP/HTTP port', async () => {
-    const exporter = fromEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: server.otlpHttp!.url.slice(0, -1), OTEL_EXPORTER_OTLP_HEADERS: headers }, () => new HttpJsonTraceExporter());
+    const exporter = fromEnvironment(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: server.otlpHttp!.url.slice(0, -1), OTEL_EXPORTER_OTLP_HEADERS: headers },
+      () => new HttpJsonTraceExporter(),
+    );
     await sendAndCheckCheckout(server, exporter, 'http-json', TOKEN);
   });
 
   it('receives logs from @opentelemetry/exporter-logs-otlp-proto and -grpc, with event names and bodies', async () => {
-    const proto = fromEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: server.otlpHttp!.url.slice(0, -1), OTEL_EXPORTER_OTLP_HEADERS: headers }, () => new ProtoLogExporter());
+    const proto = fromEnvironment(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: server.otlpHttp!.url.slice(0, -1), OTEL_EXPORTER_OTLP_HEADERS: headers },
+      () => new ProtoLogExporter(),
+    );
     await sendAndCheckLogs(server, proto, 'logs-proto');
-    const grpc = fromEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://${server.otlpGrpc!.address}`, OTEL_EXPORTER_OTLP_HEADERS: headers, OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }, () => new GrpcLogExporter());
+    const grpc = fromEnvironment(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${server.otlpGrpc!.address}`, OTEL_EXPORTER_OTLP_HEADERS: headers, OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' },
+      () => new GrpcLogExporter(),
+    );
     await sendAndCheckLogs(server, grpc, 'logs-grpc');
   });
 
@@ -141,10 +166,24 @@ describe('the OTLP receiver with the real OpenTelemetry exporters, configured on
 
       const records = await waitForRecords(server, traceId, 4);
       expect(records.map((r) => `${r.type}:${r.event}`).sort()).toEqual(['log:job.note', 'span_end:job.run.end', 'span_event:exception', 'span_event:step']);
-      expect(records.find((r) => r.type === 'span_end')).toMatchObject({ spanId, kind: 'consumer', status: 'error', statusMessage: 'boom', service: `nodesdk-${protocol}`, pid, scope: 'nodesdk-app', attrs: { 'job.id': 7, 'job.tags': ['a', 'b'] } });
+      expect(records.find((r) => r.type === 'span_end')).toMatchObject({
+        spanId,
+        kind: 'consumer',
+        status: 'error',
+        statusMessage: 'boom',
+        service: `nodesdk-${protocol}`,
+        pid,
+        scope: 'nodesdk-app',
+        attrs: { 'job.id': 7, 'job.tags': ['a', 'b'] },
+      });
       expect(records.find((r) => r.event === 'exception')!.attrs).toMatchObject({ 'exception.type': 'RangeError', 'exception.message': 'boom' });
       expect(records.find((r) => r.event === 'step')!.attrs).toEqual({ n: 1 });
-      expect(records.find((r) => r.type === 'log')).toMatchObject({ spanId, level: 'warn', service: `nodesdk-${protocol}`, attrs: { k: 'v', body: 'careful' } });
+      expect(records.find((r) => r.type === 'log')).toMatchObject({
+        spanId,
+        level: 'warn',
+        service: `nodesdk-${protocol}`,
+        attrs: { k: 'v', body: 'careful' },
+      });
     });
   }
 });
@@ -159,11 +198,21 @@ describe('OTLP answers, as the specification asks', () => {
   });
 
   const otlpHttp = (path: string, init: RequestInit): Promise<Response> => fetch(new URL(path, server.otlpHttp!.url), init);
-  const span = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'answer.me', startTimeUnixNano: '1761480000000000000', endTimeUnixNano: '1761480000001000000' };
+  const span = {
+    traceId: '5b8efff798038103d269b633813fc60c',
+    spanId: 'eee19b7ec3c1b174',
+    name: 'answer.me',
+    startTimeUnixNano: '1761480000000000000',
+    endTimeUnixNano: '1761480000001000000',
+  };
   const protobufHeaders = { 'Content-Type': 'application/x-protobuf' };
 
   it('answers a protobuf request with a protobuf ExportTraceServiceResponse, and a JSON one with JSON', async () => {
-    const protobuf = await otlpHttp('/v1/traces', { method: 'POST', headers: protobufHeaders, body: encodeTraceRequest({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }) });
+    const protobuf = await otlpHttp('/v1/traces', {
+      method: 'POST',
+      headers: protobufHeaders,
+      body: encodeTraceRequest({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }),
+    });
     expect(protobuf.status).toBe(200);
     expect(protobuf.headers.get('content-type')).toBe('application/x-protobuf');
     expect(decodeExportResponse('traces', new Uint8Array(await protobuf.arrayBuffer()))).toEqual({});
@@ -174,7 +223,20 @@ describe('OTLP answers, as the specification asks', () => {
   });
 
   it('accepts metrics and drops them with a partial success saying so, over HTTP (protobuf, JSON) and gRPC', async () => {
-    const metrics = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'jobs', sum: { dataPoints: [{ asInt: '1' }, { asInt: '2' }] } }, { name: 'load', gauge: { dataPoints: [{ asDouble: 0.5 }] } }] }] }] };
+    const metrics = {
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                { name: 'jobs', sum: { dataPoints: [{ asInt: '1' }, { asInt: '2' }] } },
+                { name: 'load', gauge: { dataPoints: [{ asDouble: 0.5 }] } },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     const expected = { partialSuccess: { rejectedDataPoints: 3, errorMessage: expect.stringMatching(/not metrics: 3 metric data points were dropped/) } };
     const protobuf = await otlpHttp('/v1/metrics', { method: 'POST', headers: protobufHeaders, body: encodeExportRequest('metrics', metrics) });
     expect(protobuf.status).toBe(200);
@@ -194,14 +256,19 @@ describe('OTLP answers, as the specification asks', () => {
     const garbage = await otlpHttp('/v1/traces', { method: 'POST', headers: protobufHeaders, body: new Uint8Array([0x0a, 0xff, 0xff, 0x01]) });
     expect(garbage.status).toBe(400);
     expect(garbage.headers.get('content-type')).toBe('application/x-protobuf');
-    expect(decodeRpcStatus(new Uint8Array(await garbage.arrayBuffer()))).toEqual({ code: 3, message: expect.stringMatching(/not a valid ExportTraceServiceRequest protobuf message/) });
+    expect(decodeRpcStatus(new Uint8Array(await garbage.arrayBuffer()))).toEqual({
+      code: 3,
+      message: expect.stringMatching(/not a valid ExportTraceServiceRequest protobuf message/),
+    });
 
     // A good span next to one whose traceId is 11 bytes: the request is refused whole, as the Collector does.
     const good = encodeTraceRequest({ resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, spanId: 'eee19b7ec3c1b175' }] }] }] });
     const badId = Buffer.concat([good, Buffer.from([0x0a, 0x11, 0x12, 0x0f, 0x12, 0x0d, 0x0a, 0x0b, ...Buffer.alloc(11, 7)])]);
     const refused = await otlpHttp('/v1/traces', { method: 'POST', headers: protobufHeaders, body: badId });
     expect(refused.status).toBe(400);
-    expect(decodeRpcStatus(new Uint8Array(await refused.arrayBuffer())).message).toBe('resourceSpans[1].scopeSpans[0].spans[0].traceId is 11 bytes long; a trace id is 16 bytes');
+    expect(decodeRpcStatus(new Uint8Array(await refused.arrayBuffer())).message).toBe(
+      'resourceSpans[1].scopeSpans[0].spans[0].traceId is 11 bytes long; a trace id is 16 bytes',
+    );
     expect(await server.store.countRows()).toBe(rowsBefore);
   });
 
@@ -209,7 +276,11 @@ describe('OTLP answers, as the specification asks', () => {
     const text = await otlpHttp('/v1/logs', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
     expect(text.status).toBe(415);
     expect(await text.json()).toEqual({ code: 3, message: 'Content-Type must be application/x-protobuf or application/json for OTLP/HTTP, got "text/plain"' });
-    const bomb = await otlpHttp('/v1/traces', { method: 'POST', headers: { ...protobufHeaders, 'Content-Encoding': 'gzip' }, body: gzipSync(Buffer.alloc(1024 * 1024)) });
+    const bomb = await otlpHttp('/v1/traces', {
+      method: 'POST',
+      headers: { ...protobufHeaders, 'Content-Encoding': 'gzip' },
+      body: gzipSync(Buffer.alloc(1024 * 1024)),
+    });
     expect(bomb.status).toBe(413);
     expect(decodeRpcStatus(new Uint8Array(await bomb.arrayBuffer()))).toMatchObject({ code: 8 });
     const api = await otlpHttp('/api/traces', {});
@@ -221,7 +292,10 @@ describe('OTLP answers, as the specification asks', () => {
     const client = new OtlpGrpcClient(server.otlpGrpc!.address, credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 });
     try {
       const badId = { resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, traceId: Buffer.alloc(5, 1) as unknown as string }] }] }] };
-      await expect(client.export('traces', badId)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: 'resourceSpans[0].scopeSpans[0].spans[0].traceId is 5 bytes long; a trace id is 16 bytes' });
+      await expect(client.export('traces', badId)).rejects.toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        details: 'resourceSpans[0].scopeSpans[0].spans[0].traceId is 5 bytes long; a trace id is 16 bytes',
+      });
       const huge = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1', body: { stringValue: 'x'.repeat(200 * 1024) } }] }] }] };
       await expect(client.export('logs', huge)).rejects.toMatchObject({ code: status.RESOURCE_EXHAUSTED });
     } finally {
@@ -233,17 +307,25 @@ describe('OTLP answers, as the specification asks', () => {
     const fresh = await startTestServer({ otlpHttpPort: 0, otlpGrpcPort: 0 });
     const client = new OtlpGrpcClient(fresh.otlpGrpc!.address, credentials.createInsecure());
     try {
-      for (let i = 0; i < 5; i++) await fetch(new URL('/v1/traces', fresh.otlpHttp!.url), { method: 'POST', headers: protobufHeaders, body: new Uint8Array([0x0f, i]) });
+      for (let i = 0; i < 5; i++)
+        await fetch(new URL('/v1/traces', fresh.otlpHttp!.url), { method: 'POST', headers: protobufHeaders, body: new Uint8Array([0x0f, i]) });
       await fetch(new URL('/v1/logs', fresh.otlpHttp!.url), { method: 'POST', headers: { 'Content-Type': 'application/xml' }, body: '<x/>' });
-      for (let i = 0; i < 3; i++) await client.export('logs', { resourceLogs: [{ scopeLogs: [{ logRecords: [{ spanId: Buffer.alloc(3) as unknown as string }] }] }] }).catch(() => undefined);
+      for (let i = 0; i < 3; i++)
+        await client
+          .export('logs', { resourceLogs: [{ scopeLogs: [{ logRecords: [{ spanId: Buffer.alloc(3) as unknown as string }] }] }] })
+          .catch(() => undefined);
     } finally {
       client.close();
       await fresh.stop();
     }
     expect(fresh.refusals).toEqual([
-      expect.stringMatching(/^refused POST \/v1\/traces from 127\.0\.0\.1: 400 the body is not a valid ExportTraceServiceRequest protobuf message: .*logged again after 60 s$/),
+      expect.stringMatching(
+        /^refused POST \/v1\/traces from 127\.0\.0\.1: 400 the body is not a valid ExportTraceServiceRequest protobuf message: .*logged again after 60 s$/,
+      ),
       expect.stringMatching(/^refused POST \/v1\/logs from 127\.0\.0\.1: 415 Content-Type must be/),
-      expect.stringMatching(/^refused \/opentelemetry\.proto\.collector\.logs\.v1\.LogsService\/Export from 127\.0\.0\.1: gRPC INVALID_ARGUMENT resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.spanId is 3 bytes long/),
+      expect.stringMatching(
+        /^refused \/opentelemetry\.proto\.collector\.logs\.v1\.LogsService\/Export from 127\.0\.0\.1: gRPC INVALID_ARGUMENT resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.spanId is 3 bytes long/,
+      ),
     ]);
   });
 });
@@ -254,17 +336,36 @@ describe('OTLP answers that ask the client to retry, and tokens', () => {
     const server = await startTestServer({ store, token: TOKEN, otlpHttpPort: 0, otlpGrpcPort: 0 });
     const client = new OtlpGrpcClient(server.otlpGrpc!.address, credentials.createInsecure());
     try {
-      const request = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '5b8efff798038103d269b633813fc60d', spanId: 'eee19b7ec3c1b176', name: 'lost?', startTimeUnixNano: '1761480000000000000' }] }] }] };
-      const noToken = await fetch(new URL('/v1/traces', server.otlpHttp!.url), { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: encodeTraceRequest(request) });
+      const request = {
+        resourceSpans: [
+          {
+            scopeSpans: [
+              { spans: [{ traceId: '5b8efff798038103d269b633813fc60d', spanId: 'eee19b7ec3c1b176', name: 'lost?', startTimeUnixNano: '1761480000000000000' }] },
+            ],
+          },
+        ],
+      };
+      const noToken = await fetch(new URL('/v1/traces', server.otlpHttp!.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-protobuf' },
+        body: encodeTraceRequest(request),
+      });
       expect(noToken.status).toBe(401);
       expect(decodeRpcStatus(new Uint8Array(await noToken.arrayBuffer())).code).toBe(16);
       await expect(client.export('traces', request)).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
 
       await store.close();
-      const unavailable = await fetch(new URL('/v1/traces', server.otlpHttp!.url), { method: 'POST', headers: { ...AUTH, 'Content-Type': 'application/x-protobuf' }, body: encodeTraceRequest(request) });
+      const unavailable = await fetch(new URL('/v1/traces', server.otlpHttp!.url), {
+        method: 'POST',
+        headers: { ...AUTH, 'Content-Type': 'application/x-protobuf' },
+        body: encodeTraceRequest(request),
+      });
       expect(unavailable.status).toBe(503);
       expect(unavailable.headers.get('retry-after')).toBe('5');
-      expect(decodeRpcStatus(new Uint8Array(await unavailable.arrayBuffer()))).toMatchObject({ code: 14, message: expect.stringMatching(/could not save the request .*retry later/) });
+      expect(decodeRpcStatus(new Uint8Array(await unavailable.arrayBuffer()))).toMatchObject({
+        code: 14,
+        message: expect.stringMatching(/could not save the request .*retry later/),
+      });
       await expect(client.export('traces', request, { metadata: { authorization: `Bearer ${TOKEN}` } })).rejects.toMatchObject({ code: status.UNAVAILABLE });
     } finally {
       client.close();

@@ -21,8 +21,15 @@ export async function sendAndCheckCheckout(server: TestServer, exporter: SpanExp
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('checkout-lib', '1.2.3');
-  const root = tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, attributes: { 'http.route': '/checkout', 'http.status_code': 500, ratio: 0.25, tags: ['a', 'b'], retried: false } });
-  const child = tracer.startSpan('charge.card', { kind: SpanKind.CLIENT, attributes: { amount: 1999, 'code.file.path': '/app/pay.ts', 'code.line.number': 42 } }, trace.setSpan(context.active(), root));
+  const root = tracer.startSpan('POST /checkout', {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.route': '/checkout', 'http.status_code': 500, ratio: 0.25, tags: ['a', 'b'], retried: false },
+  });
+  const child = tracer.startSpan(
+    'charge.card',
+    { kind: SpanKind.CLIENT, attributes: { amount: 1999, 'code.file.path': '/app/pay.ts', 'code.line.number': 42 } },
+    trace.setSpan(context.active(), root),
+  );
   child.addEvent('retry', { attempt: 2 });
   child.recordException(new TypeError('card declined'));
   child.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
@@ -32,7 +39,12 @@ export async function sendAndCheckCheckout(server: TestServer, exporter: SpanExp
 
   const traceId = root.spanContext().traceId;
   const records = await traceRecords(server, traceId, token);
-  expect(records.map((r) => `${r.type}:${r.event}`).sort()).toEqual(['span_end:POST /checkout.end', 'span_end:charge.card.end', 'span_event:exception', 'span_event:retry']);
+  expect(records.map((r) => `${r.type}:${r.event}`).sort()).toEqual([
+    'span_end:POST /checkout.end',
+    'span_end:charge.card.end',
+    'span_event:exception',
+    'span_event:retry',
+  ]);
   const end = records.find((r) => r.event === 'charge.card.end')!;
   expect(end).toMatchObject({
     traceId,
@@ -50,7 +62,13 @@ export async function sendAndCheckCheckout(server: TestServer, exporter: SpanExp
     line: 42,
   });
   expect(end.attrs).toMatchObject({ amount: 1999 });
-  expect(records.find((r) => r.event === 'POST /checkout.end')!.attrs).toEqual({ 'http.route': '/checkout', 'http.status_code': 500, ratio: 0.25, tags: ['a', 'b'], retried: false });
+  expect(records.find((r) => r.event === 'POST /checkout.end')!.attrs).toEqual({
+    'http.route': '/checkout',
+    'http.status_code': 500,
+    ratio: 0.25,
+    tags: ['a', 'b'],
+    retried: false,
+  });
   const exception = records.find((r) => r.event === 'exception')!;
   expect(exception).toMatchObject({ type: 'span_event', name: 'charge.card', spanId: child.spanContext().spanId });
   expect(exception.attrs).toMatchObject({ 'exception.type': 'TypeError', 'exception.message': 'card declined' });
@@ -61,4 +79,3 @@ export async function sendAndCheckCheckout(server: TestServer, exporter: SpanExp
   expect(tree.roots[0]!.children[0]!.events.map((e) => e.event)).toEqual(['retry', 'exception']);
   return traceId;
 }
-

@@ -28,7 +28,10 @@ describe('live spans from SDKs that announce them with a pending span (Logfire)'
       tracer
         .startSpan(
           'load {path}',
-          { startTime: (real as unknown as { startTime: [number, number] }).startTime, attributes: { path: '/etc/app', 'logfire.span_type': 'pending_span', 'logfire.pending_parent_id': parentId } },
+          {
+            startTime: (real as unknown as { startTime: [number, number] }).startTime,
+            attributes: { path: '/etc/app', 'logfire.span_type': 'pending_span', 'logfire.pending_parent_id': parentId },
+          },
           trace.setSpan(context.active(), real),
         )
         .end((real as unknown as { startTime: [number, number] }).startTime);
@@ -40,7 +43,13 @@ describe('live spans from SDKs that announce them with a pending span (Logfire)'
     let answer = await read();
     expect(answer.summary).toMatchObject({ spanCount: 1, runningCount: 1 });
     expect(answer.records).toHaveLength(1);
-    expect(answer.records[0]).toMatchObject({ type: 'span_start', spanId: work.spanContext().spanId, parentSpanId: root.spanContext().spanId, name: 'load {path}', attrs: { path: '/etc/app' } });
+    expect(answer.records[0]).toMatchObject({
+      type: 'span_start',
+      spanId: work.spanContext().spanId,
+      parentSpanId: root.spanContext().spanId,
+      name: 'load {path}',
+      attrs: { path: '/etc/app' },
+    });
 
     work.end();
     root.end();

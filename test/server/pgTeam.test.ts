@@ -99,7 +99,10 @@ describe('team server on PostgreSQL', () => {
   }
 
   it('is selected by aitrace serve --db postgres://... and by AITRACE_DB, and names an unreachable database', async () => {
-    for (const [argv, env] of [[['--db', cluster.url], {}], [[], { AITRACE_DB: cluster.url }]] as const) {
+    for (const [argv, env] of [
+      [['--db', cluster.url], {}],
+      [[], { AITRACE_DB: cluster.url }],
+    ] as const) {
       const controller = new AbortController();
       let out = '';
       const exit = runServeCommand(['--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', ...argv], {
@@ -116,7 +119,10 @@ describe('team server on PostgreSQL', () => {
       expect(out).toContain(`database: ${cluster.url} (PostgreSQL)`);
     }
     let err = '';
-    const refused = await runServeCommand(['--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', 'postgres://someone:secret@127.0.0.1:1/nowhere'], { stderr: (text) => (err += text), stdout: () => undefined, env: {} });
+    const refused = await runServeCommand(
+      ['--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', 'postgres://someone:secret@127.0.0.1:1/nowhere'],
+      { stderr: (text) => (err += text), stdout: () => undefined, env: {} },
+    );
     expect(refused).toBe(1);
     expect(err).toMatch(/cannot open the trace database postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nowhere/);
     expect(err).not.toContain('secret');
@@ -132,9 +138,19 @@ describe('team server on PostgreSQL', () => {
     expect(jsonlAnswer.status).toBe(503);
     expect(jsonlAnswer.headers.get('retry-after')).toBe('5');
     expect(((await jsonlAnswer.json()) as { error: string }).error).toMatch(/PostgreSQL trace database .* cannot be reached.*nothing was stored, retry later/);
-    const span = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'answer.me', startTimeUnixNano: '1761480000000000000', endTimeUnixNano: '1761480000001000000' };
+    const span = {
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      name: 'answer.me',
+      startTimeUnixNano: '1761480000000000000',
+      endTimeUnixNano: '1761480000001000000',
+    };
     const otlp = encodeTraceRequest({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
-    const otlpAnswer = await fetch(new URL('/v1/traces', server.otlpHttp!.url), { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: otlp });
+    const otlpAnswer = await fetch(new URL('/v1/traces', server.otlpHttp!.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: otlp,
+    });
     expect(otlpAnswer.status).toBe(503);
     expect(otlpAnswer.headers.get('retry-after')).toBe('5');
     const grpc = new OtlpGrpcClient(server.otlpGrpc!.address, credentials.createInsecure());
@@ -150,7 +166,10 @@ describe('team server on PostgreSQL', () => {
       await until(async () => (await fetch(new URL('/api/traces', server.url))).status === 200, 'queries to work again');
       expect((await fetch(new URL('/api/ingest', server.url), { method: 'POST', headers: NDJSON, body: jsonl(batch(2)) })).status).toBe(200);
       expect(await grpc.exportEncoded('traces', otlp)).toEqual({});
-      expect((await fetch(new URL('/v1/traces', server.otlpHttp!.url), { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: otlp })).status).toBe(200);
+      expect(
+        (await fetch(new URL('/v1/traces', server.otlpHttp!.url), { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: otlp }))
+          .status,
+      ).toBe(200);
     } finally {
       grpc.close();
     }

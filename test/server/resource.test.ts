@@ -39,7 +39,10 @@ async function writeTrace(compatMode: boolean): Promise<{ file: string; traceId:
   await loggerProvider.shutdown();
   await tracerProvider.shutdown();
   await aitrace.shutdown();
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { file, traceId: root.spanContext().traceId, lines };
 }
 
@@ -63,7 +66,14 @@ describe('resource attributes on every record', () => {
   for (const compatMode of [false, true]) {
     it(`every record carries the resource, service.name as service${compatMode ? ' (compat mode, the general encoder)' : ''}`, async () => {
       const { lines } = await writeTrace(compatMode);
-      expect(lines.map((line) => (line.__tracer_meta__ as { type: string }).type).sort()).toEqual(['log', 'span_end', 'span_end', 'span_event', 'span_start', 'span_start']);
+      expect(lines.map((line) => (line.__tracer_meta__ as { type: string }).type).sort()).toEqual([
+        'log',
+        'span_end',
+        'span_end',
+        'span_event',
+        'span_start',
+        'span_start',
+      ]);
       for (const line of lines) {
         expect(validateRecord(line)).toEqual([]);
         expect(line.__tracer_meta__).toMatchObject({ service: 'shop', resource: WITHOUT_SERVICE });
@@ -90,7 +100,8 @@ describe('resource attributes on every record', () => {
 
     const ingest = await server.request('/api/ingest', { method: 'POST', headers: { 'Content-Type': 'application/x-ndjson' }, body: readFileSync(file) });
     expect(ingest.status).toBe(200);
-    const listed = async (query: string): Promise<string[]> => (await readJson<TracePage>(await server.request(`/api/traces?${query}`))).traces.map((t) => t.traceId);
+    const listed = async (query: string): Promise<string[]> =>
+      (await readJson<TracePage>(await server.request(`/api/traces?${query}`))).traces.map((t) => t.traceId);
     expect(await listed('service_version=2.4.1')).toContain(traceId);
     expect(await listed('environment=staging&service=shop')).toContain(traceId);
     expect(await listed('service_version=2.4.0')).not.toContain(traceId);

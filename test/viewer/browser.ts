@@ -33,7 +33,10 @@ export class ViewerBrowser {
 
   /** A fresh page (its own context: no storage shared with other pages). */
   async page(options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<WatchedPage> {
-    const context = await this.browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 760 }, colorScheme: options.colorScheme ?? 'light' });
+    const context = await this.browser.newContext({
+      viewport: { width: options.width ?? 1280, height: options.height ?? 760 },
+      colorScheme: options.colorScheme ?? 'light',
+    });
     const page = await context.newPage();
     const watched: WatchedPage = {
       page,

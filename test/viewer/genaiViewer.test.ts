@@ -64,7 +64,10 @@ describe('the GenAI trace of the agent example in the web viewer, in headless Ch
     await row(page, 'invoke_agent research-agent').click();
     expect(await page.textContent('.genai-subtree-tokens')).toMatch(new RegExp(`^${chats().length} model calls: `));
     expect(await page.textContent('.span-detail .detail-status')).toContain('unset');
-    await page.locator('.span-row', { has: page.locator('.token-own') }).first().click();
+    await page
+      .locator('.span-row', { has: page.locator('.token-own') })
+      .first()
+      .click();
     await page.waitForSelector('.genai-tokens');
     expect(await page.textContent('.genai-tokens')).toBe(`${usage.input} input, ${usage.output} output`);
     expect(await page.$$('.genai-subtree-tokens')).toHaveLength(0);
@@ -86,13 +89,19 @@ describe('the GenAI trace of the agent example in the web viewer, in headless Ch
     expect(await fact('finish').textContent()).toBe('tool_calls');
     expect(await fact('operation').textContent()).toBe('chat');
     expect(await page.$$eval('.message .message-role', (roles) => roles.map((role) => role.textContent))).toEqual(['system', 'user', 'assistant']);
-    expect(await page.$$eval('.message.role-assistant .tool-name', (names) => names.map((name) => name.textContent))).toEqual(['search_docs', 'search_docs', 'search_docs']);
+    expect(await page.$$eval('.message.role-assistant .tool-name', (names) => names.map((name) => name.textContent))).toEqual([
+      'search_docs',
+      'search_docs',
+      'search_docs',
+    ]);
     expect(await page.textContent('.message.role-assistant .tool-call .tool-arguments')).toBe('{\n  "topic": "tracing"\n}');
 
     // The user's long, hostile message: folded with its length, then shown whole, all as text.
     const user = page.locator('.message.role-user');
     const text = user.locator('.message-text');
-    expect(await text.textContent()).toMatch(/^Explain trace files: look up \[tracing\], \[jsonl\] and \[quantum\]\. <img src=x onerror=alert\(1\)><script>alert\(2\)<\/script> \\u001b\[31mred\\u0007 \\u202eevil padding .*…$/s);
+    expect(await text.textContent()).toMatch(
+      /^Explain trace files: look up \[tracing\], \[jsonl\] and \[quantum\]\. <img src=x onerror=alert\(1\)><script>alert\(2\)<\/script> \\u001b\[31mred\\u0007 \\u202eevil padding .*…$/s,
+    );
     expect(await text.textContent()).not.toContain('end-of-note');
     const length = (await page.textContent('.message.role-user .fold-length'))!;
     expect(length).toMatch(/^[\d,]+ characters$/);

@@ -25,7 +25,12 @@ function bigTraceJsonl(count: number): string {
     const startUs = t0 + n * 10;
     const endUs = n === 1 ? t0 + count * 10 + 5000 : startUs + 2000 + (n % 97) * 10;
     const base = { trace_id: BIG_TRACE, span_id: id(n), ...(parent !== undefined ? { parent_span_id: id(parent) } : {}), name, service: 'batch' };
-    lines.push(JSON.stringify({ __tracer_meta__: { timestamp: formatEpochMicros(startUs), event: `${name}.start`, type: 'span_start', ...base, provisional: true }, item: n }));
+    lines.push(
+      JSON.stringify({
+        __tracer_meta__: { timestamp: formatEpochMicros(startUs), event: `${name}.start`, type: 'span_start', ...base, provisional: true },
+        item: n,
+      }),
+    );
     const failed = n % 1000 === 0;
     lines.push(
       JSON.stringify({
@@ -100,7 +105,9 @@ describe('single-file HTML traces opened from file:// in headless Chromium', () 
     const watched = await browser.page();
     const { page } = watched;
     await page.goto(pathToFileURL(output).href);
-    expect(await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content')).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+';/);
+    expect(await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content')).toMatch(
+      /^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+';/,
+    );
     await page.waitForSelector('.trace-row >> nth=1');
     expect(await page.textContent('.problems summary')).toBe('1 line of the source could not be read and was skipped');
     expect(await page.textContent('.source')).toBe('shop.jsonl');
@@ -108,7 +115,9 @@ describe('single-file HTML traces opened from file:// in headless Chromium', () 
     // The search box reads the filter text: a bad term is named with its column; quoted values and fields work.
     await page.fill('.filter-q', 'order.id="B-99" stauts:error');
     await page.press('.filter-q', 'Enter');
-    await page.waitForFunction(() => document.querySelector('.list-message.error')?.textContent?.startsWith('column 17: "stauts:error": unknown field "stauts"') === true);
+    await page.waitForFunction(
+      () => document.querySelector('.list-message.error')?.textContent?.startsWith('column 17: "stauts:error": unknown field "stauts"') === true,
+    );
     await page.fill('.filter-q', 'order.id="B-99" status:error');
     await page.press('.filter-q', 'Enter');
     await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 1);
@@ -193,7 +202,16 @@ describe('single-file HTML traces opened from file:// in headless Chromium', () 
     const foldMs = Date.now() - folded;
     expect(watched.errors).toEqual([]);
 
-    const figures = { spans: count, htmlBytes: (await import('node:fs')).statSync(file).size, writeMs, renderMs, rowsInDom: firstWindow, scrollToMiddleMs: scrollMs, keyEndMs: endMs, collapseAndExpandAllMs: foldMs };
+    const figures = {
+      spans: count,
+      htmlBytes: (await import('node:fs')).statSync(file).size,
+      writeMs,
+      renderMs,
+      rowsInDom: firstWindow,
+      scrollToMiddleMs: scrollMs,
+      keyEndMs: endMs,
+      collapseAndExpandAllMs: foldMs,
+    };
     writeFileSync(join(ARTIFACTS, 'viewer-100k-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
     console.log(`viewer, 100,000 spans: ${JSON.stringify(figures)}`);
   });

@@ -44,7 +44,9 @@ describe('an `aitrace html` file of the agent example keeps what applies offline
     expect(await page.$$('.span-row .token-badge.token-own')).toHaveLength(2);
 
     // The failing tool's warning log and its exception are on its bar (one marker when they are close in time).
-    const failedTool = page.locator('.span-row.state-error', { has: page.locator('.span-label', { hasText: /^execute_tool search_docs$/ }) }).locator('.span-marker');
+    const failedTool = page
+      .locator('.span-row.state-error', { has: page.locator('.span-label', { hasText: /^execute_tool search_docs$/ }) })
+      .locator('.span-marker');
     const markers = await failedTool.evaluateAll((dots) => dots.map((dot) => [dot.className, dot.getAttribute('title')]));
     // The log and the exception land within a millisecond, below what the two clocks (the span's, the log's) order reliably.
     const titles = markers.map(([, title]) => title).join('\n');
@@ -61,7 +63,10 @@ describe('an `aitrace html` file of the agent example keeps what applies offline
     expect(await page.$$('.span-row.off-critical')).toHaveLength(0);
     expect(await page.$$('.span-row.critical')).toHaveLength(await page.$$eval('.span-row', (rows) => rows.length));
 
-    await page.locator('.span-row', { has: page.locator('.token-own') }).first().click();
+    await page
+      .locator('.span-row', { has: page.locator('.token-own') })
+      .first()
+      .click();
     await page.waitForSelector('.message.role-user');
     const text = page.locator('.message.role-user .message-text');
     expect(await text.textContent()).toContain('<script>alert(1)</script><img src=x onerror=alert(2)> \\u001b]8;;http://x\\u0007link long');

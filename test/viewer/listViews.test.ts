@@ -51,7 +51,9 @@ describe('the logs, live stream and trace-list analysis views, in headless Chrom
     bridge.logger.emit({ severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: 'listening', attributes: { port: 4000, address: '127.0.0.1' } });
     const ids = bridge.checkout('L-1');
     const root = bridge.tracer.startSpan('import.batch');
-    bridge.within(root, () => bridge.logger.emit({ severityNumber: SeverityNumber.WARN, severityText: 'WARN', body: HOSTILE, attributes: { note: HOSTILE, rows: 3 } }));
+    bridge.within(root, () =>
+      bridge.logger.emit({ severityNumber: SeverityNumber.WARN, severityText: 'WARN', body: HOSTILE, attributes: { note: HOSTILE, rows: 3 } }),
+    );
     root.end();
     await bridge.flush();
     await ingest();
@@ -73,7 +75,12 @@ describe('the logs, live stream and trace-list analysis views, in headless Chrom
     // The hostile message and field are text; nothing ran and no element was made from them.
     const hostile = page.locator('.log-row >> nth=0');
     await hostile.locator('summary').click();
-    expect(await hostile.locator('.attr-table tr', { has: page.locator('th', { hasText: /^note$/ }) }).locator('.value').textContent()).toBe(HOSTILE);
+    expect(
+      await hostile
+        .locator('.attr-table tr', { has: page.locator('th', { hasText: /^note$/ }) })
+        .locator('.value')
+        .textContent(),
+    ).toBe(HOSTILE);
     expect(await page.$$eval('img', (images) => images.length)).toBe(0);
     await watched.screenshot('logs-view');
 
@@ -187,7 +194,11 @@ describe('the logs, live stream and trace-list analysis views, in headless Chrom
 
     // Facets come with counts from the query API and filter through the URL.
     expect(await page.$$eval('.filter-name option', (options) => options.map((option) => option.textContent))).toContain('slow.call (1)');
-    expect(await page.$$eval('.filter-status option', (options) => options.map((option) => option.textContent))).toEqual(['any status', 'ok (2)', 'with errors (1)']);
+    expect(await page.$$eval('.filter-status option', (options) => options.map((option) => option.textContent))).toEqual([
+      'any status',
+      'ok (2)',
+      'with errors (1)',
+    ]);
     await page.selectOption('.filter-status', 'error');
     await expect.poll(rowIds).toEqual([failing]);
     await page.selectOption('.filter-status', '');
@@ -228,10 +239,18 @@ describe('the logs, live stream and trace-list analysis views, in headless Chrom
 
   it('shows token totals per trace, and filters by model and by conversation', async () => {
     const chat = (model: string, conversation: string, input: number, output: number): string => {
-      const root = bridge.tracer.startSpan('agent.turn', { attributes: { suite: 'genai', 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': conversation } });
+      const root = bridge.tracer.startSpan('agent.turn', {
+        attributes: { suite: 'genai', 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': conversation },
+      });
       bridge.within(root, () => {
         const call = bridge.tracer.startSpan(`chat ${model}`, {
-          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': output, 'gen_ai.conversation.id': conversation },
+          attributes: {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.request.model': model,
+            'gen_ai.usage.input_tokens': input,
+            'gen_ai.usage.output_tokens': output,
+            'gen_ai.conversation.id': conversation,
+          },
         });
         call.end();
       });
@@ -249,11 +268,17 @@ describe('the logs, live stream and trace-list analysis views, in headless Chrom
     await page.goto(`${server.url}#/?attr=suite%3Dgenai`);
     await page.waitForFunction(() => document.querySelectorAll('.trace-row').length === 2);
     const tokens = (): Promise<Record<string, string>> =>
-      page.$$eval('.trace-row', (rows) => Object.fromEntries(rows.map((row) => [(row as HTMLElement).dataset.traceId!, row.querySelector('.tokens')!.textContent!])));
+      page.$$eval('.trace-row', (rows) =>
+        Object.fromEntries(rows.map((row) => [(row as HTMLElement).dataset.traceId!, row.querySelector('.tokens')!.textContent!])),
+      );
     expect(await tokens()).toEqual({ [small]: '∑ 150', [big]: '∑ 1,200' });
     expect(await page.getAttribute(`.trace-row[data-trace-id="${big}"] .tokens`, 'title')).toBe('1,000 input · 200 output tokens · big-2');
     await page.waitForFunction(() => !(document.querySelector('.filter-model') as HTMLSelectElement).hidden);
-    expect(await page.$$eval('.filter-model option', (options) => options.map((option) => option.textContent))).toEqual(['any model', 'big-2 (1)', 'small-1 (1)']);
+    expect(await page.$$eval('.filter-model option', (options) => options.map((option) => option.textContent))).toEqual([
+      'any model',
+      'big-2 (1)',
+      'small-1 (1)',
+    ]);
     await watched.screenshot('trace-list-genai');
 
     await page.selectOption('.filter-model', 'small-1');

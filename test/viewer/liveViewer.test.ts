@@ -10,7 +10,12 @@ import { ViewerBrowser } from './browser.js';
 import { fileIngester } from './fileIngester.js';
 import { BridgeTrace, HOSTILE } from './otelTrace.js';
 
-const spanNames = (page: Page): Promise<string[]> => page.$$eval('.span-row', (rows) => rows.sort((a, b) => Number((a as HTMLElement).dataset.index) - Number((b as HTMLElement).dataset.index)).map((row) => row.querySelector('.span-label')!.textContent!));
+const spanNames = (page: Page): Promise<string[]> =>
+  page.$$eval('.span-row', (rows) =>
+    rows
+      .sort((a, b) => Number((a as HTMLElement).dataset.index) - Number((b as HTMLElement).dataset.index))
+      .map((row) => row.querySelector('.span-label')!.textContent!),
+  );
 
 describe('the web viewer served by the trace server, in headless Chromium', () => {
   let dir: string;
@@ -44,7 +49,11 @@ describe('the web viewer served by the trace server, in headless Chromium', () =
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     await page.waitForSelector('.list-message');
-    expect(await page.$$eval('script', (scripts) => scripts.map((script) => (script.src === '' ? 'inline' : new URL(script.src).pathname.replace(/-[A-Z0-9]+\.js$/, '.js'))))).toEqual(['/assets/viewer.js']);
+    expect(
+      await page.$$eval('script', (scripts) =>
+        scripts.map((script) => (script.src === '' ? 'inline' : new URL(script.src).pathname.replace(/-[A-Z0-9]+\.js$/, '.js'))),
+      ),
+    ).toEqual(['/assets/viewer.js']);
     // An inline script added to the page is refused by the policy.
     await page.evaluate(() => {
       const script = document.createElement('script');
@@ -178,7 +187,11 @@ describe('the web viewer served by the trace server, in headless Chromium', () =
       const { traceId } = bridge.checkout('T-1');
       await bridge.flush();
       const records = readFileSync(bridge.file, 'utf8');
-      const stored = await fetch(new URL('/api/ingest', guarded.url), { method: 'POST', headers: { Authorization: 'Bearer s3cret-viewer-token', 'Content-Type': 'application/x-ndjson' }, body: records });
+      const stored = await fetch(new URL('/api/ingest', guarded.url), {
+        method: 'POST',
+        headers: { Authorization: 'Bearer s3cret-viewer-token', 'Content-Type': 'application/x-ndjson' },
+        body: records,
+      });
       expect(stored.status).toBe(200);
       const watched = await browser.page();
       const { page } = watched;

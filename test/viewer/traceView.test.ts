@@ -25,7 +25,15 @@ function pipeline(bridge: BridgeTrace, t0: number): { traceId: string } {
     audit.end(at(20));
     const transform = bridge.tracer.startSpan('transform', { startTime: at(60) });
     transform.addEvent('batch.flushed', { rows: 12 }, at(70));
-    bridge.within(transform, () => bridge.logger.emit({ eventName: 'slow.batch', severityNumber: SeverityNumber.WARN, severityText: 'WARN', timestamp: at(75), attributes: { waited_ms: 40 } }));
+    bridge.within(transform, () =>
+      bridge.logger.emit({
+        eventName: 'slow.batch',
+        severityNumber: SeverityNumber.WARN,
+        severityText: 'WARN',
+        timestamp: at(75),
+        attributes: { waited_ms: 40 },
+      }),
+    );
     transform.addEvent(HOSTILE, {}, at(78));
     transform.recordException(new Error('row 7 rejected'), at(80));
     transform.end(at(90));
@@ -35,7 +43,8 @@ function pipeline(bridge: BridgeTrace, t0: number): { traceId: string } {
   return { traceId: root.spanContext().traceId };
 }
 
-const row = (page: Page, name: string) => page.locator('.span-row', { has: page.locator('.span-label', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) });
+const row = (page: Page, name: string) =>
+  page.locator('.span-row', { has: page.locator('.span-label', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) });
 
 describe('the trace view: markers, critical path, resources and status, in headless Chromium', () => {
   let harness: ViewerHarness;
@@ -120,9 +129,15 @@ describe('the trace view: markers, critical path, resources and status, in headl
     expect(await page.textContent('.detail-status')).toBe('○ unset: the span ended without a status (neither ok nor error was set)');
     await row(page, 'pipeline').click();
     expect(await page.textContent('.detail-status')).toBe('✓ ok');
-    const resourceValue = (scope: string, key: string) => page.locator(`${scope} .attr-table tr`, { has: page.locator('th', { hasText: new RegExp(`^${key.replace(/\./g, '\\.')}$`) }) }).locator('.value');
+    const resourceValue = (scope: string, key: string) =>
+      page.locator(`${scope} .attr-table tr`, { has: page.locator('th', { hasText: new RegExp(`^${key.replace(/\./g, '\\.')}$`) }) }).locator('.value');
     const spanSection = page.locator('.detail-section', { has: page.locator('h3', { hasText: /^Resource/ }) });
-    expect(await spanSection.locator('tr', { has: page.locator('th', { hasText: /^telemetry\.sdk\.language$/ }) }).locator('.value').textContent()).toBe('nodejs');
+    expect(
+      await spanSection
+        .locator('tr', { has: page.locator('th', { hasText: /^telemetry\.sdk\.language$/ }) })
+        .locator('.value')
+        .textContent(),
+    ).toBe('nodejs');
     await page.click('text=Trace info');
     expect(await resourceValue('.trace-resource', 'telemetry.sdk.language').textContent()).toBe('nodejs');
     expect(await resourceValue('.trace-resource', 'telemetry.sdk.name').textContent()).toBe('opentelemetry');

@@ -6,7 +6,11 @@ const MIN_BYTES = 32 * 1024 * 1024;
  * A percentage on stderr while a large file (by default 32 MiB or more) is read, with an optional detail such
  * as counts sent; only on a terminal, and cleared when done.
  */
-export function createProgress(path: string, label: string, minBytes = MIN_BYTES): { readonly active: boolean; update(bytes: number, detail?: string): void; done(): void } {
+export function createProgress(
+  path: string,
+  label: string,
+  minBytes = MIN_BYTES,
+): { readonly active: boolean; update(bytes: number, detail?: string): void; done(): void } {
   let total = 0;
   try {
     total = path === '-' ? 0 : statSync(path).size;

@@ -18,7 +18,13 @@ function records(lines: string[]) {
 
 describe('buildSpanForest', () => {
   it('builds a tree per trace, drops provisional starts once ended, and merges start and end attributes', () => {
-    const forest = buildSpanForest(records([...spanLines({ trace: T1, span: A, name: 'root.op', startMs: 0, endMs: 30, attrs: { phase: 'start', shared: 'start' }, endAttrs: { shared: 'end' } }), ...spanLines({ trace: T1, span: B, name: 'child.op', parent: A, startMs: 5, endMs: 10 }), ...spanLines({ trace: T1, span: C, name: 'child.op', parent: A, startMs: 12, endMs: 20, status: 'error' })]));
+    const forest = buildSpanForest(
+      records([
+        ...spanLines({ trace: T1, span: A, name: 'root.op', startMs: 0, endMs: 30, attrs: { phase: 'start', shared: 'start' }, endAttrs: { shared: 'end' } }),
+        ...spanLines({ trace: T1, span: B, name: 'child.op', parent: A, startMs: 5, endMs: 10 }),
+        ...spanLines({ trace: T1, span: C, name: 'child.op', parent: A, startMs: 12, endMs: 20, status: 'error' }),
+      ]),
+    );
     expect(forest.traces).toHaveLength(1);
     const [root] = forest.traces[0]!.roots;
     expect(root?.name).toBe('root.op');
@@ -32,17 +38,27 @@ describe('buildSpanForest', () => {
   });
 
   it('shows a span without end as running while the trace is live, and cut off once the trace or file ended', () => {
-    const live = records([...spanLines({ trace: T1, span: A, name: 'root', startMs: 0 }), ...spanLines({ trace: T1, span: B, name: 'step', parent: A, startMs: 1 })]);
+    const live = records([
+      ...spanLines({ trace: T1, span: A, name: 'root', startMs: 0 }),
+      ...spanLines({ trace: T1, span: B, name: 'step', parent: A, startMs: 1 }),
+    ]);
     expect(buildSpanForest(live).traces[0]?.roots[0]?.state).toBe('running');
     expect(buildSpanForest(live, { ended: true }).traces[0]?.roots[0]?.state).toBe('cut_off');
-    const rootEnded = records([...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 50 }), ...spanLines({ trace: T1, span: B, name: 'step', parent: A, startMs: 1 })]);
+    const rootEnded = records([
+      ...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 50 }),
+      ...spanLines({ trace: T1, span: B, name: 'step', parent: A, startMs: 1 }),
+    ]);
     const trace = buildSpanForest(rootEnded).traces[0]!;
     expect(trace.roots[0]?.children[0]?.state).toBe('cut_off');
     expect(trace.cutOffCount).toBe(1);
   });
 
   it('handles any order, an end without a start, orphans, several traces and duplicate lines', () => {
-    const lines = [...spanLines({ trace: T2, span: C, name: 'other', startMs: 100, endMs: 110 }), ...spanLines({ trace: T1, span: B, name: 'child', parent: A, startMs: 5, endMs: 10 }), ...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 20 })];
+    const lines = [
+      ...spanLines({ trace: T2, span: C, name: 'other', startMs: 100, endMs: 110 }),
+      ...spanLines({ trace: T1, span: B, name: 'child', parent: A, startMs: 5, endMs: 10 }),
+      ...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 20 }),
+    ];
     const endOnly = spanLines({ trace: T1, span: 'ddddddddddddddd4', name: 'late', parent: A, startMs: 2, endMs: 4 })[1]!;
     const orphan = spanLines({ trace: T1, span: 'eeeeeeeeeeeeeee5', name: 'lost', parent: 'fffffffffffffff6', startMs: 3, endMs: 6 });
     const all = [...lines.reverse(), endOnly, ...orphan, ...orphan, lines[0]!];
@@ -61,13 +77,23 @@ describe('buildSpanForest', () => {
   });
 
   it('keeps two different logs of one span with the same time and event (messages logged at one instant), and still drops a repeated line', () => {
-    const log = (content: string): string => `{"__tracer_meta__":{"timestamp":"2025-10-26T12:00:00.001000Z","event":"log","type":"log","trace_id":"${T1}","span_id":"${A}"},"body":{"content":"${content}"}}`;
-    const forest = buildSpanForest(records([...spanLines({ trace: T1, span: A, name: 'chat', startMs: 0, endMs: 10 }), log('system prompt'), log('user question'), log('user question')]));
+    const log = (content: string): string =>
+      `{"__tracer_meta__":{"timestamp":"2025-10-26T12:00:00.001000Z","event":"log","type":"log","trace_id":"${T1}","span_id":"${A}"},"body":{"content":"${content}"}}`;
+    const forest = buildSpanForest(
+      records([...spanLines({ trace: T1, span: A, name: 'chat', startMs: 0, endMs: 10 }), log('system prompt'), log('user question'), log('user question')]),
+    );
     expect(forest.traces[0]!.roots[0]!.logs.map((r) => (r.attrs.body as { content: string }).content)).toEqual(['system prompt', 'user question']);
   });
 
   it('attaches logs to their span, keeps logs of unknown spans at trace level and logs without trace at file level', () => {
-    const forest = buildSpanForest(records([...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 20 }), logLine('inside', 5, { trace: T1, span: A }), logLine('unknown span', 6, { trace: T1, span: B }), logLine('no trace', 7)]));
+    const forest = buildSpanForest(
+      records([
+        ...spanLines({ trace: T1, span: A, name: 'root', startMs: 0, endMs: 20 }),
+        logLine('inside', 5, { trace: T1, span: A }),
+        logLine('unknown span', 6, { trace: T1, span: B }),
+        logLine('no trace', 7),
+      ]),
+    );
     expect(forest.traces[0]?.roots[0]?.logs.map((l) => l.event)).toEqual(['inside']);
     expect(forest.traces[0]?.logs.map((l) => l.event)).toEqual(['unknown span']);
     expect(forest.logs.map((l) => l.event)).toEqual(['no trace']);
@@ -97,7 +123,13 @@ function eventLine(traceId: string, spanId: string, event: string, atMs: number)
 describe('ForestBuilder, incrementally', () => {
   it('rebuilds only the traces an add touched: the others keep their tree objects and places', () => {
     const builder = new ForestBuilder();
-    builder.add(records([...spanLines({ trace: T1, span: A, name: 'first', startMs: 0 }), ...spanLines({ trace: T2, span: B, name: 'second', startMs: 10, endMs: 20 }), ...spanLines({ trace: T3, span: C, name: 'third', startMs: 30 })]));
+    builder.add(
+      records([
+        ...spanLines({ trace: T1, span: A, name: 'first', startMs: 0 }),
+        ...spanLines({ trace: T2, span: B, name: 'second', startMs: 10, endMs: 20 }),
+        ...spanLines({ trace: T3, span: C, name: 'third', startMs: 30 }),
+      ]),
+    );
     const before = builder.forest();
     const version = builder.version;
     builder.add(records([spanLines({ trace: T1, span: A, name: 'first', startMs: 0, endMs: 40 })[1]!]));
@@ -118,7 +150,12 @@ describe('ForestBuilder, incrementally', () => {
 
   it('re-parents children when their parent arrives later, and moves a trace whose start moved earlier', () => {
     const builder = new ForestBuilder();
-    builder.add(records([...spanLines({ trace: T1, span: B, name: 'child', parent: A, startMs: 50, endMs: 60 }), ...spanLines({ trace: T2, span: C, name: 'other', startMs: 20, endMs: 30 })]));
+    builder.add(
+      records([
+        ...spanLines({ trace: T1, span: B, name: 'child', parent: A, startMs: 50, endMs: 60 }),
+        ...spanLines({ trace: T2, span: C, name: 'other', startMs: 20, endMs: 30 }),
+      ]),
+    );
     expect(builder.forest().traces.map((t) => [t.traceId, t.roots[0]?.orphan])).toEqual([
       [T2, false],
       [T1, true],
@@ -132,7 +169,9 @@ describe('ForestBuilder, incrementally', () => {
 
   it('after setEnded rebuilds only the traces with unfinished roots, and turns them back to running when live again', () => {
     const builder = new ForestBuilder();
-    builder.add(records([...spanLines({ trace: T1, span: A, name: 'open', startMs: 0 }), ...spanLines({ trace: T2, span: B, name: 'done', startMs: 10, endMs: 20 })]));
+    builder.add(
+      records([...spanLines({ trace: T1, span: A, name: 'open', startMs: 0 }), ...spanLines({ trace: T2, span: B, name: 'done', startMs: 10, endMs: 20 })]),
+    );
     const live = builder.forest();
     const version = builder.version;
     builder.setEnded(true);
@@ -162,7 +201,13 @@ describe('ForestBuilder, incrementally', () => {
     expect(builder.add(records(spanLines({ trace: T2, span: B, name: 'middle', startMs: 20, endMs: 30 })))).toBe(2);
     expect(builder.forest().traces.map((t) => t.traceId)).toEqual([T2, T3]);
     // One add that touches more traces than the bound keeps them all until the next add.
-    builder.add(records([...spanLines({ trace: T1, span: A, name: 'a', startMs: 60, endMs: 61 }), ...spanLines({ trace: T2, span: B, name: 'b', startMs: 62, endMs: 63 }), ...spanLines({ trace: T3, span: C, name: 'c', startMs: 64, endMs: 65 })]));
+    builder.add(
+      records([
+        ...spanLines({ trace: T1, span: A, name: 'a', startMs: 60, endMs: 61 }),
+        ...spanLines({ trace: T2, span: B, name: 'b', startMs: 62, endMs: 63 }),
+        ...spanLines({ trace: T3, span: C, name: 'c', startMs: 64, endMs: 65 }),
+      ]),
+    );
     expect(builder.forest().traces).toHaveLength(3);
   });
 
@@ -198,7 +243,8 @@ describe('ForestBuilder, incrementally', () => {
           const spanId = SPANS[span]!;
           const parentId = parent === undefined ? undefined : (SPANS[parent] ?? 'fffffffffffffff6');
           if (kind === 'start') lines.push(spanLines({ trace: trace, span: spanId, name: `op${span}`, parent: parentId, startMs: atMs })[0]!);
-          else if (kind === 'end') lines.push(spanLines({ trace: trace, span: spanId, name: `op${span}`, parent: parentId, startMs: atMs, endMs: atMs + (pick % 50) })[1]!);
+          else if (kind === 'end')
+            lines.push(spanLines({ trace: trace, span: spanId, name: `op${span}`, parent: parentId, startMs: atMs, endMs: atMs + (pick % 50) })[1]!);
           else if (kind === 'event') lines.push(eventLine(trace, spanId, `event${pick % 3}`, atMs));
           else if (kind === 'log') lines.push(logLine(`log${pick % 3}`, atMs, { trace: trace, span: spanId }));
           else if (kind === 'traceLog') lines.push(logLine(`trace log${pick % 3}`, atMs, { trace: trace }));

@@ -127,7 +127,18 @@ export class ForestBuilder {
       }
       let trace = this.traces.get(traceId);
       if (trace === undefined) {
-        trace = { traceId, seq: this.nextSeq++, spans: new Map(), logs: [], seen: new Set(), tree: undefined, selfEnded: false, version, index: -1, forgotten: false };
+        trace = {
+          traceId,
+          seq: this.nextSeq++,
+          spans: new Map(),
+          logs: [],
+          seen: new Set(),
+          tree: undefined,
+          selfEnded: false,
+          version,
+          index: -1,
+          forgotten: false,
+        };
         this.traces.set(traceId, trace);
         this.touch(trace, version);
       }
@@ -363,7 +374,8 @@ function mergeSorted(a: TraceState[], b: TraceState[]): TraceState[] {
 function toNode(traceId: string, spanId: string, entry: SpanEntry): SpanNode {
   const { start, end } = entry;
   const main = (end ?? start)!;
-  const startUs = start?.timeUs ?? end?.startTimeUs ?? (end !== undefined && end.durationMs !== undefined ? end.timeUs - Math.round(end.durationMs * 1000) : main.timeUs);
+  const startUs =
+    start?.timeUs ?? end?.startTimeUs ?? (end !== undefined && end.durationMs !== undefined ? end.timeUs - Math.round(end.durationMs * 1000) : main.timeUs);
   const status = end?.status;
   return {
     traceId,

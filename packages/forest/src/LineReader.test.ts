@@ -86,8 +86,20 @@ describe('LineReader', () => {
   });
 
   it('reads an OTLP export request line (Collector file exporter) as its records, all with that line number', () => {
-    const span = { traceId: TRACE, spanId: 'b7ad6b7169203331', name: 'render', kind: 1, startTimeUnixNano: '1761480000000000000', endTimeUnixNano: '1761480000005000000', events: [{ timeUnixNano: '1761480000001000000', name: 'retry' }] };
-    const otlpLine = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'billing' } }] }, scopeSpans: [{ spans: [span, { ...span, spanId: 'zz' }] }] }] });
+    const span = {
+      traceId: TRACE,
+      spanId: 'b7ad6b7169203331',
+      name: 'render',
+      kind: 1,
+      startTimeUnixNano: '1761480000000000000',
+      endTimeUnixNano: '1761480000005000000',
+      events: [{ timeUnixNano: '1761480000001000000', name: 'retry' }],
+    };
+    const otlpLine = JSON.stringify({
+      resourceSpans: [
+        { resource: { attributes: [{ key: 'service.name', value: { stringValue: 'billing' } }] }, scopeSpans: [{ spans: [span, { ...span, spanId: 'zz' }] }] },
+      ],
+    });
     const seen: number[] = [];
     const reader = new LineReader({ onValue: (_value, line) => seen.push(line) });
     const batch = reader.push(`${logLine('first', 1, { trace: TRACE, span: 'c33604c286773277' })}\n${otlpLine}\n${JSON.stringify({ resourceMetrics: [] })}\n`);
@@ -110,7 +122,25 @@ describe('LineReader', () => {
     const other = 'ab12cd34ef5600000000000000000002';
     // The wanted trace in base64, as a generic protobuf-JSON writer sends ids in OTLP JSON.
     const base64Id = Buffer.from(wanted, 'hex').toString('base64');
-    const otlpLine = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: base64Id, spanId: 'AAAAAAAAAAE=', name: 'otlp-span', startTimeUnixNano: '1761480000000000000', endTimeUnixNano: '1761480000005000000' }] }] }] });
+    const otlpLine = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: base64Id,
+                  spanId: 'AAAAAAAAAAE=',
+                  name: 'otlp-span',
+                  startTimeUnixNano: '1761480000000000000',
+                  endTimeUnixNano: '1761480000005000000',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
     const lines = [
       ...spanLines({ trace: wanted, span: '00000000000000a1', name: 'root', startMs: 0, endMs: 10 }),
       ...spanLines({ trace: other, span: '00000000000000b1', name: 'elsewhere', startMs: 0, endMs: 10 }),
@@ -128,7 +158,9 @@ describe('LineReader', () => {
     it('returns what a full read returns for those traces, line numbers and problems of cut lines included, however chunked', () => {
       const full = readJsonl(text);
       for (const prefix of [wanted, wanted.slice(0, 6), 'AB12CD34EF5600000000000000000001', other]) {
-        const expected = full.records.filter(({ record }) => record.traceId?.startsWith(prefix.toLowerCase())).map(({ line, record }) => `${line}:${record.event}`);
+        const expected = full.records
+          .filter(({ record }) => record.traceId?.startsWith(prefix.toLowerCase()))
+          .map(({ line, record }) => `${line}:${record.event}`);
         expect(expected.length).toBeGreaterThan(prefix === other ? 2 : 5);
         const bytes = new TextEncoder().encode(text);
         for (let size = 7; size <= text.length + 1; size += size < 200 ? 61 : 397) {
@@ -173,7 +205,14 @@ describe('LineReader', () => {
           }
           read.problems.push(...reader.end().problems);
           const unit = input === 'bytes' ? 'bytes' : 'characters';
-          expect(read, `${input} in chunks of ${size}`).toEqual({ events: [[1, 'before'], [3, 'after'], [6, 'last']], problems: [expectedProblem(2, unit), expectedProblem(4, unit)] });
+          expect(read, `${input} in chunks of ${size}`).toEqual({
+            events: [
+              [1, 'before'],
+              [3, 'after'],
+              [6, 'last'],
+            ],
+            problems: [expectedProblem(2, unit), expectedProblem(4, unit)],
+          });
         }
       }
     });

@@ -175,7 +175,7 @@ export class LineReader {
     }
     this.completeLine(first, 'characters', batch, undefined, text.slice(0, first));
     const last = text.lastIndexOf('\n');
-    for (let start = first + 1; start <= last; ) {
+    for (let start = first + 1; start <= last;) {
       const newline = text.indexOf('\n', start);
       if (newline - start > this.maxLineLength) this.tooLong(newline - start, 'characters', batch);
       else this.readLineIn(text, start, newline, batch);
@@ -195,14 +195,14 @@ export class LineReader {
     if (last > first && last - first - 1 <= this.maxLineLength) {
       // No line between the first and last newline can be over the limit: decode them all in one call.
       const text = this.decoder.decode(bytes.subarray(first + 1, last));
-      for (let start = 0; ; ) {
+      for (let start = 0; ;) {
         const newline = text.indexOf('\n', start);
         this.readLineIn(text, start, newline === -1 ? text.length : newline, batch);
         if (newline === -1) break;
         start = newline + 1;
       }
     } else {
-      for (let start = first + 1; start <= last; ) {
+      for (let start = first + 1; start <= last;) {
         const newline = bytes.indexOf(NEWLINE, start);
         if (newline - start > this.maxLineLength) this.tooLong(newline - start, 'bytes', batch);
         else this.readLine(this.decoder.decode(bytes.subarray(start, newline)), batch);
@@ -297,8 +297,7 @@ export class LineReader {
     const result = normalizeRecord(value);
     if (result.ok) {
       if (this.wanted(result.record)) batch.records.push({ line, record: result.record });
-    }
-    else batch.problems.push({ line, message: result.problems.map((p) => `${p.field}: ${p.message}`).join('; ') });
+    } else batch.problems.push({ line, message: result.problems.map((p) => `${p.field}: ${p.message}`).join('; ') });
   }
 
   /** Whether a record belongs to the traces this reader reads. */

@@ -19,7 +19,19 @@ export {
 } from './genai/genAiView.js';
 export { hasUsage, spanListTokens, subtreeTokens, tokensBySpan, traceTokens, type TokenTotals, type UsageSpan } from './genai/tokenRollup.js';
 export { formatCount, totalsBadge, totalsWords, usageBadge, usageWords } from './genai/tokenText.js';
-export { isTraceStatus, TRACE_SORTS, TRACE_STATUSES, type AttrFilter, type Facets, type FacetValue, type SortOrder, type TraceQuery, type TraceSort, type TraceStatusFilter, type TraceSummary } from './query/TraceQuery.js';
+export {
+  isTraceStatus,
+  TRACE_SORTS,
+  TRACE_STATUSES,
+  type AttrFilter,
+  type Facets,
+  type FacetValue,
+  type SortOrder,
+  type TraceQuery,
+  type TraceSort,
+  type TraceStatusFilter,
+  type TraceSummary,
+} from './query/TraceQuery.js';
 export {
   hasGenAi,
   isSpanRecord,

@@ -7,7 +7,18 @@ import { spanLines } from '@aitrace/testing';
 const T = 'be97f2fa26196196d1c776cef223b871';
 
 describe('mergeSpanRecords', () => {
-  const [start, end] = readJsonl(spanLines({ trace: T, span: 'aaaaaaaaaaaaaaa1', name: 'op', parent: 'ccccccccccccccc3', startMs: 0, endMs: 10, attrs: { phase: 'start', shared: 'start' }, endAttrs: { shared: 'end' } }).join('\n')).records.map((item) => item.record);
+  const [start, end] = readJsonl(
+    spanLines({
+      trace: T,
+      span: 'aaaaaaaaaaaaaaa1',
+      name: 'op',
+      parent: 'ccccccccccccccc3',
+      startMs: 0,
+      endMs: 10,
+      attrs: { phase: 'start', shared: 'start' },
+      endAttrs: { shared: 'end' },
+    }).join('\n'),
+  ).records.map((item) => item.record);
 
   it('keeps the end whatever the order, with the start attributes under its own', () => {
     for (const merged of [mergeSpanRecords(start!, end!), mergeSpanRecords(end!, start!)]) {
@@ -18,7 +29,18 @@ describe('mergeSpanRecords', () => {
 
   it('fills fields the end lacks from the start', () => {
     const withSite = readJsonl(
-      encodeRecord({ timestamp: '2025-10-26T12:00:00.000000Z', event: 'op.start', type: 'span_start', trace_id: T, span_id: 'aaaaaaaaaaaaaaa1', name: 'op', provisional: true, file: 'src/a.ts', line: 3, kind: 'client' }),
+      encodeRecord({
+        timestamp: '2025-10-26T12:00:00.000000Z',
+        event: 'op.start',
+        type: 'span_start',
+        trace_id: T,
+        span_id: 'aaaaaaaaaaaaaaa1',
+        name: 'op',
+        provisional: true,
+        file: 'src/a.ts',
+        line: 3,
+        kind: 'client',
+      }),
     ).records[0]!.record;
     const bareEnd = { ...end!, parentSpanId: undefined, file: undefined, line: undefined, kind: undefined } as unknown as typeof withSite;
     expect(mergeSpanRecords(withSite, bareEnd)).toMatchObject({ type: 'span_end', file: 'src/a.ts', line: 3, kind: 'client' });

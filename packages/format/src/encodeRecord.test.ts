@@ -31,7 +31,10 @@ describe('encodeRecord', () => {
     const record = JSON.parse(encodeRecord(META, { __tracer_meta__: { mine: 1 }, ___tracer_meta__: 'taken' })) as Record<string, unknown>;
     expect(record.__tracer_meta__).toMatchObject({ renamed: { ____tracer_meta__: '__tracer_meta__' } });
     expect(record.____tracer_meta__).toEqual({ mine: 1 });
-    expect(roundTrip(encodeRecord(META, { __tracer_meta__: { mine: 1 }, ___tracer_meta__: 'taken' })).attrs).toEqual({ __tracer_meta__: { mine: 1 }, ___tracer_meta__: 'taken' });
+    expect(roundTrip(encodeRecord(META, { __tracer_meta__: { mine: 1 }, ___tracer_meta__: 'taken' })).attrs).toEqual({
+      __tracer_meta__: { mine: 1 },
+      ___tracer_meta__: 'taken',
+    });
   });
 
   it('moves a user timestamp aside in compat mode only, past existing underscore keys', () => {
@@ -46,7 +49,7 @@ describe('encodeRecord', () => {
     expect(roundTrip(encodeRecord(META, data)).attrs).toEqual(data);
   });
 
-  it('writes format_version, timestamp and event first, then the other metadata in the writer\'s order', () => {
+  it("writes format_version, timestamp and event first, then the other metadata in the writer's order", () => {
     const line = encodeRecord({ ...META, host: 'box-1', pid: 7 }, {});
     expect(line.indexOf('"event"')).toBeLessThan(line.indexOf('"type"'));
     expect(line.indexOf('"host"')).toBeLessThan(line.indexOf('"pid"'));
@@ -63,14 +66,23 @@ describe('encodeRecord', () => {
   });
 
   it('never throws on hostile values and always writes one valid JSON line', () => {
-    const throwing = { get boom(): never { throw new Error('getter failed'); } };
+    const throwing = {
+      get boom(): never {
+        throw new Error('getter failed');
+      },
+    };
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
     const deep: Record<string, unknown> = {};
     let cursor = deep;
     for (let i = 0; i < 10_000; i++) cursor = (cursor.next = {}) as Record<string, unknown>;
     const data = { throwing, revoked: revoked.proxy, deep, huge: 'x'.repeat(10 * 1024 * 1024), surrogate: '\ud800' };
-    Object.defineProperty(data, 'topLevel', { get: (): never => { throw new Error('top getter'); }, enumerable: true });
+    Object.defineProperty(data, 'topLevel', {
+      get: (): never => {
+        throw new Error('top getter');
+      },
+      enumerable: true,
+    });
     const line = encodeRecord(META, data);
     expect(line.includes('\n')).toBe(false);
     const record = JSON.parse(line) as Record<string, unknown>;

@@ -115,11 +115,7 @@ function valueJson(value: unknown, limits: Readonly<ValueLimits>): string {
 /** The user key a colliding key is moved to: `_` is prepended until the name is free. */
 function freeKey(key: string, data: Readonly<Record<string, unknown>>, compatMode: boolean, taken: Record<string, string> | undefined): string {
   let candidate = `_${key}`;
-  while (
-    Object.prototype.hasOwnProperty.call(data, candidate) ||
-    isReserved(candidate, compatMode) ||
-    (taken !== undefined && candidate in taken)
-  ) {
+  while (Object.prototype.hasOwnProperty.call(data, candidate) || isReserved(candidate, compatMode) || (taken !== undefined && candidate in taken)) {
     candidate = `_${candidate}`;
   }
   return candidate;
@@ -144,7 +140,12 @@ function readValue(data: Readonly<Record<string, unknown>>, key: string, limits:
  * The common case, serialised natively: metadata that starts with timestamp and event and has no reserved
  * field, and user data that is plain JSON without colliding keys. Returns undefined when that does not hold.
  */
-function encodePlain(meta: Readonly<TracerMeta>, data: Readonly<Record<string, unknown>> | undefined, compatMode: boolean, limits: Readonly<ValueLimits>): string | undefined {
+function encodePlain(
+  meta: Readonly<TracerMeta>,
+  data: Readonly<Record<string, unknown>> | undefined,
+  compatMode: boolean,
+  limits: Readonly<ValueLimits>,
+): string | undefined {
   let index = 0;
   for (const key in meta) {
     if ((index === 0 && key !== 'timestamp') || (index === 1 && key !== 'event') || LEADING_RESERVED.has(key)) return undefined;
@@ -160,7 +161,9 @@ function encodePlain(meta: Readonly<TracerMeta>, data: Readonly<Record<string, u
     if (json.length > 2) user = `,${json.slice(1, -1)}`;
   }
   const metaJson = JSON.stringify(meta).slice(1, -1);
-  const head = compatMode ? `{"timestamp":${jsonString(meta.timestamp)},"${META_KEY}":{"format_version":${FORMAT_VERSION},` : `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
+  const head = compatMode
+    ? `{"timestamp":${jsonString(meta.timestamp)},"${META_KEY}":{"format_version":${FORMAT_VERSION},`
+    : `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
   return `${head}${metaJson}${compatMode ? ',"compat":true' : ''}}${user}}`;
 }
 
@@ -215,4 +218,3 @@ export function encodeRecord(meta: Readonly<TracerMeta>, data?: Readonly<Record<
   parts.push('}');
   return parts.join('');
 }
-

@@ -26,6 +26,18 @@ export { otlpLogsRequestToRecords } from './otlp/otlpLogsRequestToRecords.js';
 export { otlpTraceRequestToRecords } from './otlp/otlpTraceRequestToRecords.js';
 export { environmentOf, serviceVersionOf } from './resourceFields.js';
 export { otlpJsonLineToRecords, type OtlpLineConversion } from './otlp/otlpJsonLineToRecords.js';
-export type { OtlpAnyValue, OtlpExportRequest, OtlpKeyValue, OtlpLink, OtlpLogRecord, OtlpLogsRequest, OtlpResource, OtlpScope, OtlpSpan, OtlpSpanEvent, OtlpTraceRequest } from './otlp/otlpJsonTypes.js';
+export type {
+  OtlpAnyValue,
+  OtlpExportRequest,
+  OtlpKeyValue,
+  OtlpLink,
+  OtlpLogRecord,
+  OtlpLogsRequest,
+  OtlpResource,
+  OtlpScope,
+  OtlpSpan,
+  OtlpSpanEvent,
+  OtlpTraceRequest,
+} from './otlp/otlpJsonTypes.js';
 export { OtlpRequestBuilder, type OtlpBatchLimits, type OtlpSkipped } from './otlp/OtlpRequestBuilder.js';
 export { CUT_OFF_ATTRIBUTE } from './otlp/recordsToOtlp.js';

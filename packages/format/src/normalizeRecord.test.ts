@@ -13,9 +13,32 @@ function read(value: unknown) {
 
 describe('normalizeRecord', () => {
   it('reads the seed examples: type inferred from the event suffix, user data as attrs', () => {
-    const start = read({ __tracer_meta__: { timestamp: '2025-10-26T12:34:15.193415Z', event: 'process_batch.start', trace_id: 'BE97F2FA26196196D1C776CEF223B871', span_id: 'c33604c286773277', file: 'aitrace/decorators.py', line: 44, function: 'wrapper', provisional: true } });
-    expect(start).toMatchObject({ formatVersion: 2, type: 'span_start', name: 'process_batch', provisional: true, traceId: 'be97f2fa26196196d1c776cef223b871', line: 44, attrs: {} });
-    const log = read({ batch_id: 1, count: 3, __tracer_meta__: { timestamp: '2025-10-26T12:34:15.202795Z', event: 'batch_started', span_id: 'c33604c286773277' } });
+    const start = read({
+      __tracer_meta__: {
+        timestamp: '2025-10-26T12:34:15.193415Z',
+        event: 'process_batch.start',
+        trace_id: 'BE97F2FA26196196D1C776CEF223B871',
+        span_id: 'c33604c286773277',
+        file: 'aitrace/decorators.py',
+        line: 44,
+        function: 'wrapper',
+        provisional: true,
+      },
+    });
+    expect(start).toMatchObject({
+      formatVersion: 2,
+      type: 'span_start',
+      name: 'process_batch',
+      provisional: true,
+      traceId: 'be97f2fa26196196d1c776cef223b871',
+      line: 44,
+      attrs: {},
+    });
+    const log = read({
+      batch_id: 1,
+      count: 3,
+      __tracer_meta__: { timestamp: '2025-10-26T12:34:15.202795Z', event: 'batch_started', span_id: 'c33604c286773277' },
+    });
     expect(log).toMatchObject({ type: 'log', attrs: { batch_id: 1, count: 3 } });
     const end = read({ __tracer_meta__: { timestamp: '2025-10-26T12:34:15.205008Z', event: 'process_batch.end', span_id: 'c33604c286773277' } });
     expect(end).toMatchObject({ type: 'span_end', name: 'process_batch', provisional: false });
@@ -27,7 +50,15 @@ describe('normalizeRecord', () => {
   });
 
   it('reads the v1 layout with its aliases and an offset timestamp', () => {
-    const record = read({ timestamp: '2025-10-26T14:34:15.5+02:00', event: 'step', parent: 'a1b2c3d4e5f60718', lineno: '12', logger: 'jobs', level: 'WARNING', job: 'x' });
+    const record = read({
+      timestamp: '2025-10-26T14:34:15.5+02:00',
+      event: 'step',
+      parent: 'a1b2c3d4e5f60718',
+      lineno: '12',
+      logger: 'jobs',
+      level: 'WARNING',
+      job: 'x',
+    });
     expect(record).toMatchObject({ formatVersion: 1, parentSpanId: 'a1b2c3d4e5f60718', line: 12, scope: 'jobs', level: 'warn', attrs: { job: 'x' } });
     expect(record.timeUs).toBe(Date.UTC(2025, 9, 26, 12, 34, 15, 500) * 1000);
   });
@@ -36,7 +67,12 @@ describe('normalizeRecord', () => {
     const result = normalizeRecord({ __tracer_meta__: { timestamp: 12, event: 'e', trace_id: 5, provisional: 'yes', kind: 'sideways' } });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems.map((p) => p.field)).toEqual(['__tracer_meta__.timestamp', '__tracer_meta__.trace_id', '__tracer_meta__.kind', '__tracer_meta__.provisional']);
+    expect(result.problems.map((p) => p.field)).toEqual([
+      '__tracer_meta__.timestamp',
+      '__tracer_meta__.trace_id',
+      '__tracer_meta__.kind',
+      '__tracer_meta__.provisional',
+    ]);
     expect(normalizeRecord('text')).toMatchObject({ ok: false, problems: [{ field: '$' }] });
     expect(normalizeRecord({ __tracer_meta__: [] })).toMatchObject({ ok: false, problems: [{ field: '__tracer_meta__' }] });
   });
@@ -53,16 +89,29 @@ describe('normalizeRecord', () => {
   });
 
   it('keeps span names with dots whole', () => {
-    const record = read({ __tracer_meta__: { timestamp: '2025-10-26T12:34:15.193415Z', event: 'GET /v1.2/items.end', type: 'span_end', span_id: 'c33604c286773277', name: 'GET /v1.2/items' } });
+    const record = read({
+      __tracer_meta__: {
+        timestamp: '2025-10-26T12:34:15.193415Z',
+        event: 'GET /v1.2/items.end',
+        type: 'span_end',
+        span_id: 'c33604c286773277',
+        name: 'GET /v1.2/items',
+      },
+    });
     expect(record.name).toBe('GET /v1.2/items');
   });
 });
 
-const key = fc.oneof(fc.string(), fc.constantFrom('__tracer_meta__', '___tracer_meta__', 'timestamp', '_timestamp', '__proto__', 'constructor', '$type', 'body'));
+const key = fc.oneof(
+  fc.string(),
+  fc.constantFrom('__tracer_meta__', '___tracer_meta__', 'timestamp', '_timestamp', '__proto__', 'constructor', '$type', 'body'),
+);
 const jsonData = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 });
 const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`)).filter((id) => !/^0+$/.test(id));
 const meta = fc.record({
-  timestamp: fc.integer({ min: 0, max: 4_102_444_800_000_000 }).map((us) => new Date(Math.floor(us / 1000)).toISOString().slice(0, 19) + `.${String(us % 1_000_000).padStart(6, '0')}Z`),
+  timestamp: fc
+    .integer({ min: 0, max: 4_102_444_800_000_000 })
+    .map((us) => new Date(Math.floor(us / 1000)).toISOString().slice(0, 19) + `.${String(us % 1_000_000).padStart(6, '0')}Z`),
   event: fc.string({ minLength: 1 }),
   trace_id: hex(32),
   span_id: hex(16),

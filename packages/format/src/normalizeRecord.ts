@@ -2,15 +2,7 @@ import { RECORD_TYPES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './enumerations
 import { parseLevel, levelFromSeverity } from './levels.js';
 import { defineData } from './safeJson.js';
 import { parseTimestamp } from './timestamp.js';
-import type {
-  DroppedCounts,
-  LinkMeta,
-  NormalizedRecord,
-  RecordProblem,
-  RecordType,
-  SpanKindName,
-  StatusName,
-} from './types.js';
+import type { DroppedCounts, LinkMeta, NormalizedRecord, RecordProblem, RecordType, SpanKindName, StatusName } from './types.js';
 import { META_KEY } from './version.js';
 
 /** The outcome of `normalizeRecord`: the record, or every problem that kept it from being read. */

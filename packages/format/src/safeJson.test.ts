@@ -26,7 +26,10 @@ describe('values JSON cannot hold', () => {
     expect(encode({ $type: 'mine', x: 1 })).toEqual({ $type: 'object', value: { $type: 'mine', x: 1 } });
     expect(encode(new URL('https://example.test/a'))).toBe('https://example.test/a');
     class Point {
-      constructor(readonly x: number, readonly y: number) {}
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
     }
     expect(encode(new Point(1, 2))).toEqual({ x: 1, y: 2 });
   });
@@ -44,11 +47,26 @@ describe('values JSON cannot hold', () => {
     const root: Record<string, unknown> = { a: { b: {} }, left: shared, right: shared };
     (root.a as { b: Record<string, unknown> }).b.back = root.a;
     (root.a as { b: Record<string, unknown> }).b.top = root;
-    expect(toJsonSafe(root)).toEqual({ a: { b: { back: { $type: 'circular', ref: '$.a' }, top: { $type: 'circular', ref: '$' } } }, left: { id: 1 }, right: { id: 1 } });
+    expect(toJsonSafe(root)).toEqual({
+      a: { b: { back: { $type: 'circular', ref: '$.a' }, top: { $type: 'circular', ref: '$' } } },
+      left: { id: 1 },
+      right: { id: 1 },
+    });
   });
 
   it('revives tagged values into equal JavaScript values where lossless', () => {
-    const values = [12345678901234567890n, Number.NaN, Infinity, new Map([['k', 1n]]), new Set([1, 2]), new Uint8Array([1, 2, 255]), new Float32Array([1.5]), /x/g, { $type: 'mine' }, [undefined]];
+    const values = [
+      12345678901234567890n,
+      Number.NaN,
+      Infinity,
+      new Map([['k', 1n]]),
+      new Set([1, 2]),
+      new Uint8Array([1, 2, 255]),
+      new Float32Array([1.5]),
+      /x/g,
+      { $type: 'mine' },
+      [undefined],
+    ];
     for (const value of values) expect(reviveValue(encode(value))).toEqual(value);
     const error = reviveValue(encode(Object.assign(new Error('boom'), { code: 'E1' }))) as Error & { code: string };
     expect(error).toBeInstanceOf(Error);

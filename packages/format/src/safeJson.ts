@@ -288,9 +288,10 @@ export function reviveValue(value: unknown): unknown {
         if (typeof record.base64 === 'string') return base64ToBytes(record.base64);
         break;
       case 'typed_array': {
-        const ctor = typeof record.array === 'string' && TYPED_ARRAY_NAMES.has(record.array)
-          ? (globalThis as unknown as Record<string, new (items: unknown[]) => unknown>)[record.array]
-          : undefined;
+        const ctor =
+          typeof record.array === 'string' && TYPED_ARRAY_NAMES.has(record.array)
+            ? (globalThis as unknown as Record<string, new (items: unknown[]) => unknown>)[record.array]
+            : undefined;
         if (ctor && Array.isArray(record.values)) {
           const big = record.array === 'BigInt64Array' || record.array === 'BigUint64Array';
           return new ctor(record.values.map((item) => (big ? BigInt(item as string) : Number(item))));

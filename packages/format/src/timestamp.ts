@@ -35,8 +35,7 @@ export function formatEpochMillis(epochMillis: number): string {
   return formatEpochMicros(Math.floor(epochMillis * 1000));
 }
 
-const LENIENT_PATTERN =
-  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/;
+const LENIENT_PATTERN = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/;
 
 // Readers see long runs of timestamps within the same second: the parsed date-and-time prefix is reused.
 let parsedPrefix = '';

@@ -30,7 +30,11 @@ describe('validateRecord', () => {
     expect(fields({ span_id: '0000000000000000' })).toEqual(['__tracer_meta__.span_id']);
     expect(fields({ parent_span_id: 'xyz' })).toEqual(['__tracer_meta__.parent_span_id']);
     expect(fields({ kind: 'sideways', status: 'meh', level: 'loud' })).toEqual(['__tracer_meta__.kind', '__tracer_meta__.status', '__tracer_meta__.level']);
-    expect(fields({ severity_number: 30, line: 0, column: 1.5 })).toEqual(['__tracer_meta__.severity_number', '__tracer_meta__.line', '__tracer_meta__.column']);
+    expect(fields({ severity_number: 30, line: 0, column: 1.5 })).toEqual([
+      '__tracer_meta__.severity_number',
+      '__tracer_meta__.line',
+      '__tracer_meta__.column',
+    ]);
     expect(fields({ provisional: false })).toEqual(['__tracer_meta__.provisional']);
     expect(fields({ resource: ['service.version', '1.0'] })).toEqual(['__tracer_meta__.resource']);
     expect(fields({ resource: { 'service.version': '1.0', 'host.cpu': { cores: 4 } } })).toEqual([]);

@@ -26,7 +26,9 @@ export function validateRecord(value: unknown): RecordProblem[] {
   if (!isObject(value)) return [{ field: '$', message: `a record must be a JSON object, got ${describe(value)}` }];
   const meta = value[META_KEY];
   if (meta === undefined) {
-    return [{ field: META_KEY, message: 'is missing: this is a v1 record (metadata at the top level) or not an aitrace record; `aitrace migrate` converts v1 files' }];
+    return [
+      { field: META_KEY, message: 'is missing: this is a v1 record (metadata at the top level) or not an aitrace record; `aitrace migrate` converts v1 files' },
+    ];
   }
   if (!isObject(meta)) return [{ field: META_KEY, message: `must be an object, got ${describe(meta)}` }];
 
@@ -70,7 +72,8 @@ export function validateRecord(value: unknown): RecordProblem[] {
   }
   for (const field of ['line', 'column']) {
     const item = meta[field];
-    if (item !== undefined && (typeof item !== 'number' || !Number.isInteger(item) || item < 1)) fail(field, `must be a positive integer, got ${describe(item)}`);
+    if (item !== undefined && (typeof item !== 'number' || !Number.isInteger(item) || item < 1))
+      fail(field, `must be a positive integer, got ${describe(item)}`);
   }
   if (meta.pid !== undefined && !isCount(meta.pid)) fail('pid', `must be a non-negative integer, got ${describe(meta.pid)}`);
   if (meta.provisional !== undefined && typeof meta.provisional !== 'boolean') fail('provisional', `must be true or false, got ${describe(meta.provisional)}`);
@@ -147,9 +150,12 @@ function checkSpanRecord(meta: Record<string, unknown>, fail: Fail): void {
   } else if (meta.provisional === true) fail('provisional', `must not be true on ${type} records`);
   if (type === 'span_end') {
     if (name !== undefined && event !== `${name}.end`) fail('event', `must be "${name}.end" on a span_end record, got ${describe(event)}`);
-    if (meta.start_unknown !== undefined && meta.start_unknown !== true) fail('start_unknown', `must be true when present, got ${describe(meta.start_unknown)}`);
-    if (meta.start_unknown === true && (meta.duration_ms !== undefined || meta.start_time !== undefined)) fail('start_unknown', 'must not be set on a record that has start_time or duration_ms');
-    if (meta.duration_ms === undefined && meta.start_unknown !== true) fail('duration_ms', 'is required on span_end records (or start_unknown: true when the start was never recorded)');
+    if (meta.start_unknown !== undefined && meta.start_unknown !== true)
+      fail('start_unknown', `must be true when present, got ${describe(meta.start_unknown)}`);
+    if (meta.start_unknown === true && (meta.duration_ms !== undefined || meta.start_time !== undefined))
+      fail('start_unknown', 'must not be set on a record that has start_time or duration_ms');
+    if (meta.duration_ms === undefined && meta.start_unknown !== true)
+      fail('duration_ms', 'is required on span_end records (or start_unknown: true when the start was never recorded)');
   } else if (meta.start_unknown !== undefined) fail('start_unknown', `is only allowed on span_end records, not on ${type} records`);
 }
 
@@ -158,6 +164,7 @@ function checkRenamed(record: Record<string, unknown>, renamed: unknown, fail: F
   if (!isObject(renamed)) return fail('renamed', `must be an object, got ${describe(renamed)}`);
   for (const [encoded, original] of Object.entries(renamed)) {
     if (typeof original !== 'string') fail(`renamed.${encoded}`, `must be the original key as a string, got ${describe(original)}`);
-    else if (!Object.prototype.hasOwnProperty.call(record, encoded)) fail(`renamed.${encoded}`, `names a top-level key "${encoded}" that the record does not have`);
+    else if (!Object.prototype.hasOwnProperty.call(record, encoded))
+      fail(`renamed.${encoded}`, `names a top-level key "${encoded}" that the record does not have`);
   }
 }

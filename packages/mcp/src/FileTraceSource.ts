@@ -30,7 +30,10 @@ export class FileTraceSource implements TraceSource {
   /** Resolves when every file present at the start has been read to its end once. */
   readonly ready: Promise<void>;
 
-  constructor(private readonly paths: readonly string[], options: FileTraceSourceOptions = {}) {
+  constructor(
+    private readonly paths: readonly string[],
+    options: FileTraceSourceOptions = {},
+  ) {
     this.intervalMs = options.intervalMs ?? 200;
     this.idleMs = options.idleMs ?? 30_000;
     const first: Promise<void>[] = [];
@@ -78,7 +81,11 @@ export class FileTraceSource implements TraceSource {
     for (const path of this.paths) {
       let files = [path];
       try {
-        if (statSync(path).isDirectory()) files = readdirSync(path).filter((name) => TRACE_FILE.test(name)).sort().map((name) => join(path, name));
+        if (statSync(path).isDirectory())
+          files = readdirSync(path)
+            .filter((name) => TRACE_FILE.test(name))
+            .sort()
+            .map((name) => join(path, name));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
           if (!this.followed.has(path)) this.problem(`${path}: ${(error as Error).message}`);

@@ -53,10 +53,14 @@ export class HttpTraceCatalog implements TraceCatalog {
     const where = `the aitrace server at ${this.base.origin}`;
     let response: Response;
     try {
-      response = await fetch(url, { headers: { Accept: 'application/json', ...(this.token === undefined ? {} : { Authorization: `Bearer ${this.token}` }) }, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await fetch(url, {
+        headers: { Accept: 'application/json', ...(this.token === undefined ? {} : { Authorization: `Bearer ${this.token}` }) },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (error) {
       const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+      const reason =
+        (error as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
       throw new SourceError(`cannot reach ${where} (${reason}); is \`aitrace serve\` running there? The tools answer again once it is.`);
     }
     if (response.status === 404 && missingOk) return undefined;
@@ -69,14 +73,18 @@ export class HttpTraceCatalog implements TraceCatalog {
         // Not JSON (a proxy's page): its start is shown as it is.
       }
       if (response.status === 401) {
-        throw new SourceError(`${where} refused the request (401): ${this.token === undefined ? 'it requires a bearer token: pass --token T or set AITRACE_SERVER_TOKEN' : 'the token is wrong: pass its --token (or AITRACE_SERVER_TOKEN)'}`);
+        throw new SourceError(
+          `${where} refused the request (401): ${this.token === undefined ? 'it requires a bearer token: pass --token T or set AITRACE_SERVER_TOKEN' : 'the token is wrong: pass its --token (or AITRACE_SERVER_TOKEN)'}`,
+        );
       }
       throw new SourceError(`${where} answered ${response.status} to GET ${url.pathname}: ${message}`);
     }
     try {
       return await response.json();
     } catch (error) {
-      throw new SourceError(`${where} answered GET ${url.pathname} with something that is not JSON (${(error as Error).message}); is that URL an aitrace server?`);
+      throw new SourceError(
+        `${where} answered GET ${url.pathname} with something that is not JSON (${(error as Error).message}); is that URL an aitrace server?`,
+      );
     }
   }
 }

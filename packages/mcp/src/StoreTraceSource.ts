@@ -38,7 +38,10 @@ export class StoreTraceSource implements TraceSource {
   private readonly idleMs: number;
   private readonly now: () => number;
 
-  constructor(private readonly catalog: TraceCatalog, options: StoreTraceSourceOptions = {}) {
+  constructor(
+    private readonly catalog: TraceCatalog,
+    options: StoreTraceSourceOptions = {},
+  ) {
     this.maxTraces = options.maxTraces ?? 1000;
     this.idleMs = options.idleMs ?? 30_000;
     this.now = options.now ?? Date.now;
@@ -53,7 +56,11 @@ export class StoreTraceSource implements TraceSource {
     const listed: TraceSummary[] = [];
     let cursor: string | null = null;
     do {
-      const page = await this.catalog.listTraces({ ...query, limit: Math.min(PAGE_LIMIT, this.maxTraces - listed.length), ...(cursor === null ? {} : { cursor }) });
+      const page = await this.catalog.listTraces({
+        ...query,
+        limit: Math.min(PAGE_LIMIT, this.maxTraces - listed.length),
+        ...(cursor === null ? {} : { cursor }),
+      });
       listed.push(...page.traces);
       cursor = page.nextCursor;
     } while (cursor !== null && listed.length < this.maxTraces);
@@ -63,7 +70,10 @@ export class StoreTraceSource implements TraceSource {
     }
     this.forgetBeyond(listed);
     const traces = trees.filter((tree) => inScope(tree, scope)).sort((a, b) => a.startUs - b.startUs);
-    const omitted = cursor === null ? undefined : `only the newest ${this.maxTraces.toLocaleString('en-US')} traces of the server were read; pass since and until (or service) to reach older ones`;
+    const omitted =
+      cursor === null
+        ? undefined
+        : `only the newest ${this.maxTraces.toLocaleString('en-US')} traces of the server were read; pass since and until (or service) to reach older ones`;
     return { traces, omitted };
   }
 

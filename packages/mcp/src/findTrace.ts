@@ -7,7 +7,13 @@ export function findTrace<T extends { traceId: string }>(traces: readonly T[], i
   const prefix = id.trim().toLowerCase();
   const found = prefix === '' ? [] : traces.filter((trace) => trace.traceId.startsWith(prefix));
   if (found.length === 0) throw new InputError(`no trace with id ${JSON.stringify(id)}; search_traces lists the trace ids`);
-  if (found.length > 1) throw new InputError(`trace id prefix ${JSON.stringify(id)} matches ${found.length} traces (${found.slice(0, 3).map((trace) => trace.traceId).join(', ')}…); give more digits`);
+  if (found.length > 1)
+    throw new InputError(
+      `trace id prefix ${JSON.stringify(id)} matches ${found.length} traces (${found
+        .slice(0, 3)
+        .map((trace) => trace.traceId)
+        .join(', ')}…); give more digits`,
+    );
   return found[0]!;
 }
 

@@ -10,7 +10,17 @@ export { SourceError } from './SourceError.js';
 export { parseFilter } from './spanFilter.js';
 export { ellipsize } from './text/ellipsize.js';
 export { ModelTable, type ModelRow } from './text/modelStats.js';
-export { formatDuration, formatTokens, keyAttributes, messageLines, recordLine, renderForest, spanLine, traceHeader, type RenderOptions } from './text/renderTree.js';
+export {
+  formatDuration,
+  formatTokens,
+  keyAttributes,
+  messageLines,
+  recordLine,
+  renderForest,
+  spanLine,
+  traceHeader,
+  type RenderOptions,
+} from './text/renderTree.js';
 export { NameStats, SAMPLE_SIZE, SpanNameTable } from './text/SpanNameTable.js';
 export { nameRows, statsLines, statsRow, type StatsResult, type StatsRow } from './text/statsText.js';
 export { createStyle, PLAIN_STYLE, type Style } from './text/style.js';

@@ -5,7 +5,12 @@ import { InputError } from './InputError.js';
 const STATES: readonly SpanState[] = SPAN_STATES;
 
 /** Reads `--name`, `--where key=value` and `--status` into a span filter, with errors that name the option (as `option` spells it). */
-export function parseFilter(name: string | undefined, where: string[] | undefined, status: string | undefined, option = (name: string): string => `--${name}`): SpanFilter {
+export function parseFilter(
+  name: string | undefined,
+  where: string[] | undefined,
+  status: string | undefined,
+  option = (name: string): string => `--${name}`,
+): SpanFilter {
   const filter: SpanFilter = { where: [] };
   if (name !== undefined) filter.name = name;
   for (const item of where ?? []) {
@@ -20,4 +25,3 @@ export function parseFilter(name: string | undefined, where: string[] | undefine
   }
   return filter;
 }
-

@@ -22,7 +22,9 @@ const maxChars = z
   .min(MIN_MAX_CHARS)
   .max(MAX_MAX_CHARS)
   .optional()
-  .describe(`Size budget of the answer in characters (default ${DEFAULT_MAX_CHARS}, about ${DEFAULT_MAX_CHARS / 4} tokens). A longer answer is cut at a whole line and says how to get the rest.`);
+  .describe(
+    `Size budget of the answer in characters (default ${DEFAULT_MAX_CHARS}, about ${DEFAULT_MAX_CHARS / 4} tokens). A longer answer is cut at a whole line and says how to get the rest.`,
+  );
 const cursor = z.number().int().min(0).optional().describe('Where to continue: the cursor a cut answer gave. Omit for the first page.');
 const traceIdArg = z.string().min(1).describe('Trace id (32 hex digits) or a unique prefix of it, as search_traces lists it.');
 
@@ -39,7 +41,8 @@ function timeArg(value: string | undefined, name: string, nowUs: number): number
     return nowUs - Number(relative[1]) * unit * 1e6;
   }
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new InputError(`${name} must be an ISO date-time (2026-01-31T12:00:00Z) or a time back from now (30s, 15m, 2h, 1d), got ${JSON.stringify(value)}`);
+  if (Number.isNaN(ms))
+    throw new InputError(`${name} must be an ISO date-time (2026-01-31T12:00:00Z) or a time back from now (30s, 15m, 2h, 1d), got ${JSON.stringify(value)}`);
   return ms * 1000;
 }
 
@@ -198,11 +201,23 @@ function errorsOf(node: SpanNode): ErrorItem[] {
       message: String(event.attrs['exception.message'] ?? ''),
       file: at?.file ?? node.file ?? null,
       line: at?.line ?? node.line ?? null,
-      stack_head: stack.split('\n').slice(1, 1 + STACK_HEAD).map((text) => text.trim()).filter((text) => text !== ''),
+      stack_head: stack
+        .split('\n')
+        .slice(1, 1 + STACK_HEAD)
+        .map((text) => text.trim())
+        .filter((text) => text !== ''),
     });
   }
   if (items.length === 0 && node.state === 'error') {
-    items.push({ ...base, time: iso(node.endUs ?? node.startUs), type: null, message: node.statusMessage ?? '(no status message)', file: node.file ?? null, line: node.line ?? null, stack_head: [] });
+    items.push({
+      ...base,
+      time: iso(node.endUs ?? node.startUs),
+      type: null,
+      message: node.statusMessage ?? '(no status message)',
+      file: node.file ?? null,
+      line: node.line ?? null,
+      stack_head: [],
+    });
   }
   return items;
 }
@@ -210,7 +225,9 @@ function errorsOf(node: SpanNode): ErrorItem[] {
 function errorLine(item: ErrorItem): string {
   const where = item.file === null ? '' : `  at ${item.file}${item.line === null ? '' : `:${item.line}`}`;
   const head = item.stack_head.length > 0 ? `\n    ${item.stack_head.join('\n    ')}` : '';
-  return terminalSafe(`${item.time}  ${item.type === null ? '' : `${item.type}: `}${item.message}${where}  in "${item.span}" trace ${item.trace_id} #${item.span_id}${head}`);
+  return terminalSafe(
+    `${item.time}  ${item.type === null ? '' : `${item.type}: `}${item.message}${where}  in "${item.span}" trace ${item.trace_id} #${item.span_id}${head}`,
+  );
 }
 
 /** Errors of one source file, for `group_by: file`. */
@@ -224,7 +241,9 @@ interface ErrorGroup {
 
 function groupLine(group: ErrorGroup): string {
   const lines = group.lines.length > 0 ? ` lines ${group.lines.join(', ')}` : '';
-  return terminalSafe(`${group.file}  ${group.count} error${group.count === 1 ? '' : 's'}${lines}  ${group.messages.map((message) => JSON.stringify(message)).join(', ')}  e.g. trace ${group.example.trace_id} #${group.example.span_id}`);
+  return terminalSafe(
+    `${group.file}  ${group.count} error${group.count === 1 ? '' : 's'}${lines}  ${group.messages.map((message) => JSON.stringify(message)).join(', ')}  e.g. trace ${group.example.trace_id} #${group.example.span_id}`,
+  );
 }
 
 /** A span running now. */
@@ -240,19 +259,39 @@ interface RunningItem {
 }
 
 function spanDetailLines(node: SpanNode, trace: TraceTree, nowUs: number): string[] {
-  const lines = [spanLine(node, plain), `trace ${node.traceId}  span ${node.spanId}  parent ${node.parentSpanId ?? '(root)'}${node.orphan ? ' (not in the data)' : ''}  children ${node.children.length}`];
-  const running = node.state === 'running' ? `  running for ${formatDuration((nowUs - node.startUs) / 1000)}` : node.state === 'cut_off' ? '  cut off: never ended (the writer stopped)' : '';
+  const lines = [
+    spanLine(node, plain),
+    `trace ${node.traceId}  span ${node.spanId}  parent ${node.parentSpanId ?? '(root)'}${node.orphan ? ' (not in the data)' : ''}  children ${node.children.length}`,
+  ];
+  const running =
+    node.state === 'running'
+      ? `  running for ${formatDuration((nowUs - node.startUs) / 1000)}`
+      : node.state === 'cut_off'
+        ? '  cut off: never ended (the writer stopped)'
+        : '';
   lines.push(`start ${iso(node.startUs)}${node.endUs === undefined ? '' : `  end ${iso(node.endUs)}  duration ${formatDuration(node.durationMs)}`}${running}`);
   if (node.status !== undefined) lines.push(`status ${node.status}${node.statusMessage ? `: ${terminalSafe(node.statusMessage)}` : ''}`);
   const where = [node.service && `service ${node.service}`, node.scope && `scope ${node.scope}`, node.pid !== undefined && `pid ${node.pid}`].filter(Boolean);
   if (where.length > 0) lines.push(terminalSafe(where.join('  ')));
-  if (node.file !== undefined) lines.push(terminalSafe(`source ${node.file}${node.line === undefined ? '' : `:${node.line}`}${node.function ? ` in ${node.function}` : ''}`));
+  if (node.file !== undefined)
+    lines.push(terminalSafe(`source ${node.file}${node.line === undefined ? '' : `:${node.line}`}${node.function ? ` in ${node.function}` : ''}`));
   if (trace.services.length > 1) lines.push(terminalSafe(`trace services ${trace.services.join(', ')}`));
   const genAi = genAiView(node);
   if (genAi !== undefined) {
-    const parts = [genAi.operation && `operation ${genAi.operation}`, genAi.provider && `provider ${genAi.provider}`, genAi.model && `model ${genAi.model}`, formatTokens(genAi.usage), genAi.finishReasons.length > 0 && `finish ${genAi.finishReasons.join(',')}`];
+    const parts = [
+      genAi.operation && `operation ${genAi.operation}`,
+      genAi.provider && `provider ${genAi.provider}`,
+      genAi.model && `model ${genAi.model}`,
+      formatTokens(genAi.usage),
+      genAi.finishReasons.length > 0 && `finish ${genAi.finishReasons.join(',')}`,
+    ];
     lines.push(terminalSafe(`gen_ai ${parts.filter(Boolean).join('  ')}`));
-    if (genAi.tool !== undefined) lines.push(terminalSafe(`tool ${genAi.tool.name ?? ''} ${genAi.tool.callId ?? ''} args ${JSON.stringify(genAi.tool.arguments) ?? ''} result ${JSON.stringify(genAi.tool.result) ?? ''}`));
+    if (genAi.tool !== undefined)
+      lines.push(
+        terminalSafe(
+          `tool ${genAi.tool.name ?? ''} ${genAi.tool.callId ?? ''} args ${JSON.stringify(genAi.tool.arguments) ?? ''} result ${JSON.stringify(genAi.tool.result) ?? ''}`,
+        ),
+      );
     if (genAi.messages.length > 0) {
       lines.push(`conversation (${genAi.messages.length} messages):`);
       for (const message of genAi.messages) for (const line of messageLines(message, PLAIN_STYLE)) lines.push(`  ${line}`);
@@ -266,7 +305,9 @@ function spanDetailLines(node: SpanNode, trace: TraceTree, nowUs: number): strin
       lines.push(terminalSafe(`  ${key} = ${typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))}`));
     }
   }
-  const records = [...node.events, ...node.logs].filter((record) => genAi === undefined || genAi.messages.length === 0 || !genAiEventName(record).startsWith('gen_ai.')).sort((a, b) => a.timeUs - b.timeUs);
+  const records = [...node.events, ...node.logs]
+    .filter((record) => genAi === undefined || genAi.messages.length === 0 || !genAiEventName(record).startsWith('gen_ai.'))
+    .sort((a, b) => a.timeUs - b.timeUs);
   if (records.length > 0) {
     lines.push(`events and logs (${records.length}):`);
     for (const record of records) {
@@ -297,7 +338,10 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
       inputSchema: {
         text: z.string().optional().describe('Text anywhere in a span: name, status message, attribute keys and values, events, logs (any case).'),
         name: z.string().optional().describe('Span name contains this (any case).'),
-        where: z.array(z.string()).optional().describe('Attribute filters key=value, all must match on one span, e.g. ["http.route=/checkout"]; resource keys (service.version) work too.'),
+        where: z
+          .array(z.string())
+          .optional()
+          .describe('Attribute filters key=value, all must match on one span, e.g. ["http.route=/checkout"]; resource keys (service.version) work too.'),
         status: z.enum(STATES).optional().describe('A span in this state: ok, error, running (in flight), cut_off (never ended, its writer stopped).'),
         service: z.string().optional().describe('The trace involves this service (service.name).'),
         model: z.string().optional().describe('An LLM call to a model whose name contains this, e.g. "gpt-4o".'),
@@ -316,7 +360,9 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
       const traces = await read.traces({ fromUs: since, toUs: until, service: args.service });
       const spanFiltering = isFiltering(filter) || text !== undefined || model !== undefined;
       const matches = (node: SpanNode): boolean =>
-        (!isFiltering(filter) || matchesSpan(node, filter)) && (text === undefined || spanHasText(node, text)) && (model === undefined || (genAiView(node)?.model?.toLowerCase().includes(model) ?? false));
+        (!isFiltering(filter) || matchesSpan(node, filter)) &&
+        (text === undefined || spanHasText(node, text)) &&
+        (model === undefined || (genAiView(node)?.model?.toLowerCase().includes(model) ?? false));
       const found: TraceTree[] = [];
       for (let index = traces.length - 1; index >= 0; index--) {
         const trace = traces[index]!;
@@ -331,10 +377,23 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         found.push(trace);
       }
       const summaries = found.map(traceSummary);
-      const page = pageItems(summaries, (summary) => `${traceHeader(found[summaries.indexOf(summary)]!, PLAIN_STYLE)}  root ${JSON.stringify(terminalSafe(summary.root))}`, args.max_chars ?? DEFAULT_MAX_CHARS, args.cursor ?? 0, true);
+      const page = pageItems(
+        summaries,
+        (summary) => `${traceHeader(found[summaries.indexOf(summary)]!, PLAIN_STYLE)}  root ${JSON.stringify(terminalSafe(summary.root))}`,
+        args.max_chars ?? DEFAULT_MAX_CHARS,
+        args.cursor ?? 0,
+        true,
+      );
       const scoped = since !== undefined || until !== undefined || args.service !== undefined;
-      const head = found.length === 0 ? [traces.length === 0 ? (scoped ? 'no trace in that time range or service' : 'no traces yet') : `no trace matches (of ${traces.length})`] : [`${found.length} trace(s) match, newest first`];
-      return answer([...head, ...withNote(page, 'traces', 'narrow the search (since, status, name, where)')], { traces: page.items, total: page.total, next_cursor: page.nextCursor ?? null });
+      const head =
+        found.length === 0
+          ? [traces.length === 0 ? (scoped ? 'no trace in that time range or service' : 'no traces yet') : `no trace matches (of ${traces.length})`]
+          : [`${found.length} trace(s) match, newest first`];
+      return answer([...head, ...withNote(page, 'traces', 'narrow the search (since, status, name, where)')], {
+        traces: page.items,
+        total: page.total,
+        next_cursor: page.nextCursor ?? null,
+      });
     }),
   );
 
@@ -348,7 +407,7 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         trace_id: traceIdArg,
         span_id: z.string().optional().describe('Show only the subtree of this span.'),
         depth: z.number().int().min(0).optional().describe('Levels shown below the top span(s); deeper spans are summarised as a count.'),
-        messages: z.boolean().optional().describe('Show each LLM call\'s conversation under it (default false).'),
+        messages: z.boolean().optional().describe("Show each LLM call's conversation under it (default false)."),
         max_chars: maxChars,
         cursor,
       },
@@ -356,7 +415,10 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
     tool(source, async (args, read) => {
       const trace = await read.trace(args.trace_id);
       const roots = args.span_id === undefined ? trace.roots : [findSpan(trace, args.span_id)];
-      const lines = renderForest({ traces: [{ ...trace, roots, logs: args.span_id === undefined ? trace.logs : [] }], logs: [] }, { ...plain, maxDepth: args.depth, messages: args.messages === true, spanIds: true });
+      const lines = renderForest(
+        { traces: [{ ...trace, roots, logs: args.span_id === undefined ? trace.logs : [] }], logs: [] },
+        { ...plain, maxDepth: args.depth, messages: args.messages === true, spanIds: true },
+      );
       const page = pageItems(lines, (line) => line, (args.max_chars ?? DEFAULT_MAX_CHARS) - STRUCTURED_ROOM, args.cursor ?? 0);
       return answer([...withNote(page, 'lines', 'pass depth (e.g. depth=2) or span_id to see one subtree')], {
         ...traceSummary(trace),
@@ -403,7 +465,16 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         event_count: node.events.length,
         log_count: node.logs.length,
         children: node.children.length,
-        gen_ai: genAi === undefined ? null : { operation: genAi.operation ?? null, model: genAi.model ?? null, input_tokens: genAi.usage.input ?? null, output_tokens: genAi.usage.output ?? null, messages: genAi.messages.length },
+        gen_ai:
+          genAi === undefined
+            ? null
+            : {
+                operation: genAi.operation ?? null,
+                model: genAi.model ?? null,
+                input_tokens: genAi.usage.input ?? null,
+                output_tokens: genAi.usage.output ?? null,
+                messages: genAi.messages.length,
+              },
         next_cursor: page.nextCursor ?? null,
       });
     }),
@@ -440,17 +511,27 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
         for (const item of items) {
           const file = item.file ?? '(no source location)';
           let group = groups.get(file);
-          if (group === undefined) groups.set(file, (group = { file, count: 0, lines: [], messages: [], example: { trace_id: item.trace_id, span_id: item.span_id } }));
+          if (group === undefined)
+            groups.set(file, (group = { file, count: 0, lines: [], messages: [], example: { trace_id: item.trace_id, span_id: item.span_id } }));
           group.count++;
           if (item.line !== null && !group.lines.includes(item.line) && group.lines.length < 10) group.lines.push(item.line);
           if (!group.messages.includes(item.message) && group.messages.length < 3) group.messages.push(item.message);
         }
         const sorted = [...groups.values()].sort((a, b) => b.count - a.count || a.file.localeCompare(b.file));
         const page = pageItems(sorted, groupLine, budget, args.cursor ?? 0, true);
-        return answer([...head, ...withNote(page, 'files', 'pass trace_id or since')], { groups: page.items, total_errors: items.length, total: page.total, next_cursor: page.nextCursor ?? null });
+        return answer([...head, ...withNote(page, 'files', 'pass trace_id or since')], {
+          groups: page.items,
+          total_errors: items.length,
+          total: page.total,
+          next_cursor: page.nextCursor ?? null,
+        });
       }
       const page = pageItems(items, errorLine, budget, args.cursor ?? 0, true);
-      return answer([...head, ...withNote(page, 'errors', 'pass group_by "file", trace_id or since')], { errors: page.items, total: page.total, next_cursor: page.nextCursor ?? null });
+      return answer([...head, ...withNote(page, 'errors', 'pass group_by "file", trace_id or since')], {
+        errors: page.items,
+        total: page.total,
+        next_cursor: page.nextCursor ?? null,
+      });
     }),
   );
 
@@ -469,7 +550,9 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
     },
     tool(source, async (args, read) => {
       const since = timeArg(args.since, 'since', source.nowUs());
-      const traces = (args.trace_id === undefined ? await read.traces({ fromUs: since }) : [await read.trace(args.trace_id)]).filter((trace) => since === undefined || trace.startUs >= since);
+      const traces = (args.trace_id === undefined ? await read.traces({ fromUs: since }) : [await read.trace(args.trace_id)]).filter(
+        (trace) => since === undefined || trace.startUs >= since,
+      );
       const names = args.names ?? 30;
       const table = new SpanNameTable(Math.max(1000, names * 4));
       const models = new ModelTable();
@@ -483,7 +566,8 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
             models.add(node.attrs, node.durationMs, node.state === 'error');
           }
         });
-        if (trace.endUs !== undefined) slowest.push({ trace_id: trace.traceId, root: traceSummary(trace).root, duration_ms: (trace.endUs - trace.startUs) / 1000 });
+        if (trace.endUs !== undefined)
+          slowest.push({ trace_id: trace.traceId, root: traceSummary(trace).root, duration_ms: (trace.endUs - trace.startUs) / 1000 });
       }
       slowest.sort((a, b) => b.duration_ms - a.duration_ms);
       const result: StatsResult = { ...nameRows(table, names), models: models.rows(), slowest_traces: slowest.slice(0, 5) };
@@ -518,16 +602,34 @@ export function registerTraceTools(server: McpServer, source: TraceSource): void
           if (node.state !== 'running' && !(node.state === 'cut_off' && args.include_cut_off === true)) return;
           const runningMs = (nowUs - node.startUs) / 1000;
           if (args.min_ms !== undefined && runningMs < args.min_ms) return;
-          items.push({ trace_id: node.traceId, span_id: node.spanId, name: node.name, state: node.state, service: node.service ?? null, start: iso(node.startUs), running_ms: node.state === 'running' ? runningMs : null });
+          items.push({
+            trace_id: node.traceId,
+            span_id: node.spanId,
+            name: node.name,
+            state: node.state,
+            service: node.service ?? null,
+            start: iso(node.startUs),
+            running_ms: node.state === 'running' ? runningMs : null,
+          });
         });
       }
       items.sort((a, b) => (b.running_ms ?? -1) - (a.running_ms ?? -1));
       const line = (item: RunningItem): string =>
-        terminalSafe(`${item.running_ms !== null ? `▶ running ${formatDuration(item.running_ms)}` : '✂ cut off'}  ${item.name}${item.service === null ? '' : `  ${item.service}`}  started ${item.start}  trace ${item.trace_id} #${item.span_id}`);
+        terminalSafe(
+          `${item.running_ms !== null ? `▶ running ${formatDuration(item.running_ms)}` : '✂ cut off'}  ${item.name}${item.service === null ? '' : `  ${item.service}`}  started ${item.start}  trace ${item.trace_id} #${item.span_id}`,
+        );
       const page = pageItems(items, line, args.max_chars ?? DEFAULT_MAX_CHARS, args.cursor ?? 0, true);
       const running = items.filter((item) => item.state === 'running').length;
-      const head = [`${running} span(s) running now${cutOff > 0 ? `; ${cutOff} cut off (never ended, their writer stopped)${args.include_cut_off === true ? '' : ': pass include_cut_off to list them'}` : ''}`];
-      return answer([...head, ...withNote(page, 'spans', 'pass min_ms')], { spans: page.items, running, cut_off: cutOff, total: page.total, next_cursor: page.nextCursor ?? null });
+      const head = [
+        `${running} span(s) running now${cutOff > 0 ? `; ${cutOff} cut off (never ended, their writer stopped)${args.include_cut_off === true ? '' : ': pass include_cut_off to list them'}` : ''}`,
+      ];
+      return answer([...head, ...withNote(page, 'spans', 'pass min_ms')], {
+        spans: page.items,
+        running,
+        cut_off: cutOff,
+        total: page.total,
+        next_cursor: page.nextCursor ?? null,
+      });
     }),
   );
 }

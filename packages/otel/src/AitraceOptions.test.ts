@@ -16,14 +16,31 @@ describe('options given in code', () => {
   });
 
   it('every documented option is accepted', async () => {
-    const aitrace = createAitrace({ output: new MemorySink(), compatMode: false, sync: false, flushIntervalMs: 50, maxQueueSize: 10, maxFiles: 2, scrub: false, limits: { maxStringLength: 1000, maxDepth: 8 }, config: false, captureStack: false });
+    const aitrace = createAitrace({
+      output: new MemorySink(),
+      compatMode: false,
+      sync: false,
+      flushIntervalMs: 50,
+      maxQueueSize: 10,
+      maxFiles: 2,
+      scrub: false,
+      limits: { maxStringLength: 1000, maxDepth: 8 },
+      config: false,
+      captureStack: false,
+    });
     await aitrace.shutdown();
   });
 
   it('an output that cannot be created names where it was set and why', () => {
     const env = { AITRACE_OUTPUT: '/etc/passwd/x.jsonl' };
-    expect(() => createAitrace({ config: { env, configFile: false } })).toThrow('AITRACE_OUTPUT: output: cannot open the trace file "/etc/passwd/x.jsonl": a part of the path is a file, not a directory (/etc/passwd)');
-    expect(() => createAitrace({ output: '/etc/passwd/x.jsonl', config: false })).toThrow(/^code: output: cannot open the trace file .*: a part of the path is a file, not a directory/);
-    expect(() => createAitrace({ output: '/tmp', config: false })).toThrow('code: output: cannot open the trace file "/tmp": the path is a directory; name a file in it, e.g. trace.jsonl');
+    expect(() => createAitrace({ config: { env, configFile: false } })).toThrow(
+      'AITRACE_OUTPUT: output: cannot open the trace file "/etc/passwd/x.jsonl": a part of the path is a file, not a directory (/etc/passwd)',
+    );
+    expect(() => createAitrace({ output: '/etc/passwd/x.jsonl', config: false })).toThrow(
+      /^code: output: cannot open the trace file .*: a part of the path is a file, not a directory/,
+    );
+    expect(() => createAitrace({ output: '/tmp', config: false })).toThrow(
+      'code: output: cannot open the trace file "/tmp": the path is a directory; name a file in it, e.g. trace.jsonl',
+    );
   });
 });

@@ -39,8 +39,17 @@ export interface AitraceOptions {
 
 // Every option name in code; the record type makes the compiler ask for a new option to be listed here.
 const OPTION_NAMES: Readonly<Record<keyof AitraceOptions, true>> = {
-  output: true, compatMode: true, sync: true, flushIntervalMs: true, maxQueueSize: true, maxFileSize: true,
-  maxFiles: true, scrub: true, limits: true, writer: true, config: true,
+  output: true,
+  compatMode: true,
+  sync: true,
+  flushIntervalMs: true,
+  maxQueueSize: true,
+  maxFileSize: true,
+  maxFiles: true,
+  scrub: true,
+  limits: true,
+  writer: true,
+  config: true,
 };
 /** Options of the span processor alone (TraceRecordSpanProcessorOptions), accepted wherever options are checked. */
 const PROCESSOR_OPTION_NAMES = ['captureStack'];
@@ -72,7 +81,11 @@ export function checkOptionNames(options: object): void {
   for (const name of Object.keys(options)) {
     if (KNOWN_OPTIONS.has(name)) continue;
     const guess = closestOption(name);
-    throw new ConfigError('code', name, `is not an aitrace option${guess === undefined ? '' : ` (did you mean ${guess}?)`}; the options are ${[...KNOWN_OPTIONS].join(', ')}`);
+    throw new ConfigError(
+      'code',
+      name,
+      `is not an aitrace option${guess === undefined ? '' : ` (did you mean ${guess}?)`}; the options are ${[...KNOWN_OPTIONS].join(', ')}`,
+    );
   }
 }
 
@@ -106,7 +119,11 @@ export function createSink(options: AitraceOptions, config: AitraceConfig): Sink
     const file = new FileSink(config.output);
     return config.maxFileSize === undefined ? file : new RotatingFileSink(file, { maxFileSize: config.maxFileSize, maxFiles: config.maxFiles });
   } catch (error) {
-    throw new ConfigError(outputSource(options, config.output), 'output', `cannot open the trace file ${JSON.stringify(config.output)}: ${fileErrorReason(error)}`);
+    throw new ConfigError(
+      outputSource(options, config.output),
+      'output',
+      `cannot open the trace file ${JSON.stringify(config.output)}: ${fileErrorReason(error)}`,
+    );
   }
 }
 

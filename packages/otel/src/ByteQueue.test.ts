@@ -90,7 +90,12 @@ describe('ByteQueue', () => {
     const third = queue.take();
     const reused = third.chunks.some((chunk) => first.chunks.some((old) => old.buffer === chunk.buffer && old.byteOffset === chunk.byteOffset));
     expect(reused).toBe(true);
-    expect(text(third.chunks).split('\n').filter((l) => l !== '').every((l) => l === line.replace('p', 'r'))).toBe(true);
+    expect(
+      text(third.chunks)
+        .split('\n')
+        .filter((l) => l !== '')
+        .every((l) => l === line.replace('p', 'r')),
+    ).toBe(true);
   });
 
   it('reuses a chunk only when every batch holding a piece of it is released, in any order', () => {

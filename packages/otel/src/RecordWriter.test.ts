@@ -86,7 +86,10 @@ describe('RecordWriter', () => {
     diag.disable();
     expect(sink.lines()).toHaveLength(101);
     expect(writer.getStats()).toMatchObject({ written: 101, dropped: 900, queued: 0 });
-    expect(warnings).toEqual([expect.stringContaining('dropped 1 record(s)'), expect.stringContaining('dropped 899 record(s) (queue full or writes failing; 900 in total)')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('dropped 1 record(s)'),
+      expect.stringContaining('dropped 899 record(s) (queue full or writes failing; 900 in total)'),
+    ]);
   });
 
   it('reports a write error to the global error handler once, keeps the lines, and resumes when the fault clears', async () => {
@@ -183,4 +186,3 @@ describe('RecordWriter', () => {
     expect(errors).toHaveLength(1);
   });
 });
-

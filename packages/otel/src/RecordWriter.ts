@@ -118,25 +118,27 @@ export class RecordWriter implements ExitFlushable {
     this.immediate = undefined;
     if (this.writing !== undefined || this.queue.lines === 0) return;
     const batch = this.queue.take();
-    this.writing = this.writeBatch(batch.chunks).then(
-      () => {
-        this.stats.written += batch.lines;
-        this.lastError = undefined;
-        batch.release();
-      },
-      (error: unknown) => {
-        this.stats.failedWrites++;
-        // Lines the sink wrote before it failed (a batch split by a rotation) are done; only the rest is retried.
-        this.stats.written += batch.dropWritten(bytesWrittenBefore(error));
-        this.fail(error);
-        this.requeue(batch);
-      },
-    ).finally(() => {
-      this.writing = undefined;
-      if (this.queue.lines === 0) return;
-      if (this.lastError === undefined) this.scheduleSoon();
-      else this.timer ??= setTimeout(this.drain, this.flushIntervalMs).unref();
-    });
+    this.writing = this.writeBatch(batch.chunks)
+      .then(
+        () => {
+          this.stats.written += batch.lines;
+          this.lastError = undefined;
+          batch.release();
+        },
+        (error: unknown) => {
+          this.stats.failedWrites++;
+          // Lines the sink wrote before it failed (a batch split by a rotation) are done; only the rest is retried.
+          this.stats.written += batch.dropWritten(bytesWrittenBefore(error));
+          this.fail(error);
+          this.requeue(batch);
+        },
+      )
+      .finally(() => {
+        this.writing = undefined;
+        if (this.queue.lines === 0) return;
+        if (this.lastError === undefined) this.scheduleSoon();
+        else this.timer ??= setTimeout(this.drain, this.flushIntervalMs).unref();
+      });
   };
 
   private writeBatch(chunks: Buffer[]): Promise<void> {

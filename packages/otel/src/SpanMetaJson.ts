@@ -1,5 +1,15 @@
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
-import { durationMs, formatHrTime, jsonString, resourceMeta, spanKindName, statusName, stringifyValue, type CodeLocation, type ResourceMeta } from '@aitrace/format';
+import {
+  durationMs,
+  formatHrTime,
+  jsonString,
+  resourceMeta,
+  spanKindName,
+  statusName,
+  stringifyValue,
+  type CodeLocation,
+  type ResourceMeta,
+} from '@aitrace/format';
 import { parentSpanId, spanScope } from './sdkSpanInput.js';
 
 interface QuotedName {

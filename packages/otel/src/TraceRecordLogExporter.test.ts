@@ -96,7 +96,12 @@ describe('TraceRecordLogExporter', () => {
     setGlobalErrorHandler((error) => errors.push(error));
     const exporter = new TraceRecordLogExporter({ output: new MemorySink(), sync: true, config: false });
     const results: ExportResult[] = [];
-    const broken = { get hrTime(): never { throw new Error('unreadable time'); }, attributes: {} };
+    const broken = {
+      get hrTime(): never {
+        throw new Error('unreadable time');
+      },
+      attributes: {},
+    };
     expect(() => exporter.export([broken as never], (result) => results.push(result))).not.toThrow();
     expect(results[0]?.code).toBe(ExportResultCode.FAILED);
     expect(String((errors[0] as Error).message)).toContain('unreadable time');

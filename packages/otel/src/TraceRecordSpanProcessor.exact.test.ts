@@ -42,26 +42,53 @@ class GeneralEncoderProcessor implements SpanProcessor {
 function both(compatMode = false) {
   const sink = new MemorySink();
   const reference = new GeneralEncoderProcessor(compatMode);
-  const provider = new BasicTracerProvider({ spanProcessors: [new TraceRecordSpanProcessor({ output: sink, sync: true, config: false, compatMode }), reference] });
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new TraceRecordSpanProcessor({ output: sink, sync: true, config: false, compatMode }), reference],
+  });
   return { tracer: provider.getTracer('exact "scope"', '1.0.0'), sink, reference };
 }
 
-const PROMPT = Array.from({ length: 64 }, (_, i) => `line ${i}: the user said "hi"\tand\\left`).join('\n').slice(0, 4096);
+const PROMPT = Array.from({ length: 64 }, (_, i) => `line ${i}: the user said "hi"\tand\\left`)
+  .join('\n')
+  .slice(0, 4096);
 
 const SHAPES: Record<string, (tracer: Tracer) => void> = {
   small: (tracer) => {
-    for (let i = 0; i < 3; i++) tracer.startSpan('GET /items/:id', { attributes: { 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i } }).end();
+    for (let i = 0; i < 3; i++)
+      tracer.startSpan('GET /items/:id', { attributes: { 'http.request.method': 'GET', 'http.route': '/items/:id', 'item.id': i } }).end();
   },
   'HTTP server and client, response attributes added before the end': (tracer) => {
-    const server = tracer.startSpan('GET /api/orders/:id', { kind: SpanKind.SERVER, attributes: { 'http.url': 'http://localhost:8080/api/orders/1?x="y"', 'http.method': 'GET', 'http.user_agent': 'curl/8.0', 'http.flavor': '1.1', 'net.transport': 'ip_tcp' } });
-    const client = tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: { 'http.url': 'http://inventory:9090/stock/1', 'http.method': 'GET' } }, trace.setSpan(context.active(), server));
+    const server = tracer.startSpan('GET /api/orders/:id', {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.url': 'http://localhost:8080/api/orders/1?x="y"',
+        'http.method': 'GET',
+        'http.user_agent': 'curl/8.0',
+        'http.flavor': '1.1',
+        'net.transport': 'ip_tcp',
+      },
+    });
+    const client = tracer.startSpan(
+      'GET',
+      { kind: SpanKind.CLIENT, attributes: { 'http.url': 'http://inventory:9090/stock/1', 'http.method': 'GET' } },
+      trace.setSpan(context.active(), server),
+    );
     client.setAttributes({ 'net.peer.port': 9090, 'http.status_code': 200 });
     client.end();
     server.setAttributes({ 'net.host.port': 8080, 'http.status_code': 200, 'http.status_text': 'OK' });
     server.end();
   },
   'agent: nested, mixed attributes, an array, a scrubbed key': (tracer) => {
-    const attributes = { 'agent.name': 'planner', 'agent.step': 1, 'agent.done': false, 'agent.tools': ['search', 'read_file'], 'agent.score': 0.75, 'session.id': 'sess-1', 'agent.input_chars': 12, empty: '' };
+    const attributes = {
+      'agent.name': 'planner',
+      'agent.step': 1,
+      'agent.done': false,
+      'agent.tools': ['search', 'read_file'],
+      'agent.score': 0.75,
+      'session.id': 'sess-1',
+      'agent.input_chars': 12,
+      empty: '',
+    };
     const root = tracer.startSpan('agent.run', { attributes });
     const step = tracer.startSpan('agent.step', { attributes }, trace.setSpan(context.active(), root));
     tracer.startSpan('tool.call', { attributes }, trace.setSpan(context.active(), step)).end();
@@ -69,15 +96,24 @@ const SHAPES: Record<string, (tracer: Tracer) => void> = {
     root.end();
   },
   'GenAI: a 4 KB prompt with quotes, tabs, backslashes; a secret in it; usage and completion at the end': (tracer) => {
-    const span = tracer.startSpan('chat gpt-4o', { kind: SpanKind.CLIENT, attributes: { 'gen_ai.system': 'openai', 'gen_ai.request.temperature': 0.2, 'gen_ai.prompt': PROMPT } });
-    span.setAttributes({ 'gen_ai.usage.input_tokens': 950, 'gen_ai.response.finish_reasons': ['stop'], 'gen_ai.completion': `${PROMPT} Bearer abcDEF1234567890ghijKLMN` });
+    const span = tracer.startSpan('chat gpt-4o', {
+      kind: SpanKind.CLIENT,
+      attributes: { 'gen_ai.system': 'openai', 'gen_ai.request.temperature': 0.2, 'gen_ai.prompt': PROMPT },
+    });
+    span.setAttributes({
+      'gen_ai.usage.input_tokens': 950,
+      'gen_ai.response.finish_reasons': ['stop'],
+      'gen_ai.completion': `${PROMPT} Bearer abcDEF1234567890ghijKLMN`,
+    });
     span.end();
     const secret = tracer.startSpan('chat secret', { attributes: { 'gen_ai.prompt': 'use Bearer abcDEF1234567890ghijKLMN now', api_key: 'k' } });
     secret.setAttribute('gen_ai.usage.output_tokens', 3);
     secret.end();
   },
   'unicode, lone surrogates, control characters and quotes in keys and values': (tracer) => {
-    tracer.startSpan('naïve 😀 "q"\nname', { attributes: { 'clé "quoted"\n': 'é😀\u0001', lone: 'a\ud800b', tail: '\udc00', '\u2028': '\u2029', '': 'empty key' } }).end();
+    tracer
+      .startSpan('naïve 😀 "q"\nname', { attributes: { 'clé "quoted"\n': 'é😀\u0001', lone: 'a\ud800b', tail: '\udc00', '\u2028': '\u2029', '': 'empty key' } })
+      .end();
   },
   'values the flat writer leaves to the general encoder': (tracer) => {
     tracer.startSpan('non.finite', { attributes: { nan: Number.NaN, inf: Number.POSITIVE_INFINITY, ok: 1 } }).end();

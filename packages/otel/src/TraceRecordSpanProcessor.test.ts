@@ -20,7 +20,14 @@ describe('TraceRecordSpanProcessor', () => {
     const [start] = sink.records();
     expect(sink.records()).toHaveLength(1);
     const meta = start?.__tracer_meta__ as Record<string, unknown>;
-    expect(meta).toMatchObject({ event: 'load.config.v2.start', type: 'span_start', name: 'load.config.v2', provisional: true, kind: 'internal', scope: 'unit' });
+    expect(meta).toMatchObject({
+      event: 'load.config.v2.start',
+      type: 'span_start',
+      name: 'load.config.v2',
+      provisional: true,
+      kind: 'internal',
+      scope: 'unit',
+    });
     expect(start?.path).toBe('/etc/app');
     span.end();
     expect(sink.records()).toHaveLength(2);
@@ -65,7 +72,13 @@ describe('TraceRecordSpanProcessor', () => {
     const fast = new MemorySink();
     const general = new MemorySink();
     const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'api "v2"', 'service.version': '1.0', 'host.name': 'web-1', 'process.pid': 1234, 'k8s.node.labels': ['a', 'b'] }),
+      resource: resourceFromAttributes({
+        'service.name': 'api "v2"',
+        'service.version': '1.0',
+        'host.name': 'web-1',
+        'process.pid': 1234,
+        'k8s.node.labels': ['a', 'b'],
+      }),
       spanProcessors: [
         new TraceRecordSpanProcessor({ output: fast, sync: true, config: false }),
         new TraceRecordSpanProcessor({ output: general, sync: true, config: false, compatMode: true }),
@@ -73,9 +86,13 @@ describe('TraceRecordSpanProcessor', () => {
     });
     const tracer = provider.getTracer('équipe "core"', '1.2.3');
     const parent = tracer.startSpan('GET /items/:id', { kind: 1, attributes: { 'http.route': '/items/:id', ids: [1, 2], ok: true } });
-    const child = tracer.startSpan('naïve 😀 "quoted"\nname', {
-      attributes: { 'code.file.path': 'src/a "b".ts', 'code.line.number': 7, 'code.column.number': 3, 'code.function.name': 'run', password: 'x' },
-    }, trace.setSpan(context.active(), parent));
+    const child = tracer.startSpan(
+      'naïve 😀 "quoted"\nname',
+      {
+        attributes: { 'code.file.path': 'src/a "b".ts', 'code.line.number': 7, 'code.column.number': 3, 'code.function.name': 'run', password: 'x' },
+      },
+      trace.setSpan(context.active(), parent),
+    );
     child.setStatus({ code: SpanStatusCode.ERROR, message: 'failed: "bad"\n\ttab' });
     child.end();
     parent.end();
@@ -89,15 +106,30 @@ describe('TraceRecordSpanProcessor', () => {
     expect(fast.lines()).toEqual(general.lines().map(strip));
     for (const record of fast.records()) expect(validateRecord(record)).toEqual([]);
     const childEnd = fast.records()[2] as { __tracer_meta__: Record<string, unknown>; password: string };
-    expect(childEnd.__tracer_meta__).toMatchObject({ name: 'naïve 😀 "quoted"\nname', status: 'error', status_message: 'failed: "bad"\n\ttab', file: 'src/a "b".ts', line: 7, column: 3, function: 'run', parent_span_id: parent.spanContext().spanId });
+    expect(childEnd.__tracer_meta__).toMatchObject({
+      name: 'naïve 😀 "quoted"\nname',
+      status: 'error',
+      status_message: 'failed: "bad"\n\ttab',
+      file: 'src/a "b".ts',
+      line: 7,
+      column: 3,
+      function: 'run',
+      parent_span_id: parent.spanContext().spanId,
+    });
     expect(childEnd.password).toMatch(/^\[redacted/);
-    expect(childEnd.__tracer_meta__).toMatchObject({ service: 'api "v2"', resource: { 'service.version': '1.0', 'host.name': 'web-1', 'k8s.node.labels': ['a', 'b'] }, pid: 1234 });
+    expect(childEnd.__tracer_meta__).toMatchObject({
+      service: 'api "v2"',
+      resource: { 'service.version': '1.0', 'host.name': 'web-1', 'k8s.node.labels': ['a', 'b'] },
+      pid: 1234,
+    });
   });
 
   it('keeps GenAI token counts as numbers, redacts secrets in prompts and events, and says which paths it scrubbed', () => {
     const sink = new MemorySink();
     const provider = new BasicTracerProvider({ spanProcessors: [new TraceRecordSpanProcessor({ output: sink, sync: true, config: false })] });
-    const span = provider.getTracer('genai').startSpan('chat gpt-4o', { attributes: { 'gen_ai.request.max_tokens': 256, 'gen_ai.input.messages': 'use Bearer abcDEF1234567890ghijKLMN now' } });
+    const span = provider
+      .getTracer('genai')
+      .startSpan('chat gpt-4o', { attributes: { 'gen_ai.request.max_tokens': 256, 'gen_ai.input.messages': 'use Bearer abcDEF1234567890ghijKLMN now' } });
     span.setAttributes({ 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.output_tokens': 34, 'llm.token_count.prompt': 12 });
     span.addEvent('gen_ai.user.message', { content: 'key AKIAIOSFODNN7EXAMPLE', access_token: 'abc' });
     span.end();
@@ -107,8 +139,16 @@ describe('TraceRecordSpanProcessor', () => {
     expect(start?.['gen_ai.input.messages']).toBe('use Bearer [redacted: bearer token] now');
     expect((start?.__tracer_meta__ as Record<string, unknown>).scrubbed).toEqual({ 'gen_ai.input.messages': 'secret value: bearer token' });
     expect(event).toMatchObject({ content: 'key [redacted: aws access key id]', access_token: '[redacted: key names a credential]' });
-    expect((event?.__tracer_meta__ as Record<string, unknown>).scrubbed).toEqual({ content: 'secret value: aws access key id', access_token: 'key names a credential' });
-    expect(end).toMatchObject({ 'gen_ai.request.max_tokens': 256, 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.output_tokens': 34, 'llm.token_count.prompt': 12 });
+    expect((event?.__tracer_meta__ as Record<string, unknown>).scrubbed).toEqual({
+      content: 'secret value: aws access key id',
+      access_token: 'key names a credential',
+    });
+    expect(end).toMatchObject({
+      'gen_ai.request.max_tokens': 256,
+      'gen_ai.usage.input_tokens': 12,
+      'gen_ai.usage.output_tokens': 34,
+      'llm.token_count.prompt': 12,
+    });
     const normalized = normalizeRecord(end);
     expect(normalized.ok && normalized.record.scrubbed).toEqual({ 'gen_ai.input.messages': 'secret value: bearer token' });
   });

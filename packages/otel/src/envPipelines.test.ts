@@ -15,7 +15,11 @@ describe('envPipelines', () => {
 
   it('builds one processor per named exporter, for each OTLP protocol', async () => {
     for (const protocol of ['grpc', 'http/json', 'http/protobuf']) {
-      const pipelines = envPipelines(sdk, sdkNodeEntry, { OTEL_TRACES_EXPORTER: 'otlp, console', OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+      const pipelines = envPipelines(sdk, sdkNodeEntry, {
+        OTEL_TRACES_EXPORTER: 'otlp, console',
+        OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+      });
       expect(pipelines.problems).toEqual([]);
       expect(pipelines.spanProcessors.map((p) => p.constructor.name)).toEqual(['BatchSpanProcessor', 'SimpleSpanProcessor']);
       expect(pipelines.logRecordProcessors.map((p) => p.constructor.name)).toEqual(['BatchLogRecordProcessor']);

@@ -29,7 +29,10 @@ const OTLP_PACKAGE_SUFFIX: Readonly<Record<string, string>> = { grpc: 'grpc', 'h
 
 /** Exporter names in a comma-separated variable; unset, empty or containing `none` means none. */
 function exporterNames(value: string | undefined): string[] {
-  const names = (value ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
   return names.includes('none') ? [] : [...new Set(names)];
 }
 
@@ -57,7 +60,9 @@ export function envPipelines(sdk: NodeSdkModule, sdkNodeEntry: string, env: Node
   const problems: string[] = [];
   const otlp = <T>(signal: 'trace' | 'logs', variable: string, className: string): T | undefined => {
     const protocolVariable = signal === 'trace' ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL';
-    const [from, protocol] = env[protocolVariable] ? [protocolVariable, env[protocolVariable]] : ['OTEL_EXPORTER_OTLP_PROTOCOL', env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf'];
+    const [from, protocol] = env[protocolVariable]
+      ? [protocolVariable, env[protocolVariable]]
+      : ['OTEL_EXPORTER_OTLP_PROTOCOL', env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf'];
     const suffix = OTLP_PACKAGE_SUFFIX[protocol];
     if (suffix === undefined) {
       problems.push(`${from}: expected grpc, http/protobuf or http/json, got ${JSON.stringify(protocol)}; ${variable}=otlp is ignored`);
@@ -96,19 +101,31 @@ export function envPipelines(sdk: NodeSdkModule, sdkNodeEntry: string, env: Node
 }
 
 // The samplers the OpenTelemetry SDK builds from OTEL_TRACES_SAMPLER; any other value falls back silently.
-const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio', 'jaeger_remote', 'parentbased_jaeger_remote'];
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'jaeger_remote',
+  'parentbased_jaeger_remote',
+];
 
 /** What is wrong with OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG, which the SDK would only note in its silent diag log. */
 export function samplerProblems(env: NodeJS.ProcessEnv): string[] {
   const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
   if (sampler === undefined || sampler === '') return [];
   if (!SAMPLERS.includes(sampler)) {
-    return [`OTEL_TRACES_SAMPLER: unknown sampler ${JSON.stringify(env.OTEL_TRACES_SAMPLER)}, so the SDK samples every trace (parentbased_always_on); use one of ${SAMPLERS.join(', ')}`];
+    return [
+      `OTEL_TRACES_SAMPLER: unknown sampler ${JSON.stringify(env.OTEL_TRACES_SAMPLER)}, so the SDK samples every trace (parentbased_always_on); use one of ${SAMPLERS.join(', ')}`,
+    ];
   }
   const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
   if (sampler.endsWith('traceidratio') && arg !== undefined && arg !== '') {
     const ratio = Number(arg);
-    if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) return [`OTEL_TRACES_SAMPLER_ARG: expected a ratio from 0 to 1 for ${sampler}, got ${JSON.stringify(arg)}, so the SDK samples every trace`];
+    if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+      return [`OTEL_TRACES_SAMPLER_ARG: expected a ratio from 0 to 1 for ${sampler}, got ${JSON.stringify(arg)}, so the SDK samples every trace`];
   }
   return [];
 }

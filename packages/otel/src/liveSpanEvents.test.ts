@@ -4,7 +4,8 @@ import { unwatchSpanEvents, watchSpanEvents } from './liveSpanEvents.js';
 
 // The contract liveSpanEvents.ts relies on, checked against the 2.x SDK (test/otel3 checks the 3.x line).
 describe('live span events with the OpenTelemetry 2.x SDK', () => {
-  const tracer = (eventCountLimit?: number) => new BasicTracerProvider(eventCountLimit === undefined ? {} : { spanLimits: { eventCountLimit } }).getTracer('live');
+  const tracer = (eventCountLimit?: number) =>
+    new BasicTracerProvider(eventCountLimit === undefined ? {} : { spanLimits: { eventCountLimit } }).getTracer('live');
 
   it('reports addEvent and recordException as they happen, with the event the span stored', () => {
     const seen: [Span, TimedEvent][] = [];

@@ -23,7 +23,10 @@ type AddEvent = Span['addEvent'];
 // Shared through the global object, so two copies of this package in one process wrap `addEvent` once between them.
 const REGISTRY = Symbol.for('aitrace.liveSpanEvents.listeners');
 const WRAPPED = Symbol.for('aitrace.liveSpanEvents.wrapped');
-const registry: WeakMap<object, SpanEventListener> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new WeakMap()) as WeakMap<object, SpanEventListener>;
+const registry: WeakMap<object, SpanEventListener> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new WeakMap()) as WeakMap<
+  object,
+  SpanEventListener
+>;
 
 /**
  * Reports each event the span stores from now until `unwatchSpanEvents`, to `listener`. Returns false when the
@@ -49,7 +52,12 @@ function wrapAddEvent(span: Span): boolean {
   const original = holder.addEvent;
   if (typeof original !== 'function') return false;
   if (original[WRAPPED] === true) return true;
-  const wrapped = function addEvent(this: Span & ReadableSpan, name: string, attributesOrStartTime?: Parameters<AddEvent>[1], time?: Parameters<AddEvent>[2]): Span {
+  const wrapped = function addEvent(
+    this: Span & ReadableSpan,
+    name: string,
+    attributesOrStartTime?: Parameters<AddEvent>[1],
+    time?: Parameters<AddEvent>[2],
+  ): Span {
     const listener = registry.get(this);
     if (listener === undefined) return original.call(this, name, attributesOrStartTime, time);
     const events = this.events;

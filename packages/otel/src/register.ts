@@ -49,7 +49,9 @@ async function start(): Promise<void> {
     autoEntry = require.resolve('@opentelemetry/auto-instrumentations-node');
     sdkNodeEntry = require.resolve('@opentelemetry/sdk-node');
   } catch {
-    throw new Error('@aitrace/otel/register needs @opentelemetry/sdk-node and @opentelemetry/auto-instrumentations-node; install them with: npm install @opentelemetry/sdk-node @opentelemetry/auto-instrumentations-node');
+    throw new Error(
+      '@aitrace/otel/register needs @opentelemetry/sdk-node and @opentelemetry/auto-instrumentations-node; install them with: npm install @opentelemetry/sdk-node @opentelemetry/auto-instrumentations-node',
+    );
   }
   // ESM apps need the import-in-the-middle loader hook so named imports of instrumented modules are patched.
   const hook = resolveFrom(autoEntry, '@opentelemetry/instrumentation/hook.mjs');
@@ -79,10 +81,11 @@ async function start(): Promise<void> {
  * exit hooks). They are flushed, not shut down, so an app that works on after beforeExit is still traced.
  */
 function flushAtExit(processors: readonly { forceFlush(): Promise<void> }[]): void {
-  const flush = (): Promise<void> => Promise.all(processors.map((processor) => processor.forceFlush())).then(
-    () => undefined,
-    (error: unknown) => reportError(error, 'flushing the OTEL_*_EXPORTER exporters'),
-  );
+  const flush = (): Promise<void> =>
+    Promise.all(processors.map((processor) => processor.forceFlush())).then(
+      () => undefined,
+      (error: unknown) => reportError(error, 'flushing the OTEL_*_EXPORTER exporters'),
+    );
   // beforeExit fires again after the flush's network I/O; a second flush finds nothing and lets the process end.
   process.on('beforeExit', () => void flush());
   trackExit({ flush, flushSync: () => undefined, hasPending: () => false });
@@ -92,6 +95,8 @@ try {
   await start();
 } catch (error) {
   const required = parseBooleanText(process.env.AITRACE_REQUIRED ?? '') === true;
-  console.error(`aitrace: tracing is off: ${error instanceof Error ? error.message : String(error)}${required ? '; AITRACE_REQUIRED is set, so the app does not start' : ''}`);
+  console.error(
+    `aitrace: tracing is off: ${error instanceof Error ? error.message : String(error)}${required ? '; AITRACE_REQUIRED is set, so the app does not start' : ''}`,
+  );
   if (required) process.exit(1);
 }

@@ -17,7 +17,10 @@ import type { ExportTraceServiceRequest } from './otlpTypes.js';
 
 /** A length-delimited field `number` holding `bytes`, written with protobufjs' own writer. */
 function field(number: number, bytes: Uint8Array): Uint8Array {
-  return protobuf.Writer.create().uint32((number << 3) | 2).bytes(bytes).finish();
+  return protobuf.Writer.create()
+    .uint32((number << 3) | 2)
+    .bytes(bytes)
+    .finish();
 }
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -25,34 +28,49 @@ const SPAN_ID = 'b7ad6b7169203331';
 const PARENT_ID = '00f067aa0ba902b7';
 
 const traceRequest: ExportTraceServiceRequest = {
-  resourceSpans: [{
-    resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }, { key: 'process.pid', value: { intValue: '4242' } }] },
-    scopeSpans: [{
-      scope: { name: 'checkout-lib', version: '1.2.3' },
-      spans: [{
-        traceId: TRACE_ID,
-        spanId: SPAN_ID,
-        parentSpanId: PARENT_ID,
-        name: 'charge.card',
-        kind: 3,
-        startTimeUnixNano: '1761480000000000001',
-        endTimeUnixNano: '1761480000250000999',
+  resourceSpans: [
+    {
+      resource: {
         attributes: [
-          { key: 'big', value: { intValue: '9007199254740993' } },
-          { key: 'negative', value: { intValue: '-7' } },
-          { key: 'ratio', value: { doubleValue: 0.25 } },
-          { key: 'raw', value: { bytesValue: 'AQID' } },
-          { key: 'empty', value: { stringValue: '' } },
-          { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }, { boolValue: false }] } } },
-          { key: 'nested', value: { kvlistValue: { values: [{ key: 'k', value: { intValue: '1' } }] } } },
+          { key: 'service.name', value: { stringValue: 'checkout' } },
+          { key: 'process.pid', value: { intValue: '4242' } },
         ],
-        events: [{ timeUnixNano: '1761480000100000000', name: 'exception', attributes: [{ key: 'exception.type', value: { stringValue: 'TypeError' } }] }],
-        links: [{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b8', attributes: [{ key: 'why', value: { stringValue: 'retry' } }] }],
-        status: { code: 2, message: 'card declined' },
-        droppedAttributesCount: 2,
-      }],
-    }],
-  }],
+      },
+      scopeSpans: [
+        {
+          scope: { name: 'checkout-lib', version: '1.2.3' },
+          spans: [
+            {
+              traceId: TRACE_ID,
+              spanId: SPAN_ID,
+              parentSpanId: PARENT_ID,
+              name: 'charge.card',
+              kind: 3,
+              startTimeUnixNano: '1761480000000000001',
+              endTimeUnixNano: '1761480000250000999',
+              attributes: [
+                { key: 'big', value: { intValue: '9007199254740993' } },
+                { key: 'negative', value: { intValue: '-7' } },
+                { key: 'ratio', value: { doubleValue: 0.25 } },
+                { key: 'raw', value: { bytesValue: 'AQID' } },
+                { key: 'empty', value: { stringValue: '' } },
+                { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }, { boolValue: false }] } } },
+                { key: 'nested', value: { kvlistValue: { values: [{ key: 'k', value: { intValue: '1' } }] } } },
+              ],
+              events: [
+                { timeUnixNano: '1761480000100000000', name: 'exception', attributes: [{ key: 'exception.type', value: { stringValue: 'TypeError' } }] },
+              ],
+              links: [
+                { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b8', attributes: [{ key: 'why', value: { stringValue: 'retry' } }] },
+              ],
+              status: { code: 2, message: 'card declined' },
+              droppedAttributesCount: 2,
+            },
+          ],
+        },
+      ],
+    },
+  ],
 };
 
 describe('OTLP protobuf requests', () => {
@@ -63,12 +81,18 @@ describe('OTLP protobuf requests', () => {
 
   it('reads the wire format as protoc writes it (bytes built field by field, independently of the codec)', () => {
     const span = protobuf.Writer.create()
-      .uint32((1 << 3) | 2).bytes(Buffer.from(TRACE_ID, 'hex'))
-      .uint32((2 << 3) | 2).bytes(Buffer.from(SPAN_ID, 'hex'))
-      .uint32((5 << 3) | 2).string('GET /')
-      .uint32((6 << 3) | 0).uint32(2)
-      .uint32((7 << 3) | 1).fixed64('1761480000000000001')
-      .uint32((99 << 3) | 0).uint32(1) // an unknown field, as a newer SDK may send: skipped
+      .uint32((1 << 3) | 2)
+      .bytes(Buffer.from(TRACE_ID, 'hex'))
+      .uint32((2 << 3) | 2)
+      .bytes(Buffer.from(SPAN_ID, 'hex'))
+      .uint32((5 << 3) | 2)
+      .string('GET /')
+      .uint32((6 << 3) | 0)
+      .uint32(2)
+      .uint32((7 << 3) | 1)
+      .fixed64('1761480000000000001')
+      .uint32((99 << 3) | 0)
+      .uint32(1) // an unknown field, as a newer SDK may send: skipped
       .finish();
     expect(decodeTraceRequest(field(1, field(2, field(2, span))))).toEqual({
       resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE_ID, spanId: SPAN_ID, name: 'GET /', kind: 2, startTimeUnixNano: '1761480000000000001' }] }] }],
@@ -77,15 +101,58 @@ describe('OTLP protobuf requests', () => {
   });
 
   it('round-trips logs (with eventName and a body) and metrics (exemplar ids included)', () => {
-    const logs = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1761480000000000000', observedTimeUnixNano: '1761480000000000005', severityNumber: 9, severityText: 'INFO', eventName: 'gen_ai.choice', body: { kvlistValue: { values: [{ key: 'index', value: { intValue: '0' } }] } }, traceId: TRACE_ID, spanId: SPAN_ID, flags: 1 }] }] }] };
+    const logs = {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: '1761480000000000000',
+                  observedTimeUnixNano: '1761480000000000005',
+                  severityNumber: 9,
+                  severityText: 'INFO',
+                  eventName: 'gen_ai.choice',
+                  body: { kvlistValue: { values: [{ key: 'index', value: { intValue: '0' } }] } },
+                  traceId: TRACE_ID,
+                  spanId: SPAN_ID,
+                  flags: 1,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     expect(decodeLogsRequest(encodeLogsRequest(logs))).toEqual(logs);
-    const metrics = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'requests', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ asInt: '3', timeUnixNano: '5', exemplars: [{ asDouble: 1.5, traceId: TRACE_ID, spanId: SPAN_ID }] }] } }] }] }] };
+    const metrics = {
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'requests',
+                  sum: {
+                    aggregationTemporality: 2,
+                    isMonotonic: true,
+                    dataPoints: [{ asInt: '3', timeUnixNano: '5', exemplars: [{ asDouble: 1.5, traceId: TRACE_ID, spanId: SPAN_ID }] }],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     expect(decodeMetricsRequest(encodeMetricsRequest(metrics))).toEqual(metrics);
   });
 
   it('refuses an id of the wrong length, naming its field', () => {
     const request = field(1, field(2, field(2, field(1, Buffer.alloc(11, 1)))));
-    expect(() => decodeTraceRequest(request)).toThrow(new OtlpDecodeError('resourceSpans[0].scopeSpans[0].spans[0].traceId is 11 bytes long; a trace id is 16 bytes'));
+    expect(() => decodeTraceRequest(request)).toThrow(
+      new OtlpDecodeError('resourceSpans[0].scopeSpans[0].spans[0].traceId is 11 bytes long; a trace id is 16 bytes'),
+    );
   });
 
   it('refuses truncated messages, wrong wire types, lengths past the end and deep nesting with OtlpDecodeError', () => {
@@ -99,7 +166,10 @@ describe('OTLP protobuf requests', () => {
     ];
     // An AnyValue nested 5,000 arrays deep, as the log body: deeper than the decoder's stack allows. (Shallower
     // values decode, and the record mapping cuts them at its depth limit, as it does for OTLP/JSON.)
-    let deep = protobuf.Writer.create().uint32((1 << 3) | 2).string('bottom').finish();
+    let deep = protobuf.Writer.create()
+      .uint32((1 << 3) | 2)
+      .string('bottom')
+      .finish();
     for (let i = 0; i < 5000; i++) deep = field(5, field(1, deep));
     cases.push(field(1, field(2, field(2, field(5, deep)))));
     for (const bytes of cases) {
@@ -123,7 +193,9 @@ describe('OTLP protobuf responses and google.rpc.Status', () => {
     const response = { partialSuccess: { rejectedSpans: 2, errorMessage: '2 rejected' } };
     expect(decodeExportResponse('traces', encodeExportResponse('traces', response))).toEqual(response);
     expect(encodeExportResponse('logs', {})).toHaveLength(0);
-    expect(decodeExportResponse('metrics', encodeExportResponse('metrics', { partialSuccess: { rejectedDataPoints: 7, errorMessage: 'metrics are not stored' } }))).toEqual({ partialSuccess: { rejectedDataPoints: 7, errorMessage: 'metrics are not stored' } });
+    expect(
+      decodeExportResponse('metrics', encodeExportResponse('metrics', { partialSuccess: { rejectedDataPoints: 7, errorMessage: 'metrics are not stored' } })),
+    ).toEqual({ partialSuccess: { rejectedDataPoints: 7, errorMessage: 'metrics are not stored' } });
   });
 
   it('writes a Status as protoc does', () => {

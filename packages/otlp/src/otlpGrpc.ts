@@ -1,4 +1,13 @@
-import { Client, Metadata, type CallOptions, type ChannelCredentials, type ChannelOptions, type MethodDefinition, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
+import {
+  Client,
+  Metadata,
+  type CallOptions,
+  type ChannelCredentials,
+  type ChannelOptions,
+  type MethodDefinition,
+  type ServiceDefinition,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { decodeExportResponse, encodeExportRequest, encodeExportResponse } from './otlpCodec.js';
 import type { OtlpRequestBySignal, OtlpResponseBySignal, OtlpSignal } from './otlpTypes.js';
 

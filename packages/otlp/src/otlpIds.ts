@@ -14,7 +14,9 @@ export const TRACE_REQUEST_IDS: IdFields = { resourceSpans: { scopeSpans: { span
 export const LOGS_REQUEST_IDS: IdFields = { resourceLogs: { scopeLogs: { logRecords: SPAN_IDS } } };
 /** The id fields of an ExportMetricsServiceRequest (exemplars of every kind of data point). */
 export const METRICS_REQUEST_IDS: IdFields = {
-  resourceMetrics: { scopeMetrics: { metrics: { gauge: EXEMPLARS, sum: EXEMPLARS, histogram: EXEMPLARS, exponentialHistogram: EXEMPLARS, summary: EXEMPLARS } } },
+  resourceMetrics: {
+    scopeMetrics: { metrics: { gauge: EXEMPLARS, sum: EXEMPLARS, histogram: EXEMPLARS, exponentialHistogram: EXEMPLARS, summary: EXEMPLARS } },
+  },
 };
 
 /** Converts one id; `path` names its field for errors. Returns undefined to leave the field out. */
@@ -52,7 +54,8 @@ export function mapIds(value: unknown, fields: IdFields, convert: IdConverter, c
 export const idFromBase64: IdConverter = (value, bytes, path) => {
   const decoded = Buffer.from(value as string, 'base64');
   if (decoded.length === 0) return undefined;
-  if (decoded.length !== bytes) throw new OtlpDecodeError(`${path} is ${decoded.length} bytes long; ${bytes === 16 ? 'a trace id' : 'a span id'} is ${bytes} bytes`);
+  if (decoded.length !== bytes)
+    throw new OtlpDecodeError(`${path} is ${decoded.length} bytes long; ${bytes === 16 ? 'a trace id' : 'a span id'} is ${bytes} bytes`);
   return decoded.toString('hex');
 };
 

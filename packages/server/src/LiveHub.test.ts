@@ -26,7 +26,8 @@ async function hubServer(options: LiveHubOptions): Promise<{ hub: LiveHub; serve
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const connections = (): Promise<number> => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+  const connections = (): Promise<number> =>
+    new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
   return { hub, server, port: (server.address() as AddressInfo).port, connections };
 }
 
@@ -103,7 +104,9 @@ describe('LiveHub with paused subscribers', () => {
     let answer = '';
     refused.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     refused.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-    await expect.poll(() => answer, { timeout: 5000 }).toMatch(/^HTTP\/1\.1 503 [^]*already has 2 live-update subscribers, the most it serves at once; close other viewer tabs or raise --max-subscribers/);
+    await expect
+      .poll(() => answer, { timeout: 5000 })
+      .toMatch(/^HTTP\/1\.1 503 [^]*already has 2 live-update subscribers, the most it serves at once; close other viewer tabs or raise --max-subscribers/);
     refused.destroy();
     expect(hub.size).toBe(2);
     first.socket.destroy();
@@ -123,7 +126,13 @@ describe('LiveHub with paused subscribers', () => {
     // Once it reads again, the paused one gets what was queued for it, then why it was let go, then the end of the stream.
     paused.socket.resume();
     await expect.poll(() => paused.tail().endsWith(STREAM_END), { timeout: 10_000 }).toBe(true);
-    expect(lastEvent(paused.tail())).toEqual({ event: 'dropped', data: { reason: expect.stringMatching(/all subscribers together passed 2097152 bytes and this one was the furthest behind; reconnect/), queuedBytes: expect.any(Number) } });
+    expect(lastEvent(paused.tail())).toEqual({
+      event: 'dropped',
+      data: {
+        reason: expect.stringMatching(/all subscribers together passed 2097152 bytes and this one was the furthest behind; reconnect/),
+        queuedBytes: expect.any(Number),
+      },
+    });
     hub.publish(bigChange(10));
     await expect.poll(() => reader.records(), { timeout: 10_000 }).toBe(publishes + 1);
   });
@@ -134,7 +143,10 @@ describe('LiveHub with paused subscribers', () => {
     await publishUntil(hub, bigChange(128 * 1024), () => hub.size === 0);
     paused.socket.resume();
     await expect.poll(() => paused.tail().endsWith(STREAM_END), { timeout: 10_000 }).toBe(true);
-    expect(lastEvent(paused.tail())).toMatchObject({ event: 'dropped', data: { reason: 'this subscriber fell more than 1048576 bytes behind; reconnect to start over' } });
+    expect(lastEvent(paused.tail())).toMatchObject({
+      event: 'dropped',
+      data: { reason: 'this subscriber fell more than 1048576 bytes behind; reconnect to start over' },
+    });
   });
 
   it('cuts a dropped subscriber that still does not read after the grace time, and at once when dropped ones hold too much', async () => {

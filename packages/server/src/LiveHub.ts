@@ -56,7 +56,8 @@ function trimFurthestBehind(clients: Iterable<Client>, limit: number, coming: (c
   }
   while (total > limit) {
     let furthest: Client[] | undefined;
-    for (const group of groups.values()) if (group[0] !== undefined && queued(group[0]) > 0 && (furthest === undefined || queued(group[0]) > queued(furthest[0]!))) furthest = group;
+    for (const group of groups.values())
+      if (group[0] !== undefined && queued(group[0]) > 0 && (furthest === undefined || queued(group[0]) > queued(furthest[0]!))) furthest = group;
     if (furthest === undefined) return;
     const before = held(furthest);
     const client = furthest.shift()!;
@@ -121,7 +122,9 @@ export class LiveHub {
     const client: Client = { response, filter };
     this.clients.add(client);
     response.on('close', () => this.clients.delete(client));
-    response.write(`retry: 2000\nevent: ready\ndata: ${JSON.stringify(filter.allRecords === true ? { allRecords: true } : { traceId: filter.traceId ?? null })}\n\n`);
+    response.write(
+      `retry: 2000\nevent: ready\ndata: ${JSON.stringify(filter.allRecords === true ? { allRecords: true } : { traceId: filter.traceId ?? null })}\n\n`,
+    );
   }
 
   /** Sends what an ingest stored to the subscribers it concerns. */
@@ -167,13 +170,23 @@ export class LiveHub {
       }
     }
     const reason = `the live-update buffers of all subscribers together passed ${this.maxTotalQueuedBytes} bytes and this one was the furthest behind; reconnect to start over`;
-    trimFurthestBehind(this.clients, this.maxTotalQueuedBytes, (client) => messageFor(client)?.length ?? 0, (client) => this.drop(client, reason));
+    trimFurthestBehind(
+      this.clients,
+      this.maxTotalQueuedBytes,
+      (client) => messageFor(client)?.length ?? 0,
+      (client) => this.drop(client, reason),
+    );
     // A dropped client keeps its queue until it reads it or the grace time ends, while the dropped ones together hold
     // no more than the limit too: live updates hold at most twice maxTotalQueuedBytes (and the message being sent).
-    trimFurthestBehind(this.leaving, this.maxTotalQueuedBytes, () => 0, (client) => {
-      this.leaving.delete(client);
-      client.response.destroy();
-    });
+    trimFurthestBehind(
+      this.leaving,
+      this.maxTotalQueuedBytes,
+      () => 0,
+      (client) => {
+        this.leaving.delete(client);
+        client.response.destroy();
+      },
+    );
     for (const client of this.clients) {
       const bytes = messageFor(client);
       if (bytes !== null) client.response.write(bytes);

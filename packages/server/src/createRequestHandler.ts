@@ -25,7 +25,8 @@ export interface RequestHandlerOptions {
 }
 
 function allow(methods: string, request: IncomingMessage): void {
-  if (!methods.split(', ').includes(request.method ?? '')) throw new HttpError(405, `${request.method} is not allowed here; use ${methods}`, {}, { Allow: methods });
+  if (!methods.split(', ').includes(request.method ?? ''))
+    throw new HttpError(405, `${request.method} is not allowed here; use ${methods}`, {}, { Allow: methods });
 }
 
 async function route(request: IncomingMessage, response: ServerResponse, url: URL, context: ServerContext, options: RequestHandlerOptions): Promise<void> {
@@ -33,7 +34,8 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
   // Every answer, the viewer's files included, only to the names this server goes by (DNS rebinding).
   const wrongHost = context.hostPolicy.refuseHost(request);
   if (wrongHost !== undefined) throw new HttpError(403, wrongHost);
-  if (options.otlpOnly === true && OTLP_PATHS[path] === undefined) throw new HttpError(404, `this is the OTLP/HTTP port: POST /v1/traces, /v1/logs or /v1/metrics; the API and viewer are on the main port`);
+  if (options.otlpOnly === true && OTLP_PATHS[path] === undefined)
+    throw new HttpError(404, `this is the OTLP/HTTP port: POST /v1/traces, /v1/logs or /v1/metrics; the API and viewer are on the main port`);
   const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/v1/') || path === '/mcp';
   if (!isApi) {
     allow('GET, HEAD', request);
@@ -48,7 +50,12 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
   const crossSite = context.hostPolicy.refuseCrossSite(request);
   if (crossSite !== undefined) throw new HttpError(403, crossSite);
   if (context.token !== undefined && !hasValidToken(request, url, context.token)) {
-    throw new HttpError(401, 'a bearer token is required: send "Authorization: Bearer <token>" (the --token of the server)', {}, { 'WWW-Authenticate': 'Bearer realm="aitrace"' });
+    throw new HttpError(
+      401,
+      'a bearer token is required: send "Authorization: Bearer <token>" (the --token of the server)',
+      {},
+      { 'WWW-Authenticate': 'Bearer realm="aitrace"' },
+    );
   }
   if (path === '/api/ingest') {
     allow('POST', request);
@@ -84,8 +91,10 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
     allow('GET', request);
     const trace = url.searchParams.get('trace');
     const records = url.searchParams.get('records');
-    if (records !== null && records !== 'all') throw new HttpError(400, `records must be all (every record as stored, for the live stream), got ${JSON.stringify(records)}`);
-    if (records === 'all' && trace !== null && trace !== '') throw new HttpError(400, 'records=all streams every trace; leave out trace, or leave out records to follow one trace');
+    if (records !== null && records !== 'all')
+      throw new HttpError(400, `records must be all (every record as stored, for the live stream), got ${JSON.stringify(records)}`);
+    if (records === 'all' && trace !== null && trace !== '')
+      throw new HttpError(400, 'records=all streams every trace; leave out trace, or leave out records to follow one trace');
     context.hub.subscribe(response, records === 'all' ? { allRecords: true } : trace === null || trace === '' ? {} : { traceId: trace.toLowerCase() });
     return;
   }
@@ -93,14 +102,18 @@ async function route(request: IncomingMessage, response: ServerResponse, url: UR
     allow('POST', request);
     return serveMcp(request, response, context);
   }
-  throw new HttpError(404, `no API route ${path}; see /mcp, /api/traces, /api/traces/{traceId}, /api/logs, /api/facets, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs, /v1/metrics`);
+  throw new HttpError(
+    404,
+    `no API route ${path}; see /mcp, /api/traces, /api/traces/{traceId}, /api/logs, /api/facets, /api/stats, /api/events, /api/ingest, /v1/traces, /v1/logs, /v1/metrics`,
+  );
 }
 
 function sendError(request: IncomingMessage, response: ServerResponse, url: URL, error: unknown, context: ServerContext): void {
   let httpError: HttpError;
   if (error instanceof HttpError) httpError = error;
   else if (error instanceof QueryError) httpError = new HttpError(400, error.message);
-  else if (error instanceof StoreUnavailableError) httpError = new HttpError(503, `${error.message}; nothing was stored, retry later`, {}, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+  else if (error instanceof StoreUnavailableError)
+    httpError = new HttpError(503, `${error.message}; nothing was stored, retry later`, {}, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
   else if (error instanceof URIError) httpError = new HttpError(400, `the path is not valid percent-encoding: ${error.message}`);
   else {
     context.onProblem(`internal error on ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
@@ -121,7 +134,10 @@ function sendError(request: IncomingMessage, response: ServerResponse, url: URL,
 }
 
 /** The server's request listener: routes, the Host, Origin and bearer-token checks, and error answers. */
-export function createRequestHandler(context: ServerContext, options: RequestHandlerOptions = {}): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestHandler(
+  context: ServerContext,
+  options: RequestHandlerOptions = {},
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     let url: URL;
     try {

@@ -10,10 +10,13 @@ import { runServeCommand } from './runServeCommand.js';
 function statusWithHost(url: string, path: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(path, url);
-    const req = request({ host: target.hostname, port: target.port, path: target.pathname, headers: { Host: host, Authorization: 'Bearer from-env' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: target.hostname, port: target.port, path: target.pathname, headers: { Host: host, Authorization: 'Bearer from-env' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -76,7 +79,10 @@ describe('runServeCommand (aitrace serve)', () => {
       [['--max-lines', 'many'], /--max-lines must be a whole number from 1 up, got "many"/],
       [['--max-subscribers', '0'], /--max-subscribers must be a whole number from 1/],
       [['--max-live-buffer', 'big'], /--max-live-buffer must be a size like/],
-      [['--allowed-host', 'https://traces.example.com/'], /--allowed-host must be a host name without scheme or path, like traces.example.com, got "https:\/\/traces.example.com\/"/],
+      [
+        ['--allowed-host', 'https://traces.example.com/'],
+        /--allowed-host must be a host name without scheme or path, like traces.example.com, got "https:\/\/traces.example.com\/"/,
+      ],
       [['--otlp-http-port', 'on'], /--otlp-http-port must be a whole number from 0 to 65535 or off, got "on"/],
       [['--otlp-grpc-port=-1'], /--otlp-grpc-port must be a whole number from 0 to 65535 or off, got "-1"/],
       [['--token', ''], /--token must not be empty/],
@@ -96,7 +102,9 @@ describe('runServeCommand (aitrace serve)', () => {
     const result = await serve([], async (url) => {
       expect(url).toBe('http://127.0.0.1:4319/');
       expect((await fetch(new URL('/api/health', url))).status).toBe(200);
-      expect((await fetch('http://127.0.0.1:4318/v1/traces', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(200);
+      expect((await fetch('http://127.0.0.1:4318/v1/traces', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(
+        200,
+      );
     });
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
@@ -108,33 +116,56 @@ describe('runServeCommand (aitrace serve)', () => {
   });
 
   it('requires the token from AITRACE_SERVER_TOKEN and applies --max-body, --max-lines, --max-subscribers and --allowed-host', async () => {
-    const argv = ['--port', '0', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', ':memory:', '--max-body', '1k', '--max-lines', '3', '--max-subscribers', '1', '--allowed-host', 'traces.example.com'];
-    const result = await serve(argv, async (url) => {
-      expect((await fetch(new URL('/api/traces', url))).status).toBe(401);
-      const auth = { Authorization: 'Bearer from-env' };
-      expect((await fetch(new URL('/api/traces', url), { headers: auth })).status).toBe(200);
-      const ndjson = { ...auth, 'Content-Type': 'application/x-ndjson' };
-      const big = await fetch(new URL('/api/ingest', url), { method: 'POST', headers: ndjson, body: 'x'.repeat(2000) });
-      expect(big.status).toBe(413);
-      expect(((await big.json()) as { error: string }).error).toMatch(/limit of 1024 bytes/);
-      const long = await fetch(new URL('/api/ingest', url), { method: 'POST', headers: ndjson, body: '\n\n\n\n' });
-      expect(long.status).toBe(413);
-      expect(((await long.json()) as { error: string }).error).toMatch(/more than 3 lines/);
-      const controller = new AbortController();
-      const first = await fetch(new URL('/api/events', url), { headers: auth, signal: controller.signal });
-      expect(first.status).toBe(200);
-      expect((await fetch(new URL('/api/events', url), { headers: auth })).status).toBe(503);
-      controller.abort();
-      expect(await statusWithHost(url, '/api/traces', 'traces.example.com:443')).toBe(200);
-      expect(await statusWithHost(url, '/api/traces', 'other.example.com')).toBe(403);
-    }, { AITRACE_SERVER_TOKEN: 'from-env' });
+    const argv = [
+      '--port',
+      '0',
+      '--otlp-http-port',
+      'off',
+      '--otlp-grpc-port',
+      'off',
+      '--db',
+      ':memory:',
+      '--max-body',
+      '1k',
+      '--max-lines',
+      '3',
+      '--max-subscribers',
+      '1',
+      '--allowed-host',
+      'traces.example.com',
+    ];
+    const result = await serve(
+      argv,
+      async (url) => {
+        expect((await fetch(new URL('/api/traces', url))).status).toBe(401);
+        const auth = { Authorization: 'Bearer from-env' };
+        expect((await fetch(new URL('/api/traces', url), { headers: auth })).status).toBe(200);
+        const ndjson = { ...auth, 'Content-Type': 'application/x-ndjson' };
+        const big = await fetch(new URL('/api/ingest', url), { method: 'POST', headers: ndjson, body: 'x'.repeat(2000) });
+        expect(big.status).toBe(413);
+        expect(((await big.json()) as { error: string }).error).toMatch(/limit of 1024 bytes/);
+        const long = await fetch(new URL('/api/ingest', url), { method: 'POST', headers: ndjson, body: '\n\n\n\n' });
+        expect(long.status).toBe(413);
+        expect(((await long.json()) as { error: string }).error).toMatch(/more than 3 lines/);
+        const controller = new AbortController();
+        const first = await fetch(new URL('/api/events', url), { headers: auth, signal: controller.signal });
+        expect(first.status).toBe(200);
+        expect((await fetch(new URL('/api/events', url), { headers: auth })).status).toBe(503);
+        controller.abort();
+        expect(await statusWithHost(url, '/api/traces', 'traces.example.com:443')).toBe(200);
+        expect(await statusWithHost(url, '/api/traces', 'other.example.com')).toBe(403);
+      },
+      { AITRACE_SERVER_TOKEN: 'from-env' },
+    );
     expect(result.code).toBe(0);
     expect(result.out).toContain('a bearer token is required');
     expect(result.out).not.toMatch(/OTLP\/gRPC|:4318/);
     // Refusals reach stderr with the sender, once per reason: the 401, both 413s and the 403 once each.
     expect(result.err.split('\n').filter((line) => line !== '')).toEqual([
       expect.stringMatching(/^aitrace serve: refused GET \/api\/traces from 127\.0\.0\.1: 401 a bearer token is required/),
-      expect.stringMatching(/^aitrace serve: refused POST \/api\/ingest from 127\.0\.0\.1: 413 request body \(Content-Length 2000\) is larger than the limit of 1024 bytes/),
+      expect.stringMatching(
+        /^aitrace serve: refused POST \/api\/ingest from 127\.0\.0\.1: 413 request body \(Content-Length 2000\) is larger than the limit of 1024 bytes/,
+      ),
       expect.stringMatching(/^aitrace serve: refused POST \/api\/ingest from 127\.0\.0\.1: 413 .*more than 3 lines/),
       expect.stringMatching(/^aitrace serve: refused GET \/api\/traces from 127\.0\.0\.1: 403 this server does not answer to the Host "other\.example\.com"/),
     ]);
@@ -167,7 +198,9 @@ describe('runServeCommand (aitrace serve)', () => {
   it('warns when it listens beyond loopback without a token, and only then', async () => {
     const off = ['--otlp-http-port', 'off', '--otlp-grpc-port', 'off'];
     const open = await serve(['--port', '0', ...off, '--db', ':memory:', '--host', '0.0.0.0'], async () => undefined);
-    expect(open.err).toContain('aitrace serve: warning: listening on 0.0.0.0 without a token: anyone who can reach this machine can read and write its traces; pass --token');
+    expect(open.err).toContain(
+      'aitrace serve: warning: listening on 0.0.0.0 without a token: anyone who can reach this machine can read and write its traces; pass --token',
+    );
     const guarded = await serve(['--port', '0', ...off, '--db', ':memory:', '--host', '0.0.0.0', '--token', 'secret'], async () => undefined);
     expect(guarded.err).not.toContain('warning');
     const local = await serve(['--port', '0', ...off, '--db', ':memory:'], async () => undefined);

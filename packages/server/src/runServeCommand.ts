@@ -65,7 +65,9 @@ function wholeNumber(value: string | undefined, option: string, min: number, max
   if (value === undefined) return undefined;
   const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(number) || number < min || number > max) {
-    throw new UsageError(`--${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}${orElse}, got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}${orElse}, got ${JSON.stringify(value)}`,
+    );
   }
   return number;
 }
@@ -113,8 +115,10 @@ function parseServeArgs(argv: string[], env: Readonly<Record<string, string | un
   const options: ServerOptions = {};
   const port = wholeNumber(values.port, 'port', 0, 65535);
   if (port !== undefined) options.port = port;
-  options.otlpHttpPort = values['otlp-http-port'] === 'off' ? 'off' : (wholeNumber(values['otlp-http-port'], 'otlp-http-port', 0, 65535, ' or off') ?? OTLP_DEFAULT_PORTS.http);
-  options.otlpGrpcPort = values['otlp-grpc-port'] === 'off' ? 'off' : (wholeNumber(values['otlp-grpc-port'], 'otlp-grpc-port', 0, 65535, ' or off') ?? OTLP_DEFAULT_PORTS.grpc);
+  options.otlpHttpPort =
+    values['otlp-http-port'] === 'off' ? 'off' : (wholeNumber(values['otlp-http-port'], 'otlp-http-port', 0, 65535, ' or off') ?? OTLP_DEFAULT_PORTS.http);
+  options.otlpGrpcPort =
+    values['otlp-grpc-port'] === 'off' ? 'off' : (wholeNumber(values['otlp-grpc-port'], 'otlp-grpc-port', 0, 65535, ' or off') ?? OTLP_DEFAULT_PORTS.grpc);
   if (values.host !== undefined) {
     if (values.host.trim() === '') throw new UsageError('--host must name an interface, like 127.0.0.1 or 0.0.0.0');
     options.host = values.host;
@@ -122,19 +126,24 @@ function parseServeArgs(argv: string[], env: Readonly<Record<string, string | un
   const db = values.db ?? (env.AITRACE_DB === '' ? undefined : env.AITRACE_DB);
   if (db !== undefined) {
     if (db === '') throw new UsageError('--db must be a file path, :memory: or a postgres:// URL');
-    if (/^postgres(ql)?:/i.test(db) && !isPostgresUrl(db)) throw new UsageError(`--db${values.db === undefined ? ' (from AITRACE_DB)' : ''} must be a URL like postgres://USER@HOST:5432/DB, got ${JSON.stringify(redactedUrl(db))}`);
+    if (/^postgres(ql)?:/i.test(db) && !isPostgresUrl(db))
+      throw new UsageError(
+        `--db${values.db === undefined ? ' (from AITRACE_DB)' : ''} must be a URL like postgres://USER@HOST:5432/DB, got ${JSON.stringify(redactedUrl(db))}`,
+      );
     options.db = db;
   }
   if (values.watch !== undefined) options.watch = values.watch.map((path) => resolve(path));
   const token = values.token ?? env.AITRACE_SERVER_TOKEN;
   if (token !== undefined && token !== '') {
-    if (token.trim() === '' || /\s/.test(token)) throw new UsageError(`--token must not be blank or contain spaces${values.token === undefined ? ' (from AITRACE_SERVER_TOKEN)' : ''}`);
+    if (token.trim() === '' || /\s/.test(token))
+      throw new UsageError(`--token must not be blank or contain spaces${values.token === undefined ? ' (from AITRACE_SERVER_TOKEN)' : ''}`);
     options.token = token;
   } else if (values.token === '') {
     throw new UsageError('--token must not be empty');
   }
   for (const name of values['allowed-host'] ?? []) {
-    if (!isHostName(name)) throw new UsageError(`--allowed-host must be a host name without scheme or path, like traces.example.com, got ${JSON.stringify(name)}`);
+    if (!isHostName(name))
+      throw new UsageError(`--allowed-host must be a host name without scheme or path, like traces.example.com, got ${JSON.stringify(name)}`);
   }
   if (values['allowed-host'] !== undefined) options.allowedHosts = values['allowed-host'];
   const maxBody = byteSize(values['max-body'], 'max-body');
@@ -193,11 +202,15 @@ export async function runServeCommand(argv: string[], io: ServeCommandIo = {}): 
   if (options.token !== undefined) stdout('  a bearer token is required for ingest and queries\n');
   const bound = options.host ?? SERVER_DEFAULTS.host;
   if (options.token === undefined && !isLoopbackName(hostNameOf(bound) ?? bound)) {
-    stderr(`aitrace serve: warning: listening on ${bound} without a token: anyone who can reach this machine can read and write its traces; pass --token (or AITRACE_SERVER_TOKEN)\n`);
+    stderr(
+      `aitrace serve: warning: listening on ${bound} without a token: anyone who can reach this machine can read and write its traces; pass --token (or AITRACE_SERVER_TOKEN)\n`,
+    );
   }
   stdout(`  OTLP/HTTP (protobuf, JSON): ${server.url}v1/traces and ${server.url}v1/logs\n`);
-  if (server.otlpHttp !== undefined) stdout(`  OTLP/HTTP (protobuf, JSON): ${server.otlpHttp.url} (OTEL_EXPORTER_OTLP_ENDPOINT=${server.otlpHttp.url.slice(0, -1)})\n`);
-  if (server.otlpGrpc !== undefined) stdout(`  OTLP/gRPC: ${server.otlpGrpc.address} (OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=http://${server.otlpGrpc.address})\n`);
+  if (server.otlpHttp !== undefined)
+    stdout(`  OTLP/HTTP (protobuf, JSON): ${server.otlpHttp.url} (OTEL_EXPORTER_OTLP_ENDPOINT=${server.otlpHttp.url.slice(0, -1)})\n`);
+  if (server.otlpGrpc !== undefined)
+    stdout(`  OTLP/gRPC: ${server.otlpGrpc.address} (OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=http://${server.otlpGrpc.address})\n`);
   await new Promise<void>((resolveStop) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

@@ -87,7 +87,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return changes;
   };
   // Other instances on the same database: their ingests reach this instance's viewers too.
-  const stopWatchingOthers = await store.watchOtherInstances?.((changes) => hub.publish(changes), (traceId) => hub.watches(traceId));
+  const stopWatchingOthers = await store.watchOtherInstances?.(
+    (changes) => hub.publish(changes),
+    (traceId) => hub.watches(traceId),
+  );
   const context: ServerContext = {
     store,
     hub,
@@ -126,7 +129,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const httpOptions = { headersTimeout, requestTimeout, connectionsCheckingInterval };
   const server = createServer(httpOptions, createRequestHandler(context));
   // The OTLP/HTTP port goes through the same handler (limits, token, answers), restricted to the OTLP routes.
-  const otlpHttpServer = options.otlpHttpPort === undefined || options.otlpHttpPort === 'off' ? undefined : createServer(httpOptions, createRequestHandler(context, { otlpOnly: true }));
+  const otlpHttpServer =
+    options.otlpHttpPort === undefined || options.otlpHttpPort === 'off'
+      ? undefined
+      : createServer(httpOptions, createRequestHandler(context, { otlpOnly: true }));
   let grpcServer: OtlpGrpcServer | undefined;
   const closeListeners = async (): Promise<void> => {
     grpcServer?.close();

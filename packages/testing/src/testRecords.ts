@@ -1,4 +1,13 @@
-import { encodeRecord, formatEpochMicros, normalizeRecord, type LevelName, type NormalizedRecord, type SpanKindName, type StatusName, type TracerMeta } from '@aitrace/format';
+import {
+  encodeRecord,
+  formatEpochMicros,
+  normalizeRecord,
+  type LevelName,
+  type NormalizedRecord,
+  type SpanKindName,
+  type StatusName,
+  type TracerMeta,
+} from '@aitrace/format';
 
 /** Time zero of test traces, µs since the epoch (2025-10-26T12:00:00Z). */
 export const T0_US = Date.UTC(2025, 9, 26, 12, 0, 0) * 1000;
@@ -108,7 +117,10 @@ export function logLine(event: string, atMs: number, options: TestLog = {}): str
 
 /** Lines as a JSONL text, each ended by a newline. */
 export function jsonl(...lines: (string | string[])[]): string {
-  return lines.flat().map((line) => `${line}\n`).join('');
+  return lines
+    .flat()
+    .map((line) => `${line}\n`)
+    .join('');
 }
 
 /** Normalizes an encoded line, failing loudly if it is not a record. */

@@ -62,9 +62,24 @@ export class CodeServerHost {
     execFileSync(node, [entry, ...common, '--install-extension', required('AITRACE_VSIX')], { stdio: 'pipe' });
 
     const port = await freePort();
-    const server = spawn(node, [entry, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const server = spawn(
+      node,
+      [
+        entry,
+        ...common,
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer): void => {

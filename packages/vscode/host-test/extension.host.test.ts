@@ -8,7 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endLine, jsonl, startLine, type TestSpan } from '@aitrace/testing';
 import { CodeServerHost } from './CodeServerHost.js';
 
-const SOURCE = ['export async function handle() {', '  const user = await loadUser();', '', '', '', '', '', '', '', '', '', '  return save(user);', '}', ''].join('\n');
+const SOURCE = [
+  'export async function handle() {',
+  '  const user = await loadUser();',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  '  return save(user);',
+  '}',
+  '',
+].join('\n');
 // Written by this (live) process, so unfinished spans stay running rather than cut off.
 const where = { file: 'src/app.ts', pid: process.pid, attrs: { 'user.id': 42 } };
 const ROOT: TestSpan = { span: '00f067aa0ba902b7', name: 'handle request', startMs: 0, line: 1, ...where };
@@ -65,13 +80,14 @@ describe('the aitrace extension in a real VS Code (code-server)', () => {
     // Selecting a span shows its details as pretty JSON, now with its end.
     await row('span handle request').click();
     // The editor renders spaces as no-break spaces.
-    const details = async (): Promise<string> => (await page.locator('.editor-group-container .monaco-editor .view-lines').first().innerText()).replaceAll('\u00a0', ' ');
+    const details = async (): Promise<string> =>
+      (await page.locator('.editor-group-container .monaco-editor .view-lines').first().innerText()).replaceAll('\u00a0', ' ');
     await page.locator('.tab.active[aria-label^="handle_request.json"]').waitFor({ timeout: 15_000 });
     await expect.poll(details, { timeout: 15_000 }).toContain('"state": "ok"');
     expect(await details()).toContain('"user.id": 42');
   });
 
-  it('goes to the span\'s source file and line', async () => {
+  it("goes to the span's source file and line", async () => {
     const { page } = host;
     await row('span save').click();
     await host.runCommand('aitrace: Go to Source');

@@ -7,7 +7,14 @@ import type { TraceWorkspace } from './TraceWorkspace.js';
 export const DETAILS_SCHEME = 'aitrace-details';
 
 function fileNameFor(entry: TraceEntry): string {
-  const name = entry.kind === 'file' ? entry.file.name : entry.kind === 'trace' ? `trace-${entry.trace.traceId.slice(0, 8)}` : entry.kind === 'span' ? entry.span.name : entry.record.event;
+  const name =
+    entry.kind === 'file'
+      ? entry.file.name
+      : entry.kind === 'trace'
+        ? `trace-${entry.trace.traceId.slice(0, 8)}`
+        : entry.kind === 'span'
+          ? entry.span.name
+          : entry.record.event;
   return `${name.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'item'}.json`;
 }
 

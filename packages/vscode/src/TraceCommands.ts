@@ -49,7 +49,13 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     if (entry?.kind === 'record' && entry.traceId !== undefined) return { file: entry.file.path, traceId: entry.traceId };
     const files = entry?.kind === 'file' ? [entry.file] : workspace.traceFiles();
     const picks = files.flatMap((file) =>
-      file.forest().traces.map((trace) => ({ label: trace.roots[0]?.name ?? trace.traceId, description: `${file.name} · ${trace.spanCount} spans`, detail: trace.traceId, file: file.path, traceId: trace.traceId })),
+      file.forest().traces.map((trace) => ({
+        label: trace.roots[0]?.name ?? trace.traceId,
+        description: `${file.name} · ${trace.spanCount} spans`,
+        detail: trace.traceId,
+        file: file.path,
+        traceId: trace.traceId,
+      })),
     );
     if (picks.length === 0) {
       void vscode.window.showWarningMessage('aitrace: no traces to open; open a trace file first.');
@@ -61,14 +67,19 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
   const updateFilterState = (): void => {
     const filter = tree.filter;
     const query = formatFilter(filter);
-    view.message = isFiltering(filter) ? `Showing ${[filter.onlyErrors ? 'only errors' : '', query !== '' ? `spans matching "${query}"` : ''].filter(Boolean).join(', ')}` : '';
+    view.message = isFiltering(filter)
+      ? `Showing ${[filter.onlyErrors ? 'only errors' : '', query !== '' ? `spans matching "${query}"` : ''].filter(Boolean).join(', ')}`
+      : '';
     void vscode.commands.executeCommand('setContext', 'aitrace.filtering', isFiltering(filter));
     void vscode.commands.executeCommand('setContext', 'aitrace.onlyErrors', filter.onlyErrors);
   };
 
   return [
     vscode.commands.registerCommand('aitrace.openTraceFile', async (uri?: vscode.Uri) => {
-      const chosen = uri instanceof vscode.Uri ? [uri] : await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Trace files': ['jsonl'], 'All files': ['*'] }, title: 'Open a trace file' });
+      const chosen =
+        uri instanceof vscode.Uri
+          ? [uri]
+          : await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Trace files': ['jsonl'], 'All files': ['*'] }, title: 'Open a trace file' });
       const picked = chosen?.[0];
       if (picked === undefined) return;
       const file = await workspace.open(picked.fsPath);
@@ -153,11 +164,17 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
       if (chosen === undefined) return;
       const settings = readSettings();
       try {
-        const base = settings.viewerUrl !== ''
-          ? settings.viewerUrl
-          : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'aitrace: starting the web viewer' }, () =>
-              servers.baseFor(chosen.file, { cli: findCli(settings.cliPath, folderPaths()), args: settings.serveArgs, port: settings.viewerPort, cwd: dirname(chosen.file) }),
-            );
+        const base =
+          settings.viewerUrl !== ''
+            ? settings.viewerUrl
+            : await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'aitrace: starting the web viewer' }, () =>
+                servers.baseFor(chosen.file, {
+                  cli: findCli(settings.cliPath, folderPaths()),
+                  args: settings.serveArgs,
+                  port: settings.viewerPort,
+                  cwd: dirname(chosen.file),
+                }),
+              );
         const url = traceUrl(base, chosen.traceId);
         await vscode.env.openExternal(vscode.Uri.parse(url));
         void vscode.window.setStatusBarMessage(`aitrace: opened ${url}`, 5000);
@@ -175,8 +192,10 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
       try {
         const out = join(await mkdtemp(join(tmpdir(), 'aitrace-html-')), `${file.name.replace(/\.jsonl$/, '')}.html`);
         const result = await runCli(cli, ['html', file.path, '-o', out], dirname(file.path));
-        if (lacksCommand(result, 'html')) throw new CliError(`The aitrace CLI "${cli}" has no "html" command; install a version of @aitrace/cli that includes it.`);
-        if (result.code !== 0) throw new CliError(`"${cli} html" failed with code ${result.code ?? 'none'}: ${result.stderr.trim() || result.stdout.trim() || 'no output'}`);
+        if (lacksCommand(result, 'html'))
+          throw new CliError(`The aitrace CLI "${cli}" has no "html" command; install a version of @aitrace/cli that includes it.`);
+        if (result.code !== 0)
+          throw new CliError(`"${cli} html" failed with code ${result.code ?? 'none'}: ${result.stderr.trim() || result.stdout.trim() || 'no output'}`);
         await vscode.env.openExternal(vscode.Uri.file(out));
       } catch (error) {
         void vscode.window.showErrorMessage(`aitrace: ${describe(error)}`);
@@ -188,6 +207,9 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 async function pickFile(workspace: TraceWorkspace) {
   const files = workspace.traceFiles();
   if (files.length <= 1) return files[0];
-  const pick = await vscode.window.showQuickPick(files.map((file) => ({ label: file.name, description: file.path, file })), { placeHolder: 'Trace file' });
+  const pick = await vscode.window.showQuickPick(
+    files.map((file) => ({ label: file.name, description: file.path, file })),
+    { placeHolder: 'Trace file' },
+  );
   return pick?.file;
 }

@@ -143,7 +143,12 @@ describe('TraceFile', () => {
 
   it('reads OTLP JSON lines (the Collector file exporter format) mixed with aitrace records', async () => {
     const builder = new OtlpRequestBuilder();
-    const requests = [...readJsonl(jsonl(startLine(CHILD), endLine({ ...CHILD, endMs: 10, status: 'error', statusMessage: 'boom' }))).records.flatMap(({ record }) => builder.push(record)), ...builder.end()];
+    const requests = [
+      ...readJsonl(jsonl(startLine(CHILD), endLine({ ...CHILD, endMs: 10, status: 'error', statusMessage: 'boom' }))).records.flatMap(({ record }) =>
+        builder.push(record),
+      ),
+      ...builder.end(),
+    ];
     writeFileSync(path, `${requests.map((request) => JSON.stringify(request.body)).join('\n')}\n${jsonl(startLine(ROOT))}`);
     const file = new TraceFile(path);
     await file.refresh();

@@ -26,13 +26,23 @@ describe('ViewerServers', () => {
     expect(await (await fetch(other)).text()).toBe('/traces/b.jsonl');
 
     servers.dispose();
-    await expect.poll(() => fetch(base).then(() => 'up', () => 'down')).toBe('down');
+    await expect
+      .poll(() =>
+        fetch(base).then(
+          () => 'up',
+          () => 'down',
+        ),
+      )
+      .toBe('down');
   });
 
   it('starts the server without a shell: a file name with spaces and & reaches it whole, on Windows too', async () => {
     mkdirSync(join(dir, 'my tools & more'));
     const script = join(dir, 'my tools & more', 'serve.mjs');
-    writeFileSync(script, `import { createServer } from 'node:http';\nconst [port, file] = process.argv.slice(2);\ncreateServer((_, res) => res.end(file)).listen(Number(port), '127.0.0.1');\n`);
+    writeFileSync(
+      script,
+      `import { createServer } from 'node:http';\nconst [port, file] = process.argv.slice(2);\ncreateServer((_, res) => res.end(file)).listen(Number(port), '127.0.0.1');\n`,
+    );
     const file = join(dir, 'trace files', 'a&touch injected&.jsonl');
     servers = new ViewerServers();
     const base = await asWindows(() => servers.baseFor(file, { cli: script, args: ['${port}', '${file}'], port: 0, cwd: dir }));

@@ -79,7 +79,10 @@ export class ViewerServers {
         fetch(`${base}/`).then(
           () => settle(),
           () => {
-            if (Date.now() > deadline) settle(new CliError(`"${options.cli} ${args.join(' ')}" did not answer on ${base} within ${Math.round((options.startTimeoutMs ?? 20_000) / 1000)} s`));
+            if (Date.now() > deadline)
+              settle(
+                new CliError(`"${options.cli} ${args.join(' ')}" did not answer on ${base} within ${Math.round((options.startTimeoutMs ?? 20_000) / 1000)} s`),
+              );
             else setTimeout(poll, 200);
           },
         );

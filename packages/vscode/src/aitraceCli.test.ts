@@ -44,7 +44,7 @@ describe('starting the CLI without a shell', () => {
     expect(existsSync(join(dir, 'injected'))).toBe(false);
   });
 
-  it('runs the package behind a Windows .cmd shim with Node, from node_modules/.bin or npm\'s global folder', async () => {
+  it("runs the package behind a Windows .cmd shim with Node, from node_modules/.bin or npm's global folder", async () => {
     const local = installPackage(join(dir, 'project one'), 'node_modules');
     mkdirSync(join(local.root, 'node_modules', '.bin'), { recursive: true });
     const shim = join(local.root, 'node_modules', '.bin', 'aitrace.cmd');
@@ -54,7 +54,10 @@ describe('starting the CLI without a shell', () => {
 
     const global = installPackage(join(dir, 'npm global'), 'node_modules');
     writeFileSync(join(global.root, 'aitrace.cmd'), '');
-    expect(cliLaunch('aitrace.cmd', ARGS, 'win32', { PATH: `${join(dir, 'nowhere')}${delimiter}${global.root}` })).toEqual({ file: process.execPath, args: [global.entry, ...ARGS] });
+    expect(cliLaunch('aitrace.cmd', ARGS, 'win32', { PATH: `${join(dir, 'nowhere')}${delimiter}${global.root}` })).toEqual({
+      file: process.execPath,
+      args: [global.entry, ...ARGS],
+    });
     expect(existsSync(join(dir, 'injected'))).toBe(false);
   });
 
@@ -62,7 +65,9 @@ describe('starting the CLI without a shell', () => {
     const lone = join(dir, 'lone');
     mkdirSync(lone, { recursive: true });
     writeFileSync(join(lone, 'aitrace.cmd'), '');
-    expect(() => cliLaunch(join(lone, 'aitrace.cmd'), ARGS, 'win32')).toThrow(/cannot be started safely.*"aitrace\.cliPath" setting to the CLI's JavaScript entry/);
+    expect(() => cliLaunch(join(lone, 'aitrace.cmd'), ARGS, 'win32')).toThrow(
+      /cannot be started safely.*"aitrace\.cliPath" setting to the CLI's JavaScript entry/,
+    );
     expect(() => cliLaunch('aitrace.cmd', ARGS, 'win32', { PATH: lone })).toThrow(/aitrace\.cliPath/);
     expect(cliLaunch('/usr/local/bin/aitrace', ARGS, 'linux')).toEqual({ file: '/usr/local/bin/aitrace', args: ARGS });
   });

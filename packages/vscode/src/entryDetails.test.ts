@@ -9,7 +9,17 @@ import { childrenOf, fileEntry } from './traceEntries.js';
 import { TraceFile } from './TraceFile.js';
 
 const RESOURCE = { 'service.version': '2.4.1', 'deployment.environment.name': 'staging', 'host.name': 'web-1' };
-const SPAN: TestSpan = { span: '00f067aa0ba902b7', name: 'checkout', startMs: 0, file: 'src/cart.ts', line: 31, pid: 4242, service: 'shop', resource: RESOURCE, attrs: { 'cart.items': 3, order: { id: 'A-17', tags: ['gift'] } } };
+const SPAN: TestSpan = {
+  span: '00f067aa0ba902b7',
+  name: 'checkout',
+  startMs: 0,
+  file: 'src/cart.ts',
+  line: 31,
+  pid: 4242,
+  service: 'shop',
+  resource: RESOURCE,
+  attrs: { 'cart.items': 3, order: { id: 'A-17', tags: ['gift'] } },
+};
 
 let dir: string;
 let file: TraceFile;
@@ -17,7 +27,10 @@ let file: TraceFile;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aitrace-details-'));
   file = new TraceFile(join(dir, 'shop.jsonl'));
-  writeFileSync(file.path, `${jsonl(startLine(SPAN))}${jsonl(logLine('payment.sent', 4, { in: SPAN, attrs: { amount: 12.5 } }))}${jsonl(endLine({ ...SPAN, endMs: 7.25 }))}not json\n`);
+  writeFileSync(
+    file.path,
+    `${jsonl(startLine(SPAN))}${jsonl(logLine('payment.sent', 4, { in: SPAN, attrs: { amount: 12.5 } }))}${jsonl(endLine({ ...SPAN, endMs: 7.25 }))}not json\n`,
+  );
   await file.refresh();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,11 @@ export function detailsOf(entry: TraceEntry): Record<string, unknown> {
         file: entry.file.path,
         records: entry.file.recordCount,
         traces: entry.file.forest().traces.length,
-        bad_lines: entry.file.problems.map((problem) => ({ line: problem.line, ...(problem.field !== undefined ? { field: problem.field } : {}), message: problem.message })),
+        bad_lines: entry.file.problems.map((problem) => ({
+          line: problem.line,
+          ...(problem.field !== undefined ? { field: problem.field } : {}),
+          message: problem.message,
+        })),
       };
     case 'trace':
       return traceDetails(entry.trace);
@@ -68,7 +72,8 @@ function messageDetails(message: GenAiMessage): Record<string, unknown> {
   return defined({
     role: message.role,
     text: message.text !== '' ? message.text : undefined,
-    tool_calls: message.toolCalls.length > 0 ? message.toolCalls.map((call) => defined({ id: call.id, name: call.name, arguments: call.arguments })) : undefined,
+    tool_calls:
+      message.toolCalls.length > 0 ? message.toolCalls.map((call) => defined({ id: call.id, name: call.name, arguments: call.arguments })) : undefined,
     tool_results: message.toolResults.length > 0 ? message.toolResults.map((result) => defined({ id: result.id, result: result.result })) : undefined,
     finish_reason: message.finishReason,
   });
@@ -89,7 +94,10 @@ function genAiDetails(span: SpanNode): Record<string, unknown> | undefined {
     tokens_below: tokens === undefined && span.children.length > 0 ? totalsOf(subtreeTokens(span)) : undefined,
     conversation_id: view.conversationId,
     agent: view.agentName,
-    tool: view.tool !== undefined ? defined({ name: view.tool.name, call_id: view.tool.callId, arguments: view.tool.arguments, result: view.tool.result }) : undefined,
+    tool:
+      view.tool !== undefined
+        ? defined({ name: view.tool.name, call_id: view.tool.callId, arguments: view.tool.arguments, result: view.tool.result })
+        : undefined,
     conversation: view.messages.length > 0 ? view.messages.map(messageDetails) : undefined,
   });
 }

@@ -10,7 +10,12 @@ import { childrenOf, fileEntry, type TraceEntry } from './traceEntries.js';
 import { TraceFile } from './TraceFile.js';
 
 const HOSTILE = '<script>alert(1)</script>\u001b[2J';
-const AGENT: TestSpan = { span: '00000000000000a1', name: 'invoke_agent helper', startMs: 0, attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'helper' } };
+const AGENT: TestSpan = {
+  span: '00000000000000a1',
+  name: 'invoke_agent helper',
+  startMs: 0,
+  attrs: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'helper' },
+};
 const CHAT: TestSpan = {
   span: '00000000000000a2',
   parent: AGENT.span,
@@ -25,11 +30,31 @@ const CHAT: TestSpan = {
     'gen_ai.response.finish_reasons': ['tool_calls'],
     'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'Be brief.' }]),
     'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `Weather? ${HOSTILE}` }] }]),
-    'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' }], finish_reason: 'tool_calls' }]),
+    'gen_ai.output.messages': JSON.stringify([
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' }], finish_reason: 'tool_calls' },
+    ]),
   },
 };
-const SECOND: TestSpan = { span: '00000000000000a3', parent: AGENT.span, name: 'chat gpt-4o-mini', startMs: 5, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 1300, 'gen_ai.usage.output_tokens': 20 } };
-const TOOL: TestSpan = { span: '00000000000000a4', parent: AGENT.span, name: 'execute_tool weather', startMs: 3, attrs: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'weather', 'gen_ai.tool.call.id': 'call_1', 'gen_ai.tool.call.arguments': '{"city":"Oslo"}', 'gen_ai.tool.call.result': 'rain' } };
+const SECOND: TestSpan = {
+  span: '00000000000000a3',
+  parent: AGENT.span,
+  name: 'chat gpt-4o-mini',
+  startMs: 5,
+  attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 1300, 'gen_ai.usage.output_tokens': 20 },
+};
+const TOOL: TestSpan = {
+  span: '00000000000000a4',
+  parent: AGENT.span,
+  name: 'execute_tool weather',
+  startMs: 3,
+  attrs: {
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': 'weather',
+    'gen_ai.tool.call.id': 'call_1',
+    'gen_ai.tool.call.arguments': '{"city":"Oslo"}',
+    'gen_ai.tool.call.result': 'rain',
+  },
+};
 
 let dir: string;
 let file: TraceFile;
@@ -39,7 +64,19 @@ let spans: TraceEntry[];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aitrace-genai-entries-'));
   file = new TraceFile(join(dir, 'agent.jsonl'));
-  writeFileSync(file.path, jsonl(startLine(AGENT), startLine(CHAT), endLine({ ...CHAT, endMs: 2 }), startLine(TOOL), endLine({ ...TOOL, endMs: 4 }), startLine(SECOND), endLine({ ...SECOND, endMs: 6 }), endLine({ ...AGENT, endMs: 7 })));
+  writeFileSync(
+    file.path,
+    jsonl(
+      startLine(AGENT),
+      startLine(CHAT),
+      endLine({ ...CHAT, endMs: 2 }),
+      startLine(TOOL),
+      endLine({ ...TOOL, endMs: 4 }),
+      startLine(SECOND),
+      endLine({ ...SECOND, endMs: 6 }),
+      endLine({ ...AGENT, endMs: 7 }),
+    ),
+  );
   await file.refresh();
   trace = childrenOf(fileEntry(file), NO_FILTER)[0]!;
   const [agent] = childrenOf(trace, NO_FILTER);
@@ -76,8 +113,15 @@ describe('the conversation in the details view', () => {
   });
 
   it('shows a tool call with its arguments and result, the agent with the ∑ below it, the trace with its total', () => {
-    expect(detailsOf(span('execute_tool weather')).genai).toEqual({ operation: 'execute_tool', tool: { name: 'weather', call_id: 'call_1', arguments: { city: 'Oslo' }, result: 'rain' } });
-    expect(detailsOf(span('invoke_agent helper')).genai).toEqual({ operation: 'invoke_agent', agent: 'helper', tokens_below: { calls: 2, input: 2500, output: 105 } });
+    expect(detailsOf(span('execute_tool weather')).genai).toEqual({
+      operation: 'execute_tool',
+      tool: { name: 'weather', call_id: 'call_1', arguments: { city: 'Oslo' }, result: 'rain' },
+    });
+    expect(detailsOf(span('invoke_agent helper')).genai).toEqual({
+      operation: 'invoke_agent',
+      agent: 'helper',
+      tokens_below: { calls: 2, input: 2500, output: 105 },
+    });
     expect(detailsOf(trace).tokens).toEqual({ calls: 2, input: 2500, output: 105 });
   });
 });

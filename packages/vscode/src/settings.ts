@@ -24,6 +24,18 @@ export function readSettings(): Settings {
     viewerUrl: config.get<string>('viewer.url', ''),
     viewerPort: config.get<number>('viewer.port', 0),
     // The viewer of one file needs no OTLP listener, and must not take the OTLP ports from a running `aitrace serve`.
-    serveArgs: config.get<string[]>('viewer.serveArgs', ['serve', '--port', '${port}', '--otlp-http-port', 'off', '--otlp-grpc-port', 'off', '--db', ':memory:', '--watch', '${file}']),
+    serveArgs: config.get<string[]>('viewer.serveArgs', [
+      'serve',
+      '--port',
+      '${port}',
+      '--otlp-http-port',
+      'off',
+      '--otlp-grpc-port',
+      'off',
+      '--db',
+      ':memory:',
+      '--watch',
+      '${file}',
+    ]),
   };
 }

@@ -22,11 +22,15 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('resolveSource', () => {
   it('resolves a path relative to the workspace folder', () => {
-    expect(resolveSource({ file: 'src/app.ts', line: 12, column: 3 }, traceFile, [workspace])).toEqual({ found: { path: join(workspace, 'src', 'app.ts'), line: 12, column: 3 } });
+    expect(resolveSource({ file: 'src/app.ts', line: 12, column: 3 }, traceFile, [workspace])).toEqual({
+      found: { path: join(workspace, 'src', 'app.ts'), line: 12, column: 3 },
+    });
   });
 
   it('falls back to the folders between the trace file and the workspace (a writer started in a subfolder)', () => {
-    expect(resolveSource({ file: 'lib/db.ts', line: 4, column: undefined }, traceFile, [workspace])).toEqual({ found: { path: join(workspace, 'service', 'lib', 'db.ts'), line: 4, column: 1 } });
+    expect(resolveSource({ file: 'lib/db.ts', line: 4, column: undefined }, traceFile, [workspace])).toEqual({
+      found: { path: join(workspace, 'service', 'lib', 'db.ts'), line: 4, column: 1 },
+    });
   });
 
   it('takes absolute paths and file URLs as they are', () => {

@@ -36,7 +36,9 @@ describe('parseFilter', () => {
   });
 
   it('names the offending term of a bad query and its column', () => {
-    expect(() => parseFilter('x status:broken')).toThrow(new FilterSyntaxError('column 3: "status:broken": status must be one of running, cut-off, ok, error', 3));
+    expect(() => parseFilter('x status:broken')).toThrow(
+      new FilterSyntaxError('column 3: "status:broken": status must be one of running, cut-off, ok, error', 3),
+    );
     expect(() => parseFilter('=x')).toThrow(/column 1: "=": nothing before "="/);
     expect(() => parseFilter('k="open')).toThrow(/column 1: "k=\\"open": the quoted part has no closing "/);
     expect(() => parseFilter('stauts:ok')).toThrow(/column 1: "stauts:ok": unknown field "stauts"/);

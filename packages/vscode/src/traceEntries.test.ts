@@ -30,7 +30,17 @@ beforeAll(async () => {
   const path = join(dir, 'app.jsonl');
   writeFileSync(
     path,
-    jsonl(startLine(ROOT), startLine(QUERY), logLine('rows fetched', 3, { in: QUERY, attrs: { message: '12 rows' } }), endLine({ ...QUERY, endMs: 6 }), startLine(RENDER), eventLine(RENDER, 'exception', 9, { 'exception.message': 'template missing' }), endLine({ ...RENDER, endMs: 10, status: 'error', statusMessage: 'template missing' }), startLine(JOB), logLine('disk almost full', 101, { in: JOB, level: 'warn' })),
+    jsonl(
+      startLine(ROOT),
+      startLine(QUERY),
+      logLine('rows fetched', 3, { in: QUERY, attrs: { message: '12 rows' } }),
+      endLine({ ...QUERY, endMs: 6 }),
+      startLine(RENDER),
+      eventLine(RENDER, 'exception', 9, { 'exception.message': 'template missing' }),
+      endLine({ ...RENDER, endMs: 10, status: 'error', statusMessage: 'template missing' }),
+      startLine(JOB),
+      logLine('disk almost full', 101, { in: JOB, level: 'warn' }),
+    ),
   );
   file = new TraceFile(path);
   await file.refresh();
@@ -84,7 +94,11 @@ describe('the tree of a trace file', () => {
       '      db.query — 4.00ms · ok [ok]',
       '        rows fetched — info · 12 rows [log]',
     ]);
-    expect(render([fileEntry(file)], parseFilter('NIGHTLY status:running')).slice(1)).toEqual(['  nightly job — 1 span · 1 running [running]', '    nightly job — running [running]', '      disk almost full — warn [log_warn]']);
+    expect(render([fileEntry(file)], parseFilter('NIGHTLY status:running')).slice(1)).toEqual([
+      '  nightly job — 1 span · 1 running [running]',
+      '    nightly job — running [running]',
+      '      disk almost full — warn [log_warn]',
+    ]);
   });
 
   it('rebuilds an entry from the current forest, so details follow a span that has since ended', async () => {

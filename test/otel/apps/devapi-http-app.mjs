@@ -28,10 +28,12 @@ const server = http.createServer(async (req, res) => {
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 await new Promise((resolve, reject) => {
-  http.get(`http://127.0.0.1:${server.address().port}/orders/7`, (res) => {
-    res.resume();
-    res.on('end', resolve);
-  }).on('error', reject);
+  http
+    .get(`http://127.0.0.1:${server.address().port}/orders/7`, (res) => {
+      res.resume();
+      res.on('end', resolve);
+    })
+    .on('error', reject);
 });
 server.close();
 await tracerProvider.shutdown();

@@ -34,10 +34,12 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const tracer = trace.getTracer('shop-client');
 await tracer.startActiveSpan('checkout.flow', { attributes: { 'cart.items': 3 } }, async (span) => {
   await new Promise((resolve, reject) => {
-    http.get(`${base}/items?id=7`, (res) => {
-      res.resume();
-      res.on('end', resolve);
-    }).on('error', reject);
+    http
+      .get(`${base}/items?id=7`, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      })
+      .on('error', reject);
   });
   const response = await fetch(`${base}/fail`);
   await response.text();

@@ -14,7 +14,10 @@ for (let i = 0; i < 200; i++) {
   parent.end();
 }
 if (how === 'exit') process.exit(0);
-if (how === 'throw') setTimeout(() => { throw new Error('unhandled failure'); }, 10);
+if (how === 'throw')
+  setTimeout(() => {
+    throw new Error('unhandled failure');
+  }, 10);
 if (how === 'normal') setTimeout(() => undefined, 10);
 if (how === 'sigterm' || how === 'sigterm-handled') {
   const keepAlive = setInterval(() => undefined, 1000);

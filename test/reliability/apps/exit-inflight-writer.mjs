@@ -9,7 +9,10 @@ const [file, rounds, writer] = process.argv.slice(2);
 const aitrace = createAitrace({ output: file, config: false });
 const tracer = new BasicTracerProvider({ spanProcessors: [aitrace.spanProcessor] }).getTracer('exit');
 // Twice as many hashing loops as the pool has threads: a write handed to the pool waits behind them.
-for (let i = 0; i < 8; i++) (function spin() { pbkdf2('secret', 'salt', 100_000, 32, 'sha256', spin); })();
+for (let i = 0; i < 8; i++)
+  (function spin() {
+    pbkdf2('secret', 'salt', 100_000, 32, 'sha256', spin);
+  })();
 let seq = 0;
 const spans = (count) => {
   for (let i = 0; i < count; i++, seq++) tracer.startSpan('exiting', { attributes: { writer, seq, pad: 'e'.repeat(seq % 500) } }).end();

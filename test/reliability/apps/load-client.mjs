@@ -34,10 +34,14 @@ function batchLines(batch) {
   const trace = traceId(batch);
   for (let s = 0; s < spansPerBatch; s++) {
     const parent = s === 0 ? {} : { parent_span_id: spanId(0) };
-    lines.push(`${meta({ timestamp: timestamp(startUs + s), event: `op.${s % 7}.start`, type: 'span_start', trace_id: trace, span_id: spanId(s), ...parent, name: `op.${s % 7}`, kind: 'internal', provisional: true, service: 'load' })},"seq":${s},"route":"/items/${batch}"}`);
+    lines.push(
+      `${meta({ timestamp: timestamp(startUs + s), event: `op.${s % 7}.start`, type: 'span_start', trace_id: trace, span_id: spanId(s), ...parent, name: `op.${s % 7}`, kind: 'internal', provisional: true, service: 'load' })},"seq":${s},"route":"/items/${batch}"}`,
+    );
   }
   for (let l = 0; l < logsPerBatch; l++) {
-    lines.push(`${meta({ timestamp: timestamp(startUs + 100 + l), event: 'item.processed', type: 'log', level: 'info', trace_id: trace, span_id: spanId(l % spansPerBatch), service: 'load' })},"item":${l},"note":"load test record ${batch}/${l}"}`);
+    lines.push(
+      `${meta({ timestamp: timestamp(startUs + 100 + l), event: 'item.processed', type: 'log', level: 'info', trace_id: trace, span_id: spanId(l % spansPerBatch), service: 'load' })},"item":${l},"note":"load test record ${batch}/${l}"}`,
+    );
   }
   if (batch > 0) lines.push(...endLines(batch - 1));
   return lines;
@@ -48,7 +52,9 @@ function endLines(batch) {
   const startUs = T0 + batch * 1_000_000;
   for (let s = 0; s < spansPerBatch; s++) {
     const parent = s === 0 ? {} : { parent_span_id: spanId(0) };
-    lines.push(`${meta({ timestamp: timestamp(startUs + 500 + s), event: `op.${s % 7}.end`, type: 'span_end', trace_id: traceId(batch), span_id: spanId(s), ...parent, name: `op.${s % 7}`, kind: 'internal', status: s % 50 === 49 ? 'error' : 'ok', start_time: timestamp(startUs + s), duration_ms: (500 - s) / 1000, service: 'load' })},"seq":${s}}`);
+    lines.push(
+      `${meta({ timestamp: timestamp(startUs + 500 + s), event: `op.${s % 7}.end`, type: 'span_end', trace_id: traceId(batch), span_id: spanId(s), ...parent, name: `op.${s % 7}`, kind: 'internal', status: s % 50 === 49 ? 'error' : 'ok', start_time: timestamp(startUs + s), duration_ms: (500 - s) / 1000, service: 'load' })},"seq":${s}}`,
+    );
   }
   return lines;
 }
@@ -64,19 +70,23 @@ function post(lines) {
   stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
   const began = performance.now();
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/x-ndjson', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => {
-        inFlight--;
-        stats.latenciesMs.push(performance.now() - began);
-        stats.statuses[res.statusCode] = (stats.statuses[res.statusCode] ?? 0) + 1;
-        if (res.statusCode === 200) stats.accepted += JSON.parse(text).accepted;
-        else if (stats.errors.length < 5) stats.errors.push(`${res.statusCode} ${text.slice(0, 300)}`);
-        resolve();
-      });
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'Content-Type': 'application/x-ndjson', 'Content-Length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          inFlight--;
+          stats.latenciesMs.push(performance.now() - began);
+          stats.statuses[res.statusCode] = (stats.statuses[res.statusCode] ?? 0) + 1;
+          if (res.statusCode === 200) stats.accepted += JSON.parse(text).accepted;
+          else if (stats.errors.length < 5) stats.errors.push(`${res.statusCode} ${text.slice(0, 300)}`);
+          resolve();
+        });
+      },
+    );
     req.on('error', (error) => {
       inFlight--;
       if (stats.errors.length < 5) stats.errors.push(error.message);
@@ -106,4 +116,16 @@ agent.destroy();
 const sorted = stats.latenciesMs.sort((a, b) => a - b);
 const at = (p) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] * 10) / 10;
 const { latenciesMs: _latencies, ...rest } = stats;
-console.log(JSON.stringify({ ...rest, traces: total, spansPerTrace: spansPerBatch, logsPerTrace: logsPerBatch, elapsedMs: Math.round(elapsedMs), p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: at(1) }));
+console.log(
+  JSON.stringify({
+    ...rest,
+    traces: total,
+    spansPerTrace: spansPerBatch,
+    logsPerTrace: logsPerBatch,
+    elapsedMs: Math.round(elapsedMs),
+    p50Ms: at(0.5),
+    p95Ms: at(0.95),
+    p99Ms: at(0.99),
+    maxMs: at(1),
+  }),
+);

@@ -92,7 +92,8 @@ export async function convertCommand(argv: string[]): Promise<number> {
   }
   reportProblems(file, problems);
   const skipped = builder?.skipped ?? [];
-  for (const { record, reason } of skipped) process.stderr.write(`${file}: left out ${JSON.stringify(record.event)} (span ${record.spanId ?? '?'}): ${reason}\n`);
+  for (const { record, reason } of skipped)
+    process.stderr.write(`${file}: left out ${JSON.stringify(record.event)} (span ${record.spanId ?? '?'}): ${reason}\n`);
   const cutOff = builder !== undefined && builder.cutOff > 0 ? `, ${builder.cutOff} span(s) cut off` : '';
   process.stderr.write(`${output ?? 'stdout'}: ${records} record(s) converted to ${lines} ${format} line(s)${cutOff}, ${problems.length} unreadable line(s)\n`);
   return problems.length > 0 || skipped.length > 0 ? 1 : 0;

@@ -75,7 +75,8 @@ class ExportTally {
       this.requests++;
       tally.accepted += request.items - Math.min(request.items, answer.rejected);
       tally.refused += Math.min(request.items, answer.rejected);
-      if (answer.rejected > 0 || answer.message !== undefined) this.note(`partial success: ${answer.rejected} ${noun} rejected${answer.message !== undefined ? `: ${answer.message}` : ''}`);
+      if (answer.rejected > 0 || answer.message !== undefined)
+        this.note(`partial success: ${answer.rejected} ${noun} rejected${answer.message !== undefined ? `: ${answer.message}` : ''}`);
     } else if (answer.kind === 'refused') {
       tally.refused += request.items;
       this.note(`${request.items} ${noun} refused: ${answer.message}`);
@@ -173,14 +174,17 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else {
     const cutOff = builder.cutOff > 0 ? ` (${builder.cutOff} cut off)` : '';
-    console.log(`${file} -> ${target.endpoint.href} (${target.protocol}): ${tally.traces.accepted} spans${cutOff} and ${tally.logs.accepted} log records accepted in ${tally.requests} request(s)`);
+    console.log(
+      `${file} -> ${target.endpoint.href} (${target.protocol}): ${tally.traces.accepted} spans${cutOff} and ${tally.logs.accepted} log records accepted in ${tally.requests} request(s)`,
+    );
     const refused = tally.traces.refused + tally.logs.refused;
     const notSent = tally.traces.notSent + tally.logs.notSent;
     if (refused > 0) console.log(`  refused: ${tally.traces.refused} spans, ${tally.logs.refused} log records`);
     if (notSent > 0) console.log(`  not sent: ${tally.traces.notSent} spans, ${tally.logs.notSent} log records`);
     for (const [reason, count] of skipped) console.log(`  not sendable: ${count} record(s): ${reason}`);
     for (const error of tally.errors) process.stderr.write(`aitrace: ${error}\n`);
-    if (stopped !== undefined) process.stderr.write(`aitrace: stopped, every further request would be refused too (${stopped}); the rest of ${file} was not sent\n`);
+    if (stopped !== undefined)
+      process.stderr.write(`aitrace: stopped, every further request would be refused too (${stopped}); the rest of ${file} was not sent\n`);
   }
   return tally.clean && problems.length === 0 && skipped.size === 0 && stopped === undefined ? 0 : 1;
 }

@@ -66,7 +66,9 @@ export async function htmlCommand(argv: string[]): Promise<number> {
   progress.done();
   reportProblems(file, problems);
   if (records.length === 0) {
-    process.stderr.write(`aitrace: ${traceId !== undefined ? `no record of ${file} belongs to a trace starting with ${traceId}` : `${file} holds no records`}; nothing written\n`);
+    process.stderr.write(
+      `aitrace: ${traceId !== undefined ? `no record of ${file} belongs to a trace starting with ${traceId}` : `${file} holds no records`}; nothing written\n`,
+    );
     return 1;
   }
 
@@ -74,8 +76,12 @@ export async function htmlCommand(argv: string[]): Promise<number> {
   if (output === '-') process.stdout.write(html);
   else await writeFile(output, html);
   const traces = new Set(records.map((record) => record.traceId).filter((id) => id !== undefined)).size;
-  const spans = new Set(records.filter((record) => record.type === 'span_start' || record.type === 'span_end').map((record) => `${record.traceId} ${record.spanId}`)).size;
+  const spans = new Set(
+    records.filter((record) => record.type === 'span_start' || record.type === 'span_end').map((record) => `${record.traceId} ${record.spanId}`),
+  ).size;
   const skipped = problems.length > 0 ? `, ${problems.length} bad ${problems.length === 1 ? 'line' : 'lines'} skipped` : '';
-  process.stderr.write(`${output === '-' ? 'wrote' : `wrote ${output}:`} ${traces} ${traces === 1 ? 'trace' : 'traces'}, ${spans} ${spans === 1 ? 'span' : 'spans'}${skipped} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`);
+  process.stderr.write(
+    `${output === '-' ? 'wrote' : `wrote ${output}:`} ${traces} ${traces === 1 ? 'trace' : 'traces'}, ${spans} ${spans === 1 ? 'span' : 'spans'}${skipped} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`,
+  );
   return 0;
 }

@@ -63,7 +63,14 @@ export async function mcpCommand(argv: string[], env: NodeJS.ProcessEnv = proces
     parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { server: { type: 'string' }, token: { type: 'string' }, 'max-traces': { type: 'string' }, interval: { type: 'string' }, idle: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        server: { type: 'string' },
+        token: { type: 'string' },
+        'max-traces': { type: 'string' },
+        interval: { type: 'string' },
+        idle: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }),
   );
   if (values.help === true) {
@@ -78,12 +85,14 @@ export async function mcpCommand(argv: string[], env: NodeJS.ProcessEnv = proces
     if (positionals.length > 0) throw new UsageError('mcp reads either FILE|DIR arguments or --server URL, not both');
     if (values.interval !== undefined) throw new UsageError('--interval is for files; with --server each answer asks the server');
     const token = values.token ?? env.AITRACE_SERVER_TOKEN;
-    if (token !== undefined && (token.trim() === '' || /\s/.test(token))) throw new UsageError(`--token must not be blank or contain spaces${values.token === undefined ? ' (from AITRACE_SERVER_TOKEN)' : ''}`);
+    if (token !== undefined && (token.trim() === '' || /\s/.test(token)))
+      throw new UsageError(`--token must not be blank or contain spaces${values.token === undefined ? ' (from AITRACE_SERVER_TOKEN)' : ''}`);
     const maxTraces = integerOption(values['max-traces'], 'max-traces');
     if (maxTraces === 0) throw new UsageError('--max-traces must be at least 1');
     source = new StoreTraceSource(new HttpTraceCatalog(serverUrl(values.server), { token }), { maxTraces, idleMs });
   } else {
-    if (values.token !== undefined || values['max-traces'] !== undefined) throw new UsageError(`--${values.token !== undefined ? 'token' : 'max-traces'} needs --server URL`);
+    if (values.token !== undefined || values['max-traces'] !== undefined)
+      throw new UsageError(`--${values.token !== undefined ? 'token' : 'max-traces'} needs --server URL`);
     if (positionals.length === 0) throw new UsageError('mcp needs at least one FILE or DIR to read traces from, or --server URL');
     const files = new FileTraceSource(positionals, { intervalMs: integerOption(values.interval, 'interval') ?? 200, idleMs });
     source = files;

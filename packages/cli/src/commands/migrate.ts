@@ -71,7 +71,8 @@ export async function migrateCommand(argv: string[]): Promise<number> {
           if (record.formatVersion === 1) {
             for (const key of Object.keys(value as object)) {
               const target = v1Keys[key];
-              if (target !== undefined && key !== META_KEY) moved.set(`${key} -> ${META_KEY}.${target}`, (moved.get(`${key} -> ${META_KEY}.${target}`) ?? 0) + 1);
+              if (target !== undefined && key !== META_KEY)
+                moved.set(`${key} -> ${META_KEY}.${target}`, (moved.get(`${key} -> ${META_KEY}.${target}`) ?? 0) + 1);
             }
           }
           if (lacksDuration(record)) {
@@ -104,8 +105,11 @@ export async function migrateCommand(argv: string[]): Promise<number> {
   const report = { input, output, migrated, completed, startUnknown, unchanged, unreadable, moved: Object.fromEntries([...moved].sort()) };
   if (values.json) console.log(terminalJson(report, 2));
   else {
-    console.log(`${terminalSafe(output)}: ${migrated} record(s) migrated, ${unchanged} current record(s) copied, ${unreadable.length} unreadable line(s) copied unchanged`);
-    if (completed + startUnknown > 0) console.log(`  span ends completed from their starts: ${completed}; ends with no start in the file (start_unknown): ${startUnknown}`);
+    console.log(
+      `${terminalSafe(output)}: ${migrated} record(s) migrated, ${unchanged} current record(s) copied, ${unreadable.length} unreadable line(s) copied unchanged`,
+    );
+    if (completed + startUnknown > 0)
+      console.log(`  span ends completed from their starts: ${completed}; ends with no start in the file (start_unknown): ${startUnknown}`);
     for (const [change, count] of [...moved].sort()) console.log(`  moved ${change}: ${count}`);
     for (const problem of unreadable) process.stderr.write(`${terminalSafe(input)}:${problem.line}: ${terminalSafe(problem.message)}\n`);
   }

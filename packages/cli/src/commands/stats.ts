@@ -87,7 +87,12 @@ export async function statsCommand(argv: string[]): Promise<number> {
 
   const { spans: rows, other: otherRow } = nameRows(table, shown);
   const modelRows = models.rows();
-  const result: StatsResult = { spans: rows, other: otherRow, models: modelRows, slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })) };
+  const result: StatsResult = {
+    spans: rows,
+    other: otherRow,
+    models: modelRows,
+    slowest_traces: slowest.map((t) => ({ trace_id: t.traceId, root: t.name, duration_ms: t.durationMs })),
+  };
   if (values.json) {
     console.log(terminalJson({ ...result, problems }, 2));
     return 0;

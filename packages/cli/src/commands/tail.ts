@@ -113,10 +113,11 @@ export async function tailCommand(argv: string[]): Promise<number> {
     const since = builder.version;
     builder.add(records);
     if (!interactive) announce(records, since);
-    else scheduled ??= setTimeout(() => {
-      scheduled = undefined;
-      redraw();
-    }, 50);
+    else
+      scheduled ??= setTimeout(() => {
+        scheduled = undefined;
+        redraw();
+      }, 50);
   };
   const interval = integerOption(values.interval, 'interval') ?? 100;
   for await (const { events } of followFile(file, { intervalMs: interval, signal: controller.signal })) {
@@ -125,7 +126,10 @@ export async function tailCommand(argv: string[]): Promise<number> {
       else if (event.type === 'missing') process.stderr.write(`${file}: waiting for the file to appear\n`);
       else if (event.type === 'skipped') process.stderr.write(`${file}: ${event.message}\n`);
       // A rotated or truncated file starts a new sequence of lines; the spans seen so far stay.
-      else if (!interactive) process.stdout.write(event.path === file ? `-- ${file} was ${event.reason}; following the new file\n` : `-- ${file} was rotated; reading ${event.path}, written since\n`);
+      else if (!interactive)
+        process.stdout.write(
+          event.path === file ? `-- ${file} was ${event.reason}; following the new file\n` : `-- ${file} was rotated; reading ${event.path}, written since\n`,
+        );
     }
   }
   if (scheduled !== undefined) clearTimeout(scheduled);

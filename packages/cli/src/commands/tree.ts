@@ -1,4 +1,13 @@
-import { FilterSyntaxError, ForestBuilder, storedTrace, traceMatches, traceQueryFromText, type LineProblem, type SpanForest, type TraceQuery } from '@aitrace/forest';
+import {
+  FilterSyntaxError,
+  ForestBuilder,
+  storedTrace,
+  traceMatches,
+  traceQueryFromText,
+  type LineProblem,
+  type SpanForest,
+  type TraceQuery,
+} from '@aitrace/forest';
 import { readTraceFile } from '@aitrace/forest/node';
 import { terminalJson, terminalSafe, type NormalizedRecord } from '@aitrace/format';
 import { UsageError } from '../UsageError.js';
@@ -92,7 +101,8 @@ export async function treeCommand(argv: string[]): Promise<number> {
   const filter = parseFilter(values.name, values.where, values.status);
   const maxDepth = integerOption(values.depth, 'depth');
   const traceId = values.trace?.toLowerCase();
-  if (traceId !== undefined && !/^[0-9a-f]+$/.test(traceId)) throw new UsageError(`--trace must be a trace id or its first hex digits, got ${JSON.stringify(values.trace)}`);
+  if (traceId !== undefined && !/^[0-9a-f]+$/.test(traceId))
+    throw new UsageError(`--trace must be a trace id or its first hex digits, got ${JSON.stringify(values.trace)}`);
   const query = parseTraceFilter(values.filter);
   const byTrace = new Map<string, NormalizedRecord[]>();
 

@@ -59,7 +59,8 @@ export async function validateCommand(argv: string[]): Promise<number> {
     console.log(terminalJson({ file, lines, records, problems }, 2));
   } else {
     const name = terminalSafe(file);
-    for (const p of problems) process.stdout.write(`${name}:${p.line}: ${p.field !== undefined ? `${terminalSafe(p.field)}: ` : ''}${terminalSafe(p.message)}\n`);
+    for (const p of problems)
+      process.stdout.write(`${name}:${p.line}: ${p.field !== undefined ? `${terminalSafe(p.field)}: ` : ''}${terminalSafe(p.message)}\n`);
     process.stderr.write(`${name}: ${records} record(s), ${problems.length} problem(s)\n`);
   }
   return problems.length > 0 ? 1 : 0;

@@ -4,7 +4,15 @@ import { OtlpGrpcClient } from '@aitrace/otlp';
 import { partialSuccessAnswer, type ExportAnswer, type OtlpTransport } from './OtlpTransport.js';
 
 // The OTLP specification's retryable gRPC codes; RESOURCE_EXHAUSTED too, as the retries are bounded anyway.
-const RETRYABLE = new Set<number>([status.CANCELLED, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.ABORTED, status.OUT_OF_RANGE, status.UNAVAILABLE, status.DATA_LOSS]);
+const RETRYABLE = new Set<number>([
+  status.CANCELLED,
+  status.DEADLINE_EXCEEDED,
+  status.RESOURCE_EXHAUSTED,
+  status.ABORTED,
+  status.OUT_OF_RANGE,
+  status.UNAVAILABLE,
+  status.DATA_LOSS,
+]);
 // Codes that every later request would get too.
 const FATAL = new Set<number>([status.UNAUTHENTICATED, status.PERMISSION_DENIED, status.UNIMPLEMENTED]);
 
@@ -26,7 +34,11 @@ export class OtlpGrpcTransport implements OtlpTransport {
     const port = endpoint.port !== '' ? endpoint.port : endpoint.protocol === 'https:' ? '443' : '80';
     // grpc-js compression algorithm 2 is gzip.
     const options = gzip ? { 'grpc.default_compression_algorithm': 2 } : {};
-    this.client = new OtlpGrpcClient(`${endpoint.hostname}:${port}`, endpoint.protocol === 'https:' ? credentials.createSsl() : credentials.createInsecure(), options);
+    this.client = new OtlpGrpcClient(
+      `${endpoint.hostname}:${port}`,
+      endpoint.protocol === 'https:' ? credentials.createSsl() : credentials.createInsecure(),
+      options,
+    );
   }
 
   async send(request: OtlpExportRequest): Promise<ExportAnswer> {

@@ -104,7 +104,11 @@ export class OtlpHttpTransport implements OtlpTransport {
         // Not a Status after all: shown as text below.
       }
     }
-    return new TextDecoder().decode(body.subarray(0, MAX_MESSAGE * 4)).replace(/\s+/g, ' ').trim().slice(0, MAX_MESSAGE);
+    return new TextDecoder()
+      .decode(body.subarray(0, MAX_MESSAGE * 4))
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, MAX_MESSAGE);
   }
 
   async close(): Promise<void> {}

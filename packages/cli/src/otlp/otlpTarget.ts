@@ -58,9 +58,12 @@ export function resolveOtlpTarget(flags: OtlpTargetFlags, env: NodeJS.ProcessEnv
   try {
     endpoint = new URL(endpointText);
   } catch {
-    throw new UsageError(`${flags.otlp !== undefined ? '--otlp' : 'OTEL_EXPORTER_OTLP_ENDPOINT'} must be a URL such as http://localhost:4318, got ${JSON.stringify(endpointText)}`);
+    throw new UsageError(
+      `${flags.otlp !== undefined ? '--otlp' : 'OTEL_EXPORTER_OTLP_ENDPOINT'} must be a URL such as http://localhost:4318, got ${JSON.stringify(endpointText)}`,
+    );
   }
-  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new UsageError(`--otlp must be an http:// or https:// URL, got ${JSON.stringify(endpointText)}`);
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:')
+    throw new UsageError(`--otlp must be an http:// or https:// URL, got ${JSON.stringify(endpointText)}`);
   const headers = env.OTEL_EXPORTER_OTLP_HEADERS ? envHeaders(env.OTEL_EXPORTER_OTLP_HEADERS) : {};
   for (const item of flags.header ?? []) {
     const eq = item.indexOf('=');
@@ -69,7 +72,9 @@ export function resolveOtlpTarget(flags: OtlpTargetFlags, env: NodeJS.ProcessEnv
   }
   const compression = flags.compression ?? (env.OTEL_EXPORTER_OTLP_COMPRESSION || 'none');
   if (compression !== 'gzip' && compression !== 'none') {
-    throw new UsageError(`${flags.compression !== undefined ? '--compression' : 'OTEL_EXPORTER_OTLP_COMPRESSION'} must be gzip or none, got ${JSON.stringify(compression)}`);
+    throw new UsageError(
+      `${flags.compression !== undefined ? '--compression' : 'OTEL_EXPORTER_OTLP_COMPRESSION'} must be gzip or none, got ${JSON.stringify(compression)}`,
+    );
   }
   return { endpoint, protocol, headers, compression };
 }

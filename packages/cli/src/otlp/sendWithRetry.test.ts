@@ -35,7 +35,11 @@ describe('sendWithRetry', () => {
     const waits: number[] = [];
     const sleep = async (ms: number): Promise<void> => void waits.push(ms);
     const busy = scripted(Array.from({ length: 10 }, () => ({ kind: 'retryable', message: 'connect ECONNREFUSED' }) as ExportAnswer));
-    expect(await sendWithRetry(busy, REQUEST, { retries: 2, sleep, random: () => 0 })).toEqual({ kind: 'gave_up', message: 'connect ECONNREFUSED', attempts: 3 });
+    expect(await sendWithRetry(busy, REQUEST, { retries: 2, sleep, random: () => 0 })).toEqual({
+      kind: 'gave_up',
+      message: 'connect ECONNREFUSED',
+      attempts: 3,
+    });
     expect(waits).toEqual([400, 800]);
     const refusing = scripted([{ kind: 'refused', message: '400 Bad Request', fatal: false }]);
     expect(await sendWithRetry(refusing, REQUEST, { sleep })).toEqual({ kind: 'refused', message: '400 Bad Request', fatal: false });

@@ -35,19 +35,41 @@ function only(records: NormalizedRecord[], spanId: string): SpanNode {
 describe('genAiView', () => {
   it('reads model, operation, finish reasons, tokens and the conversation from current-convention attributes (JSON text)', () => {
     const records = span('b7ad6b7169203331', 'chat gpt-4o', undefined, {
-      'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.model': 'gpt-4o-2024-08-06',
-      'gen_ai.response.finish_reasons': ['tool_calls'], 'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 14,
-      'gen_ai.usage.cache_read.input_tokens': 100, 'gen_ai.usage.reasoning.output_tokens': 4, 'gen_ai.conversation.id': 'conv-1',
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o',
+      'gen_ai.response.model': 'gpt-4o-2024-08-06',
+      'gen_ai.response.finish_reasons': ['tool_calls'],
+      'gen_ai.usage.input_tokens': 120,
+      'gen_ai.usage.output_tokens': 14,
+      'gen_ai.usage.cache_read.input_tokens': 100,
+      'gen_ai.usage.reasoning.output_tokens': 4,
+      'gen_ai.conversation.id': 'conv-1',
       'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'Be terse.' }]),
       'gen_ai.input.messages': JSON.stringify([
         { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
         { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_0', response: '{"temp":21}' }] },
       ]),
-      'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', finish_reason: 'tool_calls', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] }]),
+      'gen_ai.output.messages': JSON.stringify([
+        { role: 'assistant', finish_reason: 'tool_calls', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+      ]),
     });
     const view = genAiView(only(records, 'b7ad6b7169203331'));
-    expect(view).toMatchObject({ operation: 'chat', provider: 'openai', requestModel: 'gpt-4o', model: 'gpt-4o-2024-08-06', finishReasons: ['tool_calls'], conversationId: 'conv-1', usage: { input: 120, output: 14, cached: 100, reasoning: 4 } });
-    expect(view?.messages.map((m) => [m.role, m.text, m.output])).toEqual([['system', 'Be terse.', false], ['user', 'Weather in Paris?', false], ['tool', '', false], ['assistant', '', true]]);
+    expect(view).toMatchObject({
+      operation: 'chat',
+      provider: 'openai',
+      requestModel: 'gpt-4o',
+      model: 'gpt-4o-2024-08-06',
+      finishReasons: ['tool_calls'],
+      conversationId: 'conv-1',
+      usage: { input: 120, output: 14, cached: 100, reasoning: 4 },
+    });
+    expect(view?.messages.map((m) => [m.role, m.text, m.output])).toEqual([
+      ['system', 'Be terse.', false],
+      ['user', 'Weather in Paris?', false],
+      ['tool', '', false],
+      ['assistant', '', true],
+    ]);
     expect(view?.messages[2]?.toolResults).toEqual([{ id: 'call_0', result: { temp: 21 } }]);
     expect(view?.messages[3]?.toolCalls).toEqual([{ id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }]);
     expect(view?.messages[3]?.finishReason).toBe('tool_calls');
@@ -56,16 +78,31 @@ describe('genAiView', () => {
   it('reads the older per-message log events, by their event name or their event.name attribute', () => {
     const id = 'c7ad6b7169203332';
     const records = [
-      ...span(id, 'chat gpt-4o-mini', undefined, { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'llm.token_count.prompt': 9, 'llm.token_count.completion': 3 }),
+      ...span(id, 'chat gpt-4o-mini', undefined, {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'llm.token_count.prompt': 9,
+        'llm.token_count.completion': 3,
+      }),
       record({ span_id: id, event: 'gen_ai.system.message', type: 'log' }, { body: { content: 'You help.' } }),
       record({ span_id: id, event: 'log', type: 'log' }, { 'event.name': 'gen_ai.user.message', body: { content: 'Hi' } }),
-      record({ span_id: id, event: 'gen_ai.assistant.message', type: 'log' }, { body: { tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }] } }),
+      record(
+        { span_id: id, event: 'gen_ai.assistant.message', type: 'log' },
+        { body: { tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }] } },
+      ),
       record({ span_id: id, event: 'gen_ai.tool.message', type: 'log' }, { body: { id: 'call_9', content: 'not found' } }),
       record({ span_id: id, event: 'gen_ai.choice', type: 'log' }, { body: { index: 0, finish_reason: 'stop', message: { content: 'Sorry.' } } }),
     ];
     const view = genAiView(only(records, id));
     expect(view).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', usage: { input: 9, output: 3 } });
-    expect(view?.messages.map((m) => [m.role, m.text, m.finishReason])).toEqual([['system', 'You help.', undefined], ['user', 'Hi', undefined], ['assistant', '', undefined], ['tool', 'not found', undefined], ['assistant', 'Sorry.', 'stop']]);
+    expect(view?.messages.map((m) => [m.role, m.text, m.finishReason])).toEqual([
+      ['system', 'You help.', undefined],
+      ['user', 'Hi', undefined],
+      ['assistant', '', undefined],
+      ['tool', 'not found', undefined],
+      ['assistant', 'Sorry.', 'stop'],
+    ]);
     expect(view?.messages[2]?.toolCalls).toEqual([{ id: 'call_9', name: 'lookup', arguments: { q: 'x' } }]);
     expect(view?.messages[3]?.toolResults).toEqual([{ id: 'call_9', result: 'not found' }]);
   });
@@ -74,11 +111,27 @@ describe('genAiView', () => {
     const id = 'd7ad6b7169203333';
     const records = [
       ...span(id, 'chat m', undefined, { 'gen_ai.operation.name': 'chat' }),
-      record({ span_id: id, event: 'gen_ai.client.inference.operation.details', type: 'log' }, { 'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Q' }] }], 'gen_ai.output.messages': [{ role: 'assistant', parts: [{ type: 'text', content: 'A' }] }] }),
-      ...span('e7ad6b7169203334', 'execute_tool get_weather', id, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'call_1', 'gen_ai.tool.call.arguments': '{"city":"Paris"}' }),
+      record(
+        { span_id: id, event: 'gen_ai.client.inference.operation.details', type: 'log' },
+        {
+          'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Q' }] }],
+          'gen_ai.output.messages': [{ role: 'assistant', parts: [{ type: 'text', content: 'A' }] }],
+        },
+      ),
+      ...span('e7ad6b7169203334', 'execute_tool get_weather', id, {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'get_weather',
+        'gen_ai.tool.call.id': 'call_1',
+        'gen_ai.tool.call.arguments': '{"city":"Paris"}',
+      }),
     ];
     expect(genAiView(only(records, id))?.messages.map((m) => m.text)).toEqual(['Q', 'A']);
-    expect(genAiView(only(records, 'e7ad6b7169203334'))?.tool).toEqual({ name: 'get_weather', callId: 'call_1', arguments: { city: 'Paris' }, result: undefined });
+    expect(genAiView(only(records, 'e7ad6b7169203334'))?.tool).toEqual({
+      name: 'get_weather',
+      callId: 'call_1',
+      arguments: { city: 'Paris' },
+      result: undefined,
+    });
     expect(genAiView(only(span('f7ad6b7169203335', 'db.query', undefined, { 'db.system': 'sqlite' }), 'f7ad6b7169203335'))).toBeUndefined();
   });
 });
@@ -87,10 +140,18 @@ describe('token roll-ups', () => {
   it('sums model calls per subtree and per trace, without counting an agent span that sums its children again', () => {
     const agent = 'a0ad6b7169203330';
     const records = [
-      ...span(agent, 'invoke_agent planner', undefined, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.usage.input_tokens': 30, 'gen_ai.usage.output_tokens': 7 }),
+      ...span(agent, 'invoke_agent planner', undefined, {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.usage.input_tokens': 30,
+        'gen_ai.usage.output_tokens': 7,
+      }),
       ...span('a1ad6b7169203331', 'chat a', agent, { 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 2 }),
       ...span('a2ad6b7169203332', 'step', agent, {}),
-      ...span('a3ad6b7169203333', 'chat b', 'a2ad6b7169203332', { 'gen_ai.usage.input_tokens': 20, 'gen_ai.usage.output_tokens': 5, 'gen_ai.usage.cache_read.input_tokens': 8 }),
+      ...span('a3ad6b7169203333', 'chat b', 'a2ad6b7169203332', {
+        'gen_ai.usage.input_tokens': 20,
+        'gen_ai.usage.output_tokens': 5,
+        'gen_ai.usage.cache_read.input_tokens': 8,
+      }),
     ];
     const forest = buildSpanForest(records);
     expect(traceTokens(forest.traces[0]!)).toEqual({ calls: 2, input: 30, output: 7, cached: 8, reasoning: undefined });
@@ -115,8 +176,18 @@ describe('token roll-ups', () => {
       ]),
     );
     expect(bySpan.size).toBe(3);
-    expect([mayReportUsage({ 'llm.token_count.prompt': 4 }), mayReportUsage({ 'gen_ai.usage.output_tokens': 0 }), mayReportUsage({ 'gen_ai.request.model': 'm' })]).toEqual([true, true, false]);
+    expect([
+      mayReportUsage({ 'llm.token_count.prompt': 4 }),
+      mayReportUsage({ 'gen_ai.usage.output_tokens': 0 }),
+      mayReportUsage({ 'gen_ai.request.model': 'm' }),
+    ]).toEqual([true, true, false]);
     expect(traceTokens(trace, bySpan)).toEqual(traceTokens(trace));
-    expect(subtreeTokens(only(records, 'b2ad6b7169203332'))).toEqual({ calls: 0, input: undefined, output: undefined, cached: undefined, reasoning: undefined });
+    expect(subtreeTokens(only(records, 'b2ad6b7169203332'))).toEqual({
+      calls: 0,
+      input: undefined,
+      output: undefined,
+      cached: undefined,
+      reasoning: undefined,
+    });
   });
 });

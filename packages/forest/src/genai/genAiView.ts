@@ -126,7 +126,8 @@ export function mayReportUsage(attrs: Record<string, unknown>): boolean {
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (typeof part === 'string' ? part : isObject(part) ? (str(part.text) ?? str(part.content) ?? '') : '')).join('');
+  if (Array.isArray(content))
+    return content.map((part) => (typeof part === 'string' ? part : isObject(part) ? (str(part.text) ?? str(part.content) ?? '') : '')).join('');
   return '';
 }
 
@@ -161,7 +162,9 @@ function instructionsFrom(value: unknown): GenAiMessage[] {
   const parsed = parseJson(value);
   if (parsed === undefined || parsed === null) return [];
   const message = emptyMessage('system', false);
-  message.text = Array.isArray(parsed) ? parsed.map((part) => (isObject(part) ? (str(part.content) ?? '') : typeof part === 'string' ? part : '')).join('') : textOf(parsed);
+  message.text = Array.isArray(parsed)
+    ? parsed.map((part) => (isObject(part) ? (str(part.content) ?? '') : typeof part === 'string' ? part : '')).join('')
+    : textOf(parsed);
   return message.text === '' ? [] : [message];
 }
 
@@ -214,13 +217,21 @@ function oldEventMessage(event: string, record: NormalizedRecord): GenAiMessage 
 }
 
 function conversationOf(attrs: Record<string, unknown>, records: readonly NormalizedRecord[]): GenAiMessage[] {
-  const fromAttrs = [...instructionsFrom(attrs['gen_ai.system_instructions']), ...messagesFrom(attrs['gen_ai.input.messages'], false), ...messagesFrom(attrs['gen_ai.output.messages'], true)];
+  const fromAttrs = [
+    ...instructionsFrom(attrs['gen_ai.system_instructions']),
+    ...messagesFrom(attrs['gen_ai.input.messages'], false),
+    ...messagesFrom(attrs['gen_ai.output.messages'], true),
+  ];
   if (fromAttrs.length > 0) return fromAttrs;
   const messages: GenAiMessage[] = [];
   for (const record of records) {
     const event = genAiEventName(record);
     if (event === DETAILS_EVENT) {
-      messages.push(...instructionsFrom(record.attrs['gen_ai.system_instructions']), ...messagesFrom(record.attrs['gen_ai.input.messages'], false), ...messagesFrom(record.attrs['gen_ai.output.messages'], true));
+      messages.push(
+        ...instructionsFrom(record.attrs['gen_ai.system_instructions']),
+        ...messagesFrom(record.attrs['gen_ai.input.messages'], false),
+        ...messagesFrom(record.attrs['gen_ai.output.messages'], true),
+      );
     } else if (OLD_MESSAGE_EVENTS[event] !== undefined) messages.push(oldEventMessage(event, record));
   }
   return messages;
@@ -256,9 +267,15 @@ export function genAiView(span: SpanNode): GenAiView | undefined {
     finishReasons: stringList(attrs['gen_ai.response.finish_reasons']),
     usage: usageOf(attrs),
     conversationId: conversationIdOf(attrs),
-    tool: operation === 'execute_tool' || toolName !== undefined
-      ? { name: toolName, callId: str(attrs['gen_ai.tool.call.id']), arguments: parseJson(attrs['gen_ai.tool.call.arguments']), result: parseJson(attrs['gen_ai.tool.call.result']) }
-      : undefined,
+    tool:
+      operation === 'execute_tool' || toolName !== undefined
+        ? {
+            name: toolName,
+            callId: str(attrs['gen_ai.tool.call.id']),
+            arguments: parseJson(attrs['gen_ai.tool.call.arguments']),
+            result: parseJson(attrs['gen_ai.tool.call.result']),
+          }
+        : undefined,
     agentName: str(attrs['gen_ai.agent.name']),
     messages: conversationOf(attrs, records),
   };

@@ -111,5 +111,12 @@ export function spanListTokens(spans: readonly UsageSpan[]): TokenTotals {
       else list.push(span);
     }
   }
-  return sumOf(roots, rollUp(roots, (span) => children.get(span.spanId) ?? [], (span) => span.usage));
+  return sumOf(
+    roots,
+    rollUp(
+      roots,
+      (span) => children.get(span.spanId) ?? [],
+      (span) => span.usage,
+    ),
+  );
 }

@@ -103,7 +103,13 @@ const sameLook = (a: Look, b: Look): boolean => a.files.length === b.files.lengt
  * The rotated files written after the one with identity `after` (last modified at `afterMtimeMs`) and before the
  * file open at the path (`current`), oldest first, opened; and a notice when some of them were deleted unread.
  */
-async function rotatedSince(path: string, after: string, afterMtimeMs: number, current: TailedFile | undefined, clock: FollowClock): Promise<{ files: Opened[]; skipped: FollowEvent | undefined }> {
+async function rotatedSince(
+  path: string,
+  after: string,
+  afterMtimeMs: number,
+  current: TailedFile | undefined,
+  clock: FollowClock,
+): Promise<{ files: Opened[]; skipped: FollowEvent | undefined }> {
   let found = look(path, after);
   for (let n = 1; n < MAX_LOOKS && !found.settled; n++) {
     // A rotation moved the files while they were looked at: look again shortly.
@@ -151,7 +157,10 @@ async function rotatedSince(path: string, after: string, afterMtimeMs: number, c
   const deleted = unread.length - read.length;
   let skipped: FollowEvent | undefined;
   if (deleted > 0) {
-    const message = deleted === 1 ? '1 rotated file was deleted before it could be read; its records are not shown' : `${deleted} rotated files were deleted before they could be read; their records are not shown`;
+    const message =
+      deleted === 1
+        ? '1 rotated file was deleted before it could be read; its records are not shown'
+        : `${deleted} rotated files were deleted before they could be read; their records are not shown`;
     skipped = { type: 'skipped', files: deleted, message };
   } else if (oldest === -1 && read.length > 0 && read[0]!.path === rotatedPath(path, found.files.length)) {
     // The last file read went past the oldest kept name: files rotated between it and that one are gone.
@@ -246,7 +255,8 @@ export class FileFollower {
         const read = await file.read({ final: head.detached, maxBytes: budget });
         budget -= read.bytes;
         if (read.truncated) events.push({ type: 'reset', reason: 'truncated', path: file.path });
-        if (read.records.length > 0 || read.problems.length > 0) events.push({ type: 'lines', path: file.path, records: read.records, problems: read.problems, position: read.position });
+        if (read.records.length > 0 || read.problems.length > 0)
+          events.push({ type: 'lines', path: file.path, records: read.records, problems: read.problems, position: read.position });
         if (read.more) {
           this.lagging = true;
           break;

@@ -110,7 +110,11 @@ export class TailedFile {
 
   private restart(at: FilePosition): void {
     const { onValue, maxLineLength } = this.options;
-    this.reader = new LineReader({ firstLine: at.line, ...(onValue === undefined ? {} : { onValue }), ...(maxLineLength === undefined ? {} : { maxLineLength }) });
+    this.reader = new LineReader({
+      firstLine: at.line,
+      ...(onValue === undefined ? {} : { onValue }),
+      ...(maxLineLength === undefined ? {} : { maxLineLength }),
+    });
     this.readOffset = at.offset;
     this.position = at;
   }

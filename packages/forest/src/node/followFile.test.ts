@@ -16,7 +16,10 @@ function eventText(events: readonly FollowEvent[]): string {
   return events
     .map((e) => {
       if (e.type === 'lines') {
-        const items = [...e.records.map(({ line, record }) => ({ line, text: `${record.event} ` })), ...e.problems.map((p) => ({ line: p.line, text: `!${p.line}:${p.message} ` }))];
+        const items = [
+          ...e.records.map(({ line, record }) => ({ line, text: `${record.event} ` })),
+          ...e.problems.map((p) => ({ line: p.line, text: `!${p.line}:${p.message} ` })),
+        ];
         return items
           .sort((a, b) => a.line - b.line)
           .map((item) => item.text)
@@ -122,7 +125,9 @@ describe('followFile', () => {
     // The look waits (on the clock) to see that the gaps stay.
     await follower.tick(1000);
     await follower.stop();
-    expect(follower.text()).toBe('a [skipped 2: 2 rotated files were deleted before they could be read; their records are not shown][trace.2.jsonl]c [trace.jsonl]e ');
+    expect(follower.text()).toBe(
+      'a [skipped 2: 2 rotated files were deleted before they could be read; their records are not shown][trace.2.jsonl]c [trace.jsonl]e ',
+    );
   });
 
   it('warns that records may be missing when the file it read was rotated past the last rotated file kept', async () => {
@@ -133,7 +138,9 @@ describe('followFile', () => {
     for (const next of ['b', 'c', 'd', 'e']) rotate(path, 2, lines(next));
     await follower.tick();
     await follower.stop();
-    expect(follower.text()).toMatch(/^a \[skipped undefined: the file was rotated faster than it was read, past the oldest rotated file kept \(.*trace\.2\.jsonl\); records written before that one may be missing\]\[trace\.2\.jsonl\]c \[trace\.1\.jsonl\]d \[trace\.jsonl\]e $/);
+    expect(follower.text()).toMatch(
+      /^a \[skipped undefined: the file was rotated faster than it was read, past the oldest rotated file kept \(.*trace\.2\.jsonl\); records written before that one may be missing\]\[trace\.2\.jsonl\]c \[trace\.1\.jsonl\]d \[trace\.jsonl\]e $/,
+    );
   });
 
   it('reads a truncated file again from its start, with line numbers from 1', async () => {

@@ -33,7 +33,9 @@ describe('parseFilterText', () => {
       }
       throw new Error(`no error for ${text}`);
     };
-    expect(error('ok stauts:error')).toBe('4 column 4: "stauts:error": unknown field "stauts"; fields are status, service, version, env, name, model, conversation (quote the term to search for it as text)');
+    expect(error('ok stauts:error')).toBe(
+      '4 column 4: "stauts:error": unknown field "stauts"; fields are status, service, version, env, name, model, conversation (quote the term to search for it as text)',
+    );
     expect(error('a name:"GET')).toBe('3 column 3: "name:\\"GET": the quoted part has no closing "');
     expect(error('=x')).toMatch(/^1 column 1: "=": nothing before "="/);
     expect(error('x service:')).toBe('3 column 3: "service:": service: needs a value');
@@ -44,15 +46,30 @@ describe('parseFilterText', () => {
 
 describe('traceQueryFromText', () => {
   it('maps terms to the trace query', () => {
-    expect(traceQueryFromText('checkout  failed status:error service:api version:1.2 env:prod name:"POST /pay" model:gpt-4o conversation:c-1 http.route=/pay')).toEqual({
-      q: 'checkout failed', status: 'error', service: 'api', serviceVersion: '1.2', environment: 'prod', name: 'POST /pay', model: 'gpt-4o', conversation: 'c-1',
+    expect(
+      traceQueryFromText('checkout  failed status:error service:api version:1.2 env:prod name:"POST /pay" model:gpt-4o conversation:c-1 http.route=/pay'),
+    ).toEqual({
+      q: 'checkout failed',
+      status: 'error',
+      service: 'api',
+      serviceVersion: '1.2',
+      environment: 'prod',
+      name: 'POST /pay',
+      model: 'gpt-4o',
+      conversation: 'c-1',
       attrs: [{ key: 'http.route', value: '/pay' }],
     });
     expect(traceQueryFromText('')).toEqual({});
   });
 
   it('adds to a base query and refuses a field given twice, text on top of q, and an unknown status', () => {
-    expect(traceQueryFromText('k=2', { service: 'api', attrs: [{ key: 'k', value: '1' }] })).toEqual({ service: 'api', attrs: [{ key: 'k', value: '1' }, { key: 'k', value: '2' }] });
+    expect(traceQueryFromText('k=2', { service: 'api', attrs: [{ key: 'k', value: '1' }] })).toEqual({
+      service: 'api',
+      attrs: [
+        { key: 'k', value: '1' },
+        { key: 'k', value: '2' },
+      ],
+    });
     expect(() => traceQueryFromText('service:a service:b')).toThrow('column 11: "service:b": service: is already given');
     expect(() => traceQueryFromText('status:ok', { status: 'error' })).toThrow(/column 1: "status:ok": status: is already given/);
     expect(() => traceQueryFromText('more', { q: 'text' })).toThrow(/column 1: "more": the search text is already given/);
@@ -60,7 +77,16 @@ describe('traceQueryFromText', () => {
   });
 
   it('writes a query back as text that reads into the same query', () => {
-    const query = { q: 'a "b" c:d', service: 'my svc', status: 'running' as const, model: 'x=y', attrs: [{ key: 'k k', value: '' }, { key: 'n', value: '1' }] };
+    const query = {
+      q: 'a "b" c:d',
+      service: 'my svc',
+      status: 'running' as const,
+      model: 'x=y',
+      attrs: [
+        { key: 'k k', value: '' },
+        { key: 'n', value: '1' },
+      ],
+    };
     const text = traceQueryToText(query);
     expect(text).toBe('"a \\"b\\" c:d" status:running service:"my svc" model:"x=y" "k k"="" n=1');
     expect(traceQueryFromText(text)).toEqual(query);

@@ -97,7 +97,11 @@ export function parseFilterText(text: string): FilterTerm[] {
       continue;
     }
     if (head.quoted || !Object.prototype.hasOwnProperty.call(FILTER_FIELDS, head.value)) {
-      fail(`unknown field ${JSON.stringify(head.value)}; fields are ${Object.keys(FILTER_FIELDS).join(', ')} (quote the term to search for it as text)`, start, value.end);
+      fail(
+        `unknown field ${JSON.stringify(head.value)}; fields are ${Object.keys(FILTER_FIELDS).join(', ')} (quote the term to search for it as text)`,
+        start,
+        value.end,
+      );
     }
     if (value.value === '' && !value.quoted) fail(`${head.value}: needs a value`, start, value.end);
     terms.push({ kind: 'field', field: head.value as FilterField, value: value.value, column: start + 1, source });
@@ -121,8 +125,7 @@ export function traceQueryFromText(text: string, base: TraceQuery = {}): TraceQu
     if (term.kind === 'text') {
       if (base.q !== undefined) fail('the search text is already given');
       words.push(term.value);
-    }
-    else if (term.kind === 'attr') (query.attrs ??= []).push({ key: term.key, value: term.value });
+    } else if (term.kind === 'attr') (query.attrs ??= []).push({ key: term.key, value: term.value });
     else {
       const key = FILTER_FIELDS[term.field];
       if (query[key] !== undefined) fail(`${term.field}: is already given`);

@@ -7,12 +7,31 @@ import { storedTrace } from './traceTally.js';
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 function record(type: NormalizedRecord['type'], extra: Partial<NormalizedRecord>): NormalizedRecord {
-  return { formatVersion: 2, timestamp: '', timeUs: 1_000_000, event: 'e', type, traceId: TRACE, spanId: 'a', provisional: false, meta: {}, attrs: {}, ...extra };
+  return {
+    formatVersion: 2,
+    timestamp: '',
+    timeUs: 1_000_000,
+    event: 'e',
+    type,
+    traceId: TRACE,
+    spanId: 'a',
+    provisional: false,
+    meta: {},
+    attrs: {},
+    ...extra,
+  };
 }
 
 const trace = storedTrace(TRACE, [
   [
-    record('span_end', { name: 'POST /Pay', status: 'error', statusMessage: 'Card DECLINED', service: 'shop', resource: { 'service.version': '2.0', 'deployment.environment': 'prod' }, attrs: { ratio: 1 / 3, nested: { 'Deep Key': ['Ünïcode', null] }, flag: true } }),
+    record('span_end', {
+      name: 'POST /Pay',
+      status: 'error',
+      statusMessage: 'Card DECLINED',
+      service: 'shop',
+      resource: { 'service.version': '2.0', 'deployment.environment': 'prod' },
+      attrs: { ratio: 1 / 3, nested: { 'Deep Key': ['Ünïcode', null] }, flag: true },
+    }),
     record('log', { event: 'retry "later"', spanId: 'a', service: 'queue', attrs: { n: 1e21 } }),
   ],
 ]);
@@ -25,7 +44,14 @@ describe('traceMatches', () => {
     expect(attrText(null)).toBe('null');
     expect(attrText({ a: 1 })).toBe('{"a":1}');
     expect(matches({ attrs: [{ key: 'ratio', value: '0.3333333333333333' }] })).toBe(true);
-    expect(matches({ attrs: [{ key: 'n', value: '1e+21' }, { key: 'flag', value: 'true' }] })).toBe(true);
+    expect(
+      matches({
+        attrs: [
+          { key: 'n', value: '1e+21' },
+          { key: 'flag', value: 'true' },
+        ],
+      }),
+    ).toBe(true);
     expect(matches({ attrs: [{ key: 'flag', value: '"true"' }] })).toBe(false);
   });
 

@@ -62,7 +62,9 @@ export function traceMatches(trace: StoredTrace, query: TraceQuery): boolean {
     const needle = asciiLower(query.q);
     const found =
       asciiLower(trace.traceId).includes(needle) ||
-      spans.some((span) => asciiLower(span.name ?? '').includes(needle) || asciiLower(span.statusMessage ?? '').includes(needle) || valueMentions(span.attrs, needle)) ||
+      spans.some(
+        (span) => asciiLower(span.name ?? '').includes(needle) || asciiLower(span.statusMessage ?? '').includes(needle) || valueMentions(span.attrs, needle),
+      ) ||
       records.some((record) => asciiLower(record.event).includes(needle) || valueMentions(record.attrs, needle));
     if (!found) return false;
   }

@@ -8,7 +8,20 @@ const T0 = 1_761_480_000_000_000;
 
 function span(id: string, type: 'span_start' | 'span_end', atMs: number, extra: Partial<NormalizedRecord> = {}): NormalizedRecord {
   const timeUs = T0 + atMs * 1000;
-  return { formatVersion: 2, timestamp: '', timeUs, event: `x.${type}`, type, traceId: TRACE, spanId: id, name: `span ${id}`, provisional: type === 'span_start', meta: {}, attrs: {}, ...extra };
+  return {
+    formatVersion: 2,
+    timestamp: '',
+    timeUs,
+    event: `x.${type}`,
+    type,
+    traceId: TRACE,
+    spanId: id,
+    name: `span ${id}`,
+    provisional: type === 'span_start',
+    meta: {},
+    attrs: {},
+    ...extra,
+  };
 }
 
 describe('storedTrace (the trace-summary tally)', () => {
@@ -16,24 +29,59 @@ describe('storedTrace (the trace-summary tally)', () => {
     const trace = storedTrace(TRACE, [
       [
         span('b', 'span_end', 30, { parentSpanId: 'a', status: 'error', startTimeUs: T0 + 10_000, service: 'worker' }),
-        { formatVersion: 2, timestamp: '', timeUs: T0 + 5000, event: 'cache_miss', type: 'log', traceId: TRACE, spanId: 'b', provisional: false, meta: {}, attrs: {}, service: 'cache' },
+        {
+          formatVersion: 2,
+          timestamp: '',
+          timeUs: T0 + 5000,
+          event: 'cache_miss',
+          type: 'log',
+          traceId: TRACE,
+          spanId: 'b',
+          provisional: false,
+          meta: {},
+          attrs: {},
+          service: 'cache',
+        },
       ],
       [span('a', 'span_start', 0, { service: 'api' }), span('c', 'span_start', 40, { parentSpanId: 'a' })],
       [span('a', 'span_end', 50, { startTimeUs: T0, status: 'ok' })],
     ]);
     expect(trace.summary).toEqual({
-      traceId: TRACE, rootName: 'span a', rootSpanId: 'a', service: 'api', startUs: T0, endUs: T0 + 50_000, durationMs: 50,
-      spanCount: 3, errorCount: 1, runningCount: 1, recordCount: 4, lastUs: T0 + 50_000,
-      inputTokens: null, outputTokens: null, models: [], conversations: [],
+      traceId: TRACE,
+      rootName: 'span a',
+      rootSpanId: 'a',
+      service: 'api',
+      startUs: T0,
+      endUs: T0 + 50_000,
+      durationMs: 50,
+      spanCount: 3,
+      errorCount: 1,
+      runningCount: 1,
+      recordCount: 4,
+      lastUs: T0 + 50_000,
+      inputTokens: null,
+      outputTokens: null,
+      models: [],
+      conversations: [],
     });
-    expect(trace.spans.map((record) => [record.spanId, record.type])).toEqual([['b', 'span_end'], ['a', 'span_end'], ['c', 'span_start']]);
+    expect(trace.spans.map((record) => [record.spanId, record.type])).toEqual([
+      ['b', 'span_end'],
+      ['a', 'span_end'],
+      ['c', 'span_start'],
+    ]);
     expect(trace.records.map((record) => record.event)).toEqual(['cache_miss']);
   });
 
   it('adds the model calls of an agent once, whatever arrives first, and lists models and conversations', () => {
-    const agent = span('a', 'span_end', 90, { startTimeUs: T0, attrs: { 'gen_ai.usage.input_tokens': 30, 'gen_ai.usage.output_tokens': 9, 'gen_ai.conversation.id': 'c-2' } });
+    const agent = span('a', 'span_end', 90, {
+      startTimeUs: T0,
+      attrs: { 'gen_ai.usage.input_tokens': 30, 'gen_ai.usage.output_tokens': 9, 'gen_ai.conversation.id': 'c-2' },
+    });
     const call = (id: string, input: number, model: string) =>
-      span(id, 'span_end', 20, { parentSpanId: 'a', attrs: { 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': 3 } });
+      span(id, 'span_end', 20, {
+        parentSpanId: 'a',
+        attrs: { 'gen_ai.request.model': model, 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': 3 },
+      });
     const summary = (batches: NormalizedRecord[][]) => storedTrace(TRACE, batches).summary;
     const expected = { inputTokens: 30, outputTokens: 6, models: ['gpt-4o', 'llama3'], conversations: ['c-2'] };
     expect(summary([[agent, call('b', 10, 'llama3'), call('c', 20, 'gpt-4o')]])).toMatchObject(expected);

@@ -59,8 +59,23 @@ export interface TraceTally {
 /** The tally of a trace first seen in a record at `timeUs`. */
 export function newTraceTally(traceId: string, timeUs: number): TraceTally {
   return {
-    traceId, rootSpanId: null, rootName: null, rootParentless: false, rootStartUs: null, service: null, startUs: timeUs, endUs: null, lastUs: timeUs,
-    spanCount: 0, errorCount: 0, runningCount: 0, recordCount: 0, inputTokens: null, outputTokens: null, models: [], conversations: [],
+    traceId,
+    rootSpanId: null,
+    rootName: null,
+    rootParentless: false,
+    rootStartUs: null,
+    service: null,
+    startUs: timeUs,
+    endUs: null,
+    lastUs: timeUs,
+    spanCount: 0,
+    errorCount: 0,
+    runningCount: 0,
+    recordCount: 0,
+    inputTokens: null,
+    outputTokens: null,
+    models: [],
+    conversations: [],
   };
 }
 
@@ -198,6 +213,9 @@ export function storedTrace(traceId: string, batches: readonly (readonly Normali
   }
   const merged = [...stored.values()];
   const final = start(0);
-  tallyGenAi(final, merged.map((span) => ({ spanId: span.spanId!, parentSpanId: span.parentSpanId, genAi: spanGenAi(span) })));
+  tallyGenAi(
+    final,
+    merged.map((span) => ({ spanId: span.spanId!, parentSpanId: span.parentSpanId, genAi: spanGenAi(span) })),
+  );
   return { traceId, spans: merged, records: others, summary: traceSummaryOf(final) };
 }

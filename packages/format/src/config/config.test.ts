@@ -41,7 +41,7 @@ describe('configuration', () => {
     expect(loadConfig({ env, cwd: d, overrides: { compatMode: true } }).config.compatMode).toBe(true);
   });
 
-  it('reads the scrubber\'s extra safe keys as a list from files and as a comma-separated variable', () => {
+  it("reads the scrubber's extra safe keys as a list from files and as a comma-separated variable", () => {
     const d = dir();
     writeFileSync(join(d, 'aitrace.yaml'), 'scrub-safe-keys: [myapp.usage.*, billing.secret_hint]\n');
     expect(loadConfig({ env: {}, cwd: d }).config.scrubSafeKeys).toEqual(['myapp.usage.*', 'billing.secret_hint']);
@@ -63,7 +63,9 @@ describe('configuration', () => {
 
   it('gives errors that name the source and the key', () => {
     const d = dir();
-    expect(() => loadConfig({ env: { AITRACE_COMPAT_MODE: 'maybe' }, cwd: d })).toThrow('environment: AITRACE_COMPAT_MODE: expected true or false, got "maybe"');
+    expect(() => loadConfig({ env: { AITRACE_COMPAT_MODE: 'maybe' }, cwd: d })).toThrow(
+      'environment: AITRACE_COMPAT_MODE: expected true or false, got "maybe"',
+    );
     writeFileSync(join(d, 'aitrace.yaml'), 'compat_mode: true\n');
     expect(() => loadConfig({ env: {}, cwd: d })).toThrow(`${join(d, 'aitrace.yaml')}: compat_mode: unknown key (did you mean "compat-mode"?)`);
     writeFileSync(join(d, 'aitrace.yaml'), 'max-files: -1\n');

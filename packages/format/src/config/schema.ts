@@ -73,7 +73,19 @@ function parsePositiveInteger(min: number): Parser {
   };
 }
 
-const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 const parseSize: Parser = (value) => {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return { ok: true, value };
@@ -90,7 +102,8 @@ const parseSize: Parser = (value) => {
 
 const parseKeyList: Parser = (value) => {
   const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
-  if (items === undefined || !items.every((item) => typeof item === 'string' && item.trim() !== '')) return { ok: false, expected: 'a list of keys (a comma-separated string or a list of strings)' };
+  if (items === undefined || !items.every((item) => typeof item === 'string' && item.trim() !== ''))
+    return { ok: false, expected: 'a list of keys (a comma-separated string or a list of strings)' };
   return { ok: true, value: items.map((item: string) => item.trim()) };
 };
 
@@ -108,7 +121,15 @@ export const SETTINGS: readonly Setting[] = [
 ];
 
 function describeValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a table' : String(value);
+  return typeof value === 'string'
+    ? JSON.stringify(value)
+    : value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'a list'
+        : typeof value === 'object'
+          ? 'a table'
+          : String(value);
 }
 
 function apply(setting: Setting, raw: unknown, source: string, name: string, into: Partial<AitraceConfig>): void {

@@ -69,7 +69,8 @@ export function logRecordParts(log: LogInput, maxStringLength: number, pid?: num
   if (log.spanId) meta.span_id = log.spanId;
   const severityNumber = typeof log.severityNumber === 'number' ? log.severityNumber : undefined;
   const severityText = typeof log.severityText === 'string' && log.severityText !== '' ? log.severityText : undefined;
-  const level = (severityNumber !== undefined ? levelFromSeverity(severityNumber) : undefined) ?? (severityText !== undefined ? parseLevel(severityText) : undefined);
+  const level =
+    (severityNumber !== undefined ? levelFromSeverity(severityNumber) : undefined) ?? (severityText !== undefined ? parseLevel(severityText) : undefined);
   if (level !== undefined) meta.level = level;
   if (severityNumber !== undefined && levelFromSeverity(severityNumber) !== undefined) meta.severity_number = severityNumber;
   if (severityText !== undefined && severityText !== level) meta.severity_text = severityText;

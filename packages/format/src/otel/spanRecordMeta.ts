@@ -9,7 +9,14 @@ const NO_LOCATION: CodeLocation = {};
  * Metadata with one fixed shape for every span record (absent fields undefined), which keeps encoding fast.
  * `pid` is the writer's process id, used when the resource has no `process.pid`.
  */
-function spanMeta(span: SpanInput, timestamp: string, event: string, type: 'span_start' | 'span_event' | 'span_end', location: CodeLocation, pid: number | undefined): TracerMeta {
+function spanMeta(
+  span: SpanInput,
+  timestamp: string,
+  event: string,
+  type: 'span_start' | 'span_event' | 'span_end',
+  location: CodeLocation,
+  pid: number | undefined,
+): TracerMeta {
   const origin = resourceMeta(span.resource);
   const scope = scopeMeta(span.scope);
   return {

@@ -18,7 +18,20 @@ function record(meta: TracerMeta, attrs: Record<string, unknown> = {}): Normaliz
 
 const ctx = { trace_id: TRACE, service: 'agent', pid: 42, scope: 'app', scope_version: '1.0' };
 const start = (spanId: string, name: string, time: string, attrs: Record<string, unknown> = {}, parent?: string) =>
-  record({ ...ctx, timestamp: time, event: `${name}.start`, type: 'span_start', span_id: spanId, name, kind: 'client', provisional: true, ...(parent ? { parent_span_id: parent } : {}) }, attrs);
+  record(
+    {
+      ...ctx,
+      timestamp: time,
+      event: `${name}.start`,
+      type: 'span_start',
+      span_id: spanId,
+      name,
+      kind: 'client',
+      provisional: true,
+      ...(parent ? { parent_span_id: parent } : {}),
+    },
+    attrs,
+  );
 
 function collect(records: NormalizedRecord[], builder = new OtlpRequestBuilder()): OtlpExportRequest[] {
   const out: OtlpExportRequest[] = [];
@@ -31,9 +44,28 @@ describe('OtlpRequestBuilder', () => {
   it('turns a span start, event and end into one OTLP span under its resource and scope', () => {
     const requests = collect([
       start('a1a1a1a1a1a1a1a1', 'llm.call', '2025-10-26T12:34:15.000000Z', { model: 'small' }),
-      record({ ...ctx, timestamp: '2025-10-26T12:34:15.010000Z', event: 'exception', type: 'span_event', span_id: 'a1a1a1a1a1a1a1a1', name: 'llm.call' }, { 'exception.message': 'boom' }),
       record(
-        { ...ctx, timestamp: '2025-10-26T12:34:15.020500Z', event: 'llm.call.end', type: 'span_end', span_id: 'a1a1a1a1a1a1a1a1', name: 'llm.call', kind: 'client', status: 'error', status_message: 'boom', start_time: '2025-10-26T12:34:15.000000Z', duration_ms: 20.5, file: 'src/a.ts', line: 7, dropped: { events: 2 }, links: [{ trace_id: TRACE, span_id: 'b2b2b2b2b2b2b2b2' }] },
+        { ...ctx, timestamp: '2025-10-26T12:34:15.010000Z', event: 'exception', type: 'span_event', span_id: 'a1a1a1a1a1a1a1a1', name: 'llm.call' },
+        { 'exception.message': 'boom' },
+      ),
+      record(
+        {
+          ...ctx,
+          timestamp: '2025-10-26T12:34:15.020500Z',
+          event: 'llm.call.end',
+          type: 'span_end',
+          span_id: 'a1a1a1a1a1a1a1a1',
+          name: 'llm.call',
+          kind: 'client',
+          status: 'error',
+          status_message: 'boom',
+          start_time: '2025-10-26T12:34:15.000000Z',
+          duration_ms: 20.5,
+          file: 'src/a.ts',
+          line: 7,
+          dropped: { events: 2 },
+          links: [{ trace_id: TRACE, span_id: 'b2b2b2b2b2b2b2b2' }],
+        },
         { model: 'small', tokens: 12, ratio: 0.5, tags: ['x'], nested: { deep: null } },
       ),
     ]);
@@ -73,11 +105,25 @@ describe('OtlpRequestBuilder', () => {
 
   it('sends a span with no end as cut off, ended at the last time seen in its trace', () => {
     const builder = new OtlpRequestBuilder();
-    const requests = collect([
-      start('a1a1a1a1a1a1a1a1', 'agent.run', '2025-10-26T12:34:15.000000Z'),
-      start('c1c1c1c1c1c1c1c1', 'tool', '2025-10-26T12:34:15.005000Z', {}, 'a1a1a1a1a1a1a1a1'),
-      record({ ...ctx, timestamp: '2025-10-26T12:34:15.030000Z', event: 'tool.end', type: 'span_end', span_id: 'c1c1c1c1c1c1c1c1', parent_span_id: 'a1a1a1a1a1a1a1a1', name: 'tool', status: 'ok', start_time: '2025-10-26T12:34:15.005000Z', duration_ms: 25 }),
-    ], builder);
+    const requests = collect(
+      [
+        start('a1a1a1a1a1a1a1a1', 'agent.run', '2025-10-26T12:34:15.000000Z'),
+        start('c1c1c1c1c1c1c1c1', 'tool', '2025-10-26T12:34:15.005000Z', {}, 'a1a1a1a1a1a1a1a1'),
+        record({
+          ...ctx,
+          timestamp: '2025-10-26T12:34:15.030000Z',
+          event: 'tool.end',
+          type: 'span_end',
+          span_id: 'c1c1c1c1c1c1c1c1',
+          parent_span_id: 'a1a1a1a1a1a1a1a1',
+          name: 'tool',
+          status: 'ok',
+          start_time: '2025-10-26T12:34:15.005000Z',
+          duration_ms: 25,
+        }),
+      ],
+      builder,
+    );
     expect(builder.cutOff).toBe(1);
     const spans = (requests[0]!.body as OtlpTraceRequest).resourceSpans[0]!.scopeSpans[0]!.spans;
     expect(spans.map((span) => span.name)).toEqual(['tool', 'agent.run']);
@@ -89,8 +135,24 @@ describe('OtlpRequestBuilder', () => {
   });
 
   it('sends a late start or a repeated end of a sent span only once, and reports events it cannot attach', () => {
-    const end = record({ ...ctx, timestamp: '2025-10-26T12:34:15.030000Z', event: 'tool.end', type: 'span_end', span_id: 'c1c1c1c1c1c1c1c1', name: 'tool', start_time: '2025-10-26T12:34:15.005000Z', duration_ms: 25 });
-    const orphanEvent = record({ ...ctx, timestamp: '2025-10-26T12:34:15.010000Z', event: 'retry', type: 'span_event', span_id: 'dddddddddddddddd', name: 'lost' });
+    const end = record({
+      ...ctx,
+      timestamp: '2025-10-26T12:34:15.030000Z',
+      event: 'tool.end',
+      type: 'span_end',
+      span_id: 'c1c1c1c1c1c1c1c1',
+      name: 'tool',
+      start_time: '2025-10-26T12:34:15.005000Z',
+      duration_ms: 25,
+    });
+    const orphanEvent = record({
+      ...ctx,
+      timestamp: '2025-10-26T12:34:15.010000Z',
+      event: 'retry',
+      type: 'span_event',
+      span_id: 'dddddddddddddddd',
+      name: 'lost',
+    });
     const builder = new OtlpRequestBuilder();
     const requests = collect([end, start('c1c1c1c1c1c1c1c1', 'tool', '2025-10-26T12:34:15.005000Z'), end, orphanEvent], builder);
     expect(requests.reduce((sum, r) => sum + r.items, 0)).toBe(1);
@@ -99,7 +161,19 @@ describe('OtlpRequestBuilder', () => {
 
   it('maps a log: a body attribute is the body and the event its eventName; otherwise the event is the body', () => {
     const requests = collect([
-      record({ ...ctx, timestamp: '2025-10-26T12:34:15.040000Z', event: 'search_results', type: 'log', span_id: 'c1c1c1c1c1c1c1c1', level: 'warn', severity_number: 13, severity_text: 'WARNING' }, { hits: 3 }),
+      record(
+        {
+          ...ctx,
+          timestamp: '2025-10-26T12:34:15.040000Z',
+          event: 'search_results',
+          type: 'log',
+          span_id: 'c1c1c1c1c1c1c1c1',
+          level: 'warn',
+          severity_number: 13,
+          severity_text: 'WARNING',
+        },
+        { hits: 3 },
+      ),
       record({ ...ctx, timestamp: '2025-10-26T12:34:15.041000Z', event: 'gen_ai.choice', type: 'log', level: 'info' }, { body: { index: 0 } }),
     ]);
     const logs = (requests[0]!.body as OtlpLogsRequest).resourceLogs[0]!.scopeLogs[0]!.logRecords;
@@ -113,11 +187,18 @@ describe('OtlpRequestBuilder', () => {
       traceId: TRACE,
       spanId: 'c1c1c1c1c1c1c1c1',
     });
-    expect(logs[1]).toMatchObject({ severityNumber: 9, eventName: 'gen_ai.choice', body: { kvlistValue: { values: [{ key: 'index', value: { intValue: '0' } }] } }, attributes: [] });
+    expect(logs[1]).toMatchObject({
+      severityNumber: 9,
+      eventName: 'gen_ai.choice',
+      body: { kvlistValue: { values: [{ key: 'index', value: { intValue: '0' } }] } },
+      attributes: [],
+    });
   });
 
   it('cuts requests by item count and by size, and groups each by resource and scope', () => {
-    const logs = Array.from({ length: 5 }, (_, i) => record({ timestamp: `2025-10-26T12:34:15.00000${i}Z`, event: 'tick', type: 'log', service: i % 2 === 0 ? 'a' : 'b' }, { pad: 'x'.repeat(100) }));
+    const logs = Array.from({ length: 5 }, (_, i) =>
+      record({ timestamp: `2025-10-26T12:34:15.00000${i}Z`, event: 'tick', type: 'log', service: i % 2 === 0 ? 'a' : 'b' }, { pad: 'x'.repeat(100) }),
+    );
     const byCount = collect(logs, new OtlpRequestBuilder({ maxItems: 2 }));
     expect(byCount.map((r) => r.items)).toEqual([2, 2, 1]);
     expect((byCount[0]!.body as OtlpLogsRequest).resourceLogs.map((r) => r.resource.attributes[0]!.value.stringValue)).toEqual(['a', 'b']);
@@ -130,8 +211,27 @@ describe('OtlpRequestBuilder', () => {
     const records = [
       start('a1a1a1a1a1a1a1a1', 'agent.run', '2025-10-26T12:34:15.000000Z', { task: 'import' }),
       start('c1c1c1c1c1c1c1c1', 'tool', '2025-10-26T12:34:15.005000Z', { url: 'x' }, 'a1a1a1a1a1a1a1a1'),
-      record({ ...ctx, timestamp: '2025-10-26T12:34:15.030000Z', event: 'tool.end', type: 'span_end', span_id: 'c1c1c1c1c1c1c1c1', parent_span_id: 'a1a1a1a1a1a1a1a1', name: 'tool', kind: 'client', status: 'ok', start_time: '2025-10-26T12:34:15.005000Z', duration_ms: 25, resource: { 'host.name': 'ci-7' } }, { url: 'x', status: 200 }),
-      record({ ...ctx, timestamp: '2025-10-26T12:34:15.031000Z', event: 'saved', type: 'log', span_id: 'a1a1a1a1a1a1a1a1', level: 'info', severity_number: 9 }, { rows: 3 }),
+      record(
+        {
+          ...ctx,
+          timestamp: '2025-10-26T12:34:15.030000Z',
+          event: 'tool.end',
+          type: 'span_end',
+          span_id: 'c1c1c1c1c1c1c1c1',
+          parent_span_id: 'a1a1a1a1a1a1a1a1',
+          name: 'tool',
+          kind: 'client',
+          status: 'ok',
+          start_time: '2025-10-26T12:34:15.005000Z',
+          duration_ms: 25,
+          resource: { 'host.name': 'ci-7' },
+        },
+        { url: 'x', status: 200 },
+      ),
+      record(
+        { ...ctx, timestamp: '2025-10-26T12:34:15.031000Z', event: 'saved', type: 'log', span_id: 'a1a1a1a1a1a1a1a1', level: 'info', severity_number: 9 },
+        { rows: 3 },
+      ),
     ];
     const back: NormalizedRecord[] = [];
     for (const request of collect(records)) {

@@ -21,7 +21,8 @@ export function otlpJsonLineToRecords(value: unknown): OtlpLineConversion | unde
   let conversion: OtlpConversion;
   if (Array.isArray(object.resourceSpans)) conversion = otlpTraceRequestToRecords(object);
   else if (Array.isArray(object.resourceLogs)) conversion = otlpLogsRequestToRecords(object);
-  else if (Array.isArray(object.resourceMetrics)) return { records: [], rejected: 0, errors: [], problem: 'an OTLP metrics request: aitrace reads traces and logs only, so it was skipped' };
+  else if (Array.isArray(object.resourceMetrics))
+    return { records: [], rejected: 0, errors: [], problem: 'an OTLP metrics request: aitrace reads traces and logs only, so it was skipped' };
   else return undefined;
   if (conversion.rejected === 0) return conversion;
   const noun = Array.isArray(object.resourceSpans) ? 'span(s)' : 'log record(s)';

@@ -86,6 +86,4 @@ export interface OtlpLogsRequest {
 }
 
 /** One export request, ready to send: its signal, its body and how many items (spans or log records) it holds. */
-export type OtlpExportRequest =
-  | { signal: 'traces'; body: OtlpTraceRequest; items: number }
-  | { signal: 'logs'; body: OtlpLogsRequest; items: number };
+export type OtlpExportRequest = { signal: 'traces'; body: OtlpTraceRequest; items: number } | { signal: 'logs'; body: OtlpLogsRequest; items: number };

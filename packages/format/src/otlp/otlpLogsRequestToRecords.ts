@@ -38,7 +38,8 @@ export function otlpLogInput(log: Record<string, unknown>, resource: ResourceInp
 export function otlpLogsRequestToRecords(request: unknown): OtlpConversion {
   const object = asObject(request);
   const resourceLogs = asArray(object?.resourceLogs);
-  if (object === undefined || resourceLogs === undefined) throw new OtlpFormatError('expected an ExportLogsServiceRequest: a JSON object with a "resourceLogs" array');
+  if (object === undefined || resourceLogs === undefined)
+    throw new OtlpFormatError('expected an ExportLogsServiceRequest: a JSON object with a "resourceLogs" array');
   const out = new OtlpCollector();
   for (const resourceItem of resourceLogs) {
     const resourceLog = asObject(resourceItem);

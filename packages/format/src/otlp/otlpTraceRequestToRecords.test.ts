@@ -28,22 +28,39 @@ const pending = {
   spanId: PENDING,
   parentSpanId: REAL,
   endTimeUnixNano: real.startTimeUnixNano,
-  attributes: [...real.attributes, { key: 'logfire.span_type', value: { stringValue: 'pending_span' } }, { key: 'logfire.pending_parent_id', value: { stringValue: PARENT } }],
+  attributes: [
+    ...real.attributes,
+    { key: 'logfire.span_type', value: { stringValue: 'pending_span' } },
+    { key: 'logfire.pending_parent_id', value: { stringValue: PARENT } },
+  ],
   status: {},
 };
 
 describe('otlpTraceRequestToRecords', () => {
   it('turns a span into its start, events and end, with resource and scope', () => {
     const { records, rejected } = otlpTraceRequestToRecords(
-      request([{ ...real, kind: 3, events: [{ name: 'retry', timeUnixNano: '1761480000150000000', attributes: [{ key: 'n', value: { intValue: '2' } }] }] }], [
-        { key: 'service.name', value: { stringValue: 'py-app' } },
-        { key: 'service.version', value: { stringValue: '1.2' } },
-        { key: 'process.pid', value: { intValue: '77' } },
-      ]),
+      request(
+        [{ ...real, kind: 3, events: [{ name: 'retry', timeUnixNano: '1761480000150000000', attributes: [{ key: 'n', value: { intValue: '2' } }] }] }],
+        [
+          { key: 'service.name', value: { stringValue: 'py-app' } },
+          { key: 'service.version', value: { stringValue: '1.2' } },
+          { key: 'process.pid', value: { intValue: '77' } },
+        ],
+      ),
     );
     expect(rejected).toBe(0);
     expect(records.map((r) => `${r.type} ${r.event}`)).toEqual(['span_start load {path}.start', 'span_event retry', 'span_end load {path}.end']);
-    expect(records[2]).toMatchObject({ kind: 'client', status: 'ok', durationMs: 100, service: 'py-app', resource: { 'service.version': '1.2' }, pid: 77, scope: 'logfire', scopeVersion: '4.0.0', attrs: { path: '/etc/app' } });
+    expect(records[2]).toMatchObject({
+      kind: 'client',
+      status: 'ok',
+      durationMs: 100,
+      service: 'py-app',
+      resource: { 'service.version': '1.2' },
+      pid: 77,
+      scope: 'logfire',
+      scopeVersion: '4.0.0',
+      attrs: { path: '/etc/app' },
+    });
     expect(records[1]).toMatchObject({ spanId: REAL, name: 'load {path}', attrs: { n: 2 } });
     expect(records[1]?.kind).toBeUndefined();
   });
@@ -52,8 +69,27 @@ describe('otlpTraceRequestToRecords', () => {
     const { records, rejected } = otlpTraceRequestToRecords(request([pending]));
     expect(rejected).toBe(0);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ type: 'span_start', provisional: true, traceId: TRACE, spanId: REAL, parentSpanId: PARENT, name: 'load {path}', event: 'load {path}.start', attrs: { path: '/etc/app' } });
-    const root = otlpTraceRequestToRecords(request([{ ...pending, attributes: [{ key: 'logfire.span_type', value: { stringValue: 'pending_span' } }, { key: 'logfire.pending_parent_id', value: { stringValue: '0000000000000000' } }] }])).records[0];
+    expect(records[0]).toMatchObject({
+      type: 'span_start',
+      provisional: true,
+      traceId: TRACE,
+      spanId: REAL,
+      parentSpanId: PARENT,
+      name: 'load {path}',
+      event: 'load {path}.start',
+      attrs: { path: '/etc/app' },
+    });
+    const root = otlpTraceRequestToRecords(
+      request([
+        {
+          ...pending,
+          attributes: [
+            { key: 'logfire.span_type', value: { stringValue: 'pending_span' } },
+            { key: 'logfire.pending_parent_id', value: { stringValue: '0000000000000000' } },
+          ],
+        },
+      ]),
+    ).records[0];
     expect(root).toMatchObject({ spanId: REAL, attrs: {} });
     expect(root?.parentSpanId).toBeUndefined();
   });

@@ -8,7 +8,12 @@ import { asArray, asObject, keyValues, nanosToHrTime, otlpId, otlpResource, otlp
 
 // OTLP Span.SpanKind names; OTLP numbers are the API's plus one (0 is unspecified).
 const KIND_BY_NAME: Readonly<Record<string, number>> = {
-  SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 0, SPAN_KIND_SERVER: 1, SPAN_KIND_CLIENT: 2, SPAN_KIND_PRODUCER: 3, SPAN_KIND_CONSUMER: 4,
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 0,
+  SPAN_KIND_SERVER: 1,
+  SPAN_KIND_CLIENT: 2,
+  SPAN_KIND_PRODUCER: 3,
+  SPAN_KIND_CONSUMER: 4,
 };
 const STATUS_BY_NAME: Readonly<Record<string, number>> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
@@ -101,7 +106,8 @@ export function otlpSpanInput(span: Record<string, unknown>, resource: ResourceI
 export function otlpTraceRequestToRecords(request: unknown): OtlpConversion {
   const object = asObject(request);
   const resourceSpans = asArray(object?.resourceSpans);
-  if (object === undefined || resourceSpans === undefined) throw new OtlpFormatError('expected an ExportTraceServiceRequest: a JSON object with a "resourceSpans" array');
+  if (object === undefined || resourceSpans === undefined)
+    throw new OtlpFormatError('expected an ExportTraceServiceRequest: a JSON object with a "resourceSpans" array');
   const out = new OtlpCollector();
   for (const resourceItem of resourceSpans) {
     const resourceSpan = asObject(resourceItem);

@@ -27,13 +27,18 @@ describe('OTLP/JSON values', () => {
     expect(anyValue({ doubleValue: 1.5 })).toBe(1.5);
     expect(anyValue({ doubleValue: 'NaN' })).toBeNaN();
     expect(anyValue({ arrayValue: { values: [{ intValue: '1' }, { stringValue: 'two' }] } })).toEqual([1, 'two']);
-    expect(anyValue({ kvlistValue: { values: [{ key: 'nested', value: { kvlistValue: { values: [{ key: 'deep', value: { boolValue: true } }] } } }] } })).toEqual({ nested: { deep: true } });
+    expect(
+      anyValue({ kvlistValue: { values: [{ key: 'nested', value: { kvlistValue: { values: [{ key: 'deep', value: { boolValue: true } }] } } }] } }),
+    ).toEqual({ nested: { deep: true } });
     expect(anyValue({ bytesValue: 'AQID' })).toBe('AQID');
     expect(anyValue({})).toBeNull();
   });
 
   it('keeps a "__proto__" attribute as plain data', () => {
-    const attributes = keyValues([{ key: '__proto__', value: { stringValue: 'polluted?' } }, { key: 'ok', value: { intValue: 1 } }]);
+    const attributes = keyValues([
+      { key: '__proto__', value: { stringValue: 'polluted?' } },
+      { key: 'ok', value: { intValue: 1 } },
+    ]);
     expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
     expect(Object.keys(attributes)).toEqual(['__proto__', 'ok']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -129,7 +129,11 @@ export function recordSpanToOtlp(span: RecordSpan): OtlpSpan {
     endTimeUnixNano: nanos(endUs),
     attributes: otlpKeyValues(attrs),
     events: span.events.map((event) => ({ timeUnixNano: nanos(event.timeUs), name: event.event, attributes: otlpKeyValues(event.attrs) })),
-    links: (end?.links ?? start?.links ?? []).map((link) => ({ traceId: link.trace_id, spanId: link.span_id, attributes: otlpKeyValues(link.attributes ?? {}) })),
+    links: (end?.links ?? start?.links ?? []).map((link) => ({
+      traceId: link.trace_id,
+      spanId: link.span_id,
+      attributes: otlpKeyValues(link.attributes ?? {}),
+    })),
     status: {},
   };
   const parent = end?.parentSpanId ?? start?.parentSpanId ?? main.parentSpanId;

@@ -51,7 +51,9 @@ export class Scrubber {
     this.enabled = options.enabled ?? true;
     this.defaults = options.replaceDefaults !== true;
     this.patterns = (options.patterns ?? []).map((p) =>
-      typeof p === 'string' ? { test: new RegExp(`(^|[^a-z0-9])${escapeRegExp(p)}($|[^a-z0-9])`, 'i'), label: JSON.stringify(p) } : { test: p, label: String(p) },
+      typeof p === 'string'
+        ? { test: new RegExp(`(^|[^a-z0-9])${escapeRegExp(p)}($|[^a-z0-9])`, 'i'), label: JSON.stringify(p) }
+        : { test: p, label: String(p) },
     );
     this.isSafe = safeKeyMatcher([...(this.defaults ? DEFAULT_SAFE_KEYS : []), ...(options.safeKeys ?? [])]);
     this.redact = options.redact;

@@ -57,13 +57,65 @@ export function redactSecrets(text: string): { text: string; kinds: string[] } |
 }
 
 /** Words that make a key sensitive wherever they appear as a segment (`client_secret`, `set-cookie`). */
-const SENSITIVE_ANYWHERE = new Set(['password', 'passwd', 'passphrase', 'secret', 'secrets', 'authorization', 'cookie', 'cookies', 'credential', 'credentials', 'apikey', 'privatekey']);
+const SENSITIVE_ANYWHERE = new Set([
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'secrets',
+  'authorization',
+  'cookie',
+  'cookies',
+  'credential',
+  'credentials',
+  'apikey',
+  'privatekey',
+]);
 /** Words that name a credential when they end the key (`access_token`, `x-auth-token`, `user.pin`). */
-const CREDENTIAL_NOUNS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'passcode', 'secret', 'token', 'auth', 'pin', 'otp', 'cvv', 'jwt', 'apikey', 'privatekey', 'sessionid', 'authorization', 'cookie', 'credential', 'credentials']);
+const CREDENTIAL_NOUNS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'passcode',
+  'secret',
+  'token',
+  'auth',
+  'pin',
+  'otp',
+  'cvv',
+  'jwt',
+  'apikey',
+  'privatekey',
+  'sessionid',
+  'authorization',
+  'cookie',
+  'credential',
+  'credentials',
+]);
 /** Two final segments that name a credential together (`api_key`, `apiKey`, `private-key`, `session.id`). */
 const CREDENTIAL_PAIRS = new Set(['api key', 'private key', 'secret key', 'access key', 'signing key', 'encryption key', 'session id', 'client secret']);
 /** Segments that say a key holds a fact about a credential, not the credential (`password_length`, `has_token`). */
-const ABOUT_WORDS = new Set(['count', 'length', 'len', 'size', 'max', 'min', 'has', 'is', 'use', 'uses', 'enabled', 'required', 'expires', 'expiry', 'ttl', 'age', 'type', 'kind']);
+const ABOUT_WORDS = new Set([
+  'count',
+  'length',
+  'len',
+  'size',
+  'max',
+  'min',
+  'has',
+  'is',
+  'use',
+  'uses',
+  'enabled',
+  'required',
+  'expires',
+  'expiry',
+  'ttl',
+  'age',
+  'type',
+  'kind',
+]);
 
 /** A key's segments, lower case: split on `.`, `_`, `-`, spaces and camelCase (`xAuthToken` -> x, auth, token). */
 export function keySegments(key: string): string[] {
@@ -107,6 +159,15 @@ export const DEFAULT_SAFE_KEYS: readonly string[] = [
 /** A matcher for safe-key globs (`*` matches any run of characters), compiled into one regular expression. */
 export function safeKeyMatcher(globs: readonly string[]): (key: string) => boolean {
   if (globs.length === 0) return () => false;
-  const pattern = new RegExp(`^(?:${globs.map((glob) => glob.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')).join('|')})$`);
+  const pattern = new RegExp(
+    `^(?:${globs
+      .map((glob) =>
+        glob
+          .split('*')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*'),
+      )
+      .join('|')})$`,
+  );
   return (key) => pattern.test(key);
 }

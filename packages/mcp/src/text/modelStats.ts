@@ -42,9 +42,19 @@ export class ModelTable {
 
   /** The rows, most calls first. */
   rows(): ModelRow[] {
-    return [...this.models].sort(([a, x], [b, y]) => y.latency.count - x.latency.count || a.localeCompare(b)).map(([model, m]) => {
-      const percentiles = m.latency.percentiles();
-      return { model, calls: m.latency.count, errors: m.latency.errors, input_tokens: m.input, output_tokens: m.output, p50_ms: percentiles?.p50 ?? null, p95_ms: percentiles?.p95 ?? null };
-    });
+    return [...this.models]
+      .sort(([a, x], [b, y]) => y.latency.count - x.latency.count || a.localeCompare(b))
+      .map(([model, m]) => {
+        const percentiles = m.latency.percentiles();
+        return {
+          model,
+          calls: m.latency.count,
+          errors: m.latency.errors,
+          input_tokens: m.input,
+          output_tokens: m.output,
+          p50_ms: percentiles?.p50 ?? null,
+          p95_ms: percentiles?.p95 ?? null,
+        };
+      });
   }
 }

@@ -44,9 +44,13 @@ export function messageLines(message: GenAiMessage, style: Style): string[] {
   const role = style.bold(terminalSafe(message.role));
   const out: string[] = [];
   if (message.text !== '') out.push(`${role}: ${folded(message.text)}`);
-  for (const call of message.toolCalls) out.push(`${role} → ${style.cyan(terminalSafe(call.name))}(${folded(jsonText(call.arguments ?? ''))})${call.id ? style.dim(` ${terminalSafe(call.id)}`) : ''}`);
+  for (const call of message.toolCalls)
+    out.push(
+      `${role} → ${style.cyan(terminalSafe(call.name))}(${folded(jsonText(call.arguments ?? ''))})${call.id ? style.dim(` ${terminalSafe(call.id)}`) : ''}`,
+    );
   if (message.text === '' || message.toolResults.length > 0) {
-    for (const result of message.toolResults) if (message.text === '') out.push(`${role}${result.id ? style.dim(` ${terminalSafe(result.id)}`) : ''}: ${folded(jsonText(result.result ?? ''))}`);
+    for (const result of message.toolResults)
+      if (message.text === '') out.push(`${role}${result.id ? style.dim(` ${terminalSafe(result.id)}`) : ''}: ${folded(jsonText(result.result ?? ''))}`);
   }
   if (out.length === 0) out.push(`${role}: ${style.dim('(no content captured)')}`);
   if (message.finishReason !== undefined) out[out.length - 1] += style.dim(` [${terminalSafe(message.finishReason)}]`);
@@ -57,7 +61,7 @@ export function messageLines(message: GenAiMessage, style: Style): string[] {
 export { formatDuration };
 
 function shortValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return terminalSafe(ellipsize(text.replace(/\s+/g, ' '), 60));
 }
 
@@ -72,7 +76,10 @@ function rank(key: string): number {
 /** A few attributes as `key=value`, most telling first, skipping the code.* location attributes (shown separately). */
 export function keyAttributes(attrs: Record<string, unknown>, max = 4): string {
   const keys = Object.keys(attrs).filter((key) => !key.startsWith('code.'));
-  const chosen = keys.map((key, index) => ({ key, index, rank: rank(key) })).sort((a, b) => a.rank - b.rank || a.index - b.index).slice(0, max);
+  const chosen = keys
+    .map((key, index) => ({ key, index, rank: rank(key) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .slice(0, max);
   const parts = chosen.map(({ key }) => `${terminalSafe(key)}=${shortValue(attrs[key])}`);
   if (keys.length > max) parts.push('…');
   return parts.join(' ');

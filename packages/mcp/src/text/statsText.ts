@@ -21,7 +21,14 @@ export interface StatsRow {
 /** A name's figures as a row. */
 export function statsRow(stats: NameStats): StatsRow {
   const percentiles = stats.percentiles();
-  return { count: stats.count, errors: stats.errors, unfinished: stats.open, p50_ms: percentiles?.p50 ?? null, p95_ms: percentiles?.p95 ?? null, max_ms: stats.count > 0 ? stats.max : null };
+  return {
+    count: stats.count,
+    errors: stats.errors,
+    unfinished: stats.open,
+    p50_ms: percentiles?.p50 ?? null,
+    p95_ms: percentiles?.p95 ?? null,
+    max_ms: stats.count > 0 ? stats.max : null,
+  };
 }
 
 /** A duration column: `-` when no span of the name has ended. */
@@ -68,16 +75,23 @@ export function statsLines(result: StatsResult, style: Style): string[] {
   if (modelRows.length > 0) {
     const labels = modelRows.map((row) => ellipsize(terminalSafe(row.model), NAME_WIDTH));
     const modelWidth = Math.max(5, ...labels.map((label) => label.length));
-    lines.push('', style.bold(`${'model'.padEnd(modelWidth)}  ${'calls'.padStart(7)}  ${'errors'.padStart(6)}  ${'input tok'.padStart(11)}  ${'output tok'.padStart(11)}  ${'p50'.padStart(9)}  ${'p95'.padStart(9)}`));
+    lines.push(
+      '',
+      style.bold(
+        `${'model'.padEnd(modelWidth)}  ${'calls'.padStart(7)}  ${'errors'.padStart(6)}  ${'input tok'.padStart(11)}  ${'output tok'.padStart(11)}  ${'p50'.padStart(9)}  ${'p95'.padStart(9)}`,
+      ),
+    );
     modelRows.forEach((row, index) => {
       const errors = String(row.errors).padStart(6);
-      lines.push(`${labels[index]!.padEnd(modelWidth)}  ${String(row.calls).padStart(7)}  ${row.errors > 0 ? style.red(errors) : errors}  ${row.input_tokens.toLocaleString('en-US').padStart(11)}  ${row.output_tokens.toLocaleString('en-US').padStart(11)}  ${durationCell(row.p50_ms)}  ${durationCell(row.p95_ms)}`);
+      lines.push(
+        `${labels[index]!.padEnd(modelWidth)}  ${String(row.calls).padStart(7)}  ${row.errors > 0 ? style.red(errors) : errors}  ${row.input_tokens.toLocaleString('en-US').padStart(11)}  ${row.output_tokens.toLocaleString('en-US').padStart(11)}  ${durationCell(row.p50_ms)}  ${durationCell(row.p95_ms)}`,
+      );
     });
   }
   if (slowest.length > 0) {
     lines.push('', style.bold('slowest traces'));
-    for (const t of slowest) lines.push(`${formatDuration(t.duration_ms).padStart(9)}  ${terminalSafe(t.trace_id)}  ${ellipsize(terminalSafe(t.root), NAME_WIDTH)}`);
+    for (const t of slowest)
+      lines.push(`${formatDuration(t.duration_ms).padStart(9)}  ${terminalSafe(t.trace_id)}  ${ellipsize(terminalSafe(t.root), NAME_WIDTH)}`);
   }
   return lines;
 }
-

@@ -89,7 +89,9 @@ describe('BufferedTrace with the html option', () => {
     midRun.flushSync();
     expect(existsSync(join(dir, 'mid-run.jsonl'))).toBe(true);
     expect(existsSync(html)).toBe(false);
-    expect(errors.map((error) => error.message)).toEqual([`aitrace: writing the buffered trace as HTML to ${html}: @aitrace/viewer/html had not finished loading`]);
+    expect(errors.map((error) => error.message)).toEqual([
+      `aitrace: writing the buffered trace as HTML to ${html}: @aitrace/viewer/html had not finished loading`,
+    ]);
     errors.length = 0;
     // The renderer loads while the run works; from then on an exit writes the HTML synchronously.
     await loadTraceHtmlRenderer();
@@ -118,7 +120,9 @@ describe('BufferedTrace with the html option', () => {
     }
     expect(missing.lastHtmlOutput).toBeUndefined();
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toMatch(/^aitrace: writing the buffered trace as HTML: the html option needs the @aitrace\/viewer package, which could not be loaded \(.+\); install it next to @aitrace\/otel$/);
+    expect(errors[0]!.message).toMatch(
+      /^aitrace: writing the buffered trace as HTML: the html option needs the @aitrace\/viewer package, which could not be loaded \(.+\); install it next to @aitrace\/otel$/,
+    );
     await missing.shutdown();
     await provider.shutdown();
   });
@@ -131,7 +135,9 @@ describe('loadTraceHtmlRenderer', () => {
   });
 
   it('says which package to install when it cannot be loaded', async () => {
-    await expect(loadTraceHtmlRenderer('@aitrace/no-such-viewer/html')).rejects.toThrow(/^the html option needs the @aitrace\/no-such-viewer package, which could not be loaded \(.+\); install it next to @aitrace\/otel$/);
+    await expect(loadTraceHtmlRenderer('@aitrace/no-such-viewer/html')).rejects.toThrow(
+      /^the html option needs the @aitrace\/no-such-viewer package, which could not be loaded \(.+\); install it next to @aitrace\/otel$/,
+    );
   });
 });
 
@@ -173,7 +179,9 @@ describe('BufferedTrace output paths', () => {
 
   it('{trace_id} and {run} in a plain file output are an error that says where they work', async () => {
     const { resolvePathTemplate } = await import('../sinks/pathTemplate.js');
-    expect(() => resolvePathTemplate('traces/{trace_id}.jsonl')).toThrow("trace file path \"traces/{trace_id}.jsonl\": {trace_id} names one run and works only in BufferedTrace's output");
+    expect(() => resolvePathTemplate('traces/{trace_id}.jsonl')).toThrow(
+      'trace file path "traces/{trace_id}.jsonl": {trace_id} names one run and works only in BufferedTrace\'s output',
+    );
     expect(() => resolvePathTemplate('traces/{nope}.jsonl')).toThrow('unknown placeholder {nope}; use {pid}, {date}, {time} or {hostname}');
   });
 });

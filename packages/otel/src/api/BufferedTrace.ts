@@ -72,7 +72,12 @@ export class BufferedTrace implements SpanProcessor, LogRecordProcessor, ExitFlu
   async run<R>(name: string, fn: (span: ApiSpan) => R, options: SpanOptions = {}): Promise<Awaited<R>> {
     const sink = new MemorySink();
     const writer = new RecordWriter(sink, { sync: true, flushOnExit: false });
-    const shared = { writer, config: false as const, ...(this.options.compatMode !== undefined ? { compatMode: this.options.compatMode } : {}), ...(this.options.scrub !== undefined ? { scrub: this.options.scrub } : {}) };
+    const shared = {
+      writer,
+      config: false as const,
+      ...(this.options.compatMode !== undefined ? { compatMode: this.options.compatMode } : {}),
+      ...(this.options.scrub !== undefined ? { scrub: this.options.scrub } : {}),
+    };
     const run: Run = {
       sink,
       processor: new TraceRecordSpanProcessor(shared),
@@ -189,7 +194,8 @@ export class BufferedTrace implements SpanProcessor, LogRecordProcessor, ExitFlu
       this.write(run);
       if (this.options.html === undefined) continue;
       if (this.loadedHtmlRenderer) this.writeHtml(run, this.loadedHtmlRenderer);
-      else if (this.loadedHtmlRenderer === undefined) reportError(new Error('@aitrace/viewer/html had not finished loading'), `writing the buffered trace as HTML to ${this.htmlTarget(run)}`);
+      else if (this.loadedHtmlRenderer === undefined)
+        reportError(new Error('@aitrace/viewer/html had not finished loading'), `writing the buffered trace as HTML to ${this.htmlTarget(run)}`);
     }
   }
 

@@ -14,9 +14,13 @@ export async function loadTraceHtmlRenderer(specifier: string = VIEWER_HTML_MODU
     loaded = (await import(specifier)) as { renderTraceHtml?: unknown };
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
-    throw new Error(`the html option needs the ${specifier.replace(/\/html$/, '')} package, which could not be loaded (${reason}); install it next to @aitrace/otel`, { cause: error });
+    throw new Error(
+      `the html option needs the ${specifier.replace(/\/html$/, '')} package, which could not be loaded (${reason}); install it next to @aitrace/otel`,
+      { cause: error },
+    );
   }
-  if (typeof loaded.renderTraceHtml !== 'function') throw new Error(`${specifier} has no renderTraceHtml function; install a version of @aitrace/viewer that matches @aitrace/otel`);
+  if (typeof loaded.renderTraceHtml !== 'function')
+    throw new Error(`${specifier} has no renderTraceHtml function; install a version of @aitrace/viewer that matches @aitrace/otel`);
   return loaded.renderTraceHtml as TraceHtmlRenderer;
 }
 

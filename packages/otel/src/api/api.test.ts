@@ -58,11 +58,16 @@ describe('span()', () => {
   });
 
   it('records a throw or a rejection as an exception event and error status, rethrows, and ends the span', async () => {
-    expect(() => span('sync.fail', () => {
-      throw new TypeError('bad input');
-    })).toThrow('bad input');
+    expect(() =>
+      span('sync.fail', () => {
+        throw new TypeError('bad input');
+      }),
+    ).toThrow('bad input');
     await expect(span('async.fail', async () => Promise.reject(new Error('remote down')))).rejects.toThrow('remote down');
-    for (const [name, message] of [['sync.fail', 'bad input'], ['async.fail', 'remote down']]) {
+    for (const [name, message] of [
+      ['sync.fail', 'bad input'],
+      ['async.fail', 'remote down'],
+    ]) {
       expect(endOf(name!)).toMatchObject({ status: 'error', statusMessage: message });
       const event = records().find((r) => r.type === 'span_event' && r.spanId === endOf(name!)?.spanId);
       expect(event?.attrs['exception.message']).toBe(message);
@@ -74,9 +79,12 @@ describe('autoSpan()', () => {
   it('keeps this, arguments and the return value; names the span after the function; captures scrubbed args on request', () => {
     const account = {
       rate: 2,
-      charge: autoSpan(function charge(this: { rate: number }, amount: number, card: { number: string; cvv_token: string }) {
-        return amount * this.rate + card.number.length;
-      }, { captureArgs: true }),
+      charge: autoSpan(
+        function charge(this: { rate: number }, amount: number, card: { number: string; cvv_token: string }) {
+          return amount * this.rate + card.number.length;
+        },
+        { captureArgs: true },
+      ),
     };
     expect(account.charge(10, { number: '4242', cvv_token: '123' })).toBe(24);
     expect(account.charge.name).toBe('charge');
@@ -152,7 +160,9 @@ function lineHere(): number {
 describe('call sites by default', () => {
   it('autoSpan records where the function was wrapped, read once: every call carries the same site', () => {
     const wrapLine = lineHere() + 1;
-    const work = autoSpan(function compute(n: number) { return n * 2; });
+    const work = autoSpan(function compute(n: number) {
+      return n * 2;
+    });
     const callFromHere = (n: number) => work(n);
     expect(callFromHere(1) + work(2)).toBe(6);
     const computed = ends().filter((r) => r.name === 'compute');
@@ -202,7 +212,7 @@ describe('call sites by default', () => {
 });
 
 describe('getLogger()', () => {
-  it('emits records linked to the active span with nested data, levels, bindings and the caller\'s file and line', () => {
+  it("emits records linked to the active span with nested data, levels, bindings and the caller's file and line", () => {
     const log = getLogger('batch').child({ worker: 'w1' });
     let line = 0;
     span('process.batch', () => {
@@ -221,7 +231,9 @@ describe('getLogger()', () => {
   });
 
   it('scrubs sensitive keys at any depth, with a marker that says why, and honours extra patterns and callbacks', () => {
-    const log = getLogger('auth', { scrub: { patterns: ['ssn'], redact: (key, value) => (key === 'email' && typeof value === 'string' ? 'personal data' : undefined) } });
+    const log = getLogger('auth', {
+      scrub: { patterns: ['ssn'], redact: (key, value) => (key === 'email' && typeof value === 'string' ? 'personal data' : undefined) },
+    });
     log.info('login', { user: 'ada', password: 'hunter2', nested: { headers: { Authorization: 'Bearer x', accept: 'json' } }, ssn: '123', email: 'a@b.c' });
     const login = records().find((r) => r.event === 'login');
     expect(login?.attrs).toEqual({
@@ -240,22 +252,27 @@ describe('getLogger()', () => {
 });
 
 describe('BufferedTrace', () => {
-  it('writes only the run\'s records to its file when the run completes', async () => {
+  it("writes only the run's records to its file when the run completes", async () => {
     span('not.part.of.the.run', () => undefined);
     const result = await buffered.run('agent.run', async () => {
       getLogger('agent').info('step', { n: 1 });
       return span('tool.call', () => 'done');
     });
     expect(result).toBe('done');
-    const lines = readFileSync(buffered.lastOutput!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { __tracer_meta__: { event: string } });
+    const lines = readFileSync(buffered.lastOutput!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { __tracer_meta__: { event: string } });
     expect(lines.map((l) => l.__tracer_meta__.event)).toEqual(['agent.run.start', 'step', 'tool.call.start', 'tool.call.end', 'agent.run.end']);
   });
 
   it('writes the file when the run fails, and rethrows', async () => {
-    await expect(buffered.run('agent.fail', async () => {
-      span('partial.step', () => undefined);
-      throw new Error('model refused');
-    })).rejects.toThrow('model refused');
+    await expect(
+      buffered.run('agent.fail', async () => {
+        span('partial.step', () => undefined);
+        throw new Error('model refused');
+      }),
+    ).rejects.toThrow('model refused');
     const text = readFileSync(buffered.lastOutput!, 'utf8');
     expect(text).toContain('"event":"exception"');
     expect(text).toContain('"status":"error"');

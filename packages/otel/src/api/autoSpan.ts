@@ -25,7 +25,11 @@ function wrap<F extends AnyFunction>(fn: F, nameOf: (self: unknown) => string, o
   const runOptions: RunOptions = { ...options, generator: generatorKind(fn), site };
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const extraAttributes = argumentAttributes(args, options);
-    return runInSpan(nameOf(this), () => (fn as unknown as (...a: unknown[]) => unknown).apply(this, args), extraAttributes === undefined ? runOptions : { ...runOptions, extraAttributes });
+    return runInSpan(
+      nameOf(this),
+      () => (fn as unknown as (...a: unknown[]) => unknown).apply(this, args),
+      extraAttributes === undefined ? runOptions : { ...runOptions, extraAttributes },
+    );
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(wrapped, 'length', { value: fn.length, configurable: true });
@@ -54,7 +58,12 @@ function methodDecorator<F extends AnyFunction>(method: F, decorator: ClassMetho
 }
 
 /** A legacy (`experimentalDecorators`) method decorator: replaces the descriptor's function. */
-function legacyMethodDecorator(target: object, key: string | symbol, descriptor: PropertyDescriptor & { value: AnyFunction }, options: AutoSpanOptions): PropertyDescriptor {
+function legacyMethodDecorator(
+  target: object,
+  key: string | symbol,
+  descriptor: PropertyDescriptor & { value: AnyFunction },
+  options: AutoSpanOptions,
+): PropertyDescriptor {
   // On a static method the target is the class itself, on an instance method its prototype.
   descriptor.value = wrap(descriptor.value, methodSpanName(String(key), typeof target === 'function', options), options);
   return descriptor;
@@ -76,7 +85,11 @@ export function autoSpan<F extends AnyFunction>(fn: F, options?: AutoSpanOptions
 export function autoSpan<F extends AnyFunction>(method: F, context: ClassMethodDecoratorContext): F;
 export function autoSpan(target: object, propertyKey: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
 export function autoSpan(options: AutoSpanOptions): AutoSpanDecorator;
-export function autoSpan(first: AnyFunction | AutoSpanOptions | object, second?: AutoSpanOptions | ClassMethodDecoratorContext | string | symbol, third?: PropertyDescriptor): unknown {
+export function autoSpan(
+  first: AnyFunction | AutoSpanOptions | object,
+  second?: AutoSpanOptions | ClassMethodDecoratorContext | string | symbol,
+  third?: PropertyDescriptor,
+): unknown {
   if ((typeof second === 'string' || typeof second === 'symbol') && isMethodDescriptor(third)) return legacyMethodDecorator(first, second, third, {});
   if (typeof first !== 'function') {
     const options = first as AutoSpanOptions;

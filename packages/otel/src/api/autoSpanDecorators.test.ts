@@ -61,7 +61,9 @@ describe('@autoSpan compiled by tsc', () => {
   for (const experimentalDecorators of [false, true]) {
     it(`works with experimentalDecorators: ${experimentalDecorators}`, async () => {
       exporter.reset();
-      const { Orders } = (await import(compile(experimentalDecorators))) as { Orders: { create(): { total(n: number): number; load(id: string): Promise<string> } } };
+      const { Orders } = (await import(compile(experimentalDecorators))) as {
+        Orders: { create(): { total(n: number): number; load(id: string): Promise<string> } };
+      };
       const orders = Orders.create();
       expect(orders.total(21)).toBe(42);
       expect(await orders.load('A7')).toBe('order A7');

@@ -7,7 +7,10 @@ import { createAitrace } from '../createAitrace.js';
 import { getLogger } from './getLogger.js';
 
 const warnings: string[] = [];
-diag.setLogger({ warn: (message: string) => void warnings.push(message), error: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+diag.setLogger(
+  { warn: (message: string) => void warnings.push(message), error: () => {}, info: () => {}, debug: () => {}, verbose: () => {} },
+  DiagLogLevel.WARN,
+);
 afterAll(() => {
   diag.disable();
   logs.disable();
@@ -20,7 +23,9 @@ describe('getLogger without a LoggerProvider', () => {
     getLogger('early').info('lost again');
     getLogger('other').warn('also lost');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^aitrace: getLogger\("early"\): no OpenTelemetry LoggerProvider is registered, so its records go nowhere; pass aitrace's logRecordProcessor to NodeSDK/);
+    expect(warnings[0]).toMatch(
+      /^aitrace: getLogger\("early"\): no OpenTelemetry LoggerProvider is registered, so its records go nowhere; pass aitrace's logRecordProcessor to NodeSDK/,
+    );
 
     const sink = new MemorySink();
     const aitrace = createAitrace({ output: sink, config: false, sync: true });

@@ -54,10 +54,14 @@ let warnedNoProvider = false;
 function warnIfNoProvider(name: string): void {
   if (warnedNoProvider) return;
   const provider = getLogsApi().getLoggerProvider() as { _getDelegateLogger?: (name: string) => unknown; constructor: { name: string } };
-  const unregistered = provider.constructor.name === 'NoopLoggerProvider' || (typeof provider._getDelegateLogger === 'function' && provider._getDelegateLogger(name) === undefined);
+  const unregistered =
+    provider.constructor.name === 'NoopLoggerProvider' ||
+    (typeof provider._getDelegateLogger === 'function' && provider._getDelegateLogger(name) === undefined);
   if (!unregistered) return;
   warnedNoProvider = true;
-  api.diag.warn(`aitrace: getLogger(${JSON.stringify(name)}): no OpenTelemetry LoggerProvider is registered, so its records go nowhere; pass aitrace's logRecordProcessor to NodeSDK (logRecordProcessors) or call logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [aitrace.logRecordProcessor] }))`);
+  api.diag.warn(
+    `aitrace: getLogger(${JSON.stringify(name)}): no OpenTelemetry LoggerProvider is registered, so its records go nowhere; pass aitrace's logRecordProcessor to NodeSDK (logRecordProcessors) or call logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [aitrace.logRecordProcessor] }))`,
+  );
 }
 
 /**
@@ -96,6 +100,7 @@ export function getLogger(name = 'app', options: LoggerOptions = {}): Logger {
   };
 
   const logger = { name, log, child: (more: Record<string, unknown>) => getLogger(name, { ...options, bindings: { ...bindings, ...more } }) } as Logger;
-  for (const level of LEVEL_NAMES) (logger as unknown as Record<string, unknown>)[level] = (event: string, fields?: Record<string, unknown>) => log(level, event, fields);
+  for (const level of LEVEL_NAMES)
+    (logger as unknown as Record<string, unknown>)[level] = (event: string, fields?: Record<string, unknown>) => log(level, event, fields);
   return logger;
 }

@@ -40,7 +40,12 @@ export function scrubberFor(options: SpanOptions): Scrubber {
 
 /** JSON text of a value, scrubbed; span attributes hold only primitives, so structured data goes in as JSON. */
 export function scrubbedJson(value: unknown, scrubber: Scrubber): string {
-  const scrubbed = value !== null && typeof value === 'object' && !Array.isArray(value) ? scrubber.scrub(value as Record<string, unknown>) : Array.isArray(value) ? scrubber.scrub({ v: value }).v : value;
+  const scrubbed =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? scrubber.scrub(value as Record<string, unknown>)
+      : Array.isArray(value)
+        ? scrubber.scrub({ v: value }).v
+        : value;
   return stringifyValue(scrubbed);
 }
 

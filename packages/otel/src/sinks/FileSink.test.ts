@@ -61,7 +61,7 @@ describe('FileSink', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"n":1}\n');
   });
 
-  it('starts a new file at the path on reopen(), and refuses the rotation options, which are the wrapper\'s', async () => {
+  it("starts a new file at the path on reopen(), and refuses the rotation options, which are the wrapper's", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aitrace-filesink-'));
     const path = join(dir, 'trace.jsonl');
     const sink = new FileSink(path);

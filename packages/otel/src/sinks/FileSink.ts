@@ -17,7 +17,9 @@ const IDENTITY_CHECK_MS = 1000;
 
 /** The error for a symbolic link found at the trace file path. */
 export function symlinkError(path: string): Error {
-  return new Error(`${path} is a symbolic link; aitrace does not follow links at the trace file path (a link put in place of the file could send records elsewhere): remove it, or set the output to the real file`);
+  return new Error(
+    `${path} is a symbolic link; aitrace does not follow links at the trace file path (a link put in place of the file could send records elsewhere): remove it, or set the output to the real file`,
+  );
 }
 
 /**
@@ -39,7 +41,8 @@ export class FileSink implements Sink {
   private readonly now: () => number;
 
   constructor(pathTemplate: string, options: FileSinkOptions = {}) {
-    if ('maxFileSize' in options) throw new Error('FileSink: maxFileSize is an option of RotatingFileSink: new RotatingFileSink(new FileSink(path), { maxFileSize, maxFiles })');
+    if ('maxFileSize' in options)
+      throw new Error('FileSink: maxFileSize is an option of RotatingFileSink: new RotatingFileSink(new FileSink(path), { maxFileSize, maxFiles })');
     this.path = resolve(resolvePathTemplate(pathTemplate));
     this.now = options.now ?? Date.now;
     this.lastIdentityCheck = this.now();

@@ -49,7 +49,9 @@ function acquire(lockPath: string, waitMs: number): string {
       continue;
     }
     if (Date.now() - started > waitMs) {
-      throw new Error(`${lockPath}: the rotation lock is held by ${holder?.owner ?? 'another process'} for more than ${waitMs} ms; remove the file if that process is gone`);
+      throw new Error(
+        `${lockPath}: the rotation lock is held by ${holder?.owner ?? 'another process'} for more than ${waitMs} ms; remove the file if that process is gone`,
+      );
     }
     Atomics.wait(sleeper, 0, 0, 1);
   }

@@ -26,7 +26,9 @@ export function resolvePathTemplate(template: string, now: Date = new Date(), ru
     const value = values[name];
     if (value !== undefined) return value;
     if (name === 'trace_id' || name === 'run') {
-      throw new Error(`trace file path ${JSON.stringify(template)}: ${match} names one run and works only in BufferedTrace's output; use {pid}, {date}, {time} or {hostname}`);
+      throw new Error(
+        `trace file path ${JSON.stringify(template)}: ${match} names one run and works only in BufferedTrace's output; use {pid}, {date}, {time} or {hostname}`,
+      );
     }
     const known = run === undefined ? '{pid}, {date}, {time} or {hostname}' : '{pid}, {date}, {time}, {hostname}, {trace_id} or {run}';
     throw new Error(`trace file path ${JSON.stringify(template)}: unknown placeholder ${match}; use ${known}`);

@@ -1,4 +1,13 @@
-import { Server, ServerCredentials, ServerInterceptingCall, status, type sendUnaryData, type ServerInterceptor, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  ServerInterceptingCall,
+  status,
+  type sendUnaryData,
+  type ServerInterceptor,
+  type ServerUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { otlpGrpcServiceDefinition, type OtlpResponseBySignal, type OtlpSignal } from '@aitrace/otlp';
 import { hasBearerToken } from '../http/bearerAuth.js';
 import { HttpError } from '../http/HttpError.js';
@@ -26,7 +35,10 @@ function grpcError(error: unknown, context: ServerContext): Partial<ServiceError
 function exportHandler<S extends OtlpSignal>(signal: S, context: ServerContext) {
   return (call: ServerUnaryCall<Buffer, OtlpResponseBySignal[S]>, callback: sendUnaryData<OtlpResponseBySignal[S]>): void => {
     if (context.token !== undefined && !hasBearerToken(call.metadata.get('authorization')[0], context.token)) {
-      callback({ code: status.UNAUTHENTICATED, details: 'a bearer token is required: send the metadata "authorization: Bearer <token>" (the --token of the server)' });
+      callback({
+        code: status.UNAUTHENTICATED,
+        details: 'a bearer token is required: send the metadata "authorization: Bearer <token>" (the --token of the server)',
+      });
       return;
     }
     let body: unknown;
@@ -48,7 +60,8 @@ function refusalInterceptor(context: ServerContext): ServerInterceptor {
   return (method, call) =>
     new ServerInterceptingCall(call, {
       sendStatus: (sent, next) => {
-        if (LOGGED_REFUSALS.has(sent.code)) context.refusals.note(call.getConnectionInfo().remoteAddress ?? 'unknown', `gRPC ${status[sent.code]}`, method.path, sent.details ?? '');
+        if (LOGGED_REFUSALS.has(sent.code))
+          context.refusals.note(call.getConnectionInfo().remoteAddress ?? 'unknown', `gRPC ${status[sent.code]}`, method.path, sent.details ?? '');
         next(sent);
       },
     });

@@ -12,10 +12,24 @@ describe('HostPolicy', () => {
     for (const host of ['localhost', 'LOCALHOST:4319', '127.0.0.1', '127.0.0.1:80', '127.9.8.7:1', '[::1]', '[::1]:4319', undefined]) {
       expect(hostRefused(policy, host), String(host)).toBe(false);
     }
-    for (const host of ['evil.example', 'evil.example:4319', 'localhost.evil.example', 'localhost.', '127.0.0.1.nip.io', '10.0.0.5', '[fe80::1]', '', 'a b', 'user@localhost', 'localhost/x']) {
+    for (const host of [
+      'evil.example',
+      'evil.example:4319',
+      'localhost.evil.example',
+      'localhost.',
+      '127.0.0.1.nip.io',
+      '10.0.0.5',
+      '[fe80::1]',
+      '',
+      'a b',
+      'user@localhost',
+      'localhost/x',
+    ]) {
       expect(hostRefused(policy, host), host).toBe(true);
     }
-    expect(policy.refuseHost(withHeaders({ host: 'evil.example:4319' }))).toMatch(/does not answer to the Host "evil.example:4319".*--allowed-host evil.example/);
+    expect(policy.refuseHost(withHeaders({ host: 'evil.example:4319' }))).toMatch(
+      /does not answer to the Host "evil.example:4319".*--allowed-host evil.example/,
+    );
   });
 
   it('answers the bound host and the allowed names, whatever their case and port', () => {

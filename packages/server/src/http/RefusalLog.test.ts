@@ -16,7 +16,9 @@ describe('RefusalLog', () => {
     ]);
     now = 60_000;
     log.note('10.0.0.5', 415, 'POST /v1/traces', 'Content-Type must be JSON, got length 9');
-    expect(lines[3]).toBe('refused POST /v1/traces from 10.0.0.5: 415 Content-Type must be JSON, got length 9 (3 more like it since the last line); the same refusal from this sender is logged again after 60 s');
+    expect(lines[3]).toBe(
+      'refused POST /v1/traces from 10.0.0.5: 415 Content-Type must be JSON, got length 9 (3 more like it since the last line); the same refusal from this sender is logged again after 60 s',
+    );
   });
 
   it('keeps a bounded table when every request comes from a new sender', () => {

@@ -44,6 +44,8 @@ export class RefusalLog {
     if (seen === undefined && this.seen.size >= MAX_KEYS) this.seen.clear();
     const more = seen !== undefined && seen.suppressed > 0 ? ` (${seen.suppressed} more like it since the last line)` : '';
     this.seen.set(key, { loggedAt: at, suppressed: 0 });
-    this.options.report(`refused ${what} from ${sender}: ${status} ${reason}${more}; the same refusal from this sender is logged again after ${Math.round(this.intervalMs / 1000)} s`);
+    this.options.report(
+      `refused ${what} from ${sender}: ${status} ${reason}${more}; the same refusal from this sender is logged again after ${Math.round(this.intervalMs / 1000)} s`,
+    );
   }
 }

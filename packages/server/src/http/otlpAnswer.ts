@@ -17,7 +17,21 @@ export function otlpEncodingOf(request: IncomingMessage): OtlpEncoding | undefin
 }
 
 // google.rpc.Code (the same numbers as gRPC status codes) by HTTP status.
-const RPC_CODES: Readonly<Record<number, number>> = { 400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 408: 4, 413: 8, 415: 3, 429: 8, 500: 13, 502: 14, 503: 14, 504: 4 };
+const RPC_CODES: Readonly<Record<number, number>> = {
+  400: 3,
+  401: 16,
+  403: 7,
+  404: 5,
+  405: 12,
+  408: 4,
+  413: 8,
+  415: 3,
+  429: 8,
+  500: 13,
+  502: 14,
+  503: 14,
+  504: 4,
+};
 
 /** The google.rpc.Code / gRPC status code of an HTTP status (UNKNOWN for others). */
 export function rpcCodeOf(status: number): number {

@@ -19,7 +19,11 @@ export function levelsParam(params: URLSearchParams): LevelName[] | undefined {
   if (names.length === 0) return undefined;
   const levels = names.map((name) => {
     const level = parseLevel(name);
-    if (level === undefined) throw new HttpError(400, `level must be one of ${LEVEL_NAMES.join(', ')} (one is a minimum, a comma-separated list picks levels), got ${JSON.stringify(name)}`);
+    if (level === undefined)
+      throw new HttpError(
+        400,
+        `level must be one of ${LEVEL_NAMES.join(', ')} (one is a minimum, a comma-separated list picks levels), got ${JSON.stringify(name)}`,
+      );
     return level;
   });
   if (levels.length === 1) return LEVEL_NAMES.slice(LEVEL_NAMES.indexOf(levels[0]!));
@@ -40,7 +44,8 @@ export function parseLogQuery(params: URLSearchParams): LogQuery {
   if (fromUs !== undefined) query.fromUs = fromUs;
   const toUs = timeParam(params, 'to');
   if (toUs !== undefined) query.toUs = toUs;
-  if (fromUs !== undefined && toUs !== undefined && fromUs > toUs) throw new HttpError(400, `from must not be later than to, got from=${params.get('from')} and to=${params.get('to')}`);
+  if (fromUs !== undefined && toUs !== undefined && fromUs > toUs)
+    throw new HttpError(400, `from must not be later than to, got from=${params.get('from')} and to=${params.get('to')}`);
   const attrs = attrParams(params);
   if (attrs.length > 0) query.attrs = attrs;
   const trace = textParam(params, 'trace')?.toLowerCase();
@@ -53,4 +58,3 @@ export function parseLogQuery(params: URLSearchParams): LogQuery {
   Object.assign(query, pageParams(params));
   return query;
 }
-

@@ -3,13 +3,32 @@ import { FilterSyntaxError, isTraceStatus, TRACE_SORTS, TRACE_STATUSES, traceQue
 import type { StatsQuery, TraceQuery } from '../store/TraceStore.js';
 import { HttpError } from './HttpError.js';
 
-const TRACE_PARAMS = ['service', 'service_version', 'environment', 'name', 'status', 'from', 'to', 'attr', 'model', 'conversation', 'q', 'filter', 'sort', 'order', 'limit', 'cursor', 'access_token'];
+const TRACE_PARAMS = [
+  'service',
+  'service_version',
+  'environment',
+  'name',
+  'status',
+  'from',
+  'to',
+  'attr',
+  'model',
+  'conversation',
+  'q',
+  'filter',
+  'sort',
+  'order',
+  'limit',
+  'cursor',
+  'access_token',
+];
 const STATS_PARAMS = ['service', 'service_version', 'environment', 'from', 'to', 'access_token'];
 
 /** Refuses a parameter that is not in `known`, naming it and the known ones. */
 export function checkKnown(params: URLSearchParams, known: readonly string[]): void {
   for (const key of new Set(params.keys())) {
-    if (!known.includes(key)) throw new HttpError(400, `unknown query parameter ${JSON.stringify(key)}; known: ${known.filter((k) => k !== 'access_token').join(', ')}`);
+    if (!known.includes(key))
+      throw new HttpError(400, `unknown query parameter ${JSON.stringify(key)}; known: ${known.filter((k) => k !== 'access_token').join(', ')}`);
   }
 }
 
@@ -18,7 +37,8 @@ export function timeParam(params: URLSearchParams, name: string): number | undef
   const text = params.get(name);
   if (text === null || text === '') return undefined;
   const us = /^\d+$/.test(text) ? Number(text) : parseTimestamp(text);
-  if (!Number.isSafeInteger(us)) throw new HttpError(400, `${name} must be an ISO-8601 timestamp (2025-10-26T12:34:15Z) or epoch microseconds, got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(us))
+    throw new HttpError(400, `${name} must be an ISO-8601 timestamp (2025-10-26T12:34:15Z) or epoch microseconds, got ${JSON.stringify(text)}`);
   return us;
 }
 
@@ -62,7 +82,8 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   }
   const sort = textParam(params, 'sort');
   if (sort !== undefined) {
-    if (!(TRACE_SORTS as readonly string[]).includes(sort)) throw new HttpError(400, `sort must be one of ${TRACE_SORTS.join(', ')}, got ${JSON.stringify(sort)}`);
+    if (!(TRACE_SORTS as readonly string[]).includes(sort))
+      throw new HttpError(400, `sort must be one of ${TRACE_SORTS.join(', ')}, got ${JSON.stringify(sort)}`);
     query.sort = sort as TraceSort;
   }
   const order = orderParam(params);
@@ -83,7 +104,8 @@ export function attrParams(params: URLSearchParams): Array<{ key: string; value:
 /** The `order` parameter: `desc` (largest, newest first) or `asc`. */
 export function orderParam(params: URLSearchParams): SortOrder | undefined {
   const order = textParam(params, 'order');
-  if (order !== undefined && order !== 'asc' && order !== 'desc') throw new HttpError(400, `order must be desc (newest or largest first) or asc, got ${JSON.stringify(order)}`);
+  if (order !== undefined && order !== 'asc' && order !== 'desc')
+    throw new HttpError(400, `order must be desc (newest or largest first) or asc, got ${JSON.stringify(order)}`);
   return order;
 }
 

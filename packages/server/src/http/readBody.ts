@@ -9,11 +9,21 @@ export interface BodyLimits {
 }
 
 function tooLarge(limit: number, what: string): HttpError {
-  return new HttpError(413, `request body ${what} is larger than the limit of ${limit} bytes; send smaller batches or raise --max-body`, { limit }, { Connection: 'close' });
+  return new HttpError(
+    413,
+    `request body ${what} is larger than the limit of ${limit} bytes; send smaller batches or raise --max-body`,
+    { limit },
+    { Connection: 'close' },
+  );
 }
 
 function tooManyLines(maxLines: number): HttpError {
-  return new HttpError(413, `request body has more than ${maxLines} lines, the most one batch may hold; send smaller batches or raise --max-lines`, { maxLines }, { Connection: 'close' });
+  return new HttpError(
+    413,
+    `request body has more than ${maxLines} lines, the most one batch may hold; send smaller batches or raise --max-lines`,
+    { maxLines },
+    { Connection: 'close' },
+  );
 }
 
 /** Counts the newline bytes of a chunk. */

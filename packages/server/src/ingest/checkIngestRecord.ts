@@ -23,11 +23,14 @@ function nestedDeeperThan(value: unknown, max: number): boolean {
 export function checkIngestRecord(record: NormalizedRecord): string | undefined {
   if (record.type !== 'log') {
     const missing = [record.traceId === undefined ? 'trace_id' : '', record.spanId === undefined ? 'span_id' : ''].filter((f) => f !== '');
-    if (missing.length > 0) return `__tracer_meta__.${missing.join(' and __tracer_meta__.')} ${missing.length > 1 ? 'are' : 'is'} required on ${record.type} records`;
+    if (missing.length > 0)
+      return `__tracer_meta__.${missing.join(' and __tracer_meta__.')} ${missing.length > 1 ? 'are' : 'is'} required on ${record.type} records`;
   }
-  if (nestedDeeperThan(record.meta, MAX_RECORD_DEPTH)) return `__tracer_meta__ is nested more than ${MAX_RECORD_DEPTH} levels deep, the most the server stores; flatten it`;
+  if (nestedDeeperThan(record.meta, MAX_RECORD_DEPTH))
+    return `__tracer_meta__ is nested more than ${MAX_RECORD_DEPTH} levels deep, the most the server stores; flatten it`;
   for (const [key, value] of Object.entries(record.attrs)) {
-    if (nestedDeeperThan(value, MAX_RECORD_DEPTH)) return `${JSON.stringify(key)} is nested more than ${MAX_RECORD_DEPTH} levels deep, the most the server stores; flatten it`;
+    if (nestedDeeperThan(value, MAX_RECORD_DEPTH))
+      return `${JSON.stringify(key)} is nested more than ${MAX_RECORD_DEPTH} levels deep, the most the server stores; flatten it`;
   }
   return undefined;
 }

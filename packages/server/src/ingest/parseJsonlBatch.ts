@@ -44,7 +44,7 @@ function parseLines(text: string, maxProblems: number, brokenLines: ReadonlySet<
     problemCount += found.length;
     for (const problem of found) if (problems.length < maxProblems) problems.push(problem);
   };
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const newline = text.indexOf('\n', Math.min(start + SLICE_CHARS, text.length - 1));
     const end = newline === -1 ? text.length : newline + 1;
     take(reader.push(text.slice(start, end)));

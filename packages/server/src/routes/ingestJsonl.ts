@@ -10,7 +10,16 @@ import type { ServerContext } from '../ServerContext.js';
  * Media types a JSONL batch may be sent as. None is a type a web page may send across origins without asking
  * first (text/plain, form types), so a page on another site cannot post records.
  */
-export const JSONL_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonl', 'application/json-lines', 'application/jsonlines', 'application/x-jsonlines', 'application/json'];
+export const JSONL_TYPES = [
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/x-jsonl',
+  'application/json-lines',
+  'application/jsonlines',
+  'application/x-jsonlines',
+  'application/json',
+];
 
 /** Most bad lines a 400 answer lists; the others are only counted. */
 export const MAX_LISTED_PROBLEMS = 100;
@@ -52,11 +61,15 @@ export async function ingestJsonl(request: IncomingMessage, response: ServerResp
     const lines = problems.map((p) => p.line).join(', ');
     const unlisted = problemCount - problems.length;
     const more = unlisted > 0 ? ` and ${unlisted} more not listed` : '';
-    throw new HttpError(400, `${problemCount} bad line${problemCount > 1 ? 's' : ''} (line ${lines}${more}); the whole batch was refused and nothing was stored`, {
-      accepted: 0,
-      rejected: problemCount,
-      problems: problems.map(shortened),
-    });
+    throw new HttpError(
+      400,
+      `${problemCount} bad line${problemCount > 1 ? 's' : ''} (line ${lines}${more}); the whole batch was refused and nothing was stored`,
+      {
+        accepted: 0,
+        rejected: problemCount,
+        problems: problems.map(shortened),
+      },
+    );
   }
   const changes = await context.ingest(records);
   sendJson(response, 200, { accepted: changes.accepted, traces: changes.traces.length });

@@ -10,7 +10,6 @@ import { decodeUtf8 } from './ingestJsonl.js';
 
 export type { OtlpSignal };
 
-
 const METRIC_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
 
 function asList(value: unknown): unknown[] {
@@ -59,7 +58,12 @@ export async function receiveOtlpExport<S extends OtlpSignal>(signal: S, body: u
       await context.ingest(conversion.records);
     } catch (error) {
       context.onProblem(`storing an OTLP ${signal} request failed (the client is asked to retry): ${(error as Error).stack ?? String(error)}`);
-      throw new HttpError(503, `the trace store could not save the request (${(error as Error).message}); retry later`, {}, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+      throw new HttpError(
+        503,
+        `the trace store could not save the request (${(error as Error).message}); retry later`,
+        {},
+        { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      );
     }
   }
   if (conversion.rejected === 0) return {};

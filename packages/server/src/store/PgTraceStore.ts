@@ -73,7 +73,9 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^(08|57P|53)/.test(code))) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|not queryable/i.test((error as Error).message ?? '');
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|not queryable/i.test(
+    (error as Error).message ?? '',
+  );
 }
 
 /** A deadlock or serialization failure: the transaction was rolled back and can simply run again. */
@@ -141,7 +143,8 @@ const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
 /** Per trace, the values a trace facet counts: `(trace_id, value)` pairs, each at most once (as in sqliteTraceFacets.ts). */
 const PG_FACET_VALUES = {
-  service: 'SELECT trace_id, service AS value FROM spans WHERE service IS NOT NULL UNION SELECT trace_id, service FROM records WHERE service IS NOT NULL AND trace_id IS NOT NULL',
+  service:
+    'SELECT trace_id, service AS value FROM spans WHERE service IS NOT NULL UNION SELECT trace_id, service FROM records WHERE service IS NOT NULL AND trace_id IS NOT NULL',
   name: 'SELECT DISTINCT trace_id, name AS value FROM spans',
   // The trace summary's models and conversations, as the model and conversation filters read them.
   model: 'SELECT DISTINCT x.trace_id, m.value FROM traces x, jsonb_array_elements_text(x.models) AS m(value)',
@@ -337,7 +340,11 @@ export class PgTraceStore implements TraceStore {
     }
     const storedTraces = new Map<string, TraceTally>();
     if (ids.length > 0) for (const row of (await client.query<TraceRow>(named(SQL.selectTraces, [ids]))).rows) storedTraces.set(row.trace_id, toTally(row));
-    const folded = foldBatch(batch, { span: (traceId, spanId) => storedSpans.get(spanKey(traceId, spanId)), tally: (traceId) => storedTraces.get(traceId) }, inserted);
+    const folded = foldBatch(
+      batch,
+      { span: (traceId, spanId) => storedSpans.get(spanKey(traceId, spanId)), tally: (traceId) => storedTraces.get(traceId) },
+      inserted,
+    );
     if (folded.spans.length > 0) {
       const cols = folded.spans.map((span) => recordColumns(span.record));
       await client.query(
@@ -369,7 +376,11 @@ export class PgTraceStore implements TraceStore {
         ]),
       );
     }
-    if (folded.genAiTraces.size > 0) await this.rollUpGenAi(client, folded.tallies.filter((tally) => folded.genAiTraces.has(tally.traceId)));
+    if (folded.genAiTraces.size > 0)
+      await this.rollUpGenAi(
+        client,
+        folded.tallies.filter((tally) => folded.genAiTraces.has(tally.traceId)),
+      );
     if (folded.tallies.length > 0) {
       const rows = folded.tallies.map(fromTally);
       await client.query(
@@ -407,18 +418,27 @@ export class PgTraceStore implements TraceStore {
   /** Sets the traces' token totals, models and conversations from their stored spans (this batch's included). */
   private async rollUpGenAi(client: pg.PoolClient, tallies: TraceTally[]): Promise<void> {
     const spansByTrace = new Map<string, Array<{ spanId: string; parentSpanId: string | undefined; genAi: SpanGenAi | undefined }>>();
-    const rows = (await client.query<{ trace_id: string; span_id: string; parent_span_id: string | null; genai: string | null }>(named(SQL.genAiSpans, [tallies.map((t) => t.traceId)]))).rows;
+    const rows = (
+      await client.query<{ trace_id: string; span_id: string; parent_span_id: string | null; genai: string | null }>(
+        named(SQL.genAiSpans, [tallies.map((t) => t.traceId)]),
+      )
+    ).rows;
     for (const row of rows) {
       let list = spansByTrace.get(row.trace_id);
       if (list === undefined) spansByTrace.set(row.trace_id, (list = []));
-      list.push({ spanId: row.span_id, parentSpanId: row.parent_span_id ?? undefined, genAi: row.genai === null ? undefined : (JSON.parse(row.genai) as SpanGenAi) });
+      list.push({
+        spanId: row.span_id,
+        parentSpanId: row.parent_span_id ?? undefined,
+        genAi: row.genai === null ? undefined : (JSON.parse(row.genai) as SpanGenAi),
+      });
     }
     for (const tally of tallies) tallyGenAi(tally, spansByTrace.get(tally.traceId) ?? []);
   }
 
   listTraces(query: TraceQuery): Promise<TracePage> {
     const limit = query.limit ?? DEFAULT_TRACE_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT) return Promise.reject(new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`));
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT)
+      return Promise.reject(new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`));
     let list;
     try {
       list = pgTraceFilter(query);
@@ -433,7 +453,10 @@ export class PgTraceStore implements TraceStore {
       const last = page[page.length - 1];
       return {
         traces: page.map(toSummary),
-        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ key: last.sort_key, traceId: last.trace_id, sort: order.sort, order: order.order }) : null,
+        nextCursor:
+          rows.length > limit && last !== undefined
+            ? encodeTraceCursor({ key: last.sort_key, traceId: last.trace_id, sort: order.sort, order: order.order })
+            : null,
       };
     });
   }
@@ -449,7 +472,8 @@ export class PgTraceStore implements TraceStore {
     const direction = request.order === 'desc' ? 'DESC' : 'ASC';
     const text = `SELECT r.id, r.time_us, r.record, r.attrs_json FROM records r ${filter.where} ORDER BY r.time_us ${direction}, r.id ${direction} LIMIT $${filter.params.length + 1}`;
     return this.guarded(async (client) => {
-      const rows = (await client.query<{ id: number; time_us: number; record: string; attrs_json: string }>(named(text, [...filter.params, request.limit + 1]))).rows;
+      const rows = (await client.query<{ id: number; time_us: number; record: string; attrs_json: string }>(named(text, [...filter.params, request.limit + 1])))
+        .rows;
       const page = logPageOf(rows, request);
       return { logs: page.rows.map((row) => readStoredRecord(row.record, row.attrs_json)), nextCursor: page.nextCursor };
     });
@@ -507,11 +531,19 @@ export class PgTraceStore implements TraceStore {
   }
 
   getTraceRecords(traceId: string): Promise<NormalizedRecord[]> {
-    return this.guarded(async (client) => (await client.query<{ record: string; attrs_json: string }>(named(SQL.traceRows, [pgText(traceId)]))).rows.map((row) => readStoredRecord(row.record, row.attrs_json)));
+    return this.guarded(async (client) =>
+      (await client.query<{ record: string; attrs_json: string }>(named(SQL.traceRows, [pgText(traceId)]))).rows.map((row) =>
+        readStoredRecord(row.record, row.attrs_json),
+      ),
+    );
   }
 
   getTraceRecordsJson(traceId: string): Promise<string[]> {
-    return this.guarded(async (client) => (await client.query<{ record: string; attrs_json: string }>(named(SQL.traceRows, [pgText(traceId)]))).rows.map((row) => storedRecordJson(row.record, row.attrs_json)));
+    return this.guarded(async (client) =>
+      (await client.query<{ record: string; attrs_json: string }>(named(SQL.traceRows, [pgText(traceId)]))).rows.map((row) =>
+        storedRecordJson(row.record, row.attrs_json),
+      ),
+    );
   }
 
   spanStats(query: StatsQuery): Promise<SpanStats[]> {
@@ -524,7 +556,11 @@ export class PgTraceStore implements TraceStore {
         max(duration_ms) FILTER (WHERE type <> 'span_start') AS max
       FROM spans ${filter.where} GROUP BY name`;
     return this.guarded(async (client) => {
-      const rows = (await client.query<{ name: string; count: number; errors: number; running: number; p50: number | null; p95: number | null; max: number | null }>(named(text, filter.params))).rows;
+      const rows = (
+        await client.query<{ name: string; count: number; errors: number; running: number; p50: number | null; p95: number | null; max: number | null }>(
+          named(text, filter.params),
+        )
+      ).rows;
       return rows
         .map((row) => ({ name: row.name, count: row.count, errors: row.errors, running: row.running, p50Ms: row.p50, p95Ms: row.p95, maxMs: row.max }))
         .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -533,7 +569,11 @@ export class PgTraceStore implements TraceStore {
 
   getSourceCursor(fileId: string): Promise<SourceCursor | undefined> {
     return this.guarded(async (client) => {
-      const row = (await client.query<{ file_id: string; path: string; offset: number; line: number; head_hash: string; head_length: number }>(named(SQL.selectSource, [fileId]))).rows[0];
+      const row = (
+        await client.query<{ file_id: string; path: string; offset: number; line: number; head_hash: string; head_length: number }>(
+          named(SQL.selectSource, [fileId]),
+        )
+      ).rows[0];
       if (row === undefined) return undefined;
       return { fileId: row.file_id, path: row.path, offset: row.offset, line: row.line, headHash: row.head_hash, headLength: row.head_length };
     });
@@ -580,7 +620,9 @@ export class PgTraceStore implements TraceStore {
       const deleted = await this.transaction(client, async () => {
         const ids = (
           await client.query<{ trace_id: string }>(
-            named(`SELECT trace_id FROM traces WHERE ${condition} AND pg_try_advisory_xact_lock(hashtextextended(trace_id, 0)) LIMIT ${RETENTION_CHUNK}`, [value]),
+            named(`SELECT trace_id FROM traces WHERE ${condition} AND pg_try_advisory_xact_lock(hashtextextended(trace_id, 0)) LIMIT ${RETENTION_CHUNK}`, [
+              value,
+            ]),
           )
         ).rows.map((row) => row.trace_id);
         if (ids.length === 0) return 0;
@@ -613,7 +655,10 @@ export class PgTraceStore implements TraceStore {
    * back by itself after a database restart. Resolves, once listening (or after a first failed attempt), to a
    * function that stops listening.
    */
-  async watchOtherInstances(listener: (changes: IngestChanges) => void, wantsRecords: (traceId: string) => boolean = () => false): Promise<() => Promise<void>> {
+  async watchOtherInstances(
+    listener: (changes: IngestChanges) => void,
+    wantsRecords: (traceId: string) => boolean = () => false,
+  ): Promise<() => Promise<void>> {
     let client: pg.Client | undefined;
     let stopped = false;
     let retry: NodeJS.Timeout | undefined;
@@ -624,7 +669,8 @@ export class PgTraceStore implements TraceStore {
         const records: NormalizedRecord[] = [];
         for (const traceId of notice.t) {
           if (!wantsRecords(traceId)) continue;
-          for (const row of (await db.query<{ record: string; attrs_json: string }>(named(SQL.traceRowsSince, [traceId, notice.s]))).rows) records.push(readStoredRecord(row.record, row.attrs_json));
+          for (const row of (await db.query<{ record: string; attrs_json: string }>(named(SQL.traceRowsSince, [traceId, notice.s]))).rows)
+            records.push(readStoredRecord(row.record, row.attrs_json));
         }
         return { accepted: 0, traces, records };
       });

@@ -9,10 +9,40 @@ import { SqliteTraceStore } from './SqliteTraceStore.js';
 const agentTrace = traceIdOf(1);
 const otherTrace = traceIdOf(2);
 // An agent span that sums its two model calls (which must not be counted twice), and an unrelated chat.
-const agent: TestSpan = { trace: agentTrace, span: spanIdOf(1), name: 'invoke_agent', startMs: 0, endMs: 90, attrs: { 'gen_ai.conversation.id': 'conv-7', 'gen_ai.usage.input_tokens': 30, 'gen_ai.usage.output_tokens': 12 } };
-const call1: TestSpan = { trace: agentTrace, span: spanIdOf(2), parent: spanIdOf(1), name: 'chat', startMs: 5, endMs: 40, attrs: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.model': 'gpt-4o-2024-08-06', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 4 } };
-const call2: TestSpan = { trace: agentTrace, span: spanIdOf(3), parent: spanIdOf(1), name: 'chat', startMs: 45, endMs: 80, attrs: { 'gen_ai.request.model': 'llama3', 'gen_ai.usage.input_tokens': '20', 'gen_ai.usage.output_tokens': 8 } };
-const other: TestSpan = { trace: otherTrace, span: spanIdOf(4), name: 'chat', startMs: 100, endMs: 120, attrs: { 'gen_ai.request.model': 'llama3', 'gen_ai.conversation.id': 'conv-8' } };
+const agent: TestSpan = {
+  trace: agentTrace,
+  span: spanIdOf(1),
+  name: 'invoke_agent',
+  startMs: 0,
+  endMs: 90,
+  attrs: { 'gen_ai.conversation.id': 'conv-7', 'gen_ai.usage.input_tokens': 30, 'gen_ai.usage.output_tokens': 12 },
+};
+const call1: TestSpan = {
+  trace: agentTrace,
+  span: spanIdOf(2),
+  parent: spanIdOf(1),
+  name: 'chat',
+  startMs: 5,
+  endMs: 40,
+  attrs: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.model': 'gpt-4o-2024-08-06', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 4 },
+};
+const call2: TestSpan = {
+  trace: agentTrace,
+  span: spanIdOf(3),
+  parent: spanIdOf(1),
+  name: 'chat',
+  startMs: 45,
+  endMs: 80,
+  attrs: { 'gen_ai.request.model': 'llama3', 'gen_ai.usage.input_tokens': '20', 'gen_ai.usage.output_tokens': 8 },
+};
+const other: TestSpan = {
+  trace: otherTrace,
+  span: spanIdOf(4),
+  name: 'chat',
+  startMs: 100,
+  endMs: 120,
+  attrs: { 'gen_ai.request.model': 'llama3', 'gen_ai.conversation.id': 'conv-8' },
+};
 
 describe('SqliteTraceStore: GenAI token totals and filters', () => {
   let dir: string;
@@ -30,7 +60,12 @@ describe('SqliteTraceStore: GenAI token totals and filters', () => {
     // The calls end before the agent (as in a file), in separate ingests: the agent's own sum then stops counting.
     await store.ingest([normalized(endLine(call1))]);
     await store.ingest([normalized(endLine(call2)), normalized(endLine(other))]);
-    expect(await store.getTraceSummary(agentTrace)).toMatchObject({ inputTokens: 30, outputTokens: 12, models: ['gpt-4o', 'gpt-4o-2024-08-06', 'llama3'], conversations: [] });
+    expect(await store.getTraceSummary(agentTrace)).toMatchObject({
+      inputTokens: 30,
+      outputTokens: 12,
+      models: ['gpt-4o', 'gpt-4o-2024-08-06', 'llama3'],
+      conversations: [],
+    });
     await store.ingest([normalized(endLine(agent))]);
     expect(await store.getTraceSummary(agentTrace)).toMatchObject({ inputTokens: 30, outputTokens: 12, conversations: ['conv-7'] });
     expect(await store.getTraceSummary(otherTrace)).toMatchObject({ inputTokens: null, outputTokens: null, models: ['llama3'], conversations: ['conv-8'] });

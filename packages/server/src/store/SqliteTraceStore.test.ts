@@ -21,7 +21,12 @@ describe('SqliteTraceStore', () => {
   /** A database of an older schema: today's without the columns added since, at that user_version. */
   function oldDatabase(path: string, version: number, newerColumns: RegExp): void {
     const db = new Database(path);
-    db.exec(SQLITE_SCHEMA.split('\n').filter((line) => !newerColumns.test(line)).join('\n').replace(/,\n\)/g, '\n)'));
+    db.exec(
+      SQLITE_SCHEMA.split('\n')
+        .filter((line) => !newerColumns.test(line))
+        .join('\n')
+        .replace(/,\n\)/g, '\n)'),
+    );
     db.pragma(`user_version = ${version}`);
     db.close();
   }

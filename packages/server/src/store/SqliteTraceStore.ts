@@ -31,9 +31,7 @@ import type {
 export const DEFAULT_TRACE_LIMIT = 50;
 export const MAX_TRACE_LIMIT = 1000;
 
-
 const DAY_US = 86_400_000_000;
-
 
 const toSummary = (row: TraceRow): TraceSummary => traceSummaryOf(toTally(row));
 
@@ -62,7 +60,9 @@ export class SqliteTraceStore implements TraceStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       this.db.close();
-      throw new Error(`the trace database ${JSON.stringify(options.path)} has schema version ${version}, newer than this server (${SCHEMA_VERSION}); upgrade aitrace`);
+      throw new Error(
+        `the trace database ${JSON.stringify(options.path)} has schema version ${version}, newer than this server (${SCHEMA_VERSION}); upgrade aitrace`,
+      );
     }
     if (options.path !== ':memory:' && options.path !== '') this.db.pragma('journal_mode = WAL');
     // NORMAL with WAL keeps every committed ingest across a process crash; only an OS crash can lose the last ones.
@@ -198,7 +198,8 @@ export class SqliteTraceStore implements TraceStore {
   listTraces(query: TraceQuery): Promise<TracePage> {
     return this.guarded(() => {
       const limit = query.limit ?? DEFAULT_TRACE_LIMIT;
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_LIMIT)
+        throw new QueryError(`limit must be a whole number from 1 to ${MAX_TRACE_LIMIT}, got ${limit}`);
       const filter = traceFilterSql(query);
       const order = traceOrderSql(query);
       const where = order.after === undefined ? filter.where : `${filter.where === '' ? 'WHERE' : `${filter.where} AND`} ${order.after.clause}`;
@@ -209,7 +210,10 @@ export class SqliteTraceStore implements TraceStore {
       const last = page[page.length - 1];
       return {
         traces: page.map(toSummary),
-        nextCursor: rows.length > limit && last !== undefined ? encodeTraceCursor({ key: last.sort_key, traceId: last.trace_id, sort: order.sort, order: order.order }) : null,
+        nextCursor:
+          rows.length > limit && last !== undefined
+            ? encodeTraceCursor({ key: last.sort_key, traceId: last.trace_id, sort: order.sort, order: order.order })
+            : null,
       };
     });
   }
@@ -249,7 +253,11 @@ export class SqliteTraceStore implements TraceStore {
     return this.guarded(() => {
       const clauses: string[] = [];
       const params: unknown[] = [];
-      for (const [column, value] of [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const) {
+      for (const [column, value] of [
+        ['service', query.service],
+        ['service_version', query.serviceVersion],
+        ['environment', query.environment],
+      ] as const) {
         if (value === undefined) continue;
         clauses.push(`${column} = ?`);
         params.push(value);

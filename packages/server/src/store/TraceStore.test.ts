@@ -56,7 +56,16 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
 
   const trace = traceIdOf(1);
   const root = { trace, span: spanIdOf(1), name: 'GET /users', startMs: 0, endMs: 50, service: 'api', attrs: { 'http.route': '/users' } };
-  const child = { trace, span: spanIdOf(2), parent: spanIdOf(1), name: 'db.query', startMs: 10, endMs: 40, service: 'api', attrs: { 'db.statement': 'select 1' } };
+  const child = {
+    trace,
+    span: spanIdOf(2),
+    parent: spanIdOf(1),
+    name: 'db.query',
+    startMs: 10,
+    endMs: 40,
+    service: 'api',
+    attrs: { 'db.statement': 'select 1' },
+  };
   const ids = async (query: TraceQuery) => (await store.listTraces(query)).traces.map((t) => t.traceId);
 
   it('stores a provisional start as running, then replaces it with its end and keeps the start attributes', async () => {
@@ -142,14 +151,29 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
   });
 
   it('filters by service, name, time range, attribute and text, treating injection strings as plain values', async () => {
-    const other = { trace: traceIdOf(2), span: spanIdOf(5), name: 'worker.run', startMs: 1000, endMs: 1100, service: 'worker', attrs: { job: "x' OR 1=1 --", retries: 2, ok: true, nested: { deep: 'Needle' } } };
+    const other = {
+      trace: traceIdOf(2),
+      span: spanIdOf(5),
+      name: 'worker.run',
+      startMs: 1000,
+      endMs: 1100,
+      service: 'worker',
+      attrs: { job: "x' OR 1=1 --", retries: 2, ok: true, nested: { deep: 'Needle' } },
+    };
     await store.ingest([...spanLines(root), ...spanLines(child), ...spanLines(other)].map(normalized));
     expect(await ids({ service: 'worker' })).toEqual([traceIdOf(2)]);
     expect(await ids({ name: 'db.query' })).toEqual([trace]);
     expect(await ids({ fromUs: T0_US + 500_000 })).toEqual([traceIdOf(2)]);
     expect(await ids({ toUs: T0_US + 500_000 })).toEqual([trace]);
     expect(await ids({ attrs: [{ key: 'http.route', value: '/users' }] })).toEqual([trace]);
-    expect(await ids({ attrs: [{ key: 'retries', value: '2' }, { key: 'ok', value: 'true' }] })).toEqual([traceIdOf(2)]);
+    expect(
+      await ids({
+        attrs: [
+          { key: 'retries', value: '2' },
+          { key: 'ok', value: 'true' },
+        ],
+      }),
+    ).toEqual([traceIdOf(2)]);
     expect(await ids({ attrs: [{ key: 'retries', value: '2.0' }] })).toEqual([]);
     expect(await ids({ attrs: [{ key: 'nested', value: '{"deep":"Needle"}' }] })).toEqual([traceIdOf(2)]);
     expect(await ids({ attrs: [{ key: 'nested', value: '{}' }] })).toEqual([]);
@@ -178,7 +202,8 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
   });
 
   it('pages newest first with a cursor and rejects a forged cursor', async () => {
-    for (let i = 0; i < 5; i++) await store.ingest(spanLines({ trace: traceIdOf(10 + i), span: spanIdOf(i + 1), name: `t${i}`, startMs: i, endMs: i + 1 }).map(normalized));
+    for (let i = 0; i < 5; i++)
+      await store.ingest(spanLines({ trace: traceIdOf(10 + i), span: spanIdOf(i + 1), name: `t${i}`, startMs: i, endMs: i + 1 }).map(normalized));
     const first = await store.listTraces({ limit: 2 });
     expect(first.traces.map((t) => t.rootName)).toEqual(['t4', 't3']);
     const second = await store.listTraces({ limit: 2, cursor: first.nextCursor! });
@@ -192,7 +217,8 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
 
   it('computes per-name statistics with p50, p95 and max of ended spans', async () => {
     const lines: string[] = [];
-    for (let i = 1; i <= 20; i++) lines.push(...spanLines({ trace: traceIdOf(100 + i), span: spanIdOf(i), name: 'work', startMs: 0, endMs: i, status: i === 20 ? 'error' : 'ok' }));
+    for (let i = 1; i <= 20; i++)
+      lines.push(...spanLines({ trace: traceIdOf(100 + i), span: spanIdOf(i), name: 'work', startMs: 0, endMs: i, status: i === 20 ? 'error' : 'ok' }));
     lines.push(startLine({ trace: traceIdOf(200), span: spanIdOf(50), name: 'work', startMs: 0 }));
     lines.push(...spanLines({ trace: traceIdOf(201), span: spanIdOf(51), name: 'other', startMs: 0, endMs: 3 }));
     await store.ingest(lines.map(normalized));
@@ -206,7 +232,12 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
   it('applies retention by age and by row count, deleting whole traces oldest first', async () => {
     for (let i = 0; i < 4; i++) {
       const id = traceIdOf(300 + i);
-      await store.ingest([...spanLines({ trace: id, span: spanIdOf(i + 1), name: `t${i}`, startMs: i * DAY_US / 1000, endMs: i * DAY_US / 1000 + 5 }), logLine('note', i * DAY_US / 1000 + 1, { trace: id })].map(normalized));
+      await store.ingest(
+        [
+          ...spanLines({ trace: id, span: spanIdOf(i + 1), name: `t${i}`, startMs: (i * DAY_US) / 1000, endMs: (i * DAY_US) / 1000 + 5 }),
+          logLine('note', (i * DAY_US) / 1000 + 1, { trace: id }),
+        ].map(normalized),
+      );
     }
     await store.ingest([normalized(logLine('no trace', 0))]);
     expect(await store.countRows()).toBe(9);

@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import { environmentOf, serviceVersionOf, type NormalizedRecord } from '@aitrace/format';
-import { hasGenAi, isSpanRecord, mergeSpanRecords, newTraceTally, spanGenAi, spanStartUs, tallyRecord, tallySpan, type SpanGenAi, type TraceTally } from '@aitrace/forest';
+import {
+  hasGenAi,
+  isSpanRecord,
+  mergeSpanRecords,
+  newTraceTally,
+  spanGenAi,
+  spanStartUs,
+  tallyRecord,
+  tallySpan,
+  type SpanGenAi,
+  type TraceTally,
+} from '@aitrace/forest';
 
 /** The columns of one record, as both stores write them. */
 export interface RecordColumns {
@@ -80,20 +91,46 @@ export interface TraceRow {
 /** The tally kept in a trace row. */
 export function toTally(row: TraceRow): TraceTally {
   return {
-    traceId: row.trace_id, rootSpanId: row.root_span_id, rootName: row.root_name, rootParentless: row.root_parentless === 1, rootStartUs: row.root_start_us,
-    service: row.service, startUs: row.start_us, endUs: row.end_us, lastUs: row.last_us, spanCount: row.span_count, errorCount: row.error_count,
-    runningCount: row.running_count, recordCount: row.record_count, inputTokens: row.input_tokens, outputTokens: row.output_tokens,
-    models: JSON.parse(row.models) as string[], conversations: JSON.parse(row.conversations) as string[],
+    traceId: row.trace_id,
+    rootSpanId: row.root_span_id,
+    rootName: row.root_name,
+    rootParentless: row.root_parentless === 1,
+    rootStartUs: row.root_start_us,
+    service: row.service,
+    startUs: row.start_us,
+    endUs: row.end_us,
+    lastUs: row.last_us,
+    spanCount: row.span_count,
+    errorCount: row.error_count,
+    runningCount: row.running_count,
+    recordCount: row.record_count,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    models: JSON.parse(row.models) as string[],
+    conversations: JSON.parse(row.conversations) as string[],
   };
 }
 
 /** The trace row of a tally. */
 export function fromTally(tally: TraceTally): TraceRow {
   return {
-    trace_id: tally.traceId, root_span_id: tally.rootSpanId, root_name: tally.rootName, root_parentless: Number(tally.rootParentless), root_start_us: tally.rootStartUs,
-    service: tally.service, start_us: tally.startUs, end_us: tally.endUs, last_us: tally.lastUs, span_count: tally.spanCount, error_count: tally.errorCount,
-    running_count: tally.runningCount, record_count: tally.recordCount, input_tokens: tally.inputTokens, output_tokens: tally.outputTokens,
-    models: JSON.stringify(tally.models), conversations: JSON.stringify(tally.conversations),
+    trace_id: tally.traceId,
+    root_span_id: tally.rootSpanId,
+    root_name: tally.rootName,
+    root_parentless: Number(tally.rootParentless),
+    root_start_us: tally.rootStartUs,
+    service: tally.service,
+    start_us: tally.startUs,
+    end_us: tally.endUs,
+    last_us: tally.lastUs,
+    span_count: tally.spanCount,
+    error_count: tally.errorCount,
+    running_count: tally.runningCount,
+    record_count: tally.recordCount,
+    input_tokens: tally.inputTokens,
+    output_tokens: tally.outputTokens,
+    models: JSON.stringify(tally.models),
+    conversations: JSON.stringify(tally.conversations),
   };
 }
 

@@ -20,20 +20,28 @@ export interface LogPageRequest {
 /** Checks a log query's page fields; throws a QueryError naming the one that is wrong. */
 export function logPageRequest(query: LogQuery): LogPageRequest {
   const limit = query.limit ?? DEFAULT_LOG_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_LOG_LIMIT}, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_LIMIT)
+    throw new QueryError(`limit must be a whole number from 1 to ${MAX_LOG_LIMIT}, got ${limit}`);
   const order = query.order ?? 'desc';
   if (query.cursor === undefined) return { limit, order, after: undefined };
   const cursor = decodeLogCursor(query.cursor, order);
   // Both stores number their rows; a text id is another store's cursor.
-  if (typeof cursor.id !== 'number' || !Number.isSafeInteger(cursor.id)) throw new QueryError('cursor is not valid: pass the nextCursor of a previous page unchanged');
+  if (typeof cursor.id !== 'number' || !Number.isSafeInteger(cursor.id))
+    throw new QueryError('cursor is not valid: pass the nextCursor of a previous page unchanged');
   return { limit, order, after: { timeUs: cursor.timeUs, id: cursor.id } };
 }
 
 /** The page of `limit + 1` rows fetched for a request, and the cursor of the next page (null on the last). */
-export function logPageOf<Row extends { id: number; time_us: number }>(rows: readonly Row[], request: LogPageRequest): { rows: Row[]; nextCursor: string | null } {
+export function logPageOf<Row extends { id: number; time_us: number }>(
+  rows: readonly Row[],
+  request: LogPageRequest,
+): { rows: Row[]; nextCursor: string | null } {
   const page = rows.slice(0, request.limit);
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: rows.length > request.limit && last !== undefined ? encodeLogCursor({ timeUs: last.time_us, id: last.id, order: request.order }) : null };
+  return {
+    rows: page,
+    nextCursor: rows.length > request.limit && last !== undefined ? encodeLogCursor({ timeUs: last.time_us, id: last.id, order: request.order }) : null,
+  };
 }
 
 /** The filters each trace facet counts under: the query's filters without the page fields and without the facet's own filter. */

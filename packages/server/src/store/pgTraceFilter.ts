@@ -15,8 +15,10 @@ export function pgText(value: string): string {
 /** User data as jsonb input: JSON text whose strings (keys too) have U+0000 replaced as `pgText` does. */
 export function pgJsonb(json: string): string {
   if (!json.includes('\\u0000')) return json;
-  return JSON.stringify(JSON.parse(json, (_key, value: unknown) => (typeof value === 'string' ? pgText(value) : value)), (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [pgText(k), v])) : value,
+  return JSON.stringify(
+    JSON.parse(json, (_key, value: unknown) => (typeof value === 'string' ? pgText(value) : value)),
+    (_key, value: unknown) =>
+      value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [pgText(k), v])) : value,
   );
 }
 
@@ -87,14 +89,23 @@ export function pgTraceFilter(query: TraceQuery): PgTraceList {
   if (query.status === 'error') clauses.push('t.error_count > 0');
   else if (query.status === 'running') clauses.push('t.running_count > 0');
   else if (query.status === 'ok') clauses.push('t.error_count = 0 AND t.running_count = 0');
-  const columns = [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const;
+  const columns = [
+    ['service', query.service],
+    ['service_version', query.serviceVersion],
+    ['environment', query.environment],
+  ] as const;
   for (const [column, value] of columns) {
     if (value === undefined) continue;
     const p = bind(value);
-    clauses.push(`(EXISTS (SELECT 1 FROM spans s WHERE s.${column} = ${p} AND s.trace_id = t.trace_id) OR EXISTS (SELECT 1 FROM records r WHERE r.${column} = ${p} AND r.trace_id = t.trace_id))`);
+    clauses.push(
+      `(EXISTS (SELECT 1 FROM spans s WHERE s.${column} = ${p} AND s.trace_id = t.trace_id) OR EXISTS (SELECT 1 FROM records r WHERE r.${column} = ${p} AND r.trace_id = t.trace_id))`,
+    );
   }
   if (query.name !== undefined) clauses.push(`EXISTS (SELECT 1 FROM spans s WHERE s.name = ${bind(query.name)} AND s.trace_id = t.trace_id)`);
-  for (const [column, value] of [['models', query.model], ['conversations', query.conversation]] as const) {
+  for (const [column, value] of [
+    ['models', query.model],
+    ['conversations', query.conversation],
+  ] as const) {
     if (value !== undefined) clauses.push(`t.${column} ? ${bind(value)}::text`);
   }
   for (const { key, value } of query.attrs ?? []) {
@@ -136,7 +147,11 @@ export function pgLogFilter(query: LogQuery, after?: { timeUs: number; id: numbe
 export function pgStatsFilter(query: StatsQuery): PgFilter {
   const clauses: string[] = [];
   const { params, bind } = binder();
-  for (const [column, value] of [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const) {
+  for (const [column, value] of [
+    ['service', query.service],
+    ['service_version', query.serviceVersion],
+    ['environment', query.environment],
+  ] as const) {
     if (value !== undefined) clauses.push(`${column} = ${bind(value)}`);
   }
   if (query.fromUs !== undefined) clauses.push(`start_us >= ${bind(query.fromUs)}::bigint`);

@@ -5,7 +5,8 @@ import type { Facets, FacetValue, TraceQuery } from './TraceStore.js';
 
 /** Per trace, the values a facet counts: `(trace_id, value)` pairs, each at most once. */
 const FACET_VALUES = {
-  service: 'SELECT trace_id, service AS value FROM spans WHERE service IS NOT NULL UNION SELECT trace_id, service FROM records WHERE service IS NOT NULL AND trace_id IS NOT NULL',
+  service:
+    'SELECT trace_id, service AS value FROM spans WHERE service IS NOT NULL UNION SELECT trace_id, service FROM records WHERE service IS NOT NULL AND trace_id IS NOT NULL',
   name: 'SELECT DISTINCT trace_id, name AS value FROM spans',
   // The trace summary's models and conversations, as the model and conversation filters read them.
   model: 'SELECT DISTINCT x.trace_id, m.value AS value FROM traces x, json_each(x.models) m',

@@ -42,10 +42,13 @@ export function encodeTraceCursor(cursor: TraceCursor): string {
 /** Decodes a cursor from `encodeTraceCursor`; throws a QueryError naming the parameter, also when it was made for another order. */
 export function decodeTraceCursor(text: string, sort: TraceSort = 'start', order: SortOrder = 'desc'): TraceCursor {
   const value = decode(text);
-  if (!Array.isArray(value) || (value.length !== 2 && value.length !== 4) || !Number.isSafeInteger(value[0]) || typeof value[1] !== 'string') throw new QueryError(INVALID);
+  if (!Array.isArray(value) || (value.length !== 2 && value.length !== 4) || !Number.isSafeInteger(value[0]) || typeof value[1] !== 'string')
+    throw new QueryError(INVALID);
   const [cursorSort, cursorOrder] = value.length === 4 ? [value[2], value[3]] : ['start', 'desc'];
   if (cursorSort !== sort || cursorOrder !== order) {
-    throw new QueryError(`cursor belongs to the list sorted by ${String(cursorSort)} ${String(cursorOrder)}, not ${sort} ${order}: start again without a cursor`);
+    throw new QueryError(
+      `cursor belongs to the list sorted by ${String(cursorSort)} ${String(cursorOrder)}, not ${sort} ${order}: start again without a cursor`,
+    );
   }
   return { key: value[0] as number, traceId: value[1], sort, order };
 }
@@ -58,7 +61,9 @@ export function encodeLogCursor(cursor: LogCursor): string {
 /** Decodes a cursor from `encodeLogCursor`; throws a QueryError naming the parameter. */
 export function decodeLogCursor(text: string, order: SortOrder): LogCursor {
   const value = decode(text);
-  if (!Array.isArray(value) || value.length !== 3 || !Number.isSafeInteger(value[0]) || (typeof value[1] !== 'number' && typeof value[1] !== 'string')) throw new QueryError(INVALID);
-  if (value[2] !== order) throw new QueryError(`cursor belongs to the ${value[2] === 'asc' ? 'oldest' : 'newest'}-first list, not this order: start again without a cursor`);
+  if (!Array.isArray(value) || value.length !== 3 || !Number.isSafeInteger(value[0]) || (typeof value[1] !== 'number' && typeof value[1] !== 'string'))
+    throw new QueryError(INVALID);
+  if (value[2] !== order)
+    throw new QueryError(`cursor belongs to the ${value[2] === 'asc' ? 'oldest' : 'newest'}-first list, not this order: start again without a cursor`);
   return { timeUs: value[0] as number, id: value[1], order };
 }

@@ -40,7 +40,11 @@ export function traceFilterSql(query: TraceQuery): SqlFilter {
   if (query.status === 'error') clauses.push('t.error_count > 0');
   else if (query.status === 'running') clauses.push('t.running_count > 0');
   else if (query.status === 'ok') clauses.push('t.error_count = 0 AND t.running_count = 0');
-  const columns = [['service', query.service], ['service_version', query.serviceVersion], ['environment', query.environment]] as const;
+  const columns = [
+    ['service', query.service],
+    ['service_version', query.serviceVersion],
+    ['environment', query.environment],
+  ] as const;
   for (const [column, value] of columns) {
     if (value === undefined) continue;
     clauses.push(
@@ -53,7 +57,10 @@ export function traceFilterSql(query: TraceQuery): SqlFilter {
     clauses.push('EXISTS (SELECT 1 FROM spans s WHERE s.name = ? AND s.trace_id = t.trace_id)');
     params.push(query.name);
   }
-  for (const [column, value] of [['models', query.model], ['conversations', query.conversation]] as const) {
+  for (const [column, value] of [
+    ['models', query.model],
+    ['conversations', query.conversation],
+  ] as const) {
     if (value === undefined) continue;
     clauses.push(`EXISTS (SELECT 1 FROM json_each(t.${column}) m WHERE m.value = ?)`);
     params.push(value);

@@ -22,10 +22,36 @@ function records(): NormalizedRecord[] {
   const lines = [
     ...spanLines({ trace: t1, span: spanIdOf(1), name: 'GET /users', startMs: 0, endMs: 50, service: 'api' }),
     ...spanLines({ trace: t1, span: spanIdOf(2), parent: spanIdOf(1), name: 'db.query', startMs: 10, endMs: 40, service: 'api' }),
-    ...spanLines({ trace: t2, span: spanIdOf(3), name: 'POST /pay', startMs: 100, endMs: 400, status: 'error', service: 'payments', attrs: { 'gen_ai.request.model': 'gpt-x' } }),
+    ...spanLines({
+      trace: t2,
+      span: spanIdOf(3),
+      name: 'POST /pay',
+      startMs: 100,
+      endMs: 400,
+      status: 'error',
+      service: 'payments',
+      attrs: { 'gen_ai.request.model': 'gpt-x' },
+    }),
     ...spanLines({ trace: t2, span: spanIdOf(4), parent: spanIdOf(3), name: 'db.query', startMs: 110, endMs: 120, service: 'payments' }),
-    ...spanLines({ trace: t2, span: spanIdOf(5), parent: spanIdOf(3), name: 'charge', startMs: 130, endMs: 390, status: 'error', service: 'payments', attrs: { 'gen_ai.request.model': 'small-1', 'gen_ai.response.model': 'gpt-x' } }),
-    startLine({ trace: t3, span: spanIdOf(6), name: 'job.run', startMs: 1000, service: 'worker', attrs: { 'gen_ai.response.model': 'small-1', 'gen_ai.conversation.id': 'conv-7' } }),
+    ...spanLines({
+      trace: t2,
+      span: spanIdOf(5),
+      parent: spanIdOf(3),
+      name: 'charge',
+      startMs: 130,
+      endMs: 390,
+      status: 'error',
+      service: 'payments',
+      attrs: { 'gen_ai.request.model': 'small-1', 'gen_ai.response.model': 'gpt-x' },
+    }),
+    startLine({
+      trace: t3,
+      span: spanIdOf(6),
+      name: 'job.run',
+      startMs: 1000,
+      service: 'worker',
+      attrs: { 'gen_ai.response.model': 'small-1', 'gen_ai.conversation.id': 'conv-7' },
+    }),
   ].map(normalized);
   const spanEvent: NormalizedRecord = { ...normalized(logLine('exception', 390, { trace: t2, span: spanIdOf(5), service: 'payments' })), type: 'span_event' };
   return [
@@ -64,14 +90,34 @@ export function describeListQueries(storeName: string, open: () => Promise<Opene
       const page = await store.listLogs({});
       expect(page.nextCursor).toBeNull();
       expect(page.logs.map((r) => r.event)).toEqual([
-        'job.progress', 'tick 5', 'tick 4', 'tick 3', 'tick 2', 'tick 1', 'background sweep', 'card declined', 'Slow Query', 'request.start', 'listening',
+        'job.progress',
+        'tick 5',
+        'tick 4',
+        'tick 3',
+        'tick 2',
+        'tick 1',
+        'background sweep',
+        'card declined',
+        'Slow Query',
+        'request.start',
+        'listening',
       ]);
       const listening = page.logs.at(-1)!;
       expect(listening).toMatchObject({ type: 'log', level: 'info', service: 'api', timeUs: at(0), attrs: { port: 8080, address: '127.0.0.1' } });
       expect(listening.traceId).toBeUndefined();
       expect(page.logs[7]).toMatchObject({ traceId: traceIdOf(2), spanId: spanIdOf(5), attrs: { code: 'E42', retry: false } });
       expect(await events({ order: 'asc' })).toEqual([
-        'listening', 'request.start', 'Slow Query', 'card declined', 'background sweep', 'tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5', 'job.progress',
+        'listening',
+        'request.start',
+        'Slow Query',
+        'card declined',
+        'background sweep',
+        'tick 1',
+        'tick 2',
+        'tick 3',
+        'tick 4',
+        'tick 5',
+        'job.progress',
       ]);
     });
 
@@ -86,7 +132,14 @@ export function describeListQueries(storeName: string, open: () => Promise<Opene
       expect(await events({ service: 'worker', levels: ['debug', 'info'] })).toEqual(['background sweep']);
       expect(await events({ fromUs: at(30), toUs: at(500) })).toEqual(['background sweep', 'card declined', 'Slow Query']);
       expect(await events({ attrs: [{ key: 'db.rows', value: '1000' }] })).toEqual(['Slow Query']);
-      expect(await events({ attrs: [{ key: 'retry', value: 'false' }, { key: 'code', value: 'E42' }] })).toEqual(['card declined']);
+      expect(
+        await events({
+          attrs: [
+            { key: 'retry', value: 'false' },
+            { key: 'code', value: 'E42' },
+          ],
+        }),
+      ).toEqual(['card declined']);
       expect(await events({ attrs: [{ key: 'retry', value: 'true' }] })).toEqual([]);
       expect(await events({ traceId: traceIdOf(1), order: 'asc' })).toEqual(['request.start', 'Slow Query']);
       expect(await events({ traceId: traceIdOf(9) })).toEqual([]);
@@ -125,39 +178,87 @@ export function describeListQueries(storeName: string, open: () => Promise<Opene
 
     it('counts traces per service, span name, status, model and conversation, each facet ignoring its own filter', async () => {
       const all = await store.traceFacets({});
-      expect(all.service).toEqual([{ value: 'api', count: 1 }, { value: 'payments', count: 1 }, { value: 'worker', count: 1 }]);
-      expect(all.name).toEqual([
-        { value: 'db.query', count: 2 }, { value: 'GET /users', count: 1 }, { value: 'POST /pay', count: 1 }, { value: 'charge', count: 1 }, { value: 'job.run', count: 1 },
+      expect(all.service).toEqual([
+        { value: 'api', count: 1 },
+        { value: 'payments', count: 1 },
+        { value: 'worker', count: 1 },
       ]);
-      expect(all.status).toEqual([{ value: 'error', count: 1 }, { value: 'running', count: 1 }, { value: 'ok', count: 1 }]);
+      expect(all.name).toEqual([
+        { value: 'db.query', count: 2 },
+        { value: 'GET /users', count: 1 },
+        { value: 'POST /pay', count: 1 },
+        { value: 'charge', count: 1 },
+        { value: 'job.run', count: 1 },
+      ]);
+      expect(all.status).toEqual([
+        { value: 'error', count: 1 },
+        { value: 'running', count: 1 },
+        { value: 'ok', count: 1 },
+      ]);
       // A trace counts under every model it names, request or response (the summary's models).
-      expect(all.model).toEqual([{ value: 'small-1', count: 2 }, { value: 'gpt-x', count: 1 }]);
+      expect(all.model).toEqual([
+        { value: 'small-1', count: 2 },
+        { value: 'gpt-x', count: 1 },
+      ]);
       expect(all.conversation).toEqual([{ value: 'conv-7', count: 1 }]);
       expect(all.level).toEqual([]);
 
       const payments = await store.traceFacets({ service: 'payments', name: 'db.query' });
-      expect(payments.service).toEqual([{ value: 'api', count: 1 }, { value: 'payments', count: 1 }]);
-      expect(payments.name).toEqual([{ value: 'POST /pay', count: 1 }, { value: 'charge', count: 1 }, { value: 'db.query', count: 1 }]);
+      expect(payments.service).toEqual([
+        { value: 'api', count: 1 },
+        { value: 'payments', count: 1 },
+      ]);
+      expect(payments.name).toEqual([
+        { value: 'POST /pay', count: 1 },
+        { value: 'charge', count: 1 },
+        { value: 'db.query', count: 1 },
+      ]);
       expect(payments.status).toEqual([{ value: 'error', count: 1 }]);
-      expect(payments.model).toEqual([{ value: 'gpt-x', count: 1 }, { value: 'small-1', count: 1 }]);
+      expect(payments.model).toEqual([
+        { value: 'gpt-x', count: 1 },
+        { value: 'small-1', count: 1 },
+      ]);
       const small = await store.traceFacets({ model: 'small-1' });
-      expect(small.model).toEqual([{ value: 'small-1', count: 2 }, { value: 'gpt-x', count: 1 }]);
-      expect(small.service).toEqual([{ value: 'payments', count: 1 }, { value: 'worker', count: 1 }]);
+      expect(small.model).toEqual([
+        { value: 'small-1', count: 2 },
+        { value: 'gpt-x', count: 1 },
+      ]);
+      expect(small.service).toEqual([
+        { value: 'payments', count: 1 },
+        { value: 'worker', count: 1 },
+      ]);
       expect((await store.traceFacets({ conversation: 'conv-7' })).name).toEqual([{ value: 'job.run', count: 1 }]);
       const errors = await store.traceFacets({ status: 'error', fromUs: at(0), toUs: at(2000) });
-      expect(errors.status).toEqual([{ value: 'error', count: 1 }, { value: 'running', count: 1 }, { value: 'ok', count: 1 }]);
+      expect(errors.status).toEqual([
+        { value: 'error', count: 1 },
+        { value: 'running', count: 1 },
+        { value: 'ok', count: 1 },
+      ]);
       expect(errors.service).toEqual([{ value: 'payments', count: 1 }]);
       expect((await store.traceFacets({ fromUs: at(900) })).service).toEqual([{ value: 'worker', count: 1 }]);
     });
 
     it('counts logs per service and level under the log filters', async () => {
       const all = await store.logFacets({});
-      expect(all.service).toEqual([{ value: 'worker', count: 7 }, { value: 'api', count: 3 }, { value: 'payments', count: 1 }]);
+      expect(all.service).toEqual([
+        { value: 'worker', count: 7 },
+        { value: 'api', count: 3 },
+        { value: 'payments', count: 1 },
+      ]);
       expect(all.level).toEqual([
-        { value: 'trace', count: 5 }, { value: 'info', count: 2 }, { value: 'debug', count: 1 }, { value: 'error', count: 1 }, { value: 'fatal', count: 1 }, { value: 'warn', count: 1 },
+        { value: 'trace', count: 5 },
+        { value: 'info', count: 2 },
+        { value: 'debug', count: 1 },
+        { value: 'error', count: 1 },
+        { value: 'fatal', count: 1 },
+        { value: 'warn', count: 1 },
       ]);
       const worker = await store.logFacets({ service: 'worker', levels: ['fatal'] });
-      expect(worker.level).toEqual([{ value: 'trace', count: 5 }, { value: 'debug', count: 1 }, { value: 'fatal', count: 1 }]);
+      expect(worker.level).toEqual([
+        { value: 'trace', count: 5 },
+        { value: 'debug', count: 1 },
+        { value: 'fatal', count: 1 },
+      ]);
       expect(worker.service).toEqual([{ value: 'worker', count: 1 }]);
       expect(worker.name).toEqual([]);
       expect(worker.conversation).toEqual([]);

@@ -9,7 +9,12 @@ describe('compactSpans', () => {
     const log = logRecord('hello', 3, { span: 2 });
     const other = spanRecords({ id: 1, trace: 'ffffffffffffffffffffffffffffffff', name: 'same span id, other trace', startMs: 4, endMs: 5 });
     const compacted = compactSpans([aStart!, bStart!, log, aEnd!, ...other]);
-    expect(compacted.map((record) => `${record.type} ${record.name ?? record.event}`)).toEqual(['span_end a', 'span_start b', 'log hello', 'span_end same span id, other trace']);
+    expect(compacted.map((record) => `${record.type} ${record.name ?? record.event}`)).toEqual([
+      'span_end a',
+      'span_start b',
+      'log hello',
+      'span_end same span id, other trace',
+    ]);
     expect(compacted[0]).toMatchObject({ traceId: TRACE_ID, spanId: spanIdOf(1), attrs: { from: 'both' } });
   });
 });

@@ -5,7 +5,11 @@ import { sha256Source, traceHtmlCsp } from './contentSecurityPolicy.js';
 describe('the HTML trace Content-Security-Policy', () => {
   it('hashes the UTF-8 bytes of the inline text', () => {
     expect(sha256Source('alert(1)')).toBe(`'sha256-${createHash('sha256').update('alert(1)').digest('base64')}'`);
-    expect(sha256Source('é')).toBe(`'sha256-${createHash('sha256').update(Buffer.from([0xc3, 0xa9])).digest('base64')}'`);
+    expect(sha256Source('é')).toBe(
+      `'sha256-${createHash('sha256')
+        .update(Buffer.from([0xc3, 0xa9]))
+        .digest('base64')}'`,
+    );
   });
 
   it('allows only the given script and style, and no network', () => {

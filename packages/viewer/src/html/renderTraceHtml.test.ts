@@ -16,7 +16,15 @@ function parts(html: string) {
   const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1];
   const data = /<script type="application\/json" id="aitrace-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
   const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
-  return { csp, style, script, data: data === undefined ? undefined : (JSON.parse(data) as { title: string; live: boolean; records: unknown[]; problems: Array<{ line: number; message: string }> }) };
+  return {
+    csp,
+    style,
+    script,
+    data:
+      data === undefined
+        ? undefined
+        : (JSON.parse(data) as { title: string; live: boolean; records: unknown[]; problems: Array<{ line: number; message: string }> }),
+  };
 }
 
 describe('renderTraceHtml', () => {
@@ -26,7 +34,9 @@ describe('renderTraceHtml', () => {
     const bundle = readViewerBundle();
     expect(script).toBe(bundle.script);
     expect(style).toBe(bundle.style);
-    expect(csp).toBe(`default-src 'none'; script-src ${sha256Source(script!)}; style-src ${sha256Source(style!)}; img-src data:; base-uri 'none'; form-action 'none'`);
+    expect(csp).toBe(
+      `default-src 'none'; script-src ${sha256Source(script!)}; style-src ${sha256Source(style!)}; img-src data:; base-uri 'none'; form-action 'none'`,
+    );
     expect(html).not.toMatch(/<script[^>]*\bsrc=|<link[^>]*stylesheet|https?:\/\//);
   });
 
@@ -43,7 +53,12 @@ describe('renderTraceHtml', () => {
     expect(data!.records.map((value) => normalizeRecord(value))).toEqual(compacted.map((record) => ({ ok: true, record })));
     expect(data!.title).toBe('aitrace trace');
     expect(data!.live).toBe(false);
-    const fromRecords = parts(renderTraceHtml(expected.records.map((item) => item.record), { problems: expected.problems })).data!;
+    const fromRecords = parts(
+      renderTraceHtml(
+        expected.records.map((item) => item.record),
+        { problems: expected.problems },
+      ),
+    ).data!;
     expect(fromRecords.records).toEqual(data!.records);
     expect(fromRecords.problems).toEqual(expected.problems);
   });

@@ -64,7 +64,11 @@ export function spanRecords(span: TestSpan): NormalizedRecord[] {
 }
 
 /** A log record in a test span (or in no span). */
-export function logRecord(event: string, atMs: number, options: { span?: number; trace?: string; attrs?: Record<string, unknown>; service?: string } = {}): NormalizedRecord {
+export function logRecord(
+  event: string,
+  atMs: number,
+  options: { span?: number; trace?: string; attrs?: Record<string, unknown>; service?: string } = {},
+): NormalizedRecord {
   return record(
     {
       timestamp: formatEpochMicros(T0_US + atMs * 1000),
@@ -132,5 +136,17 @@ export function syntheticTrace(count: number, fanout: number): TraceTree {
     nodes.push(node);
   }
   const endUs = T0_US + 2 * count - 1;
-  return { traceId: TRACE_ID, roots: nodes.slice(0, 1), startUs: T0_US + 1, endUs, spanCount: count, errorCount: 0, runningCount: 0, cutOffCount: 0, services: [], logs: [], ended: true };
+  return {
+    traceId: TRACE_ID,
+    roots: nodes.slice(0, 1),
+    startUs: T0_US + 1,
+    endUs,
+    spanCount: count,
+    errorCount: 0,
+    runningCount: 0,
+    cutOffCount: 0,
+    services: [],
+    logs: [],
+    ended: true,
+  };
 }

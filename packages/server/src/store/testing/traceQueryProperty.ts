@@ -13,15 +13,76 @@ const ENVIRONMENTS = ['prod', 'staging'];
 const MODELS = ['gpt-4o', 'gpt-4o-2024-08-06', 'llama3'];
 const CONVERSATIONS = ['conv-1', 'conv 2'];
 const EVENTS = ['cache_miss', 'exception', 'gen_ai.user.message', 'Log "X"'];
-const KEYS = ['http.route', 'k', 'a"b', 'ключ', 'n', 'nested', 'gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.conversation.id', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens'];
+const KEYS = [
+  'http.route',
+  'k',
+  'a"b',
+  'ключ',
+  'n',
+  'nested',
+  'gen_ai.request.model',
+  'gen_ai.response.model',
+  'gen_ai.conversation.id',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+];
 // Mixed types, with text that SQL and JavaScript write differently (1/3, 1e21, -0), quotes, backslashes and unicode.
 const VALUES: unknown[] = [
-  '/users', 'Payment DECLINED', 'a"b\\c', 'é ü 😀', '', 'true', '1', 1, 0, -0, 1 / 3, 0.1, 1e21, 2 ** 60, 12.5, true, false, null,
-  { table: 'users', 'k"ey': [1 / 3, 'X'] }, ['a', 2, null], 'gpt-4o', 'llama3', 'conv-1', 7, '20',
+  '/users',
+  'Payment DECLINED',
+  'a"b\\c',
+  'é ü 😀',
+  '',
+  'true',
+  '1',
+  1,
+  0,
+  -0,
+  1 / 3,
+  0.1,
+  1e21,
+  2 ** 60,
+  12.5,
+  true,
+  false,
+  null,
+  { table: 'users', 'k"ey': [1 / 3, 'X'] },
+  ['a', 2, null],
+  'gpt-4o',
+  'llama3',
+  'conv-1',
+  7,
+  '20',
 ];
 // Texts searched for: pieces of the values, keys, names and ids above, in other cases, plus SQL's own spelling of 1/3.
-const NEEDLES = ['users', 'USERS', 'declined', '"', 'a"b', '\\', 'é', '😀', 'ключ', 'true', 'null', '0.3333333333333333', '33333333333333332', '1e+21', '1.0e+21',
-  'table', 'k"ey', 'hi', 'db.', 'cache', 'gen_ai', '0af7', '4BF9', 'nothing like this', ' ', 'rger'];
+const NEEDLES = [
+  'users',
+  'USERS',
+  'declined',
+  '"',
+  'a"b',
+  '\\',
+  'é',
+  '😀',
+  'ключ',
+  'true',
+  'null',
+  '0.3333333333333333',
+  '33333333333333332',
+  '1e+21',
+  '1.0e+21',
+  'table',
+  'k"ey',
+  'hi',
+  'db.',
+  'cache',
+  'gen_ai',
+  '0af7',
+  '4BF9',
+  'nothing like this',
+  ' ',
+  'rger',
+];
 
 interface SpanPlan {
   trace: number;
@@ -94,19 +155,41 @@ function spanRecords(plan: SpanPlan): NormalizedRecord[] {
   if (plan.version !== null) resource['service.version'] = plan.version;
   if (plan.environment !== null) resource['deployment.environment.name'] = plan.environment;
   const base = {
-    formatVersion: 2, traceId, spanId: spanIdOf(plan.span), name: plan.name, kind: 'internal' as const, meta: {},
+    formatVersion: 2,
+    traceId,
+    spanId: spanIdOf(plan.span),
+    name: plan.name,
+    kind: 'internal' as const,
+    meta: {},
     ...(parent === undefined ? {} : { parentSpanId: parent }),
     ...(plan.service === null ? {} : { service: plan.service }),
     ...(Object.keys(resource).length === 0 ? {} : { resource }),
   };
   const records: NormalizedRecord[] = [];
-  if (plan.start || !plan.end) records.push({ ...base, timestamp: iso(startUs), timeUs: startUs, event: `${plan.name}.start`, type: 'span_start', provisional: true, attrs: plan.startAttrs });
+  if (plan.start || !plan.end)
+    records.push({
+      ...base,
+      timestamp: iso(startUs),
+      timeUs: startUs,
+      event: `${plan.name}.start`,
+      type: 'span_start',
+      provisional: true,
+      attrs: plan.startAttrs,
+    });
   if (plan.end) {
     const endUs = startUs + plan.durationMs * 1000;
     records.push({
-      ...base, timestamp: iso(endUs), timeUs: endUs, event: `${plan.name}.end`, type: 'span_end', provisional: false, status: plan.status,
+      ...base,
+      timestamp: iso(endUs),
+      timeUs: endUs,
+      event: `${plan.name}.end`,
+      type: 'span_end',
+      provisional: false,
+      status: plan.status,
       ...(plan.statusMessage === null ? {} : { statusMessage: plan.statusMessage }),
-      startTimeUs: startUs, durationMs: plan.durationMs, attrs: plan.endAttrs,
+      startTimeUs: startUs,
+      durationMs: plan.durationMs,
+      attrs: plan.endAttrs,
     });
   }
   return records;
@@ -115,8 +198,16 @@ function spanRecords(plan: SpanPlan): NormalizedRecord[] {
 function otherRecord(plan: RecordPlan): NormalizedRecord {
   const timeUs = T0_US + plan.atMs * 1000;
   return {
-    formatVersion: 2, timestamp: iso(timeUs), timeUs, event: plan.event, type: plan.kind, provisional: false, meta: {},
-    traceId: TRACE_IDS[plan.trace]!, spanId: spanIdOf(plan.span), attrs: plan.attrs,
+    formatVersion: 2,
+    timestamp: iso(timeUs),
+    timeUs,
+    event: plan.event,
+    type: plan.kind,
+    provisional: false,
+    meta: {},
+    traceId: TRACE_IDS[plan.trace]!,
+    spanId: spanIdOf(plan.span),
+    attrs: plan.attrs,
     ...(plan.kind === 'log' ? { level: 'info' as const } : {}),
     ...(plan.service === null ? {} : { service: plan.service }),
   };
@@ -182,7 +273,9 @@ const datasetArb = fc
   .record({
     spans: fc.array(spanArb, { maxLength: 14 }),
     records: fc.array(recordArb, { maxLength: 6 }),
-    models: fc.array(fc.record({ span: fc.nat({ max: 13 }), key: pick(['gen_ai.request.model', 'gen_ai.response.model']), model: pick(MODELS) }), { maxLength: 4 }),
+    models: fc.array(fc.record({ span: fc.nat({ max: 13 }), key: pick(['gen_ai.request.model', 'gen_ai.response.model']), model: pick(MODELS) }), {
+      maxLength: 4,
+    }),
     conversations: fc.array(fc.record({ span: fc.nat({ max: 13 }), conversation: pick(CONVERSATIONS) }), { maxLength: 2 }),
     tokens: fc.array(fc.record({ span: fc.nat({ max: 13 }), input: fc.nat({ max: 500 }), output: fc.nat({ max: 500 }) }), { maxLength: 5 }),
     seed: fc.nat(),
@@ -261,23 +354,31 @@ export interface TraceQueryPropertyOptions {
  * forest's reference matcher (`traceMatches`) and accumulator (`storedTrace`) give. `newStore` returns an empty
  * store; `dispose` releases it after each run.
  */
-export async function checkTraceQueryProperty(newStore: () => Promise<TraceStore>, dispose: (store: TraceStore) => Promise<void>, options: TraceQueryPropertyOptions = {}): Promise<void> {
+export async function checkTraceQueryProperty(
+  newStore: () => Promise<TraceStore>,
+  dispose: (store: TraceStore) => Promise<void>,
+  options: TraceQueryPropertyOptions = {},
+): Promise<void> {
   await fc.assert(
-    fc.asyncProperty(datasetArb.chain((batches) => fc.tuple(fc.constant(batches), queriesFor(batches))), fc.integer({ min: 1, max: 3 }), async ([batches, queries], limit) => {
-      const store = await newStore();
-      try {
-        for (const batch of batches) await store.ingest(batch);
-        for (const query of [{}, ...queries]) {
-          const actual = await listAll(store, query, limit);
-          const expected = expectedTraces(batches, query);
-          if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-            throw new Error(`query ${JSON.stringify(query)}:\n  store:     ${JSON.stringify(actual)}\n  reference: ${JSON.stringify(expected)}`);
+    fc.asyncProperty(
+      datasetArb.chain((batches) => fc.tuple(fc.constant(batches), queriesFor(batches))),
+      fc.integer({ min: 1, max: 3 }),
+      async ([batches, queries], limit) => {
+        const store = await newStore();
+        try {
+          for (const batch of batches) await store.ingest(batch);
+          for (const query of [{}, ...queries]) {
+            const actual = await listAll(store, query, limit);
+            const expected = expectedTraces(batches, query);
+            if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+              throw new Error(`query ${JSON.stringify(query)}:\n  store:     ${JSON.stringify(actual)}\n  reference: ${JSON.stringify(expected)}`);
+            }
           }
+        } finally {
+          await dispose(store);
         }
-      } finally {
-        await dispose(store);
-      }
-    }),
+      },
+    ),
     { numRuns: options.numRuns ?? 150, ...(options.seed === undefined ? {} : { seed: options.seed }) },
   );
 }

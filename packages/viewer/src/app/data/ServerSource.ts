@@ -14,7 +14,11 @@ const LOG_PAGE_SIZE = 200;
 
 /** The `GET /api/logs` filter parameters of a logs-view query (no range preset: concrete bounds). */
 function logParams(query: LogViewQuery, bounds: TimeBounds): URLSearchParams {
-  const params = queryToParams({ attrs: query.attrs, ...(query.q !== undefined ? { q: query.q } : {}), ...(query.service !== undefined ? { service: query.service } : {}) });
+  const params = queryToParams({
+    attrs: query.attrs,
+    ...(query.q !== undefined ? { q: query.q } : {}),
+    ...(query.service !== undefined ? { service: query.service } : {}),
+  });
   if (query.level !== undefined) params.set('level', query.level);
   if (query.traceId !== undefined) params.set('trace', query.traceId);
   boundsToParams(bounds, params);

@@ -37,7 +37,11 @@ export function logMatches(record: NormalizedRecord, query: LogViewQuery, bounds
   if (record.type !== 'log' || !withinBounds(bounds, record.timeUs)) return false;
   if (query.traceId !== undefined && record.traceId !== query.traceId) return false;
   if (query.level !== undefined && (record.level === undefined || LEVEL_NAMES.indexOf(record.level) < LEVEL_NAMES.indexOf(query.level))) return false;
-  const filters: TraceQuery = { attrs: query.attrs, ...(query.q !== undefined ? { q: query.q } : {}), ...(query.service !== undefined ? { service: query.service } : {}) };
+  const filters: TraceQuery = {
+    attrs: query.attrs,
+    ...(query.q !== undefined ? { q: query.q } : {}),
+    ...(query.service !== undefined ? { service: query.service } : {}),
+  };
   return entryMatches({ seq: 0, kind: 'log', timeUs: record.timeUs, record }, filters);
 }
 

@@ -4,7 +4,5 @@ import type { FacetValue } from '@aitrace/forest';
 export function countValues(values: Iterable<Iterable<string>>): FacetValue[] {
   const counts = new Map<string, number>();
   for (const itemValues of values) for (const value of new Set(itemValues)) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return [...counts]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }

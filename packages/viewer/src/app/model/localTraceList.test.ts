@@ -15,9 +15,28 @@ function forest() {
       { trace: A, id: 2, parent: 1, name: 'db.query', startMs: 5, endMs: 30, service: 'api', attrs: { query: { table: 'users' } } },
     ),
     logRecord('cache_miss', 6, { trace: A, span: 2, attrs: { key: 'user:7' }, service: 'worker' }),
-    ...spans({ trace: B, id: 3, name: 'POST /orders', startMs: 100, endMs: 180, status: 'error', statusMessage: 'Payment declined', service: 'shop', attrs: { 'http.status_code': 500 } }),
+    ...spans({
+      trace: B,
+      id: 3,
+      name: 'POST /orders',
+      startMs: 100,
+      endMs: 180,
+      status: 'error',
+      statusMessage: 'Payment declined',
+      service: 'shop',
+      attrs: { 'http.status_code': 500 },
+    }),
     ...spans({ trace: C, id: 4, name: 'nightly.import', startMs: 200, service: 'batch' }),
-    ...spans({ trace: C, id: 5, parent: 4, name: 'chat', startMs: 210, endMs: 230, service: 'batch', attrs: { 'gen_ai.request.model': 'llama3', 'gen_ai.conversation.id': 'c-1', 'gen_ai.usage.input_tokens': 9, 'gen_ai.usage.output_tokens': 2 } }),
+    ...spans({
+      trace: C,
+      id: 5,
+      parent: 4,
+      name: 'chat',
+      startMs: 210,
+      endMs: 230,
+      service: 'batch',
+      attrs: { 'gen_ai.request.model': 'llama3', 'gen_ai.conversation.id': 'c-1', 'gen_ai.usage.input_tokens': 9, 'gen_ai.usage.output_tokens': 2 },
+    }),
   ];
   const byTrace = new Map<string, NormalizedRecord[]>();
   for (const record of records) byTrace.set(record.traceId!, [...(byTrace.get(record.traceId!) ?? []), record]);
@@ -25,7 +44,10 @@ function forest() {
 }
 
 const query = (parts: Partial<TraceQuery>): TraceQuery => ({ attrs: [], ...parts });
-const ids = (q: TraceQuery) => localTracePage(forest(), q, null, 100).traces.map((trace) => trace.traceId).reverse();
+const ids = (q: TraceQuery) =>
+  localTracePage(forest(), q, null, 100)
+    .traces.map((trace) => trace.traceId)
+    .reverse();
 
 describe('filtering traces in the browser (single-file HTML traces)', () => {
   it('matches everything without filters', () => {
@@ -44,8 +66,26 @@ describe('filtering traces in the browser (single-file HTML traces)', () => {
 
   it('filters by attributes compared as text, all of them, on spans and logs', () => {
     expect(ids(query({ attrs: [{ key: 'http.status_code', value: '500' }] }))).toEqual([B]);
-    expect(ids(query({ attrs: [{ key: 'cached', value: 'true' }, { key: 'key', value: 'user:7' }] }))).toEqual([A]);
-    expect(ids(query({ attrs: [{ key: 'cached', value: 'true' }, { key: 'http.status_code', value: '500' }] }))).toEqual([]);
+    expect(
+      ids(
+        query({
+          attrs: [
+            { key: 'cached', value: 'true' },
+            { key: 'key', value: 'user:7' },
+          ],
+        }),
+      ),
+    ).toEqual([A]);
+    expect(
+      ids(
+        query({
+          attrs: [
+            { key: 'cached', value: 'true' },
+            { key: 'http.status_code', value: '500' },
+          ],
+        }),
+      ),
+    ).toEqual([]);
     expect(ids(query({ attrs: [{ key: 'query', value: '{"table":"users"}' }] }))).toEqual([A]);
   });
 
@@ -71,9 +111,31 @@ describe('filtering traces in the browser (single-file HTML traces)', () => {
     const second = localTracePage(traces, query({}), first.nextCursor, 2);
     expect(second).toEqual({ traces: [expect.objectContaining({ traceId: A })], nextCursor: null });
     expect(first.traces[1]).toEqual({
-      traceId: B, rootName: 'POST /orders', rootSpanId: expect.any(String) as string, service: 'shop', startUs: T0_US + 100_000, endUs: T0_US + 180_000, durationMs: 80,
-      spanCount: 1, errorCount: 1, runningCount: 0, recordCount: 1, lastUs: T0_US + 180_000, inputTokens: null, outputTokens: null, models: [], conversations: [],
+      traceId: B,
+      rootName: 'POST /orders',
+      rootSpanId: expect.any(String) as string,
+      service: 'shop',
+      startUs: T0_US + 100_000,
+      endUs: T0_US + 180_000,
+      durationMs: 80,
+      spanCount: 1,
+      errorCount: 1,
+      runningCount: 0,
+      recordCount: 1,
+      lastUs: T0_US + 180_000,
+      inputTokens: null,
+      outputTokens: null,
+      models: [],
+      conversations: [],
     });
-    expect(first.traces[0]).toMatchObject({ traceId: C, rootName: 'nightly.import', runningCount: 1, inputTokens: 9, outputTokens: 2, models: ['llama3'], conversations: ['c-1'] });
+    expect(first.traces[0]).toMatchObject({
+      traceId: C,
+      rootName: 'nightly.import',
+      runningCount: 1,
+      inputTokens: 9,
+      outputTokens: 2,
+      models: ['llama3'],
+      conversations: ['c-1'],
+    });
   });
 });

@@ -34,7 +34,11 @@ export function logQueryFromParams(params: URLSearchParams): LogViewQuery {
 
 /** The logs view as URL parameters: the filters as `GET /api/logs` takes them, the range as the picker writes it. */
 export function logQueryToParams(query: LogViewQuery): URLSearchParams {
-  const params = queryToParams({ attrs: query.attrs, ...(query.q !== undefined ? { q: query.q } : {}), ...(query.service !== undefined ? { service: query.service } : {}) });
+  const params = queryToParams({
+    attrs: query.attrs,
+    ...(query.q !== undefined ? { q: query.q } : {}),
+    ...(query.service !== undefined ? { service: query.service } : {}),
+  });
   if (query.level !== undefined) params.set('level', query.level);
   if (query.traceId !== undefined) params.set('trace', query.traceId);
   rangeToParams(query.range, params);

@@ -22,7 +22,16 @@ describe('routes in the URL hash', () => {
   it('reads list filters, ignoring unknown statuses and malformed attributes', () => {
     expect(parseRoute('#/?q=timeout&service=api&name=GET&status=error&attr=http.route%3D%2Fusers&attr=cached%3Dtrue&attr=bad')).toEqual({
       view: 'list',
-      query: { q: 'timeout', service: 'api', name: 'GET', status: 'error', attrs: [{ key: 'http.route', value: '/users' }, { key: 'cached', value: 'true' }] },
+      query: {
+        q: 'timeout',
+        service: 'api',
+        name: 'GET',
+        status: 'error',
+        attrs: [
+          { key: 'http.route', value: '/users' },
+          { key: 'cached', value: 'true' },
+        ],
+      },
     });
     expect(parseRoute('#/?status=sleepy&q=%20')).toEqual({ view: 'list', query: { attrs: [] } });
   });
@@ -48,14 +57,31 @@ describe('routes of the logs, the live stream and list options', () => {
   it('reads and writes the logs view, the stream and a sorted, time-cut list', () => {
     const routes: Route[] = [
       { view: 'logs', query: { attrs: [], range: { kind: 'all' }, oldestFirst: false } },
-      { view: 'logs', query: { q: 'timeout', level: 'warn', service: 'api', attrs: [{ key: 'k', value: 'v' }], traceId: TRACE, range: { kind: 'last', preset: '1h' }, oldestFirst: true } },
+      {
+        view: 'logs',
+        query: {
+          q: 'timeout',
+          level: 'warn',
+          service: 'api',
+          attrs: [{ key: 'k', value: 'v' }],
+          traceId: TRACE,
+          range: { kind: 'last', preset: '1h' },
+          oldestFirst: true,
+        },
+      },
       { view: 'stream', query: { attrs: [], status: 'error' }, range: { kind: 'last', preset: '5m' } },
-      { view: 'list', query: { attrs: [] }, options: { range: { kind: 'custom', fromUs: 1_761_480_000_123_456, toUs: 1_761_480_060_000_000 }, sort: 'duration', order: 'asc' } },
+      {
+        view: 'list',
+        query: { attrs: [] },
+        options: { range: { kind: 'custom', fromUs: 1_761_480_000_123_456, toUs: 1_761_480_060_000_000 }, sort: 'duration', order: 'asc' },
+      },
     ];
     for (const route of routes) expect(parseRoute(routeHash(route)), routeHash(route)).toEqual(route);
     expect(routeHash(routes[0]!)).toBe('#/logs');
     expect(routeHash({ view: 'stream', query: { attrs: [] }, range: { kind: 'all' } })).toBe('#/stream');
-    expect(routeHash({ view: 'list', query: { attrs: [] }, options: { range: { kind: 'last', preset: '24h' }, sort: 'errors', order: 'desc' } })).toBe('#/?range=24h&sort=errors');
+    expect(routeHash({ view: 'list', query: { attrs: [] }, options: { range: { kind: 'last', preset: '24h' }, sort: 'errors', order: 'desc' } })).toBe(
+      '#/?range=24h&sort=errors',
+    );
     expect(parseRoute('#/logs?level=loud&trace=<x>')).toEqual({ view: 'logs', query: { attrs: [], range: { kind: 'all' }, oldestFirst: false } });
   });
 });

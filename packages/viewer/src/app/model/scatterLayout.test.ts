@@ -3,7 +3,14 @@ import { scatterLayout } from './scatterLayout.js';
 import type { TraceListItem } from './TraceListItem.js';
 
 const trace = (id: string, startUs: number, durationMs: number | null, errorCount = 0): TraceListItem => ({
-  traceId: id, rootName: id, service: null, startUs, durationMs, spanCount: 1, errorCount, runningCount: durationMs === null ? 1 : 0,
+  traceId: id,
+  rootName: id,
+  service: null,
+  startUs,
+  durationMs,
+  spanCount: 1,
+  errorCount,
+  runningCount: durationMs === null ? 1 : 0,
 });
 
 describe('the duration scatter layout', () => {

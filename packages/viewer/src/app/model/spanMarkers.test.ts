@@ -34,13 +34,10 @@ describe('spanMarkers', () => {
   });
 
   it('names exceptions, errors and warnings apart from plain events and logs', () => {
-    expect([event('exception', 1), log('x', 1, 'error'), { ...log('x', 1), level: 'fatal' as const }, log('x', 1, 'warn'), log('x', 1), event('x', 1)].map(markerKind)).toEqual([
-      'exception',
-      'error',
-      'error',
-      'warn',
-      'log',
-      'event',
-    ]);
+    expect(
+      [event('exception', 1), log('x', 1, 'error'), { ...log('x', 1), level: 'fatal' as const }, log('x', 1, 'warn'), log('x', 1), event('x', 1)].map(
+        markerKind,
+      ),
+    ).toEqual(['exception', 'error', 'error', 'warn', 'log', 'event']);
   });
 });

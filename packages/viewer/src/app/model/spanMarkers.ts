@@ -39,7 +39,7 @@ export function spanMarkers(node: Pick<SpanNode, 'events' | 'logs'>, window: Tim
   const all: Array<{ key: RecordKey; record: NormalizedRecord; pct: number }> = [];
   const add = (list: readonly NormalizedRecord[], name: 'events' | 'logs'): void => {
     list.forEach((record, i) => {
-      const pct = (Math.min(Math.max(record.timeUs, window.startUs), window.endUs) - window.startUs) / span * 100;
+      const pct = ((Math.min(Math.max(record.timeUs, window.startUs), window.endUs) - window.startUs) / span) * 100;
       all.push({ key: `${name}:${i}`, record, pct });
     });
   };

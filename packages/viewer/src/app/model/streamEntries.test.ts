@@ -3,16 +3,47 @@ import { describe, expect, it } from 'vitest';
 import { entryMatches, StreamBuffer, StreamEntryMaker, type StreamEntry } from './streamEntries.js';
 
 const base = { formatVersion: 2, timestamp: '', provisional: false, meta: {}, attrs: {} };
-const start = (span: string, timeUs: number, extra: Partial<NormalizedRecord> = {}): NormalizedRecord => ({ ...base, event: 'a.start', type: 'span_start', traceId: 't1', spanId: span, name: 'a', timeUs, provisional: true, ...extra });
-const end = (span: string, timeUs: number, extra: Partial<NormalizedRecord> = {}): NormalizedRecord => ({ ...base, event: 'a.end', type: 'span_end', traceId: 't1', spanId: span, name: 'a', timeUs, startTimeUs: timeUs - 10, status: 'ok', ...extra });
-const log = (event: string, timeUs: number, extra: Partial<NormalizedRecord> = {}): NormalizedRecord => ({ ...base, event, type: 'log', timeUs, level: 'info', ...extra });
+const start = (span: string, timeUs: number, extra: Partial<NormalizedRecord> = {}): NormalizedRecord => ({
+  ...base,
+  event: 'a.start',
+  type: 'span_start',
+  traceId: 't1',
+  spanId: span,
+  name: 'a',
+  timeUs,
+  provisional: true,
+  ...extra,
+});
+const end = (span: string, timeUs: number, extra: Partial<NormalizedRecord> = {}): NormalizedRecord => ({
+  ...base,
+  event: 'a.end',
+  type: 'span_end',
+  traceId: 't1',
+  spanId: span,
+  name: 'a',
+  timeUs,
+  startTimeUs: timeUs - 10,
+  status: 'ok',
+  ...extra,
+});
+const log = (event: string, timeUs: number, extra: Partial<NormalizedRecord> = {}): NormalizedRecord => ({
+  ...base,
+  event,
+  type: 'log',
+  timeUs,
+  level: 'info',
+  ...extra,
+});
 
 describe('the live stream lines', () => {
   it('shows a span start and end, and a start for an end that arrived with its start merged in, in time order', () => {
     const maker = new StreamEntryMaker();
     expect(maker.entries([start('s1', 5)]).map((e) => [e.kind, e.timeUs])).toEqual([['start', 5]]);
     expect(maker.entries([end('s1', 30), end('s2', 20), log('listening', 12)]).map((e) => [e.kind, e.timeUs, e.seq])).toEqual([
-      ['start', 10, 1], ['log', 12, 2], ['end', 20, 3], ['end', 30, 4],
+      ['start', 10, 1],
+      ['log', 12, 2],
+      ['end', 20, 3],
+      ['end', 30, 4],
     ]);
   });
 

@@ -45,11 +45,11 @@ export function rangeToParams(range: TimeRange, params: URLSearchParams): void {
   if (range.toUs !== undefined) params.set('to', formatEpochMicros(range.toUs));
 }
 
-
 /** The bounds of a range at `nowUs` (a preset ends now and starts its length before). */
 export function rangeBounds(range: TimeRange, nowUs: number): TimeBounds {
   if (range.kind === 'last') return { fromUs: nowUs - RANGE_PRESETS[range.preset] };
-  if (range.kind === 'custom') return { ...(range.fromUs !== undefined ? { fromUs: range.fromUs } : {}), ...(range.toUs !== undefined ? { toUs: range.toUs } : {}) };
+  if (range.kind === 'custom')
+    return { ...(range.fromUs !== undefined ? { fromUs: range.fromUs } : {}), ...(range.toUs !== undefined ? { toUs: range.toUs } : {}) };
   return {};
 }
 

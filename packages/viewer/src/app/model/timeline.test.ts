@@ -10,7 +10,11 @@ describe('the waterfall time scale', () => {
   });
 
   it('places ended, running and cut-off spans', () => {
-    const records = spans({ id: 1, name: 'root', startMs: 0, endMs: 100 }, { id: 2, parent: 1, name: 'child', startMs: 25, endMs: 75 }, { id: 3, parent: 1, name: 'open', startMs: 50 });
+    const records = spans(
+      { id: 1, name: 'root', startMs: 0, endMs: 100 },
+      { id: 2, parent: 1, name: 'child', startMs: 25, endMs: 75 },
+      { id: 3, parent: 1, name: 'open', startMs: 50 },
+    );
     const window = { startUs: T0_US, endUs: T0_US + 100_000 };
     const cut = traceOf(records, true);
     const byId = (id: number) => {

@@ -1,13 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { TRACE_KEYS, traceKeyAction, type KeyPress } from './traceKeys.js';
 
-const press = (key: string, more: Partial<KeyPress> = {}): KeyPress => ({ key, altKey: false, ctrlKey: false, metaKey: false, inTree: true, inTextField: false, ...more });
+const press = (key: string, more: Partial<KeyPress> = {}): KeyPress => ({
+  key,
+  altKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  inTree: true,
+  inTextField: false,
+  ...more,
+});
 
 describe('the trace view key map', () => {
   it('maps each navigation key to its action in the span tree', () => {
     expect(
-      ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End', 'ArrowRight', 'ArrowLeft', 'Enter', ' ', 'Escape', 'e', 'E', 'c'].map((key) => traceKeyAction(press(key))),
-    ).toEqual(['next', 'previous', 'pageDown', 'pageUp', 'first', 'last', 'expandOrNext', 'collapseOrParent', 'openDetail', 'toggle', 'closeOrBack', 'nextError', 'previousError', 'criticalPath']);
+      ['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End', 'ArrowRight', 'ArrowLeft', 'Enter', ' ', 'Escape', 'e', 'E', 'c'].map((key) =>
+        traceKeyAction(press(key)),
+      ),
+    ).toEqual([
+      'next',
+      'previous',
+      'pageDown',
+      'pageUp',
+      'first',
+      'last',
+      'expandOrNext',
+      'collapseOrParent',
+      'openDetail',
+      'toggle',
+      'closeOrBack',
+      'nextError',
+      'previousError',
+      'criticalPath',
+    ]);
   });
 
   it('leaves arrows, Enter and Space alone outside the tree, but keeps Escape and the error keys', () => {

@@ -14,13 +14,9 @@ describe('visibleRows', () => {
   );
 
   it('lists every span depth first with its depth when nothing is collapsed', () => {
-    expect(visibleRows(trace.roots, new Set()).map((row) => `${'  '.repeat(row.depth)}${row.node.name}${row.expandable ? (row.expanded ? ' -' : ' +') : ''}`)).toEqual([
-      'root -',
-      '  a -',
-      '    a.1',
-      '  b',
-      'second root',
-    ]);
+    expect(
+      visibleRows(trace.roots, new Set()).map((row) => `${'  '.repeat(row.depth)}${row.node.name}${row.expandable ? (row.expanded ? ' -' : ' +') : ''}`),
+    ).toEqual(['root -', '  a -', '    a.1', '  b', 'second root']);
   });
 
   it('hides the subtree of a collapsed span and marks it expandable but closed', () => {

@@ -17,7 +17,11 @@ export class ComparePicker {
 
   /** The checkbox of one trace's row (rows drawn again get a new one, in the current state). */
   checkbox(traceId: string): HTMLElement {
-    const box = h('input', { className: 'compare-pick', attrs: { type: 'checkbox', 'aria-label': `Pick trace ${traceId} to compare` }, title: 'Pick to compare (two traces)' });
+    const box = h('input', {
+      className: 'compare-pick',
+      attrs: { type: 'checkbox', 'aria-label': `Pick trace ${traceId} to compare` },
+      title: 'Pick to compare (two traces)',
+    });
     box.checked = this.picked.includes(traceId);
     box.addEventListener('change', () => this.pick(traceId, box.checked));
     this.boxes.set(traceId, box);
@@ -57,7 +61,11 @@ export class ComparePicker {
     else
       replaceChildren(
         this.element,
-        h('a', { className: 'compare-link', attrs: { href: routeHash({ view: 'compare', traceIds: [a, b] }) }, text: `Compare A ${a.slice(0, 8)} with B ${b.slice(0, 8)}` }),
+        h('a', {
+          className: 'compare-link',
+          attrs: { href: routeHash({ view: 'compare', traceIds: [a, b] }) },
+          text: `Compare A ${a.slice(0, 8)} with B ${b.slice(0, 8)}`,
+        }),
         clear,
       );
   }

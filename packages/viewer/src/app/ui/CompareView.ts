@@ -42,7 +42,10 @@ export class CompareView implements View {
   private readonly cards = h('div', { className: 'compare-cards' });
   private readonly summary = h('p', { className: 'compare-summary' });
   private readonly notice = h('p', { className: 'notice', attrs: { role: 'status' } });
-  private readonly viewport = h('div', { className: 'compare-viewport span-viewport', attrs: { tabindex: '0', role: 'table', 'aria-label': 'Spans of both traces' } });
+  private readonly viewport = h('div', {
+    className: 'compare-viewport span-viewport',
+    attrs: { tabindex: '0', role: 'table', 'aria-label': 'Spans of both traces' },
+  });
   private readonly rows: VirtualRows<AlignedRow>;
   private readonly parts = new WeakMap<HTMLElement, CompareParts>();
   private alignment: TraceAlignment | undefined;
@@ -132,7 +135,10 @@ export class CompareView implements View {
         h('a', { className: 'compare-root', attrs: { href: routeHash({ view: 'trace', traceId: trace.traceId }) }, text: root?.name ?? trace.traceId }),
         h('code', { className: 'trace-id', text: trace.traceId }),
         h('span', { className: 'compare-duration', text: duration !== undefined ? formatDuration(duration) : 'not ended' }),
-        h('span', { className: 'muted', text: `${trace.spanCount} spans${trace.errorCount > 0 ? `, ${trace.errorCount} errors` : ''} · ${formatLocalDateTime(trace.startUs)}` }),
+        h('span', {
+          className: 'muted',
+          text: `${trace.spanCount} spans${trace.errorCount > 0 ? `, ${trace.errorCount} errors` : ''} · ${formatLocalDateTime(trace.startUs)}`,
+        }),
       );
     };
     replaceChildren(this.cards, card('A', a), card('B', b));
@@ -191,6 +197,13 @@ export class CompareView implements View {
       duration.style.left = placement.left;
       duration.style.right = placement.right;
     });
-    parts.delta.textContent = item.change === 'added' ? 'added' : item.change === 'missing' ? 'missing' : item.deltaMs !== undefined ? formatDelta(item.deltaMs, item.a?.durationMs) : '';
+    parts.delta.textContent =
+      item.change === 'added'
+        ? 'added'
+        : item.change === 'missing'
+          ? 'missing'
+          : item.deltaMs !== undefined
+            ? formatDelta(item.deltaMs, item.a?.durationMs)
+            : '';
   }
 }

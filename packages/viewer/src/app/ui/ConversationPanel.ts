@@ -19,7 +19,13 @@ function messageEntry(message: GenAiMessage): HTMLElement {
     h(
       'div',
       { className: 'tool-call' },
-      h('div', { className: 'tool-head' }, h('span', { className: 'tool-label muted', text: 'calls' }), h('span', { className: 'tool-name', text: call.name }), call.id !== undefined && h('code', { className: 'tool-id', text: call.id })),
+      h(
+        'div',
+        { className: 'tool-head' },
+        h('span', { className: 'tool-label muted', text: 'calls' }),
+        h('span', { className: 'tool-name', text: call.name }),
+        call.id !== undefined && h('code', { className: 'tool-id', text: call.id }),
+      ),
       valueBlock(call.arguments, 'tool-arguments'),
     ),
   );
@@ -27,7 +33,12 @@ function messageEntry(message: GenAiMessage): HTMLElement {
     h(
       'div',
       { className: 'tool-result' },
-      h('div', { className: 'tool-head' }, h('span', { className: 'tool-label muted', text: 'result of' }), result.id !== undefined && h('code', { className: 'tool-id', text: result.id })),
+      h(
+        'div',
+        { className: 'tool-head' },
+        h('span', { className: 'tool-label muted', text: 'result of' }),
+        result.id !== undefined && h('code', { className: 'tool-id', text: result.id }),
+      ),
       valueBlock(result.result, 'tool-output'),
     ),
   );
@@ -47,7 +58,10 @@ function messageEntry(message: GenAiMessage): HTMLElement {
 
 /** The GenAI facts of a span: operation, provider, models, finish reasons, tokens, conversation, agent, tool. */
 export function genAiFacts(view: GenAiView, subtree: string | undefined): Array<[string, Child | undefined]> {
-  const models = view.requestModel !== undefined && view.responseModel !== undefined && view.requestModel !== view.responseModel ? `${view.requestModel} → ${view.responseModel}` : view.model;
+  const models =
+    view.requestModel !== undefined && view.responseModel !== undefined && view.requestModel !== view.responseModel
+      ? `${view.requestModel} → ${view.responseModel}`
+      : view.model;
   const tokens = usageWords(view.usage);
   return [
     ['operation', view.operation],
@@ -69,8 +83,20 @@ export function conversationPanel(view: GenAiView): HTMLElement | undefined {
   const toolBlocks: Child[] =
     tool !== undefined
       ? [
-          tool.arguments !== undefined && h('div', { className: 'tool-call' }, h('div', { className: 'tool-head' }, h('span', { className: 'tool-label muted', text: 'arguments' })), valueBlock(tool.arguments, 'tool-arguments')),
-          tool.result !== undefined && h('div', { className: 'tool-result' }, h('div', { className: 'tool-head' }, h('span', { className: 'tool-label muted', text: 'result' })), valueBlock(tool.result, 'tool-output')),
+          tool.arguments !== undefined &&
+            h(
+              'div',
+              { className: 'tool-call' },
+              h('div', { className: 'tool-head' }, h('span', { className: 'tool-label muted', text: 'arguments' })),
+              valueBlock(tool.arguments, 'tool-arguments'),
+            ),
+          tool.result !== undefined &&
+            h(
+              'div',
+              { className: 'tool-result' },
+              h('div', { className: 'tool-head' }, h('span', { className: 'tool-label muted', text: 'result' })),
+              valueBlock(tool.result, 'tool-output'),
+            ),
         ]
       : [];
   if (view.messages.length === 0 && toolBlocks.every((block) => block === false)) return undefined;
@@ -81,4 +107,3 @@ export function conversationPanel(view: GenAiView): HTMLElement | undefined {
     ...toolBlocks,
   );
 }
-

@@ -43,15 +43,26 @@ function preview(attrs: Record<string, unknown>): string {
 export function logRow(record: NormalizedRecord): HTMLElement {
   const level = record.level ?? 'log';
   const source = formatSourceLocation(record);
-  const spanHref = record.traceId === undefined ? undefined : routeHash(record.spanId === undefined ? { view: 'trace', traceId: record.traceId } : { view: 'trace', traceId: record.traceId, spanId: record.spanId });
+  const spanHref =
+    record.traceId === undefined
+      ? undefined
+      : routeHash(record.spanId === undefined ? { view: 'trace', traceId: record.traceId } : { view: 'trace', traceId: record.traceId, spanId: record.spanId });
   const facts = h('dl', { className: 'facts' });
   const fact = (term: string, value: Node | string | undefined): void => {
     if (value !== undefined && value !== '') facts.append(h('dt', { text: term }), h('dd', {}, value));
   };
   fact('time', formatEpochMicros(record.timeUs));
   fact('service', record.service);
-  fact('trace', record.traceId === undefined ? 'none (outside any trace)' : h('a', { className: 'mono log-trace-link', attrs: { href: routeHash({ view: 'trace', traceId: record.traceId }) }, text: record.traceId }));
-  fact('span', record.spanId === undefined || spanHref === undefined ? undefined : h('a', { className: 'mono', attrs: { href: spanHref }, text: record.spanId }));
+  fact(
+    'trace',
+    record.traceId === undefined
+      ? 'none (outside any trace)'
+      : h('a', { className: 'mono log-trace-link', attrs: { href: routeHash({ view: 'trace', traceId: record.traceId }) }, text: record.traceId }),
+  );
+  fact(
+    'span',
+    record.spanId === undefined || spanHref === undefined ? undefined : h('a', { className: 'mono', attrs: { href: spanHref }, text: record.spanId }),
+  );
   fact('source', source);
   fact('scope', record.scope);
   const row = h(
@@ -68,7 +79,13 @@ export function logRow(record: NormalizedRecord): HTMLElement {
         h('span', { className: 'log-service', text: record.service ?? '' }),
         h('span', { className: 'log-message', text: record.event }),
         h('span', { className: 'log-fields mono muted', text: preview(record.attrs) }),
-        spanHref !== undefined && h('a', { className: 'log-span-link', attrs: { href: spanHref }, text: record.spanId === undefined ? 'trace ↗' : 'span ↗', title: 'Open the span this log was written in' }),
+        spanHref !== undefined &&
+          h('a', {
+            className: 'log-span-link',
+            attrs: { href: spanHref },
+            text: record.spanId === undefined ? 'trace ↗' : 'span ↗',
+            title: 'Open the span this log was written in',
+          }),
       ),
       h('div', { className: 'log-body' }, facts, attributeTable(record.attrs)),
     ),
@@ -252,7 +269,13 @@ export class LogsView implements View {
   }
 
   private showCount(more: boolean): void {
-    const filtered = this.query.q !== undefined || this.query.level !== undefined || this.query.service !== undefined || this.query.attrs.length > 0 || this.query.traceId !== undefined || this.query.range.kind !== 'all';
+    const filtered =
+      this.query.q !== undefined ||
+      this.query.level !== undefined ||
+      this.query.service !== undefined ||
+      this.query.attrs.length > 0 ||
+      this.query.traceId !== undefined ||
+      this.query.range.kind !== 'all';
     this.message.textContent =
       this.shown > 0
         ? `${this.shown}${more ? '+' : ''} ${this.shown === 1 ? 'log' : 'logs'}${filtered ? ' match' : ''}`

@@ -26,7 +26,9 @@ export function attributeTable(attrs: Record<string, unknown>): HTMLElement {
     const value = attrs[key];
     const shown = valueText(value);
     const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-    const cell = shown.block ? h('pre', { className: `value value-${kind}`, text: shown.text }) : h('span', { className: `value value-${kind}`, text: shown.text });
+    const cell = shown.block
+      ? h('pre', { className: `value value-${kind}`, text: shown.text })
+      : h('span', { className: `value value-${kind}`, text: shown.text });
     body.append(h('tr', {}, h('th', { attrs: { scope: 'row' }, text: key }), h('td', {}, cell)));
   }
   return h('table', { className: 'attr-table' }, body);
@@ -119,13 +121,15 @@ function genAiSection(node: SpanNode, tokens: ReadonlyMap<SpanNode, TokenTotals>
   const own = view !== undefined && usageWords(view.usage) !== '';
   const below = node.children.length > 0 && !own ? tokens.get(node) : undefined;
   const subtree = below !== undefined && below.calls > 0 ? totalsWords(below) : undefined;
-  if (view === undefined) return subtree !== undefined && section('Tokens', undefined, facts([['∑ below', h('span', { className: 'genai-subtree-tokens', text: subtree })]]));
+  if (view === undefined)
+    return subtree !== undefined && section('Tokens', undefined, facts([['∑ below', h('span', { className: 'genai-subtree-tokens', text: subtree })]]));
   const conversation = conversationPanel(view);
   return h(
     'div',
     { className: 'genai' },
     section('GenAI', undefined, facts(genAiFacts(view, subtree))),
-    conversation !== undefined && section(view.operation === 'execute_tool' ? 'Tool call' : 'Conversation', view.messages.length > 0 ? view.messages.length : undefined, conversation),
+    conversation !== undefined &&
+      section(view.operation === 'execute_tool' ? 'Tool call' : 'Conversation', view.messages.length > 0 ? view.messages.length : undefined, conversation),
   );
 }
 
@@ -154,7 +158,14 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
       ['scope', scope],
       ['pid', node.pid !== undefined ? String(node.pid) : undefined],
       ['span id', h('code', { text: node.spanId })],
-      ['parent', node.parentSpanId !== undefined ? (node.orphan ? h('code', { text: `${node.parentSpanId} (not in this trace)` }) : spanLink(node.traceId, node.parentSpanId, node.parentSpanId)) : undefined],
+      [
+        'parent',
+        node.parentSpanId !== undefined
+          ? node.orphan
+            ? h('code', { text: `${node.parentSpanId} (not in this trace)` })
+            : spanLink(node.traceId, node.parentSpanId, node.parentSpanId)
+          : undefined,
+      ],
       ['trace id', h('code', { text: node.traceId })],
     ]),
     genAiSection(node, context.tokens),
@@ -166,10 +177,26 @@ export function spanDetail(node: SpanNode, context: DetailContext): HTMLElement 
       section(
         'Links',
         links.length,
-        h('ul', { className: 'links' }, ...links.map((link) => h('li', {}, spanLink(link.trace_id, link.span_id, `${link.trace_id} / ${link.span_id}`), link.attributes !== undefined && attributeTable(link.attributes)))),
+        h(
+          'ul',
+          { className: 'links' },
+          ...links.map((link) =>
+            h(
+              'li',
+              {},
+              spanLink(link.trace_id, link.span_id, `${link.trace_id} / ${link.span_id}`),
+              link.attributes !== undefined && attributeTable(link.attributes),
+            ),
+          ),
+        ),
       ),
     dropped !== undefined && Object.keys(dropped).length > 0 && section('Dropped by SDK limits', undefined, attributeTable({ ...dropped })),
-    h('details', { className: 'raw-records' }, h('summary', { text: 'Records as stored' }), h('pre', { className: 'value', text: JSON.stringify(raw, null, 2) })),
+    h(
+      'details',
+      { className: 'raw-records' },
+      h('summary', { text: 'Records as stored' }),
+      h('pre', { className: 'value', text: JSON.stringify(raw, null, 2) }),
+    ),
   );
 }
 
@@ -204,7 +231,13 @@ export function traceDetail(trace: TraceTree, bySpan: ReadonlyMap<SpanNode, Toke
       ['environment', environmentOf(root?.resource)],
       ['∑ tokens', tokens.calls > 0 ? h('span', { className: 'trace-tokens', text: totalsWords(tokens) }) : undefined],
     ]),
-    ...resources.map(([service, resource]) => section(resources.length === 1 ? 'Resource' : `Resource of ${service}`, Object.keys(resource).length, h('div', { className: 'trace-resource' }, attributeTable(resource)))),
+    ...resources.map(([service, resource]) =>
+      section(
+        resources.length === 1 ? 'Resource' : `Resource of ${service}`,
+        Object.keys(resource).length,
+        h('div', { className: 'trace-resource' }, attributeTable(resource)),
+      ),
+    ),
     trace.logs.length > 0
       ? section('Logs outside any span', trace.logs.length, recordList(trace.logs, trace.startUs))
       : h('p', { className: 'muted', text: 'Select a span to see its attributes, events and logs.' }),

@@ -48,7 +48,9 @@ interface RowParts {
 const TOOLTIP_RECORDS = 8;
 
 function markerTitle(marker: SpanMarker, traceStartUs: number): string {
-  const lines = marker.records.slice(0, TOOLTIP_RECORDS).map(({ record }) => `${formatOffset(record.timeUs - traceStartUs)} ${record.level ?? (record.type === 'span_event' ? 'event' : 'log')} ${record.event}`);
+  const lines = marker.records
+    .slice(0, TOOLTIP_RECORDS)
+    .map(({ record }) => `${formatOffset(record.timeUs - traceStartUs)} ${record.level ?? (record.type === 'span_event' ? 'event' : 'log')} ${record.event}`);
   if (marker.records.length > TOOLTIP_RECORDS) lines.push(`… ${marker.records.length - TOOLTIP_RECORDS} more`);
   return lines.join('\n');
 }
@@ -181,7 +183,11 @@ export class SpanRows {
       element,
       ...spanMarkers(node, state.window).map((marker) => {
         const count = marker.records.length;
-        const dot = h('span', { className: `span-marker marker-${marker.kind}`, title: markerTitle(marker, state.traceStartUs), attrs: { 'aria-label': `${count} ${count === 1 ? 'record' : 'records'}: ${marker.records[0]!.record.event}` } });
+        const dot = h('span', {
+          className: `span-marker marker-${marker.kind}`,
+          title: markerTitle(marker, state.traceStartUs),
+          attrs: { 'aria-label': `${count} ${count === 1 ? 'record' : 'records'}: ${marker.records[0]!.record.event}` },
+        });
         dot.style.left = `${marker.leftPct}%`;
         dot.dataset.record = marker.records[0]!.key;
         return dot;

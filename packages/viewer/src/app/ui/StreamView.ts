@@ -53,7 +53,10 @@ export class StreamView implements View {
       if (location.hash === hash) this.applyFilter();
       else location.hash = hash;
     });
-    this.rows = new VirtualRows(this.viewport, ROW_HEIGHT, { create: () => h('div', { className: 'stream-row', attrs: { role: 'listitem' } }), update: (row, entry) => this.fill(row, entry) });
+    this.rows = new VirtualRows(this.viewport, ROW_HEIGHT, {
+      create: () => h('div', { className: 'stream-row', attrs: { role: 'listitem' } }),
+      update: (row, entry) => this.fill(row, entry),
+    });
     const clear = h('button', { className: 'stream-clear', attrs: { type: 'button' }, text: 'Clear lines', title: 'Forget the lines kept so far' });
     clear.addEventListener('click', () => {
       this.buffer.clear();
@@ -74,7 +77,12 @@ export class StreamView implements View {
     this.viewport.addEventListener('click', (event) => {
       const row = event.target instanceof Element ? event.target.closest<HTMLElement>('.stream-row') : null;
       const entry = row === null ? undefined : this.buffer.visible[Number(row.dataset.index)];
-      if (entry !== undefined && entry.record.traceId !== undefined) location.hash = routeHash(entry.record.spanId === undefined ? { view: 'trace', traceId: entry.record.traceId } : { view: 'trace', traceId: entry.record.traceId, spanId: entry.record.spanId });
+      if (entry !== undefined && entry.record.traceId !== undefined)
+        location.hash = routeHash(
+          entry.record.spanId === undefined
+            ? { view: 'trace', traceId: entry.record.traceId }
+            : { view: 'trace', traceId: entry.record.traceId, spanId: entry.record.spanId },
+        );
     });
     this.element.addEventListener('keydown', (event) => {
       const typing = (event.target as HTMLElement).closest('input, select, textarea') !== null;
@@ -180,7 +188,15 @@ export class StreamView implements View {
       h('span', { className: 'stream-kind', text: entry.kind === 'log' ? (record.level ?? 'log') : KIND_TEXT[entry.kind] }),
       h('span', { className: 'stream-service', text: record.service ?? '' }),
       h('span', { className: 'stream-what', text: what }),
-      h('span', { className: 'stream-extra mono muted', text: entry.kind === 'end' && record.durationMs !== undefined ? formatDuration(record.durationMs) : entry.kind === 'end' && record.status === 'error' ? 'error' : '' }),
+      h('span', {
+        className: 'stream-extra mono muted',
+        text:
+          entry.kind === 'end' && record.durationMs !== undefined
+            ? formatDuration(record.durationMs)
+            : entry.kind === 'end' && record.status === 'error'
+              ? 'error'
+              : '',
+      }),
       h('span', { className: 'stream-trace mono muted', text: record.traceId === undefined ? 'no trace' : record.traceId.slice(0, 8) }),
     );
   }

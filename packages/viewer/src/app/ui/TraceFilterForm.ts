@@ -8,7 +8,10 @@ import { TimeRangePicker } from './TimeRangePicker.js';
 
 /** Text input of a filter form. */
 export function filterInput(name: string, placeholder: string, value: string | undefined, label: string): HTMLInputElement {
-  const element = h('input', { className: `filter-${name}`, attrs: { name, type: name === 'q' ? 'search' : 'text', placeholder, 'aria-label': label, autocomplete: 'off', spellcheck: 'false' } });
+  const element = h('input', {
+    className: `filter-${name}`,
+    attrs: { name, type: name === 'q' ? 'search' : 'text', placeholder, 'aria-label': label, autocomplete: 'off', spellcheck: 'false' },
+  });
   element.value = value ?? '';
   return element;
 }

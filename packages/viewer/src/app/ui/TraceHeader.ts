@@ -75,7 +75,8 @@ export class TraceHeader {
     this.title.textContent = root?.name ?? this.traceId;
     document.title = `${root?.name ?? this.traceId} · aitrace`;
     const items = stats.map(([kind, text]) => h('li', { className: `stat stat-${kind}`, text }));
-    if (tokens !== undefined && tokens.calls > 0) items.push(h('li', { className: 'stat stat-tokens', text: totalsBadge(tokens), title: `The trace's ${totalsWords(tokens)}` }));
+    if (tokens !== undefined && tokens.calls > 0)
+      items.push(h('li', { className: 'stat stat-tokens', text: totalsBadge(tokens), title: `The trace's ${totalsWords(tokens)}` }));
     replaceChildren(this.stats, ...items);
     this.nextErrorButton.disabled = trace.errorCount === 0;
   }

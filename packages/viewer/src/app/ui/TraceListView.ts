@@ -18,7 +18,17 @@ const RELOAD_THROTTLE_MS = 1000;
 // Traces the scatter plot shows at most (the newest matching ones).
 const SCATTER_LIMIT = 1000;
 
-const COLUMNS: ReadonlyArray<[string, ListSort | undefined]> = [['', undefined], ['Root span', undefined], ['Service', undefined], ['Start', 'start'], ['Duration', 'duration'], ['Spans', 'spans'], ['Errors', 'errors'], ['Tokens', undefined], ['Compare', undefined]];
+const COLUMNS: ReadonlyArray<[string, ListSort | undefined]> = [
+  ['', undefined],
+  ['Root span', undefined],
+  ['Service', undefined],
+  ['Start', 'start'],
+  ['Duration', 'duration'],
+  ['Spans', 'spans'],
+  ['Errors', 'errors'],
+  ['Tokens', undefined],
+  ['Compare', undefined],
+];
 
 /** The trace list: search, facets and a time range (kept in the URL), a duration scatter plot, sortable columns, updated live. */
 export class TraceListView implements View {
@@ -73,7 +83,9 @@ export class TraceListView implements View {
         h(
           'details',
           { className: 'problems' },
-          h('summary', { text: `${problems.length} ${problems.length === 1 ? 'line' : 'lines'} of the source could not be read and ${problems.length === 1 ? 'was' : 'were'} skipped` }),
+          h('summary', {
+            text: `${problems.length} ${problems.length === 1 ? 'line' : 'lines'} of the source could not be read and ${problems.length === 1 ? 'was' : 'were'} skipped`,
+          }),
           h('ol', {}, ...problems.slice(0, 200).map((problem) => h('li', { text: `line ${problem.line}: ${problem.message}` }))),
         ),
       this.scatter.element,
@@ -84,7 +96,8 @@ export class TraceListView implements View {
     );
     this.body.addEventListener('click', (event) => {
       const row = event.target instanceof Element ? event.target.closest<HTMLTableRowElement>('tr[data-trace-id]') : null;
-      if (row !== null && !(event.target instanceof HTMLAnchorElement) && !this.compare.owns(event.target)) location.hash = routeHash({ view: 'trace', traceId: row.dataset.traceId! });
+      if (row !== null && !(event.target instanceof HTMLAnchorElement) && !this.compare.owns(event.target))
+        location.hash = routeHash({ view: 'trace', traceId: row.dataset.traceId! });
     });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.stopWatching = context.source.watchTraces(
@@ -200,7 +213,11 @@ export class TraceListView implements View {
 
   private renderRow(trace: TraceListItem): HTMLTableRowElement {
     const state = trace.errorCount > 0 ? 'error' : trace.runningCount > 0 ? (this.context.source.live ? 'running' : 'cut_off') : 'ok';
-    const link = h('a', { attrs: { href: routeHash({ view: 'trace', traceId: trace.traceId }) } }, h('span', { className: 'root-name', text: trace.rootName ?? '(no span yet)' }));
+    const link = h(
+      'a',
+      { attrs: { href: routeHash({ view: 'trace', traceId: trace.traceId }) } },
+      h('span', { className: 'root-name', text: trace.rootName ?? '(no span yet)' }),
+    );
     const duration = trace.runningCount > 0 && this.context.source.live ? 'running' : trace.durationMs !== null ? formatDuration(trace.durationMs) : '–';
     const row = h(
       'tr',

@@ -76,7 +76,9 @@ export class TraceLoader {
   private missing(): void {
     if (this.current !== undefined) return;
     this.events.problem(
-      this.context.source.live ? `No trace ${this.traceId} is stored (yet). This page shows it as soon as it arrives.` : `This file has no trace ${this.traceId}.`,
+      this.context.source.live
+        ? `No trace ${this.traceId} is stored (yet). This page shows it as soon as it arrives.`
+        : `This file has no trace ${this.traceId}.`,
     );
   }
 

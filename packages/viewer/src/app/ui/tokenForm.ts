@@ -3,7 +3,9 @@ import { h } from './dom.js';
 
 /** A form asking for the server's bearer token; `done` runs once one is entered. */
 export function tokenForm(done: () => void): HTMLElement {
-  const field = h('input', { attrs: { type: 'password', name: 'token', autocomplete: 'current-password', 'aria-label': 'Access token', placeholder: 'token' } });
+  const field = h('input', {
+    attrs: { type: 'password', name: 'token', autocomplete: 'current-password', 'aria-label': 'Access token', placeholder: 'token' },
+  });
   const form = h(
     'form',
     { className: 'token-form' },
