@@ -15,14 +15,14 @@ export const T0_US = Date.UTC(2025, 9, 26, 12, 0, 0) * 1000;
 /** The trace id test records get unless told otherwise. */
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-/** A 32-hex trace id made from a number, for readable tests. */
+/** A 32-hex trace id made from a number, for readable tests: `a` and the number in hex, zero-padded (distinct numbers, distinct ids). */
 export function traceIdOf(n: number): string {
-  return n.toString(16).padStart(32, 'a');
+  return `a${n.toString(16).padStart(31, '0')}`;
 }
 
-/** A 16-hex span id made from a number. */
+/** A 16-hex span id made from a number: `b` and the number in hex, zero-padded (distinct numbers, distinct ids). */
 export function spanIdOf(n: number): string {
-  return n.toString(16).padStart(16, 'b');
+  return `b${n.toString(16).padStart(15, '0')}`;
 }
 
 /** A span of a test trace: ids as hex, times in ms after T0; what is left out is left out of the records. */
