@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logLine, spanLines, traceIdOf, spanIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, spanLines, traceIdOf, spanIdOf } from '@aitrace/testing';
 import { tempDir } from '../reliability/support.js';
 import { jsonl, startTestServer, type TestServer } from '../server/harness.js';
 import { rawRequest } from './rawHttp.js';

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { deflateSync, gzipSync } from 'node:zlib';
 import type { TracePage } from '@aitrace/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLine, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, traceIdOf } from '@aitrace/testing';
 import { figure } from '../reliability/support.js';
 import { jsonl, readJson, startTestServer, type TestServer } from '../server/harness.js';
 import { rawRequest } from './rawHttp.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLine, spanIdOf, spanLines, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, spanIdOf, spanLines, traceIdOf } from '@aitrace/testing';
 import { jsonl, startTestServer, type TestServer } from '../server/harness.js';
 import { rawRequest } from './rawHttp.js';
 

@@ -6,7 +6,7 @@ import { findViewerDir } from '@aitrace/server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from '../../scripts/ensure-chromium.mjs';
-import { logLine, spanIdOf, spanLines, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, spanIdOf, spanLines, traceIdOf } from '@aitrace/testing';
 import { jsonl, startTestServer, type TestServer } from '../server/harness.js';
 
 const SECRET = 'SECRET-browser-5512';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TracePage } from '@aitrace/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_RECORD_DEPTH } from '../../packages/server/src/ingest/checkIngestRecord.js';
-import { logLine, spanIdOf, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, spanIdOf, traceIdOf } from '@aitrace/testing';
 import { tempDir } from '../reliability/support.js';
 import { jsonl, readJson, startTestServer, type TestServer, type TraceAnswer } from '../server/harness.js';
 

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLine, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, traceIdOf } from '@aitrace/testing';
 import { figure } from '../reliability/support.js';
 import { jsonl, startTestServer, type TestServer } from '../server/harness.js';
 

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLine, spanIdOf, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, spanIdOf, traceIdOf } from '@aitrace/testing';
 import { jsonl, openEventStream, startTestServer, type TestServer } from '../server/harness.js';
 import { rawRequest } from './rawHttp.js';
 

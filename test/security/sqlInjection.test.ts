@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteTraceStore, type SpanStats, type TracePage } from '@aitrace/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLine, spanLines, traceIdOf, spanIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, spanLines, traceIdOf, spanIdOf } from '@aitrace/testing';
 import { jsonl, readJson, startTestServer, type TestServer } from '../server/harness.js';
 
 /** Strings that break string-built SQL, or that LIKE or a JSON text search would read as something else. */

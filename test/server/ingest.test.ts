@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TracePage } from '@aitrace/server';
-import { endLine, logLine, spanIdOf, spanLines, startLine, traceIdOf, type TestSpan } from '../../packages/server/src/testing/testRecords.js';
+import { endLine, logLine, spanIdOf, spanLines, startLine, traceIdOf, type TestSpan } from '@aitrace/testing';
 import { jsonl, readJson, startTestServer, type TestServer, type TraceAnswer } from './harness.js';
 
 const NDJSON = { 'Content-Type': 'application/x-ndjson' };

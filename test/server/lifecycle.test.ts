@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { formatEpochMicros } from '@aitrace/format';
 import { SqliteTraceStore, type TracePage } from '@aitrace/server';
 import { describe, expect, it } from 'vitest';
-import { logLine, normalized, spanIdOf, spanLines, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { logLine, normalized, spanIdOf, spanLines, traceIdOf } from '@aitrace/testing';
 import { jsonl, readJson, startTestServer } from './harness.js';
 
 const NDJSON = { 'Content-Type': 'application/x-ndjson' };

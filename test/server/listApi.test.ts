@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endLine, logLine, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { endLine, logLine, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '@aitrace/testing';
 import type { Facets, LogPage, TracePage } from '@aitrace/server';
 import { jsonl, openEventStream, readJson, startTestServer, type TestServer } from './harness.js';
 

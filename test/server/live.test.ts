@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endLine, logLine, spanIdOf, startLine, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { endLine, logLine, spanIdOf, startLine, traceIdOf } from '@aitrace/testing';
 import { jsonl, openEventStream, startTestServer, type TestServer } from './harness.js';
 
 const NDJSON = { 'Content-Type': 'application/x-ndjson' };

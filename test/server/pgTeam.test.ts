@@ -9,7 +9,7 @@ import { encodeTraceRequest, OtlpGrpcClient } from '@aitrace/otlp';
 import { runServeCommand, startServer, type RunningServer, type TracePage } from '@aitrace/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../../scripts/postgres.mjs';
-import { endLine, logLine, spanIdOf, spanLines, startLine, traceIdOf } from '../../packages/server/src/testing/testRecords.js';
+import { endLine, logLine, spanIdOf, spanLines, startLine, traceIdOf } from '@aitrace/testing';
 import { jsonl, openEventStream } from './harness.js';
 
 const NDJSON = { 'Content-Type': 'application/x-ndjson' };

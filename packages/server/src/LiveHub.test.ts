@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpError } from './http/HttpError.js';
 import { LiveHub, type LiveHubOptions } from './LiveHub.js';
 import type { IngestChanges } from './store/TraceStore.js';
-import { logLine, normalized, traceIdOf } from './testing/testRecords.js';
+import { logLine, normalized, traceIdOf } from '@aitrace/testing';
 
 const TRACE = traceIdOf(0x11e);
 

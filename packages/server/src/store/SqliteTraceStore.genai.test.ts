@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endLine, normalized, spanIdOf, traceIdOf, type TestSpan } from '../testing/testRecords.js';
+import { endLine, normalized, spanIdOf, traceIdOf, type TestSpan } from '@aitrace/testing';
 import { SqliteTraceStore } from './SqliteTraceStore.js';
 
 const agentTrace = traceIdOf(1);

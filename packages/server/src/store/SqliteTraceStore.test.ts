@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endLine, logLine, normalized, spanIdOf, spanLines, traceIdOf } from '../testing/testRecords.js';
+import { endLine, logLine, normalized, spanIdOf, spanLines, traceIdOf } from '@aitrace/testing';
 import { SQLITE_SCHEMA } from './sqliteSchema.js';
 import { SqliteTraceStore } from './SqliteTraceStore.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildSpanForest } from '@aitrace/forest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../../../../scripts/postgres.mjs';
-import { endLine, logLine, normalized, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '../testing/testRecords.js';
+import { endLine, logLine, normalized, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '@aitrace/testing';
 import { PgTraceStore } from './PgTraceStore.js';
 import { SqliteTraceStore } from './SqliteTraceStore.js';
 import type { TraceQuery, TraceStore } from './TraceStore.js';

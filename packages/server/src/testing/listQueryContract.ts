@@ -2,7 +2,7 @@ import type { LevelName, NormalizedRecord } from '@aitrace/format';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueryError } from '../store/QueryError.js';
 import type { LogQuery, TraceQuery, TraceStore } from '../store/TraceStore.js';
-import { logLine, normalized, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from './testRecords.js';
+import { logLine, normalized, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '@aitrace/testing';
 
 /** A store under test and how to dispose of it. */
 export interface OpenedStore {

@@ -1,18 +1,10 @@
-import { encodeRecord, formatEpochMicros, normalizeRecord, type NormalizedRecord, type StatusName, type TracerMeta } from '@aitrace/format';
+import type { NormalizedRecord, StatusName } from '@aitrace/format';
 import { buildSpanForest, type SpanNode, type TraceTree } from '@aitrace/forest';
+import { logLine, normalized, spanIdOf, spanLines, T0_US, TRACE_ID } from '@aitrace/testing';
 
-/** Time zero of test traces, µs since the epoch (2025-10-26T12:00:00Z). */
-export const T0_US = Date.UTC(2025, 9, 26, 12, 0, 0) * 1000;
+export { spanIdOf, T0_US, TRACE_ID } from '@aitrace/testing';
 
-/** The trace id test spans get unless told otherwise. */
-export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
-
-/** A 16-hex span id from a number (1 and up). */
-export function spanIdOf(n: number): string {
-  return n.toString(16).padStart(16, '0');
-}
-
-/** A test span; times in ms after T0, ids as numbers. */
+/** A test span of the viewer's tests: times in ms after T0, ids as numbers (made hex by `spanIdOf`). */
 export interface TestSpan {
   id: number;
   parent?: number;
@@ -26,41 +18,10 @@ export interface TestSpan {
   attrs?: Record<string, unknown>;
 }
 
-function record(meta: TracerMeta, attrs: Record<string, unknown> = {}): NormalizedRecord {
-  const result = normalizeRecord(JSON.parse(encodeRecord(meta, attrs)));
-  if (!result.ok) throw new Error(`bad test record: ${JSON.stringify(result.problems)}`);
-  return result.record;
-}
-
 /** The start record of a test span, and its end record when it has `endMs`. */
 export function spanRecords(span: TestSpan): NormalizedRecord[] {
-  const base: Partial<TracerMeta> = {
-    trace_id: span.trace ?? TRACE_ID,
-    span_id: spanIdOf(span.id),
-    name: span.name,
-    ...(span.parent !== undefined ? { parent_span_id: spanIdOf(span.parent) } : {}),
-    ...(span.service !== undefined ? { service: span.service } : {}),
-  };
-  const startTime = formatEpochMicros(T0_US + span.startMs * 1000);
-  const records = [record({ ...base, timestamp: startTime, event: `${span.name}.start`, type: 'span_start', provisional: true }, span.attrs)];
-  if (span.endMs !== undefined) {
-    records.push(
-      record(
-        {
-          ...base,
-          timestamp: formatEpochMicros(T0_US + span.endMs * 1000),
-          event: `${span.name}.end`,
-          type: 'span_end',
-          status: span.status ?? 'ok',
-          ...(span.statusMessage !== undefined ? { status_message: span.statusMessage } : {}),
-          start_time: startTime,
-          duration_ms: span.endMs - span.startMs,
-        },
-        span.attrs,
-      ),
-    );
-  }
-  return records;
+  const { id, parent, ...rest } = span;
+  return spanLines({ ...rest, span: spanIdOf(id), parent: parent === undefined ? undefined : spanIdOf(parent) }).map(normalized);
 }
 
 /** A log record in a test span (or in no span). */
@@ -69,18 +30,8 @@ export function logRecord(
   atMs: number,
   options: { span?: number; trace?: string; attrs?: Record<string, unknown>; service?: string } = {},
 ): NormalizedRecord {
-  return record(
-    {
-      timestamp: formatEpochMicros(T0_US + atMs * 1000),
-      event,
-      type: 'log',
-      level: 'info',
-      trace_id: options.trace ?? TRACE_ID,
-      ...(options.span !== undefined ? { span_id: spanIdOf(options.span) } : {}),
-      ...(options.service !== undefined ? { service: options.service } : {}),
-    },
-    options.attrs,
-  );
+  const { span, trace, ...rest } = options;
+  return normalized(logLine(event, atMs, { ...rest, trace: trace ?? TRACE_ID, span: span === undefined ? undefined : spanIdOf(span) }));
 }
 
 /** The one trace built from test spans and logs. */
