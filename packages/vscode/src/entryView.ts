@@ -19,7 +19,7 @@ export interface EntryView {
   ariaLabel: string;
 }
 
-/** A span's state in words: `ok`, `error: boom`, `running`, `cut off`. */
+/** A span's state in words: `ok`, `unset`, `error: boom`, `running`, `cut off`. */
 export function spanStatusText(span: SpanNode): string {
   switch (span.state) {
     case 'running':
@@ -29,7 +29,8 @@ export function spanStatusText(span: SpanNode): string {
     case 'error':
       return span.statusMessage !== undefined ? `error: ${span.statusMessage}` : 'error';
     case 'ok':
-      return span.status === 'unset' || span.status === undefined ? 'ok' : span.status;
+      // Ended without a status set: shown as it is, as the viewer does (`unset` is not `ok`).
+      return span.status === 'ok' ? 'ok' : 'unset';
   }
 }
 
