@@ -59,7 +59,7 @@ export class App {
         }),
       h('span', { className: 'spacer' }),
       this.connection,
-      h('span', { className: 'keys muted', text: '↑↓ move · ←→ fold · Enter details · Esc back · e next error · / search' }),
+      h('span', { className: 'keys muted', text: '↑↓ move · ←→ fold · Enter details · Esc back · e next error · c critical path · / search' }),
       theme,
     );
     replaceChildren(this.root, header, this.main);
