@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endLine, logLine, normalized, spanIdOf, spanLines, traceIdOf } from '@aitrace/testing';
-import { SQLITE_SCHEMA } from './sqliteSchema.js';
+import { SCHEMA_VERSION, SQLITE_SCHEMA } from './sqliteSchema.js';
 import { SqliteTraceStore } from './SqliteTraceStore.js';
 
 // What every store does is tested in TraceStore.test.ts, against SQLite and PostgreSQL; here is what only SQLite has.
@@ -53,7 +53,44 @@ describe('SqliteTraceStore', () => {
     await store.ingest([log]);
     expect(await store.countRows()).toBe(2);
     await store.close();
-    expect(new Database(path).pragma('user_version', { simple: true })).toBe(4);
+    expect(new Database(path).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+  });
+
+  it('upgrades a schema-4 database: drops the indexes no query uses, keeps version and environment indexed where set', async () => {
+    const path = join(dir, 'v4.db');
+    const v4 = new Database(path);
+    // Schema 4's indexes that schema 5 drops or makes partial, over today's tables.
+    v4.exec(
+      SQLITE_SCHEMA.split('\n')
+        .filter((line) => !/^CREATE INDEX .*(service_version|environment)/.test(line))
+        .join('\n'),
+    );
+    v4.exec(`CREATE INDEX spans_span_id ON spans (span_id); CREATE INDEX spans_parent ON spans (parent_span_id);
+      CREATE INDEX spans_status ON spans (status, trace_id); CREATE INDEX spans_type ON spans (type);
+      CREATE INDEX records_span ON records (span_id); CREATE INDEX records_event ON records (event);
+      CREATE INDEX spans_service_version ON spans (service_version, trace_id); CREATE INDEX spans_environment ON spans (environment, trace_id);
+      CREATE INDEX records_service_version ON records (service_version, trace_id); CREATE INDEX records_environment ON records (environment, trace_id);`);
+    v4.pragma('user_version = 4');
+    v4.close();
+    const store = new SqliteTraceStore({ path });
+    await store.ingest([{ ...normalized(endLine(root)), resource: { 'service.version': '2.4.1', 'deployment.environment.name': 'staging' } }]);
+    expect((await store.listTraces({ serviceVersion: '2.4.1', environment: 'staging' })).traces.map((t) => t.traceId)).toEqual([trace]);
+    await store.close();
+    const db = new Database(path);
+    const indexes = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all();
+    for (const gone of ['spans_span_id', 'spans_parent', 'spans_status', 'spans_type', 'records_span', 'records_event'])
+      expect(indexes.map((index) => index.name)).not.toContain(gone);
+    for (const partial of ['spans_service_version', 'spans_environment', 'records_service_version', 'records_environment'])
+      expect(indexes.find((index) => index.name === partial)?.sql).toMatch(/WHERE \w+ IS NOT NULL$/);
+    // A version filter still finds its spans through the partial index (`=` implies IS NOT NULL).
+    const plan = db
+      .prepare<[string], { detail: string }>('EXPLAIN QUERY PLAN SELECT trace_id FROM spans WHERE service_version = ?')
+      .all('2.4.1')
+      .map((row) => row.detail)
+      .join('\n');
+    expect(plan).toMatch(/USING (COVERING )?INDEX spans_service_version/);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
   });
 
   it('works in memory', async () => {

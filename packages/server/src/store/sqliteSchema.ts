@@ -1,5 +1,5 @@
 /** Version of the SQLite schema below, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * The SQLite schema. Spans keep one row each (the start while running, then the end merged with it);
@@ -8,7 +8,10 @@ export const SCHEMA_VERSION = 4;
  * without it in `record`. `service_version` and `environment` come from the record's resource, for filtering;
  * `record_key` (a hash of the whole record) makes storing a record again, as a retried batch does, a no-op.
  * A span's `genai` holds its models, conversation and token usage (JSON, null for other spans); the trace's
- * token totals, models and conversations are rolled up from them into `traces` on ingest.
+ * token totals, models and conversations are rolled up from them into `traces` on ingest. Each index serves a
+ * query the store runs (every row written updates every index of its table): the trace list's filters by name,
+ * service, version and environment, the logs' time, trace and level filters, and retention; version and
+ * environment, which most records lack, are indexed only where they are set.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -32,14 +35,10 @@ CREATE TABLE IF NOT EXISTS spans (
   genai TEXT,
   PRIMARY KEY (trace_id, span_id)
 );
-CREATE INDEX IF NOT EXISTS spans_span_id ON spans (span_id);
-CREATE INDEX IF NOT EXISTS spans_parent ON spans (parent_span_id);
 CREATE INDEX IF NOT EXISTS spans_name ON spans (name, trace_id);
 CREATE INDEX IF NOT EXISTS spans_service ON spans (service, trace_id);
-CREATE INDEX IF NOT EXISTS spans_service_version ON spans (service_version, trace_id);
-CREATE INDEX IF NOT EXISTS spans_environment ON spans (environment, trace_id);
-CREATE INDEX IF NOT EXISTS spans_status ON spans (status, trace_id);
-CREATE INDEX IF NOT EXISTS spans_type ON spans (type);
+CREATE INDEX IF NOT EXISTS spans_service_version ON spans (service_version, trace_id) WHERE service_version IS NOT NULL;
+CREATE INDEX IF NOT EXISTS spans_environment ON spans (environment, trace_id) WHERE environment IS NOT NULL;
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start_us);
 
 CREATE TABLE IF NOT EXISTS records (
@@ -62,13 +61,11 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS records_key ON records (record_key);
 CREATE INDEX IF NOT EXISTS records_trace ON records (trace_id, time_us);
-CREATE INDEX IF NOT EXISTS records_span ON records (span_id);
 CREATE INDEX IF NOT EXISTS records_time ON records (time_us);
-CREATE INDEX IF NOT EXISTS records_event ON records (event);
 CREATE INDEX IF NOT EXISTS records_level ON records (level);
 CREATE INDEX IF NOT EXISTS records_service ON records (service, trace_id);
-CREATE INDEX IF NOT EXISTS records_service_version ON records (service_version, trace_id);
-CREATE INDEX IF NOT EXISTS records_environment ON records (environment, trace_id);
+CREATE INDEX IF NOT EXISTS records_service_version ON records (service_version, trace_id) WHERE service_version IS NOT NULL;
+CREATE INDEX IF NOT EXISTS records_environment ON records (environment, trace_id) WHERE environment IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS traces (
   trace_id TEXT PRIMARY KEY,
@@ -119,5 +116,18 @@ ALTER TABLE traces ADD COLUMN conversations TEXT NOT NULL DEFAULT '[]';
 `,
   3: `
 ALTER TABLE records ADD COLUMN record_key TEXT;
+`,
+  // Indexes no query used, and full indexes of mostly-null columns that the schema now keeps partial.
+  4: `
+DROP INDEX IF EXISTS spans_span_id;
+DROP INDEX IF EXISTS spans_parent;
+DROP INDEX IF EXISTS spans_status;
+DROP INDEX IF EXISTS spans_type;
+DROP INDEX IF EXISTS records_span;
+DROP INDEX IF EXISTS records_event;
+DROP INDEX IF EXISTS spans_service_version;
+DROP INDEX IF EXISTS spans_environment;
+DROP INDEX IF EXISTS records_service_version;
+DROP INDEX IF EXISTS records_environment;
 `,
 };
