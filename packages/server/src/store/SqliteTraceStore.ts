@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { NormalizedRecord } from '@aitrace/format';
 import { spanGenAi, tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@aitrace/forest';
-import { foldBatch, fromTally, groupBatch, recordColumns, storedRecordJson, toTally, type TraceRow } from './ingestFold.js';
+import { foldBatch, fromTally, groupBatch, recordColumns, spanKey, storedRecordJson, toTally, type GroupedBatch, type TraceRow } from './ingestFold.js';
 import { QueryError } from './QueryError.js';
 import { spanStats, type SpanSample } from './spanStats.js';
 import { sqliteListLogs, sqliteLogFacets } from './sqliteLogQueries.js';
@@ -79,10 +79,13 @@ export class SqliteTraceStore implements TraceStore {
   private prepare() {
     const db = this.db;
     return {
-      selectSpan: db.prepare<[string, string], StoredRow>('SELECT record, attrs FROM spans WHERE trace_id = ? AND span_id = ?'),
+      // The stored rows of a batch's spans of one trace, in one statement: the span ids as a JSON array.
+      selectSpans: db.prepare<[string, string], StoredRow & { span_id: string }>(
+        'SELECT span_id, record, attrs FROM spans WHERE trace_id = ? AND span_id IN (SELECT value FROM json_each(?))',
+      ),
       upsertSpan: db.prepare(
         `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, service, level, record, attrs, service_version, environment, genai)
-         VALUES (@traceId, @spanId, @parentSpanId, @timeUs, @startUs, @endUs, @durationMs, @name, @event, @type, @status, @service, @level, @record, @attrs, @serviceVersion, @environment, @genAi)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
            start_us = excluded.start_us, end_us = excluded.end_us, duration_ms = excluded.duration_ms, name = excluded.name,
            event = excluded.event, type = excluded.type, status = excluded.status, service = excluded.service,
@@ -128,13 +131,11 @@ export class SqliteTraceStore implements TraceStore {
     for (const { columns, key } of batch.others) {
       if (this.statements.insertRecord.run({ ...columns, recordKey: key }).changes > 0) inserted.add(key);
     }
+    const storedSpans = this.storedSpans(batch);
     const folded = foldBatch(
       batch,
       {
-        span: (traceId, spanId) => {
-          const row = this.statements.selectSpan.get(traceId, spanId);
-          return row === undefined ? undefined : readRow(row);
-        },
+        span: (traceId, spanId) => storedSpans.get(spanKey(traceId, spanId)),
         tally: (traceId) => {
           const row = this.statements.selectTrace.get(traceId);
           return row === undefined ? undefined : toTally(row);
@@ -143,13 +144,28 @@ export class SqliteTraceStore implements TraceStore {
       inserted,
     );
     for (const span of folded.spans) {
-      this.statements.upsertSpan.run({
-        ...recordColumns(span.record),
-        startUs: span.startUs,
-        endUs: span.endUs,
-        durationMs: span.durationMs,
-        genAi: span.genAi === undefined ? null : JSON.stringify(span.genAi),
-      });
+      const c = recordColumns(span.record);
+      // Positional, in the column order of the statement: binding by name looks up each parameter by name.
+      this.statements.upsertSpan.run(
+        c.traceId,
+        c.spanId,
+        c.parentSpanId,
+        c.timeUs,
+        span.startUs,
+        span.endUs,
+        span.durationMs,
+        c.name,
+        c.event,
+        c.type,
+        c.status,
+        c.service,
+        c.level,
+        c.record,
+        c.attrs,
+        c.serviceVersion,
+        c.environment,
+        span.genAi === undefined ? null : JSON.stringify(span.genAi),
+      );
     }
     for (const tally of folded.tallies) {
       if (folded.genAiTraces.has(tally.traceId)) this.rollUpGenAi(tally);
@@ -157,6 +173,21 @@ export class SqliteTraceStore implements TraceStore {
     }
     if (cursor !== undefined) this.statements.saveSource.run(cursor);
     return { accepted: records.length, traces: folded.tallies.map(traceSummaryOf), records: folded.stored };
+  }
+
+  /** The stored records of the batch's spans that the store already holds (one statement per trace), by `spanKey`. */
+  private storedSpans(batch: GroupedBatch): Map<string, NormalizedRecord> {
+    const idsByTrace = new Map<string, string[]>();
+    for (const { traceId, spanId } of batch.spans.values()) {
+      const ids = idsByTrace.get(traceId);
+      if (ids === undefined) idsByTrace.set(traceId, [spanId]);
+      else ids.push(spanId);
+    }
+    const stored = new Map<string, NormalizedRecord>();
+    for (const [traceId, ids] of idsByTrace) {
+      for (const row of this.statements.selectSpans.all(traceId, JSON.stringify(ids))) stored.set(spanKey(traceId, row.span_id), readRow(row));
+    }
+    return stored;
   }
 
   /** Fills the GenAI columns of a database from before schema 3, so its traces get token totals and models too. */
