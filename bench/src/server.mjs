@@ -1,6 +1,7 @@
 // Server ingest: JSONL batches over HTTP into SQLite from 4 concurrent senders, with request latency, against an
-// HTTP floor (a server that only reads the bodies) driven by the same client in the same run.
-import { spawn } from 'node:child_process';
+// HTTP floor (a server that only reads the bodies) driven by the same client in the same run, and against SQLite's
+// own floor: bare better-sqlite3 writes of the same records into the same schema (sqliteFloor.mjs).
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,12 @@ export const SENDERS = 4;
 export const BATCHES = Number(process.env.BENCH_SERVER_BATCHES ?? 60);
 export const SPANS_PER_BATCH = 250;
 const CHILD = fileURLToPath(new URL('./serverChild.mjs', import.meta.url));
+const SQLITE_FLOOR = fileURLToPath(new URL('./sqliteFloor.mjs', import.meta.url));
+
+/** SQLite's floor for the batches, in a fresh process: records/s upserted as they come, and as merged span rows. */
+function sqliteFloor(path) {
+  return JSON.parse(execFileSync(process.execPath, [SQLITE_FLOOR, path], { encoding: 'utf8' }));
+}
 
 /** One batch: start and end records of SPANS_PER_BATCH spans of one trace. */
 export function batchBody(sender, n) {
@@ -129,8 +136,10 @@ export async function serverIngest() {
     // Warm-up (JIT, sockets), then the floor before and after the real run, so drift on a noisy machine shows.
     await drive(floor.port, '/', bodies);
     const floorBefore = await drive(floor.port, '/', bodies);
+    const sqliteBefore = sqliteFloor(join(dir, 'floor.db'));
     const ingest = await drive(server.port, '/api/ingest', bodies);
     const floorAfter = await drive(floor.port, '/', bodies);
+    const sqliteAfter = sqliteFloor(join(dir, 'floor.db'));
     const stats = JSON.parse(
       await new Promise((resolve, reject) => {
         request({ host: '127.0.0.1', port: server.port, path: '/api/stats' }, (res) => {
@@ -150,6 +159,9 @@ export async function serverIngest() {
       ingest,
       floor: { before: floorBefore, after: floorAfter },
       ingest_over_floor: ingest.records_per_s / floorRate,
+      sqlite_floor: { before: sqliteBefore, after: sqliteAfter },
+      ingest_over_sqlite_floor: ingest.records_per_s / ((sqliteBefore.upsert_records_per_s + sqliteAfter.upsert_records_per_s) / 2),
+      ingest_over_merged_floor: ingest.records_per_s / ((sqliteBefore.merged_records_per_s + sqliteAfter.merged_records_per_s) / 2),
       spans_sent: SENDERS * BATCHES * SPANS_PER_BATCH,
       spans_stored: stored,
     };
