@@ -9,6 +9,7 @@ import { TextDecoderStream } from 'node:stream/web';
 import { join } from 'node:path';
 import { encodeRecord, formatEpochMicros } from '@aitrace/format';
 import { startPostgres } from '../../scripts/postgres.mjs';
+import { get, percentile, traceListLatencies } from './apiLatency.mjs';
 import { fmt, median } from './harness.mjs';
 import { batchBody, BATCHES, SENDERS, SPANS_PER_BATCH, startServerChild } from './server.mjs';
 
@@ -16,8 +17,6 @@ const BIG_SPANS = Number(process.env.BENCH_PG_SPANS ?? 1_000_000);
 const SPANS_PER_TRACE = 10;
 const LIST_SAMPLES = 200;
 const LIVE_SAMPLES = 50;
-
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 
 function post(agent, port, body) {
   return new Promise((resolve, reject) => {
@@ -39,18 +38,6 @@ function post(agent, port, body) {
     );
     req.once('error', reject);
     req.end(body);
-  });
-}
-
-function get(port, path) {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${path}: ${res.statusCode} ${text.slice(0, 200)}`))));
-    })
-      .once('error', reject)
-      .end();
   });
 }
 
@@ -106,18 +93,6 @@ SELECT trace_id, min(span_id), 'op0', 1, min(start_us), 'svc0', min(start_us), m
 FROM spans GROUP BY trace_id;
 ANALYZE;
 `;
-
-/** Trace list requests: ms per request, sorted. */
-async function listLatency(port, path, count = LIST_SAMPLES) {
-  const samples = [];
-  for (let i = 0; i < count; i++) {
-    const t = process.hrtime.bigint();
-    await get(port, path);
-    samples.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50_ms: median(samples), p99_ms: percentile(samples, 0.99), max_ms: samples.at(-1), samples: samples.length };
-}
 
 /** Ingest of one small batch through instance A until its trace event reaches an SSE viewer of instance B. */
 async function liveDelay(portA, portB) {
@@ -208,15 +183,7 @@ export async function pgIngest() {
     writeFileSync(fillPath, FILL_SQL(BIG_SPANS), { mode: 0o644 });
     await cluster.psql('million_spans', ['-f', fillPath]);
     const fillSeconds = Number(process.hrtime.bigint() - fillStarted) / 1e9;
-    const firstPage = await get(big, '/api/traces?limit=50');
-    const list = {
-      first_page: await listLatency(big, '/api/traces?limit=50'),
-      second_page: await listLatency(big, `/api/traces?limit=50&cursor=${firstPage.nextCursor}`),
-      // Filtered lists: reported, without a target; fewer requests, as they are slower.
-      by_service: await listLatency(big, '/api/traces?limit=50&service=svc3', 50),
-      errors: await listLatency(big, '/api/traces?limit=50&status=error', 50),
-      by_attribute: await listLatency(big, '/api/traces?limit=50&attr=tenant=t42', 50),
-    };
+    const list = await traceListLatencies(big, LIST_SAMPLES);
     return {
       senders: SENDERS,
       batch_records: SPANS_PER_BATCH * 2,

@@ -280,6 +280,16 @@ if (only.has('server')) {
   );
   target('server ingest, JSONL, 4 senders', r.ingest.records_per_s, '>= 80,000 records/s', r.ingest.records_per_s >= 80_000);
   target('server ingest / SQLite upsert floor', r.ingest_over_sqlite_floor, '>= 0.8x', r.ingest_over_sqlite_floor >= 0.8);
+  console.log(`\nserver: the trace list through the API on SQLite holding ${fmt(r.big.spans)} spans (filled in ${fmt(r.big.fill_seconds, 1)} s) ...`);
+  console.table(
+    Object.fromEntries(
+      Object.entries(r.big.list).map(([name, m]) => [
+        name,
+        { 'p50 ms': fmt(m.p50_ms, 2), 'p99 ms': fmt(m.p99_ms, 2), 'max ms': fmt(m.max_ms, 2), requests: m.samples },
+      ]),
+    ),
+  );
+  target(`SQLite trace list p99 on ${fmt(r.big.spans)} spans`, r.big.list.first_page.p99_ms, '< 100 ms', r.big.list.first_page.p99_ms < 100);
   target('server ingest loses nothing (4 senders)', r.spans_stored, `= ${r.spans_sent} spans`, r.spans_stored === r.spans_sent);
 
   console.log('\nserver: OTLP ingest, the same batches (250 spans) sent by the real OpenTelemetry exporters, 4 concurrent senders ...');

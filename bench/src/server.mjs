@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeRecord, formatEpochMicros } from '@aitrace/format';
+import { traceListLatencies } from './apiLatency.mjs';
 import { median } from './harness.mjs';
 
 /** Concurrent senders, batches per sender and spans per batch, shared with the OTLP ingest figure. */
@@ -16,6 +17,20 @@ export const BATCHES = Number(process.env.BENCH_SERVER_BATCHES ?? 60);
 export const SPANS_PER_BATCH = 250;
 const CHILD = fileURLToPath(new URL('./serverChild.mjs', import.meta.url));
 const SQLITE_FLOOR = fileURLToPath(new URL('./sqliteFloor.mjs', import.meta.url));
+const SQLITE_FILL = fileURLToPath(new URL('./sqliteFill.mjs', import.meta.url));
+const BIG_SPANS = Number(process.env.BENCH_SQLITE_SPANS ?? 1_000_000);
+
+/** The trace list's latency through the API of a server on a SQLite file filled with BIG_SPANS spans. */
+async function bigListLatency(dir) {
+  const path = join(dir, 'big.db');
+  const fillSeconds = Number(execFileSync(process.execPath, [SQLITE_FILL, path, String(BIG_SPANS)], { encoding: 'utf8' }));
+  const server = await startServerChild(['aitrace', path]);
+  try {
+    return { spans: BIG_SPANS, fill_seconds: fillSeconds, list: await traceListLatencies(server.port) };
+  } finally {
+    server.child.kill('SIGINT');
+  }
+}
 
 /** SQLite's floor for the batches, in a fresh process: records/s upserted as they come, and as merged span rows. */
 function sqliteFloor(path) {
@@ -162,6 +177,7 @@ export async function serverIngest() {
       sqlite_floor: { before: sqliteBefore, after: sqliteAfter },
       ingest_over_sqlite_floor: ingest.records_per_s / ((sqliteBefore.upsert_records_per_s + sqliteAfter.upsert_records_per_s) / 2),
       ingest_over_merged_floor: ingest.records_per_s / ((sqliteBefore.merged_records_per_s + sqliteAfter.merged_records_per_s) / 2),
+      big: await bigListLatency(dir),
       spans_sent: SENDERS * BATCHES * SPANS_PER_BATCH,
       spans_stored: stored,
     };
