@@ -1,4 +1,4 @@
-import { encodeRecord } from '@aitrace/format';
+import { encodeRecord, otlpTraceRequestToRecords } from '@aitrace/format';
 import { describe, expect, it } from 'vitest';
 import { readJsonl } from './LineReader.js';
 import { mergeSpanRecords } from './mergeSpanRecords.js';
@@ -49,5 +49,39 @@ describe('mergeSpanRecords', () => {
   it('lets a newer start replace an older one', () => {
     const later = { ...start!, attrs: { phase: 'restart' } };
     expect(mergeSpanRecords(start!, later).attrs).toEqual({ phase: 'restart', shared: 'start' });
+  });
+
+  it('folds the start of a span that arrived ended over OTLP into its end without changing it (so a store may skip it)', () => {
+    const span = {
+      traceId: T,
+      spanId: 'eee19b7ec3c1b174',
+      parentSpanId: 'eee19b7ec3c1b173',
+      name: 'GET /users',
+      kind: 2,
+      startTimeUnixNano: '1761480000123456789',
+      endTimeUnixNano: '1761480000223456789',
+      attributes: [
+        { key: 'http.route', value: { stringValue: '/users' } },
+        { key: 'code.file.path', value: { stringValue: 'src/app.ts' } },
+        { key: 'code.line.number', value: { intValue: '12' } },
+      ],
+      events: [{ name: 'cache.miss', timeUnixNano: '1761480000150000000', attributes: [] }],
+      links: [{ traceId: T, spanId: 'eee19b7ec3c1b170', attributes: [] }],
+      status: { code: 2, message: 'boom' },
+    };
+    const request = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] },
+          scopeSpans: [{ scope: { name: 'http', version: '1.0.0' }, spans: [span] }],
+        },
+      ],
+    };
+    const records = otlpTraceRequestToRecords(request).records;
+    const start = records.find((record) => record.type === 'span_start')!;
+    const end = records.find((record) => record.type === 'span_end')!;
+    expect(mergeSpanRecords(start, end)).toEqual(end);
+    expect(mergeSpanRecords(end, start)).toEqual(end);
+    expect(otlpTraceRequestToRecords(request, { startsOfEndedSpans: false }).records).toEqual(records.filter((record) => record !== start));
   });
 });

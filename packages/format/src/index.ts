@@ -23,7 +23,7 @@ export { FIELDS_IN_BODY, logRecordParts, type LogRecordParts } from './otel/logR
 export { OtlpFormatError, type OtlpConversion } from './otlp/OtlpConversion.js';
 export { anyValue } from './otlp/otlpValue.js';
 export { otlpLogsRequestToRecords } from './otlp/otlpLogsRequestToRecords.js';
-export { otlpTraceRequestToRecords } from './otlp/otlpTraceRequestToRecords.js';
+export { otlpTraceRequestToRecords, type OtlpTraceConversionOptions } from './otlp/otlpTraceRequestToRecords.js';
 export { environmentOf, serviceVersionOf } from './resourceFields.js';
 export { otlpJsonLineToRecords, type OtlpLineConversion } from './otlp/otlpJsonLineToRecords.js';
 export type {

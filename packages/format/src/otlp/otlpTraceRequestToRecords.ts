@@ -97,13 +97,23 @@ export function otlpSpanInput(span: Record<string, unknown>, resource: ResourceI
   };
 }
 
+/** Options of `otlpTraceRequestToRecords`. */
+export interface OtlpTraceConversionOptions {
+  /**
+   * Also write the start of a span that arrives ended (default true, as a trace file holds it). A store that merges
+   * a span's records into one row can leave it out: such a start folds into its end without changing it.
+   */
+  startsOfEndedSpans?: boolean;
+}
+
 /**
  * Converts an OTLP ExportTraceServiceRequest (the OTLP/JSON object model) into aitrace records: per span its
  * start (provisional), its events, and its end, the same records the aitrace span processor writes; a Logfire
  * pending span becomes the start of the span it announces. Spans with bad ids or times are rejected one by one;
  * a value that is not an export request throws OtlpFormatError.
  */
-export function otlpTraceRequestToRecords(request: unknown): OtlpConversion {
+export function otlpTraceRequestToRecords(request: unknown, options: OtlpTraceConversionOptions = {}): OtlpConversion {
+  const starts = options.startsOfEndedSpans ?? true;
   const object = asObject(request);
   const resourceSpans = asArray(object?.resourceSpans);
   if (object === undefined || resourceSpans === undefined)
@@ -119,14 +129,14 @@ export function otlpTraceRequestToRecords(request: unknown): OtlpConversion {
         const span = asObject(spanItem);
         const input = span === undefined ? ['is not an object'] : otlpSpanInput(span, resource, scope);
         if (Array.isArray(input)) out.reject(`span ${JSON.stringify(span?.name ?? span?.spanId ?? '?')}: ${input.join('; ')}`);
-        else addSpan(input, out);
+        else addSpan(input, out, starts);
       }
     }
   }
   return out;
 }
 
-function addSpan(span: SpanInput, out: OtlpCollector): void {
+function addSpan(span: SpanInput, out: OtlpCollector, startsOfEndedSpans: boolean): void {
   const pending = pendingSpanTarget(span);
   if (pending !== undefined) {
     // Only the announced span's start: it runs until its own end arrives, which supersedes the start.
@@ -134,7 +144,7 @@ function addSpan(span: SpanInput, out: OtlpCollector): void {
     return;
   }
   const location = codeLocation(span.attributes);
-  out.add(spanStartMeta(span, location), span.attributes);
+  if (startsOfEndedSpans || span.endTime === undefined) out.add(spanStartMeta(span, location), span.attributes);
   for (const event of span.events) out.add(spanEventMeta(span, event), event.attributes ?? {});
   if (span.endTime !== undefined) out.add(spanEndMeta(span, location), span.attributes);
 }
