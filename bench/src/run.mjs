@@ -393,6 +393,7 @@ if (only.has('live')) {
 
 if (only.has('pg') || process.env.BENCH_ONLY === undefined) await (await import('./pgIngest.mjs')).reportPgIngest(results, target);
 if (only.has('viewerLists')) await (await import('./viewerLists.mjs')).viewerListsSection(results, target);
+if (only.has('viewerTrace')) await (await import('./viewerTrace.mjs')).viewerTraceSection(results, target);
 
 console.log('\ntargets:');
 for (const t of results.targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${fmt(t.value, 2)} (goal ${t.goal})`);

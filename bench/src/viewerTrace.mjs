@@ -1,0 +1,107 @@
+// The viewer on one big trace, in headless Chromium against the real server: a trace of 100,000 spans and one of
+// 1,000,000 (agent-shaped: a root, steps under it, calls under each step) are stored, then each is opened in a fresh
+// page; the figure is the time from navigation to the first paint of its span tree (the first row drawn), three runs
+// each, with the spread. The records are span ends as an OTLP receiver stores them (start time and duration).
+/* global requestAnimationFrame -- the evaluate callback runs in Chromium */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { encodeRecord, formatEpochMicros } from '@aitrace/format';
+import { startServer } from '@aitrace/server';
+import { CHROMIUM_ARGS, ensureChromium } from '../../scripts/ensure-chromium.mjs';
+import { fmt, median } from './harness.mjs';
+
+const SIZES = (process.env.BENCH_VIEWER_SPANS ?? '100000,1000000').split(',').map(Number);
+const RUNS = 3;
+const BATCH = 5000;
+const FANOUT = 100;
+const hex = (n, width) => n.toString(16).padStart(width, '0');
+
+/** Span n (0 is the root) of a trace: span n's parent is span floor((n - 1) / FANOUT); every span lasts 2 ms. */
+function spanLine(trace, n, t0) {
+  const start = t0 + n * 10;
+  const meta = {
+    timestamp: formatEpochMicros(start + 2000),
+    event: n === 0 ? 'invoke_agent.end' : 'step.end',
+    type: 'span_end',
+    trace_id: trace,
+    span_id: hex(n + 1, 16),
+    name: n === 0 ? 'invoke_agent' : n <= FANOUT ? `step ${n}` : `call ${n % 20}`,
+    status: n % 997 === 5 ? 'error' : 'ok',
+    start_time: formatEpochMicros(start),
+    duration_ms: 2,
+    service: 'agent',
+  };
+  if (n > 0) meta.parent_span_id = hex(Math.floor((n - 1) / FANOUT) + 1, 16);
+  return encodeRecord(meta, { 'gen_ai.operation.name': n <= FANOUT ? 'execute_tool' : 'chat', step: n, ok: n % 997 !== 5 });
+}
+
+async function ingestTrace(url, trace, spans, t0) {
+  for (let from = 0; from < spans; from += BATCH) {
+    const lines = [];
+    for (let n = from; n < Math.min(spans, from + BATCH); n++) lines.push(spanLine(trace, n, t0));
+    const response = await fetch(new URL('/api/ingest', url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: `${lines.join('\n')}\n`,
+    });
+    if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+const spread = (values) => (median(values) === 0 ? 0 : ((Math.max(...values) - Math.min(...values)) / median(values)) * 100);
+
+/** Stores the traces and opens each RUNS times; first-paint ms per size. */
+export async function viewerTrace() {
+  const dir = mkdtempSync(join(tmpdir(), 'aitrace-bench-viewer-trace-'));
+  const server = await startServer({ port: 0, db: join(dir, 'traces.db'), onProblem: (message) => console.error(message) });
+  const browser = await chromium.launch({ executablePath: ensureChromium(), args: [...CHROMIUM_ARGS] });
+  try {
+    const out = {};
+    for (const [i, spans] of SIZES.entries()) {
+      const trace = hex(0xbe000 + i, 32);
+      await ingestTrace(server.url, trace, spans, Date.UTC(2026, 0, 1) * 1000 + i * 1e9);
+      const firstPaint = [];
+      for (let run = 0; run < RUNS; run++) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        const page = await context.newPage();
+        page.setDefaultTimeout(600_000);
+        await page.goto(`${server.url}#/trace/${trace}`);
+        await page.waitForSelector('.span-row .span-label');
+        // Time from navigation start to the frame after the first row is in the page.
+        firstPaint.push(await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())))));
+        const rootShown = await page.textContent('.span-row .span-label');
+        if (rootShown !== 'invoke_agent') throw new Error(`the tree of the ${spans}-span trace opened on ${JSON.stringify(rootShown)}`);
+        await context.close();
+      }
+      out[spans] = firstPaint;
+    }
+    return out;
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The bench section: runs, prints a table, records results and targets. */
+export async function viewerTraceSection(results, target) {
+  console.log(
+    `\nviewer trace: first paint of the span tree of one trace of ${SIZES.map((n) => fmt(n)).join(' and ')} spans, in Chromium; ${RUNS} runs each ...`,
+  );
+  const r = await viewerTrace();
+  results.viewer_trace = r;
+  console.table(
+    Object.fromEntries(
+      Object.entries(r).map(([spans, ms]) => [
+        `${fmt(Number(spans))} spans: navigation to first paint of the tree, ms`,
+        { median: fmt(median(ms)), min: fmt(Math.min(...ms)), max: fmt(Math.max(...ms)), 'spread %': fmt(spread(ms), 1) },
+      ]),
+    ),
+  );
+  for (const [spans, ms] of Object.entries(r)) {
+    const goal = Number(spans) >= 1_000_000 ? 3000 : 1000;
+    target(`viewer, ${fmt(Number(spans))}-span trace: first paint of the tree (worst of 3)`, Math.max(...ms), `< ${fmt(goal)} ms`, Math.max(...ms) < goal);
+  }
+}
