@@ -1,5 +1,6 @@
 // Runs in its own process: `node serverChild.mjs aitrace DB` starts the trace server on a free loopback port with
-// a SQLite file (`aitrace-otlp DB`: with OTLP/HTTP and OTLP/gRPC ports too, printed after the main one);
+// a SQLite file (`aitrace-otlp DB`: with OTLP/HTTP and OTLP/gRPC ports too, printed after the main one;
+// `aitrace-viewer DB`: serving the web viewer too);
 // `node serverChild.mjs floor` starts an HTTP server that only reads each body and answers 200 (the
 // HTTP floor the ingest rate is compared with). Prints the port on stdout, then runs until killed.
 import { createServer } from 'node:http';
@@ -8,6 +9,9 @@ import { startServer } from '@aitrace/server';
 const [mode, db] = process.argv.slice(2);
 if (mode === 'aitrace') {
   const server = await startServer({ port: 0, db, viewerDir: null });
+  process.stdout.write(`${server.port}\n`);
+} else if (mode === 'aitrace-viewer') {
+  const server = await startServer({ port: 0, db });
   process.stdout.write(`${server.port}\n`);
 } else if (mode === 'aitrace-otlp') {
   const server = await startServer({ port: 0, otlpHttpPort: 0, otlpGrpcPort: 0, db, viewerDir: null });
