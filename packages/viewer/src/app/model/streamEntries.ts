@@ -1,5 +1,5 @@
 import type { NormalizedRecord } from '@aitrace/format';
-import { storedTrace, traceMatches } from '@aitrace/forest';
+import { storedTrace, traceMatches, type StoredTrace } from '@aitrace/forest';
 import type { TraceQuery } from './traceQuery.js';
 
 /** What a line of the live stream says happened: a span started or ended, a span event, or a log. */
@@ -52,12 +52,21 @@ export class StreamEntryMaker {
  * as for a trace; status `error` a failed span, `running` a span start, `ok` an ended span without error.
  */
 export function entryMatches(entry: StreamEntry, query: TraceQuery): boolean {
-  const { record } = entry;
-  const traceId = record.traceId ?? '';
-  // A start line shows the span as running, even when its end arrived with it.
-  const shown: NormalizedRecord = entry.kind === 'start' && record.type === 'span_end' ? { ...record, type: 'span_start', traceId } : { ...record, traceId };
-  return traceMatches(storedTrace(traceId, [[shown]]), query);
+  let stored = storedLines.get(entry);
+  if (stored === undefined) {
+    const { record } = entry;
+    const traceId = record.traceId ?? '';
+    // A start line shows the span as running, even when its end arrived with it.
+    const shown: NormalizedRecord = entry.kind === 'start' && record.type === 'span_end' ? { ...record, type: 'span_start', traceId } : { ...record, traceId };
+    stored = storedTrace(traceId, [[shown]]);
+    storedLines.set(entry, stored);
+  }
+  return traceMatches(stored, query);
 }
+
+// A line's record as a trace of its own is the same for every query: built once, when the line is first matched,
+// so a new filter over the kept lines only matches.
+const storedLines = new WeakMap<StreamEntry, StoredTrace>();
 
 /**
  * The lines the stream view holds: at most `cap` (the oldest go first), those matching the filter, and while
