@@ -242,7 +242,7 @@ const REVIEWED_SQL_INTERPOLATIONS = new Set([
   'condition', // applyRetention's own constant conditions
   'selected', // a SELECT built from such a condition
   'column', // CONTAINS: column names from traceFilterSql's own calls
-  'table', // ATTRS_CONTAIN: the table aliases s and r
+  'table', // ATTRS_CONTAIN: the table aliases s and r; sqliteTraceFacets: temp.aitrace_facet_traces_<n>
   'ATTR_TEXT',
   'CONTAINS(ATTR_TEXT)',
   "CONTAINS('j.key')",
@@ -271,6 +271,8 @@ const REVIEWED_SQL_INTERPOLATIONS = new Set([
   'from',
   'value',
   'FACET_VALUES[facet]',
+  // sqliteTraceFacets: 'traces t', or it joined with the temporary table of matching ids (`table`, named from a counter).
+  'scope.from',
   // Attribute text and search fragments, over table aliases and placeholders chosen in code.
   "ATTR_TEXT('r')",
   "ATTR_TEXT('s')",

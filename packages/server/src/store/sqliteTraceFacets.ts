@@ -13,35 +13,72 @@ const FACET_VALUES = {
   conversation: 'SELECT DISTINCT x.trace_id, c.value AS value FROM traces x, json_each(x.conversations) c',
 } as const;
 
-function countTraces(db: Database.Database, facet: keyof typeof FACET_VALUES, query: TraceQuery): FacetValue[] {
+/** The traces a facet counts: `from` names them as `t`; filtered ones are the ids of a temporary table. */
+interface FacetScope {
+  from: string;
+  drop(): void;
+}
+
+/** The traces matching `query`, found once into a temporary table so every facet with the same filters shares the pass. */
+function facetScope(db: Database.Database, query: TraceQuery, n: number): FacetScope {
   const filter = traceFilterSql(query);
+  if (filter.where === '') return { from: 'traces t', drop: () => {} };
+  const table = `temp.aitrace_facet_traces_${n}`;
+  db.exec(`CREATE TABLE ${table} (trace_id TEXT PRIMARY KEY)`);
+  const drop = (): void => void db.exec(`DROP TABLE IF EXISTS ${table}`);
+  try {
+    db.prepare(`INSERT INTO ${table} SELECT t.trace_id FROM traces t ${filter.where}`).run(...filter.params);
+  } catch (error) {
+    drop();
+    throw error;
+  }
+  return { from: `traces t JOIN ${table} f ON f.trace_id = t.trace_id`, drop };
+}
+
+function countTraces(db: Database.Database, facet: keyof typeof FACET_VALUES, scope: FacetScope): FacetValue[] {
   return db
     .prepare<unknown[], FacetValue>(
-      `SELECT x.value AS value, count(*) AS count FROM traces t JOIN (${FACET_VALUES[facet]}) x ON x.trace_id = t.trace_id ${filter.where} GROUP BY x.value ORDER BY count DESC, x.value LIMIT ?`,
+      `SELECT x.value AS value, count(*) AS count FROM ${scope.from} JOIN (${FACET_VALUES[facet]}) x ON x.trace_id = t.trace_id GROUP BY x.value ORDER BY count DESC, x.value LIMIT ?`,
     )
-    .all(...filter.params, MAX_FACET_VALUES);
+    .all(MAX_FACET_VALUES);
 }
 
 /** Trace counts per status filter value: a trace with a failed and a running span counts under both. */
-function countStatuses(db: Database.Database, query: TraceQuery): FacetValue[] {
-  const filter = traceFilterSql(query);
+function countStatuses(db: Database.Database, scope: FacetScope): FacetValue[] {
   const row = db
-    .prepare<unknown[], { error: number | null; running: number | null; ok: number | null }>(
-      `SELECT sum(t.error_count > 0) AS error, sum(t.running_count > 0) AS running, sum(t.error_count = 0 AND t.running_count = 0) AS ok FROM traces t ${filter.where}`,
+    .prepare<[], { error: number | null; running: number | null; ok: number | null }>(
+      `SELECT sum(t.error_count > 0) AS error, sum(t.running_count > 0) AS running, sum(t.error_count = 0 AND t.running_count = 0) AS ok FROM ${scope.from}`,
     )
-    .get(...filter.params);
+    .get();
   return statusFacet(row ?? { error: 0, running: 0, ok: 0 });
 }
 
-/** Service, span name, status, model and conversation facets of the traces matching a query; each facet ignores its own filter. */
+/**
+ * Service, span name, status, model and conversation facets of the traces matching a query; each facet ignores its
+ * own filter. Facets under the same filters (all five under a text search alone) share one pass over the traces.
+ */
 export function sqliteTraceFacets(db: Database.Database, query: TraceQuery): Facets {
   const queries = traceFacetQueries(query);
-  return {
-    service: countTraces(db, 'service', queries.service),
-    name: countTraces(db, 'name', queries.name),
-    status: countStatuses(db, queries.status),
-    level: [],
-    model: countTraces(db, 'model', queries.model),
-    conversation: countTraces(db, 'conversation', queries.conversation),
+  const scopes = new Map<string, FacetScope>();
+  const scopeOf = (facetQuery: TraceQuery): FacetScope => {
+    const key = JSON.stringify(facetQuery);
+    let scope = scopes.get(key);
+    if (scope === undefined) {
+      scope = facetScope(db, facetQuery, scopes.size);
+      scopes.set(key, scope);
+    }
+    return scope;
   };
+  try {
+    return {
+      service: countTraces(db, 'service', scopeOf(queries.service)),
+      name: countTraces(db, 'name', scopeOf(queries.name)),
+      status: countStatuses(db, scopeOf(queries.status)),
+      level: [],
+      model: countTraces(db, 'model', scopeOf(queries.model)),
+      conversation: countTraces(db, 'conversation', scopeOf(queries.conversation)),
+    };
+  } finally {
+    for (const scope of scopes.values()) scope.drop();
+  }
 }
