@@ -271,6 +271,7 @@ const REVIEWED_SQL_INTERPOLATIONS = new Set([
   'from',
   'value',
   'FACET_VALUES[facet]',
+  'FACET_VALUES[facet](scope.from)',
   // sqliteTraceFacets: 'traces t', or it joined with the temporary table of matching ids (`table`, named from a counter).
   'scope.from',
   // Attribute text and search fragments, over table aliases and placeholders chosen in code.

@@ -3,14 +3,18 @@ import { MAX_FACET_VALUES, statusFacet, traceFacetQueries } from './listQueryRul
 import { traceFilterSql } from './traceFilterSql.js';
 import type { Facets, FacetValue, TraceQuery } from './TraceStore.js';
 
-/** Per trace, the values a facet counts: `(trace_id, value)` pairs, each at most once. */
+/**
+ * Per trace of `from` (the counted traces, as `t`), the values a facet counts: `(trace_id, value)` pairs, each at
+ * most once, read through the trace's own rows (its spans and records by the trace-id index).
+ */
 const FACET_VALUES = {
-  service:
-    'SELECT trace_id, service AS value FROM spans WHERE service IS NOT NULL UNION SELECT trace_id, service FROM records WHERE service IS NOT NULL AND trace_id IS NOT NULL',
-  name: 'SELECT DISTINCT trace_id, name AS value FROM spans',
+  service: (from: string) =>
+    `SELECT t.trace_id, s.service AS value FROM ${from} JOIN spans s ON s.trace_id = t.trace_id WHERE s.service IS NOT NULL` +
+    ` UNION SELECT t.trace_id, r.service FROM ${from} JOIN records r ON r.trace_id = t.trace_id WHERE r.service IS NOT NULL`,
+  name: (from: string) => `SELECT DISTINCT t.trace_id, s.name AS value FROM ${from} JOIN spans s ON s.trace_id = t.trace_id`,
   // The trace summary's models and conversations, as the model and conversation filters read them.
-  model: 'SELECT DISTINCT x.trace_id, m.value AS value FROM traces x, json_each(x.models) m',
-  conversation: 'SELECT DISTINCT x.trace_id, c.value AS value FROM traces x, json_each(x.conversations) c',
+  model: (from: string) => `SELECT DISTINCT t.trace_id, m.value AS value FROM ${from}, json_each(t.models) m`,
+  conversation: (from: string) => `SELECT DISTINCT t.trace_id, c.value AS value FROM ${from}, json_each(t.conversations) c`,
 } as const;
 
 /** The traces a facet counts: `from` names them as `t`; filtered ones are the ids of a temporary table. */
@@ -32,13 +36,13 @@ function facetScope(db: Database.Database, query: TraceQuery, n: number): FacetS
     drop();
     throw error;
   }
-  return { from: `traces t JOIN ${table} f ON f.trace_id = t.trace_id`, drop };
+  return { from: `${table} f JOIN traces t ON t.trace_id = f.trace_id`, drop };
 }
 
 function countTraces(db: Database.Database, facet: keyof typeof FACET_VALUES, scope: FacetScope): FacetValue[] {
   return db
     .prepare<unknown[], FacetValue>(
-      `SELECT x.value AS value, count(*) AS count FROM ${scope.from} JOIN (${FACET_VALUES[facet]}) x ON x.trace_id = t.trace_id GROUP BY x.value ORDER BY count DESC, x.value LIMIT ?`,
+      `SELECT value, count(*) AS count FROM (${FACET_VALUES[facet](scope.from)}) GROUP BY value ORDER BY count DESC, value LIMIT ?`,
     )
     .all(MAX_FACET_VALUES);
 }
