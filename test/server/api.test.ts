@@ -109,6 +109,27 @@ describe('query API', () => {
     expect(await server.store.countRows()).toBe(5);
   });
 
+  it('streams a trace as NDJSON records, parents first, the same records as the JSON answer', async () => {
+    const json = await readJson<{ records: Array<{ spanId?: string; event: string }> }>(await server.request(`/api/traces/${traceIdOf(1)}`));
+    // By time a span sits at its end: the child (ended at 30 ms) comes before its parent (ended at 40 ms).
+    expect(json.records.map((r) => r.spanId)).toEqual([spanIdOf(2), spanIdOf(1)]);
+    const response = await server.request(`/api/traces/${traceIdOf(1)}?format=records`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    const text = await response.text();
+    expect(text.endsWith('\n')).toBe(true);
+    const streamed = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { spanId?: string });
+    expect(streamed.map((r) => r.spanId)).toEqual([spanIdOf(1), spanIdOf(2)]);
+    expect([...streamed].reverse()).toEqual(json.records);
+    expect((await server.request(`/api/traces/${traceIdOf(9)}?format=records`)).status).toBe(404);
+    const bad = await server.request(`/api/traces/${traceIdOf(1)}?format=xml`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('format must be json, records or jsonl');
+  });
+
   it('answers 400 naming the parameter for bad query values', async () => {
     const cases: Array<[string, RegExp]> = [
       ['status=broken', /status must be one of error, running, ok/],

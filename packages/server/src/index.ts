@@ -8,6 +8,7 @@ export type {
   FacetValue,
   IngestChanges,
   LogPage,
+  TraceRecordOrder,
   LogQuery,
   RetentionPolicy,
   RetentionResult,

@@ -23,6 +23,7 @@ import type {
   StatsQuery,
   TracePage,
   TraceQuery,
+  TraceRecordOrder,
   TraceStore,
   TraceSummary,
 } from './TraceStore.js';
@@ -132,6 +133,8 @@ const SQL = {
   notify: 'SELECT pg_notify($1, $2)',
   selectTrace: 'SELECT * FROM traces WHERE trace_id = $1',
   traceRows: `SELECT record, attrs_json FROM (SELECT record, attrs_json, time_us, 0::bigint AS n FROM spans WHERE trace_id = $1
+      UNION ALL SELECT record, attrs_json, time_us, id FROM records WHERE trace_id = $1) AS u ORDER BY time_us, n`,
+  traceRowsByStart: `SELECT record, attrs_json FROM (SELECT record, attrs_json, start_us AS time_us, 0::bigint AS n FROM spans WHERE trace_id = $1
       UNION ALL SELECT record, attrs_json, time_us, id FROM records WHERE trace_id = $1) AS u ORDER BY time_us, n`,
   traceRowsSince: `SELECT record, attrs_json FROM (SELECT record, attrs_json, time_us, 0::bigint AS n FROM spans WHERE trace_id = $1 AND seq >= $2
       UNION ALL SELECT record, attrs_json, time_us, id FROM records WHERE trace_id = $1 AND seq >= $2) AS u ORDER BY time_us, n`,
@@ -538,9 +541,10 @@ export class PgTraceStore implements TraceStore {
     );
   }
 
-  getTraceRecordsJson(traceId: string): Promise<string[]> {
+  getTraceRecordsJson(traceId: string, order: TraceRecordOrder = 'time'): Promise<string[]> {
+    const text = order === 'start' ? SQL.traceRowsByStart : SQL.traceRows;
     return this.guarded(async (client) =>
-      (await client.query<{ record: string; attrs_json: string }>(named(SQL.traceRows, [pgText(traceId)]))).rows.map((row) =>
+      (await client.query<{ record: string; attrs_json: string }>(named(text, [pgText(traceId)]))).rows.map((row) =>
         storedRecordJson(row.record, row.attrs_json),
       ),
     );

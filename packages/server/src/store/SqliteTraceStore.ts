@@ -23,6 +23,7 @@ import type {
   StatsQuery,
   TracePage,
   TraceQuery,
+  TraceRecordOrder,
   TraceStore,
   TraceSummary,
 } from './TraceStore.js';
@@ -105,6 +106,10 @@ export class SqliteTraceStore implements TraceStore {
       ),
       traceRows: db.prepare<[string, string], StoredRow>(
         `SELECT record, attrs FROM (SELECT record, attrs, time_us, 0 AS seq FROM spans WHERE trace_id = ?
+           UNION ALL SELECT record, attrs, time_us, id AS seq FROM records WHERE trace_id = ?) ORDER BY time_us, seq`,
+      ),
+      traceRowsByStart: db.prepare<[string, string], StoredRow>(
+        `SELECT record, attrs FROM (SELECT record, attrs, start_us AS time_us, 0 AS seq FROM spans WHERE trace_id = ?
            UNION ALL SELECT record, attrs, time_us, id AS seq FROM records WHERE trace_id = ?) ORDER BY time_us, seq`,
       ),
       selectSource: db.prepare<[string], { file_id: string; path: string; offset: number; line: number; head_hash: string; head_length: number }>(
@@ -274,9 +279,10 @@ export class SqliteTraceStore implements TraceStore {
     });
   }
 
-  getTraceRecordsJson(traceId: string): Promise<string[]> {
+  getTraceRecordsJson(traceId: string, order: TraceRecordOrder = 'time'): Promise<string[]> {
     return this.guarded(() => {
-      return this.statements.traceRows.all(traceId, traceId).map((row) => storedRecordJson(row.record, row.attrs));
+      const rows = order === 'start' ? this.statements.traceRowsByStart : this.statements.traceRows;
+      return rows.all(traceId, traceId).map((row) => storedRecordJson(row.record, row.attrs));
     });
   }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { NormalizedRecord } from '@aitrace/format';
 import { buildSpanForest } from '@aitrace/forest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresCluster } from '../../../../scripts/postgres.mjs';
@@ -106,6 +107,10 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
     expect(tree.roots[0]!.children.map((c) => c.name)).toEqual(['db.query']);
     expect(tree.roots[0]!.children[0]!.logs.map((l) => l.event)).toEqual(['cache.miss']);
     expect(await store.getTraceSummary(trace)).toMatchObject({ spanCount: 2, recordCount: 3, rootSpanId: spanIdOf(1) });
+    // In start order a span sits at its start: the root, then its child, then the log written inside the child.
+    const byStart = (await store.getTraceRecordsJson(trace, 'start')).map((text) => JSON.parse(text) as NormalizedRecord);
+    expect(byStart.map((r) => r.event)).toEqual(['GET /users.end', 'db.query.end', 'cache.miss']);
+    expect(new Set(byStart.map((r) => JSON.stringify(r)))).toEqual(new Set(records.map((r) => JSON.stringify(r))));
   });
 
   it('stores a retried batch once: spans, span events and logs, and the trace summary, unchanged by the repeat', async () => {

@@ -27,6 +27,9 @@ export interface LogQuery {
   cursor?: string;
 }
 
+/** The order of a trace's records: by record time (a span at its end), or with spans at their start. */
+export type TraceRecordOrder = 'time' | 'start';
+
 /** One page of logs, as normalized records. */
 export interface LogPage {
   logs: NormalizedRecord[];
@@ -119,8 +122,11 @@ export interface TraceStore {
   getTraceSummary(traceId: string): Promise<TraceSummary | undefined>;
   /** A trace's records by time (span starts replaced by their ends); empty when unknown. */
   getTraceRecords(traceId: string): Promise<NormalizedRecord[]>;
-  /** The same records as JSON texts, so large traces are served without parsing and re-serialising them. */
-  getTraceRecordsJson(traceId: string): Promise<string[]>;
+  /**
+   * The same records as JSON texts, so large traces are served without parsing and re-serialising them; `start`
+   * orders spans by their start instead (a parent before its children), for a reader that draws while it reads.
+   */
+  getTraceRecordsJson(traceId: string, order?: TraceRecordOrder): Promise<string[]>;
   /** Per span name: count, errors, running, p50/p95/max duration. */
   spanStats(query: StatsQuery): Promise<SpanStats[]>;
   /** The saved cursor of a tailed file. */
