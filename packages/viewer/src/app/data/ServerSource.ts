@@ -43,9 +43,10 @@ export class ServerSource implements TraceSource {
     return new URL(`${path}${query === '' ? '' : `?${query}`}`, this.base).href;
   }
 
-  private async getJson<T>(path: string, params?: URLSearchParams): Promise<T> {
+  /** A GET with the token; throws HttpStatusError with the server's own message on any status but 2xx. */
+  private async get(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<Response> {
     const token = readToken();
-    const response = await fetch(this.url(path, params), { headers: token === undefined ? {} : { Authorization: `Bearer ${token}` } });
+    const response = await fetch(this.url(path, params), { headers: token === undefined ? {} : { Authorization: `Bearer ${token}` }, signal: signal ?? null });
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
       try {
@@ -55,7 +56,38 @@ export class ServerSource implements TraceSource {
       }
       throw new HttpStatusError(response.status, message);
     }
-    return (await response.json()) as T;
+    return response;
+  }
+
+  private async getJson<T>(path: string, params?: URLSearchParams): Promise<T> {
+    return (await (await this.get(path, params)).json()) as T;
+  }
+
+  /**
+   * Reads a trace as NDJSON records, parents first, and hands them on as they arrive, a network chunk at a time:
+   * the view draws the first spans while the rest of a big trace is still on its way.
+   */
+  private async streamTrace(traceId: string, onRecords: (records: NormalizedRecord[]) => void, signal: AbortSignal): Promise<void> {
+    const response = await this.get(`api/traces/${encodeURIComponent(traceId)}`, new URLSearchParams({ format: 'records' }), signal);
+    if (response.body === null) return;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let rest = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      // Only the new chunk is searched for the last line end: a long line arriving in many chunks is not rescanned.
+      const end = value.lastIndexOf('\n');
+      if (end < 0) {
+        rest += value;
+        continue;
+      }
+      const lines = (rest + value.slice(0, end)).split('\n');
+      rest = value.slice(end + 1);
+      const records: NormalizedRecord[] = [];
+      for (const line of lines) if (line !== '') records.push(JSON.parse(line) as NormalizedRecord);
+      if (records.length > 0) onRecords(records);
+    }
+    if (rest.trim() !== '') onRecords([JSON.parse(rest) as NormalizedRecord]);
   }
 
   listTraces(query: TraceQuery, cursor: string | null, request: ListRequest = {}): Promise<TraceListPage> {
@@ -99,13 +131,18 @@ export class ServerSource implements TraceSource {
   openTrace(traceId: string, listener: TraceListener): () => void {
     let stopped = false;
     let loads = 0;
+    const loading = new AbortController();
     // Subscribing first and loading on `ready` (also after each reconnect) means no record falls in between.
     const load = (): void => {
       loads++;
-      this.getJson<{ records: NormalizedRecord[] }>(`api/traces/${encodeURIComponent(traceId)}`).then(
-        (body) => {
-          if (!stopped) listener.records(body.records);
+      this.streamTrace(
+        traceId,
+        (records) => {
+          if (!stopped) listener.records(records);
         },
+        loading.signal,
+      ).then(
+        () => {},
         (error: unknown) => {
           if (stopped) return;
           if (error instanceof HttpStatusError && error.status === 404) listener.missing();
@@ -129,6 +166,7 @@ export class ServerSource implements TraceSource {
     });
     return () => {
       stopped = true;
+      loading.abort();
       events.close();
     };
   }
