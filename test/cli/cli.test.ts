@@ -4,35 +4,16 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeRecord, formatEpochMillis } from '@aitrace/format';
+import { endLine, jsonl, startLine } from '@aitrace/testing';
 import { BIN, fixture, runCli, startCli } from './runCli.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'aitrace-cli-'));
 const TRACE = 'be97f2fa26196196d1c776cef223b871';
 
-function spanRecord(kind: 'start' | 'end', spanId: string, name: string, extra: Record<string, unknown> = {}): string {
-  const meta =
-    kind === 'start'
-      ? {
-          timestamp: formatEpochMillis(Date.now()),
-          event: `${name}.start`,
-          type: 'span_start' as const,
-          trace_id: TRACE,
-          span_id: spanId,
-          name,
-          provisional: true,
-        }
-      : {
-          timestamp: formatEpochMillis(Date.now()),
-          event: `${name}.end`,
-          type: 'span_end' as const,
-          trace_id: TRACE,
-          span_id: spanId,
-          name,
-          status: 'ok' as const,
-          duration_ms: 12.5,
-        };
-  return `${encodeRecord(meta, extra)}\n`;
+/** A start or end line (12.5 ms after the start) of a test span of TRACE, newline included. */
+function spanRecord(kind: 'start' | 'end', span: string, name: string, attrs: Record<string, unknown> = {}): string {
+  const test = { trace: TRACE, span, name, startMs: 0, endMs: 12.5, attrs };
+  return jsonl(kind === 'start' ? startLine(test) : endLine(test));
 }
 
 describe('aitrace --help and usage errors', () => {

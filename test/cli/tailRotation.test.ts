@@ -4,16 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { jsonl, spanLines } from '@aitrace/testing';
 import { startCli } from './runCli.js';
 
 const WRITER = fileURLToPath(new URL('./apps/rotating-writer.mjs', import.meta.url));
 
 /** A whole span (start and end) named `name`, as one file's text. */
 function spanRecord(name: string): string {
-  const meta = { trace_id: 'f'.repeat(32), span_id: 'e'.repeat(16), name };
-  const start = { ...meta, timestamp: '2026-01-01T00:00:00.000000Z', event: `${name}.start`, type: 'span_start', provisional: true };
-  const end = { ...meta, timestamp: '2026-01-01T00:00:00.001000Z', event: `${name}.end`, type: 'span_end', status: 'ok', duration_ms: 1 };
-  return `${JSON.stringify({ __tracer_meta__: start })}\n${JSON.stringify({ __tracer_meta__: end })}\n`;
+  return jsonl(spanLines({ trace: 'f'.repeat(32), span: 'e'.repeat(16), name, startMs: 0, endMs: 1 }));
 }
 
 /** Runs the rotating writer to its end; resolves with its stdout. */
