@@ -53,6 +53,19 @@ export async function sendJoined(
 
 const CHUNK_CHARS = 1 << 20;
 
+/** Sends texts as they come (a store's chunks of a big answer), each written once the client took the last; stops reading them when the client goes away. */
+export async function sendTextChunks(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  texts: AsyncIterable<string>,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  response.writeHead(status, { ...BASE_HEADERS, 'Content-Type': contentType, 'Cache-Control': 'no-store', ...headers });
+  for await (const text of texts) if (!(await writeChunk(response, text))) return;
+  response.end();
+}
+
 /** Writes a chunk, waiting for `drain` when the socket's buffer is full; false once the client is gone. */
 async function writeChunk(response: ServerResponse, chunk: string): Promise<boolean> {
   if (response.destroyed) return false;

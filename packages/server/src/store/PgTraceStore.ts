@@ -541,6 +541,12 @@ export class PgTraceStore implements TraceStore {
     );
   }
 
+  async *traceRecordsJsonChunks(traceId: string, order: TraceRecordOrder = 'time'): AsyncIterable<string[]> {
+    // Read whole, then handed on in chunks: the answer is still written as the client takes it.
+    const texts = await this.getTraceRecordsJson(traceId, order);
+    for (let i = 0; i < texts.length; i += 1000) yield texts.slice(i, i + 1000);
+  }
+
   getTraceRecordsJson(traceId: string, order: TraceRecordOrder = 'time'): Promise<string[]> {
     const text = order === 'start' ? SQL.traceRowsByStart : SQL.traceRows;
     return this.guarded(async (client) =>

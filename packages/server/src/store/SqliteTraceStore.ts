@@ -42,6 +42,12 @@ export interface SqliteTraceStoreOptions {
   path: string;
 }
 
+// Spans by start and the trace's other records by time, merged from two index scans (spans_trace_start,
+// records_trace): rows come in order as they are read, with no sort of the whole trace first.
+const TRACE_ROWS_BY_START = `SELECT record, attrs, start_us AS k, rowid AS seq FROM spans WHERE trace_id = ?
+  UNION ALL SELECT record, attrs, time_us AS k, id AS seq FROM records WHERE trace_id = ? ORDER BY k, seq`;
+const CHUNK_ROWS = 1000;
+
 /** The embedded TraceStore: one SQLite database file (or memory), written in one transaction per ingest. */
 export class SqliteTraceStore implements TraceStore {
   /** The database file, or `:memory:`. */
@@ -108,10 +114,7 @@ export class SqliteTraceStore implements TraceStore {
         `SELECT record, attrs FROM (SELECT record, attrs, time_us, 0 AS seq FROM spans WHERE trace_id = ?
            UNION ALL SELECT record, attrs, time_us, id AS seq FROM records WHERE trace_id = ?) ORDER BY time_us, seq`,
       ),
-      traceRowsByStart: db.prepare<[string, string], StoredRow>(
-        `SELECT record, attrs FROM (SELECT record, attrs, start_us AS time_us, 0 AS seq FROM spans WHERE trace_id = ?
-           UNION ALL SELECT record, attrs, time_us, id AS seq FROM records WHERE trace_id = ?) ORDER BY time_us, seq`,
-      ),
+      traceRowsByStart: db.prepare<[string, string], StoredRow>(TRACE_ROWS_BY_START),
       selectSource: db.prepare<[string], { file_id: string; path: string; offset: number; line: number; head_hash: string; head_length: number }>(
         'SELECT * FROM sources WHERE file_id = ?',
       ),
@@ -277,6 +280,31 @@ export class SqliteTraceStore implements TraceStore {
     return this.guarded(() => {
       return this.statements.traceRows.all(traceId, traceId).map(readRow);
     });
+  }
+
+  async *traceRecordsJsonChunks(traceId: string, order: TraceRecordOrder = 'time'): AsyncIterable<string[]> {
+    if (this.closed) throw new Error('the trace store is closed');
+    const inMemory = this.path === ':memory:' || this.path === '';
+    if (inMemory || order === 'time') {
+      const texts = await this.getTraceRecordsJson(traceId, order);
+      for (let i = 0; i < texts.length; i += CHUNK_ROWS) yield texts.slice(i, i + CHUNK_ROWS);
+      return;
+    }
+    // Its own read-only connection: the read may pause between chunks for as long as the client takes, while
+    // ingest goes on (WAL readers see the snapshot they started with).
+    const reader = new Database(this.path, { readonly: true, fileMustExist: true });
+    try {
+      let chunk: string[] = [];
+      for (const row of reader.prepare<[string, string], StoredRow>(TRACE_ROWS_BY_START).iterate(traceId, traceId)) {
+        chunk.push(storedRecordJson(row.record, row.attrs));
+        if (chunk.length < CHUNK_ROWS) continue;
+        yield chunk;
+        chunk = [];
+      }
+      if (chunk.length > 0) yield chunk;
+    } finally {
+      reader.close();
+    }
   }
 
   getTraceRecordsJson(traceId: string, order: TraceRecordOrder = 'time'): Promise<string[]> {

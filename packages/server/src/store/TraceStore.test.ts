@@ -113,6 +113,23 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
     expect(new Set(byStart.map((r) => JSON.stringify(r)))).toEqual(new Set(records.map((r) => JSON.stringify(r))));
   });
 
+  it('reads a big trace in chunks, in start order, and a reader that stops early holds nothing up', async () => {
+    const spans = Array.from({ length: 2500 }, (_, n) => ({ trace, span: spanIdOf(n + 1), name: `step ${n}`, startMs: n, endMs: n + 5000 - 2 * n }));
+    await store.ingest(spans.map((span) => normalized(endLine(span))));
+    const chunks: string[][] = [];
+    for await (const chunk of store.traceRecordsJsonChunks(trace, 'start')) chunks.push(chunk);
+    expect(chunks.map((chunk) => chunk.length)).toEqual([1000, 1000, 500]);
+    expect(chunks.flat()).toEqual(await store.getTraceRecordsJson(trace, 'start'));
+    expect(chunks.flat().map((text) => (JSON.parse(text) as NormalizedRecord).name)).toEqual(spans.map((span) => span.name));
+    for await (const chunk of store.traceRecordsJsonChunks(trace, 'start')) {
+      expect(chunk).toHaveLength(1000);
+      // Ingest goes on while a reader is paused in the middle of a trace.
+      await store.ingest([normalized(endLine({ trace, span: spanIdOf(9999), name: 'late', startMs: 9000, endMs: 9001 }))]);
+      break;
+    }
+    expect((await store.getTraceSummary(trace))?.spanCount).toBe(2501);
+  });
+
   it('stores a retried batch once: spans, span events and logs, and the trace summary, unchanged by the repeat', async () => {
     const batch = [
       ...spanLines(root),

@@ -127,6 +127,11 @@ export interface TraceStore {
    * orders spans by their start instead (a parent before its children), for a reader that draws while it reads.
    */
   getTraceRecordsJson(traceId: string, order?: TraceRecordOrder): Promise<string[]>;
+  /**
+   * The same JSON texts in chunks, read as they are asked for: a reader gets the first spans of a huge trace
+   * before the store has read the rest. Stopping early (`break`) releases what the read holds.
+   */
+  traceRecordsJsonChunks(traceId: string, order?: TraceRecordOrder): AsyncIterable<string[]>;
   /** Per span name: count, errors, running, p50/p95/max duration. */
   spanStats(query: StatsQuery): Promise<SpanStats[]>;
   /** The saved cursor of a tailed file. */

@@ -1,5 +1,5 @@
 /** Version of the SQLite schema below, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * The SQLite schema. Spans keep one row each (the start while running, then the end merged with it);
@@ -10,8 +10,9 @@ export const SCHEMA_VERSION = 5;
  * A span's `genai` holds its models, conversation and token usage (JSON, null for other spans); the trace's
  * token totals, models and conversations are rolled up from them into `traces` on ingest. Each index serves a
  * query the store runs (every row written updates every index of its table): the trace list's filters by name,
- * service, version and environment, the logs' time, trace and level filters, and retention; version and
- * environment, which most records lack, are indexed only where they are set.
+ * service, version and environment, the logs' time, trace and level filters, retention, and a trace's spans in
+ * start order (streamed to a viewer parents first, without sorting the trace); version and environment, which
+ * most records lack, are indexed only where they are set.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -40,6 +41,7 @@ CREATE INDEX IF NOT EXISTS spans_service ON spans (service, trace_id);
 CREATE INDEX IF NOT EXISTS spans_service_version ON spans (service_version, trace_id) WHERE service_version IS NOT NULL;
 CREATE INDEX IF NOT EXISTS spans_environment ON spans (environment, trace_id) WHERE environment IS NOT NULL;
 CREATE INDEX IF NOT EXISTS spans_start ON spans (start_us);
+CREATE INDEX IF NOT EXISTS spans_trace_start ON spans (trace_id, start_us);
 
 CREATE TABLE IF NOT EXISTS records (
   id INTEGER PRIMARY KEY,
