@@ -10,6 +10,10 @@ import { readToken } from './tokenStore.js';
 import type { LogListPage, TraceListener, TraceSource } from './TraceSource.js';
 
 const PAGE_SIZE = 100;
+/** A trace of up to this many records is shown whole; a bigger one is first drawn with this many. */
+const FIRST_BATCH = 5000;
+/** Then it grows by batches of this many (each a rebuild of the trace). */
+const LATER_BATCH = 50_000;
 const LOG_PAGE_SIZE = 200;
 
 /** The `GET /api/logs` filter parameters of a logs-view query (no range preset: concrete bounds). */
@@ -64,14 +68,17 @@ export class ServerSource implements TraceSource {
   }
 
   /**
-   * Reads a trace as NDJSON records, parents first, and hands them on as they arrive, a network chunk at a time:
-   * the view draws the first spans while the rest of a big trace is still on its way.
+   * Reads a trace as NDJSON records, parents first, and hands them on as they arrive: a trace of up to
+   * FIRST_BATCH records at once, a bigger one in batches, so the view draws its first spans while the rest is
+   * still on its way.
    */
   private async streamTrace(traceId: string, onRecords: (records: NormalizedRecord[]) => void, signal: AbortSignal): Promise<void> {
     const response = await this.get(`api/traces/${encodeURIComponent(traceId)}`, new URLSearchParams({ format: 'records' }), signal);
     if (response.body === null) return;
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let rest = '';
+    let batch: NormalizedRecord[] = [];
+    let delivered = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -83,11 +90,15 @@ export class ServerSource implements TraceSource {
       }
       const lines = (rest + value.slice(0, end)).split('\n');
       rest = value.slice(end + 1);
-      const records: NormalizedRecord[] = [];
-      for (const line of lines) if (line !== '') records.push(JSON.parse(line) as NormalizedRecord);
-      if (records.length > 0) onRecords(records);
+      for (const line of lines) if (line !== '') batch.push(JSON.parse(line) as NormalizedRecord);
+      if (batch.length >= (delivered === 0 ? FIRST_BATCH : LATER_BATCH)) {
+        delivered += batch.length;
+        onRecords(batch);
+        batch = [];
+      }
     }
-    if (rest.trim() !== '') onRecords([JSON.parse(rest) as NormalizedRecord]);
+    if (rest.trim() !== '') batch.push(JSON.parse(rest) as NormalizedRecord);
+    if (batch.length > 0 || delivered === 0) onRecords(batch);
   }
 
   listTraces(query: TraceQuery, cursor: string | null, request: ListRequest = {}): Promise<TraceListPage> {
