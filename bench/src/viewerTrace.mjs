@@ -1,8 +1,9 @@
 // The viewer on one big trace, in headless Chromium against the real server: a trace of 100,000 spans and one of
 // 1,000,000 (agent-shaped: a root, steps under it, calls under each step) are stored, then each is opened in a fresh
 // page; the figure is the time from navigation to the first paint of its span tree (the first row drawn), three runs
-// each, with the spread. The records are span ends as an OTLP receiver stores them (start time and duration).
-/* global requestAnimationFrame -- the evaluate callback runs in Chromium */
+// each, with the spread, and the time until every span is loaded and counted. The records are span ends as an OTLP
+// receiver stores them (start time and duration).
+/* global document, requestAnimationFrame -- the evaluate and waitForFunction callbacks run in Chromium */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,7 @@ export async function viewerTrace() {
       const trace = hex(0xbe000 + i, 32);
       await ingestTrace(server.url, trace, spans, Date.UTC(2026, 0, 1) * 1000 + i * 1e9);
       const firstPaint = [];
+      const whole = [];
       for (let run = 0; run < RUNS; run++) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         const page = await context.newPage();
@@ -73,9 +75,12 @@ export async function viewerTrace() {
         firstPaint.push(await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())))));
         const rootShown = await page.textContent('.span-row .span-label');
         if (rootShown !== 'invoke_agent') throw new Error(`the tree of the ${spans}-span trace opened on ${JSON.stringify(rootShown)}`);
+        // The rest arrives while the first spans are shown: until the header counts every span.
+        await page.waitForFunction((n) => document.querySelector('.stat-spans')?.textContent === `${n} spans`, spans);
+        whole.push(await page.evaluate(() => performance.now()));
         await context.close();
       }
-      out[spans] = firstPaint;
+      out[spans] = { first_paint_ms: firstPaint, whole_ms: whole };
     }
     return out;
   } finally {
@@ -92,16 +97,18 @@ export async function viewerTraceSection(results, target) {
   );
   const r = await viewerTrace();
   results.viewer_trace = r;
+  const row = (ms) => ({ median: fmt(median(ms)), min: fmt(Math.min(...ms)), max: fmt(Math.max(...ms)), 'spread %': fmt(spread(ms), 1) });
   console.table(
     Object.fromEntries(
-      Object.entries(r).map(([spans, ms]) => [
-        `${fmt(Number(spans))} spans: navigation to first paint of the tree, ms`,
-        { median: fmt(median(ms)), min: fmt(Math.min(...ms)), max: fmt(Math.max(...ms)), 'spread %': fmt(spread(ms), 1) },
+      Object.entries(r).flatMap(([spans, m]) => [
+        [`${fmt(Number(spans))} spans: navigation to first paint of the tree, ms`, row(m.first_paint_ms)],
+        [`${fmt(Number(spans))} spans: navigation to every span loaded and drawn, ms`, row(m.whole_ms)],
       ]),
     ),
   );
-  for (const [spans, ms] of Object.entries(r)) {
+  for (const [spans, m] of Object.entries(r)) {
     const goal = Number(spans) >= 1_000_000 ? 3000 : 1000;
-    target(`viewer, ${fmt(Number(spans))}-span trace: first paint of the tree (worst of 3)`, Math.max(...ms), `< ${fmt(goal)} ms`, Math.max(...ms) < goal);
+    const worst = Math.max(...m.first_paint_ms);
+    target(`viewer, ${fmt(Number(spans))}-span trace: first paint of the tree (worst of 3)`, worst, `< ${fmt(goal)} ms`, worst < goal);
   }
 }
