@@ -17,6 +17,7 @@ const BIG_SPANS = Number(process.env.BENCH_PG_SPANS ?? 1_000_000);
 const SPANS_PER_TRACE = 10;
 const LIST_SAMPLES = 200;
 const LIVE_SAMPLES = 50;
+const RETAINED_ROWS = 10_000;
 
 function post(agent, port, body) {
   return new Promise((resolve, reject) => {
@@ -153,6 +154,13 @@ export async function pgIngest() {
     const floorServer = await startServerChild(['aitrace', floorUrl]);
     floorServer.child.kill('SIGINT');
     const oneInstance = await drive([one], bodies);
+    // The same ingest into an instance whose retention (at most RETAINED_ROWS rows) deletes old traces every
+    // 100 ms meanwhile: retention deletes in small transactions beside ingest, which should barely notice.
+    const retainedUrl = await cluster.createDatabase('with_retention');
+    const retaining = await startServerChild(['aitrace-retention', retainedUrl, String(RETAINED_ROWS), '100']);
+    children.push(retaining.child);
+    const withRetention = await drive([retaining.port], bodies);
+    const retainedRows = Number((await cluster.psql('with_retention', ['-c', 'SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM records)'])).trim());
     // psql -At prints each row's tuple as is, one per line (JSON text holds no raw newline).
     const scripts = floorScripts(await cluster.psql('one_instance', ['-c', ROW_LITERALS])).map((script, s) => {
       const path = join(cluster.dir, `floor-${s}.sql`);
@@ -188,6 +196,8 @@ export async function pgIngest() {
       senders: SENDERS,
       batch_records: SPANS_PER_BATCH * 2,
       one_instance: oneInstance,
+      with_retention: { ...withRetention, max_rows: RETAINED_ROWS, rows_left: retainedRows },
+      retention_over_one: withRetention.records_per_s / oneInstance.records_per_s,
       two_instances: twoInstances,
       floor: { before: floorBefore, after: floorAfter },
       one_over_floor: oneInstance.records_per_s / floorRate,
@@ -219,11 +229,15 @@ export async function reportPgIngest(results, target) {
   console.table({
     'aitrace serve, 1 instance': row(r.one_instance),
     'aitrace serve, 2 instances, 1 database': row(r.two_instances),
+    [`aitrace serve, 1 instance, retention to ${fmt(r.with_retention.max_rows)} rows every 100 ms`]: row(r.with_retention),
     'bare multi-row INSERT (psql, 4 connections), before': row(r.floor.before),
     'bare multi-row INSERT, after': row(r.floor.after),
   });
   console.log(
     `ratios: 1 instance / floor ${fmt(r.one_over_floor, 2)}, 2 instances / floor ${fmt(r.two_over_floor, 2)}; spans sent ${fmt(r.spans_sent)}, stored ${fmt(r.spans_stored.one)} and ${fmt(r.spans_stored.two)}`,
+  );
+  console.log(
+    `retention beside ingest: ${fmt(r.retention_over_one, 2)}x the ingest rate without it; ${fmt(r.with_retention.rows_left)} rows left of ${fmt(r.with_retention.records)} records sent (at most ${fmt(r.with_retention.max_rows)} kept)`,
   );
   console.table(
     Object.fromEntries(
@@ -238,6 +252,7 @@ export async function reportPgIngest(results, target) {
   );
   target('PostgreSQL ingest, 1 instance vs bare INSERT floor', r.one_over_floor, '>= 0.5x', r.one_over_floor >= 0.5);
   target('PostgreSQL ingest, 2 instances vs bare INSERT floor', r.two_over_floor, '>= 0.5x', r.two_over_floor >= 0.5);
+  target('PostgreSQL ingest with retention running vs without', r.retention_over_one, '>= 0.8x', r.retention_over_one >= 0.8);
   target(
     'PostgreSQL ingest loses nothing (1 and 2 instances)',
     Math.min(r.spans_stored.one, r.spans_stored.two),

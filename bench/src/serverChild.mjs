@@ -10,6 +10,11 @@ const [mode, db] = process.argv.slice(2);
 if (mode === 'aitrace') {
   const server = await startServer({ port: 0, db, viewerDir: null });
   process.stdout.write(`${server.port}\n`);
+} else if (mode === 'aitrace-retention') {
+  // `aitrace-retention DB MAX_ROWS INTERVAL_MS`: retention by row count, run every INTERVAL_MS while ingest goes on.
+  const [maxRows, intervalMs] = process.argv.slice(4).map(Number);
+  const server = await startServer({ port: 0, db, viewerDir: null, maxRows, retentionIntervalMs: intervalMs });
+  process.stdout.write(`${server.port}\n`);
 } else if (mode === 'aitrace-viewer') {
   const server = await startServer({ port: 0, db });
   process.stdout.write(`${server.port}\n`);
