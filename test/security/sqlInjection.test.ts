@@ -274,6 +274,10 @@ const REVIEWED_SQL_INTERPOLATIONS = new Set([
   'FACET_VALUES[facet](scope.from)',
   // sqliteTraceFacets: 'traces t', or it joined with the temporary table of matching ids (`table`, named from a counter).
   'scope.from',
+  // pgTraceFilter: a row of the alias s, r or x belongs to the trace t (a constant comparison).
+  "OF_TRACE('s')",
+  "OF_TRACE('r')",
+  "OF_TRACE('x')",
   // Attribute text and search fragments, over table aliases and placeholders chosen in code.
   "ATTR_TEXT('r')",
   "ATTR_TEXT('s')",

@@ -78,6 +78,12 @@ export interface PgTraceList extends PgFilter {
   order: TraceOrderSql;
 }
 
+// traces.trace_id is COLLATE "C" (byte order for the list's ties); the span and record tables' ids are in the
+// database's collation, so a comparison in "C" could not use their (..., trace_id) indexes and scanned every span per
+// trace. Ids are hex, equal in any deterministic collation: the comparison is made in the tables' own.
+/** The row of `alias` (spans or records) belongs to the trace `t`. */
+const OF_TRACE = (alias: string): string => `${alias}.trace_id = t.trace_id COLLATE "default"`;
+
 /** Builds the WHERE clause of the trace list for a query (cursor included) and its order, with the SQLite store's rules. */
 export function pgTraceFilter(query: TraceQuery): PgTraceList {
   const clauses: string[] = [];
@@ -98,10 +104,10 @@ export function pgTraceFilter(query: TraceQuery): PgTraceList {
     if (value === undefined) continue;
     const p = bind(value);
     clauses.push(
-      `(EXISTS (SELECT 1 FROM spans s WHERE s.${column} = ${p} AND s.trace_id = t.trace_id) OR EXISTS (SELECT 1 FROM records r WHERE r.${column} = ${p} AND r.trace_id = t.trace_id))`,
+      `(EXISTS (SELECT 1 FROM spans s WHERE s.${column} = ${p} AND ${OF_TRACE('s')}) OR EXISTS (SELECT 1 FROM records r WHERE r.${column} = ${p} AND ${OF_TRACE('r')}))`,
     );
   }
-  if (query.name !== undefined) clauses.push(`EXISTS (SELECT 1 FROM spans s WHERE s.name = ${bind(query.name)} AND s.trace_id = t.trace_id)`);
+  if (query.name !== undefined) clauses.push(`EXISTS (SELECT 1 FROM spans s WHERE s.name = ${bind(query.name)} AND ${OF_TRACE('s')})`);
   for (const [column, value] of [
     ['models', query.model],
     ['conversations', query.conversation],
@@ -110,7 +116,7 @@ export function pgTraceFilter(query: TraceQuery): PgTraceList {
   }
   for (const { key, value } of query.attrs ?? []) {
     const matches = attrMatches('x', key, value, bind);
-    const match = (table: string): string => `EXISTS (SELECT 1 FROM ${table} x WHERE x.trace_id = t.trace_id AND ${matches})`;
+    const match = (table: string): string => `EXISTS (SELECT 1 FROM ${table} x WHERE ${OF_TRACE('x')} AND ${matches})`;
     clauses.push(`(${match('spans')} OR ${match('records')})`);
   }
   if (query.q !== undefined && query.q !== '') {
@@ -118,8 +124,8 @@ export function pgTraceFilter(query: TraceQuery): PgTraceList {
     const escaped = bind(JSON.stringify(query.q).slice(1, -1));
     clauses.push(
       `(${CONTAINS('t.trace_id', q)}` +
-        ` OR EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND (${CONTAINS('s.name', q)} OR ${CONTAINS("coalesce(s.status_message, '')", q)} OR ${ATTRS_CONTAIN('s', q, escaped)}))` +
-        ` OR EXISTS (SELECT 1 FROM records r WHERE r.trace_id = t.trace_id AND (${CONTAINS('r.event', q)} OR ${ATTRS_CONTAIN('r', q, escaped)})))`,
+        ` OR EXISTS (SELECT 1 FROM spans s WHERE ${OF_TRACE('s')} AND (${CONTAINS('s.name', q)} OR ${CONTAINS("coalesce(s.status_message, '')", q)} OR ${ATTRS_CONTAIN('s', q, escaped)}))` +
+        ` OR EXISTS (SELECT 1 FROM records r WHERE ${OF_TRACE('r')} AND (${CONTAINS('r.event', q)} OR ${ATTRS_CONTAIN('r', q, escaped)})))`,
     );
   }
   return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params, order };
