@@ -6,6 +6,7 @@ import { boundsToParams, type TimeBounds } from '../model/timeRange.js';
 import type { TraceListItem, TraceListPage } from '../model/TraceListItem.js';
 import { queryToParams, type TraceQuery } from '../model/traceQuery.js';
 import { HttpStatusError } from './HttpStatusError.js';
+import { NdjsonBatcher } from './NdjsonBatcher.js';
 import { readToken } from './tokenStore.js';
 import type { LogListPage, TraceListener, TraceSource } from './TraceSource.js';
 
@@ -76,29 +77,9 @@ export class ServerSource implements TraceSource {
     const response = await this.get(`api/traces/${encodeURIComponent(traceId)}`, new URLSearchParams({ format: 'records' }), signal);
     if (response.body === null) return;
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let rest = '';
-    let batch: NormalizedRecord[] = [];
-    let delivered = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      // Only the new chunk is searched for the last line end: a long line arriving in many chunks is not rescanned.
-      const end = value.lastIndexOf('\n');
-      if (end < 0) {
-        rest += value;
-        continue;
-      }
-      const lines = (rest + value.slice(0, end)).split('\n');
-      rest = value.slice(end + 1);
-      for (const line of lines) if (line !== '') batch.push(JSON.parse(line) as NormalizedRecord);
-      if (batch.length >= (delivered === 0 ? FIRST_BATCH : LATER_BATCH)) {
-        delivered += batch.length;
-        onRecords(batch);
-        batch = [];
-      }
-    }
-    if (rest.trim() !== '') batch.push(JSON.parse(rest) as NormalizedRecord);
-    if (batch.length > 0 || delivered === 0) onRecords(batch);
+    const batcher = new NdjsonBatcher<NormalizedRecord>(onRecords, FIRST_BATCH, LATER_BATCH);
+    for (let read = await reader.read(); !read.done; read = await reader.read()) batcher.push(read.value);
+    batcher.end();
   }
 
   listTraces(query: TraceQuery, cursor: string | null, request: ListRequest = {}): Promise<TraceListPage> {
