@@ -1,7 +1,7 @@
 /**
  * Turns NDJSON text that arrives in chunks (a streamed response) into parsed values, handed on in batches: a first
  * batch once `first` values are in, then batches of `later`, and what is left at the end (an empty batch when the
- * text held none, so the receiver learns it is complete). Only each new chunk is searched for line ends, so a long
+ * text held none), marked as the last, so the receiver learns the text is complete. Only each new chunk is searched for line ends, so a long
  * line that arrives in many chunks is not rescanned.
  */
 export class NdjsonBatcher<T> {
@@ -11,7 +11,7 @@ export class NdjsonBatcher<T> {
   private line = 0;
 
   constructor(
-    private readonly onBatch: (values: T[]) => void,
+    private readonly onBatch: (values: T[], last: boolean) => void,
     private readonly first: number,
     private readonly later: number,
   ) {}
@@ -26,14 +26,14 @@ export class NdjsonBatcher<T> {
     const lines = (this.rest + chunk.slice(0, end)).split('\n');
     this.rest = chunk.slice(end + 1);
     for (const line of lines) this.take(line);
-    if (this.batch.length >= (this.delivered === 0 ? this.first : this.later)) this.flush();
+    if (this.batch.length >= (this.delivered === 0 ? this.first : this.later)) this.flush(false);
   }
 
   /** The text is complete: hands on what is left. */
   end(): void {
     this.take(this.rest);
     this.rest = '';
-    if (this.batch.length > 0 || this.delivered === 0) this.flush();
+    this.flush(true);
   }
 
   private take(line: string): void {
@@ -46,10 +46,10 @@ export class NdjsonBatcher<T> {
     }
   }
 
-  private flush(): void {
+  private flush(last: boolean): void {
     this.delivered += this.batch.length;
     const batch = this.batch;
     this.batch = [];
-    this.onBatch(batch);
+    this.onBatch(batch, last);
   }
 }

@@ -73,11 +73,11 @@ export class ServerSource implements TraceSource {
    * FIRST_BATCH records at once, a bigger one in batches, so the view draws its first spans while the rest is
    * still on its way.
    */
-  private async streamTrace(traceId: string, onRecords: (records: NormalizedRecord[]) => void, signal: AbortSignal): Promise<void> {
+  private async streamTrace(traceId: string, onRecords: (records: NormalizedRecord[], more: boolean) => void, signal: AbortSignal): Promise<void> {
     const response = await this.get(`api/traces/${encodeURIComponent(traceId)}`, new URLSearchParams({ format: 'records' }), signal);
     if (response.body === null) return;
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    const batcher = new NdjsonBatcher<NormalizedRecord>(onRecords, FIRST_BATCH, LATER_BATCH);
+    const batcher = new NdjsonBatcher<NormalizedRecord>((records, last) => onRecords(records, !last), FIRST_BATCH, LATER_BATCH);
     for (let read = await reader.read(); !read.done; read = await reader.read()) batcher.push(read.value);
     batcher.end();
   }
@@ -129,8 +129,8 @@ export class ServerSource implements TraceSource {
       loads++;
       this.streamTrace(
         traceId,
-        (records) => {
-          if (!stopped) listener.records(records);
+        (records, more) => {
+          if (!stopped) listener.records(records, more);
         },
         loading.signal,
       ).then(

@@ -16,8 +16,11 @@ export interface LogListPage {
 
 /** What a trace view hears about its trace. */
 export interface TraceListener {
-  /** Records of the trace: everything known so far, then each new batch while live (repeats are harmless). */
-  records(records: NormalizedRecord[]): void;
+  /**
+   * Records of the trace: everything known so far (a big stored trace in several batches, `more` on all but the
+   * last), then each new batch while live (repeats are harmless).
+   */
+  records(records: NormalizedRecord[], more?: boolean): void;
   /** The source has no such trace (a live source may still receive it). */
   missing(): void;
   /** Loading failed; the message says why. */

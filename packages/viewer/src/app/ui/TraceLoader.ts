@@ -5,8 +5,8 @@ import type { ViewContext } from './ViewContext.js';
 
 /** What the trace view hears from its loader. */
 export interface TraceLoaderEvents {
-  /** The trace changed (its first arrival included). */
-  trace(trace: TraceTree): void;
+  /** The trace changed (its first arrival included); `loading`: more of the stored trace is on its way. */
+  trace(trace: TraceTree, loading: boolean): void;
   /** Why there is nothing to show: no such trace yet, or loading failed. */
   problem(message: string): void;
 }
@@ -20,6 +20,9 @@ export class TraceLoader {
   private readonly stopSource: () => void;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private current: TraceTree | undefined;
+  /** More of the stored trace is on its way (as last heard), and as last shown. */
+  private more = false;
+  private shownMore = false;
   private loaded = false;
   private rebuildMs = 0;
 
@@ -30,7 +33,7 @@ export class TraceLoader {
   ) {
     this.builder = new ForestBuilder({ ended: !context.source.live });
     this.stopSource = context.source.openTrace(traceId, {
-      records: (records) => this.receive(records),
+      records: (records, more) => this.receive(records, more ?? false),
       missing: () => this.missing(),
       failed: (error) => this.failed(error),
       connection: (connected) => context.setConnection(connected),
@@ -49,8 +52,10 @@ export class TraceLoader {
     clearTimeout(this.updateTimer);
   }
 
-  private receive(records: NormalizedRecord[]): void {
-    if (this.builder.add(records) === 0 && this.loaded) return;
+  private receive(records: NormalizedRecord[], more: boolean): void {
+    const moreChanged = more !== this.more;
+    this.more = more;
+    if (this.builder.add(records) === 0 && this.loaded && !moreChanged) return;
     // Live batches arrive in bursts; one rebuild per burst, spaced by twice the last rebuild's cost, keeps a big
     // busy trace responsive.
     this.updateTimer ??= setTimeout(
@@ -67,10 +72,11 @@ export class TraceLoader {
   private rebuild(): void {
     const trace = this.builder.trace(this.traceId);
     // Unchanged since the last draw (the new records were duplicates or of another trace): nothing to redraw.
-    if (trace === undefined || trace === this.current) return;
+    if (trace === undefined || (trace === this.current && this.more === this.shownMore)) return;
     this.loaded = true;
     this.current = trace;
-    this.events.trace(trace);
+    this.shownMore = this.more;
+    this.events.trace(trace, this.more);
   }
 
   private missing(): void {

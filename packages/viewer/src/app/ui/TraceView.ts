@@ -97,7 +97,7 @@ export class TraceView implements View {
     this.notice.textContent = 'Loading the trace…';
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.loader = new TraceLoader(context, traceId, {
-      trace: (trace) => this.show(trace),
+      trace: (trace, loading) => this.show(trace, loading),
       problem: (message) => {
         this.notice.textContent = message;
         this.notice.hidden = false;
@@ -127,12 +127,14 @@ export class TraceView implements View {
     clearInterval(this.tick);
   }
 
-  private show(trace: TraceTree): void {
+  private show(trace: TraceTree, loading: boolean): void {
     this.trace = trace;
     this.index = indexTrace(trace);
     this.tokens = tokensBySpan(trace.roots);
     this.traceTotals = traceTokens(trace, this.tokens);
-    this.notice.hidden = true;
+    // A big trace is drawn while the rest of it arrives: say so, with how much is here.
+    this.notice.textContent = loading ? `Loading the rest of the trace… ${trace.spanCount.toLocaleString('en')} spans so far.` : '';
+    this.notice.hidden = !loading;
     if (this.wanted !== undefined && this.index.byId.has(this.wanted)) this.applyWanted();
     else this.renderAll();
     const running = this.context.source.live && trace.runningCount > 0;
