@@ -75,9 +75,13 @@ export async function viewerTrace() {
         firstPaint.push(await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())))));
         const rootShown = await page.textContent('.span-row .span-label');
         if (rootShown !== 'invoke_agent') throw new Error(`the tree of the ${spans}-span trace opened on ${JSON.stringify(rootShown)}`);
-        // The rest arrives while the first spans are shown: until the header counts every span.
+        // The rest arrives while the first spans are shown, and the page says so: until the header counts every span.
+        const loadingNotice = await page.evaluate(() => document.querySelector('p.notice:not([hidden])')?.textContent ?? '');
+        if (!loadingNotice.startsWith('Loading the rest of the trace'))
+          throw new Error(`the ${spans}-span trace at first paint says ${JSON.stringify(loadingNotice)}, not that it is still loading`);
         await page.waitForFunction((n) => document.querySelector('.stat-spans')?.textContent === `${n} spans`, spans);
         whole.push(await page.evaluate(() => performance.now()));
+        await page.waitForSelector('p.notice', { state: 'hidden' });
         await context.close();
       }
       out[spans] = { first_paint_ms: firstPaint, whole_ms: whole };
