@@ -75,7 +75,11 @@ export class ServerSource implements TraceSource {
    */
   private async streamTrace(traceId: string, onRecords: (records: NormalizedRecord[], more: boolean) => void, signal: AbortSignal): Promise<void> {
     const response = await this.get(`api/traces/${encodeURIComponent(traceId)}`, new URLSearchParams({ format: 'records' }), signal);
-    if (response.body === null) return;
+    // No body at all is an empty trace: the view still learns that nothing more is coming.
+    if (response.body === null) {
+      onRecords([], false);
+      return;
+    }
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     const batcher = new NdjsonBatcher<NormalizedRecord>((records, last) => onRecords(records, !last), FIRST_BATCH, LATER_BATCH);
     for (let read = await reader.read(); !read.done; read = await reader.read()) batcher.push(read.value);
