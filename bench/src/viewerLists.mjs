@@ -81,7 +81,8 @@ function streamLine(n, t0) {
   );
 }
 
-async function ingest(url, lines) {
+/** Posts lines to a server's /api/ingest in batches of BATCH; throws on any answer but 200. */
+export async function ingest(url, lines) {
   for (let i = 0; i < lines.length; i += BATCH) {
     const response = await fetch(new URL('/api/ingest', url), {
       method: 'POST',

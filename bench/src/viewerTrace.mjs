@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { encodeRecord, formatEpochMicros } from '@aitrace/format';
-import { startServer } from '@aitrace/server';
 import { CHROMIUM_ARGS, ensureChromium } from '../../scripts/ensure-chromium.mjs';
 import { fmt, median } from './harness.mjs';
+import { startServerChild } from './server.mjs';
+import { ingest } from './viewerLists.mjs';
 
 const SIZES = (process.env.BENCH_VIEWER_SPANS ?? '100000,1000000').split(',').map(Number);
 const RUNS = 3;
-const BATCH = 5000;
 const FANOUT = 100;
 const hex = (n, width) => n.toString(16).padStart(width, '0');
 
@@ -38,16 +38,12 @@ function spanLine(trace, n, t0) {
   return encodeRecord(meta, { 'gen_ai.operation.name': n <= FANOUT ? 'execute_tool' : 'chat', step: n, ok: n % 997 !== 5 });
 }
 
+/** Stores one trace of `spans` spans, built and posted 50,000 lines at a time. */
 async function ingestTrace(url, trace, spans, t0) {
-  for (let from = 0; from < spans; from += BATCH) {
+  for (let from = 0; from < spans; from += 50_000) {
     const lines = [];
-    for (let n = from; n < Math.min(spans, from + BATCH); n++) lines.push(spanLine(trace, n, t0));
-    const response = await fetch(new URL('/api/ingest', url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-ndjson' },
-      body: `${lines.join('\n')}\n`,
-    });
-    if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+    for (let n = from; n < Math.min(spans, from + 50_000); n++) lines.push(spanLine(trace, n, t0));
+    await ingest(url, lines);
   }
 }
 
@@ -56,7 +52,9 @@ const spread = (values) => (median(values) === 0 ? 0 : ((Math.max(...values) - M
 /** Stores the traces and opens each RUNS times; first-paint ms per size. */
 export async function viewerTrace() {
   const dir = mkdtempSync(join(tmpdir(), 'aitrace-bench-viewer-trace-'));
-  const server = await startServer({ port: 0, db: join(dir, 'traces.db'), onProblem: (message) => console.error(message) });
+  // The server runs in its own process, as for a user: streaming a trace never holds up the browser's driver.
+  const child = await startServerChild(['aitrace-viewer', join(dir, 'traces.db')]);
+  const server = { url: `http://127.0.0.1:${child.port}/` };
   const browser = await chromium.launch({ executablePath: ensureChromium(), args: [...CHROMIUM_ARGS] });
   try {
     const out = {};
@@ -89,7 +87,7 @@ export async function viewerTrace() {
     return out;
   } finally {
     await browser.close();
-    await server.close();
+    child.child.kill('SIGINT');
     rmSync(dir, { recursive: true, force: true });
   }
 }
