@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLine, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '@aitrace/testing';
+import { endLine, logLine, spanIdOf, spanLines, startLine, T0_US, traceIdOf } from '@aitrace/testing';
 import type { SpanStats, TracePage } from '@aitrace/server';
 import { jsonl, openEventStream, readJson, startTestServer, type TestServer } from './harness.js';
 
@@ -262,5 +262,29 @@ describe('bearer token', () => {
     expect((await stream.next()).event).toBe('ready');
     stream.close();
     expect(await readJson<unknown>(await server.request('/api/health'))).toEqual({ status: 'ok', auth: true });
+  });
+});
+
+describe('a trace larger than one written chunk', () => {
+  let server: TestServer;
+  const trace = traceIdOf(7);
+  const spans = Array.from({ length: 2500 }, (_, n) => ({ trace, span: spanIdOf(n + 1), name: `step ${n}`, startMs: n, endMs: 5000 - n }));
+  beforeAll(async () => {
+    server = await startTestServer();
+    const body = jsonl(spans.map((span) => endLine(span)));
+    expect((await server.request('/api/ingest', { method: 'POST', headers: NDJSON, body })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('comes whole and in order in every format: JSON by time, NDJSON records by start, a JSONL file', async () => {
+    const byStart = spans.map((span) => span.name);
+    const json = await readJson<{ records: Array<{ name: string }> }>(await server.request(`/api/traces/${trace}`));
+    expect(json.records.map((r) => r.name)).toEqual([...byStart].reverse());
+    const records = (await (await server.request(`/api/traces/${trace}?format=records`)).text()).trimEnd().split('\n');
+    expect(records.map((line) => (JSON.parse(line) as { name: string }).name)).toEqual(byStart);
+    const file = (await (await server.request(`/api/traces/${trace}?format=jsonl`)).text()).trimEnd().split('\n');
+    expect(file.map((line) => (JSON.parse(line) as { __tracer_meta__: { name: string } }).__tracer_meta__.name)).toEqual([...byStart].reverse());
   });
 });

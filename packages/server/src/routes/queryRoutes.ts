@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { encodeNormalized } from '@aitrace/format';
 import { HttpError } from '../http/HttpError.js';
 import { parseStatsQuery, parseTraceQuery } from '../http/parseTraceQuery.js';
-import { BASE_HEADERS, sendJoined, sendJson, sendTextChunks } from '../http/respond.js';
+import { sendJoined, sendJson, sendTextChunks } from '../http/respond.js';
 import type { ServerContext } from '../ServerContext.js';
 
 /** `GET /api/traces`: one page of trace summaries, newest first: `{ traces, nextCursor }`. */
@@ -41,15 +41,17 @@ export async function getTrace(traceId: string, url: URL, response: ServerRespon
   }
   const records = await context.store.getTraceRecords(id);
   if (summary === undefined && records.length === 0) throw new HttpError(404, `no trace with id ${JSON.stringify(traceId)} is stored`);
-  const text = records.map((record) => `${encodeNormalized(record)}\n`).join('');
-  response.writeHead(200, {
-    ...BASE_HEADERS,
-    'Content-Type': 'application/x-ndjson; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
+  // Encoded and written a thousand records at a time: a huge trace is never one string.
+  async function* lines(): AsyncGenerator<string> {
+    for (let i = 0; i < records.length; i += 1000)
+      yield records
+        .slice(i, i + 1000)
+        .map((record) => `${encodeNormalized(record)}\n`)
+        .join('');
+  }
+  await sendTextChunks(response, 200, 'application/x-ndjson; charset=utf-8', lines(), {
     'Content-Disposition': `attachment; filename="trace-${id.replace(/[^0-9a-z]/g, '')}.jsonl"`,
   });
-  response.end(text);
 }
 
 /** The lines of chunks of JSON texts, the first chunk already read; stopping the lines stops the chunks. */
