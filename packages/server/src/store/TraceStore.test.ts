@@ -223,6 +223,20 @@ describe.each([sqliteKind(), postgresKind()])('TraceStore on $name', (kind) => {
     expect(await ids({ attrs: [{ key: 'quote', value: 'say "hi"' }] })).toEqual([traceIdOf(4)]);
   });
 
+  it('stores spans and logs whose names and services hold lone surrogates, keeping the records as sent', async () => {
+    const odd = { trace: traceIdOf(5), span: spanIdOf(9), name: 'lone\ud800name', startMs: 0, endMs: 1, service: 'svc\udc00', attrs: { text: 'a\udbffb' } };
+    const log = logLine('lone\udfffevent', 1, { trace: traceIdOf(5), span: spanIdOf(9), service: 'svc\udc00\0', attrs: { text: 'c\ud800' } });
+    const stored = await store.ingest([...spanLines(odd), log].map(normalized));
+    expect(stored.records).toHaveLength(2);
+    const records = await store.getTraceRecords(traceIdOf(5));
+    expect(records.map((r) => [r.name ?? r.event, r.attrs])).toEqual([
+      ['lone\ud800name', { text: 'a\udbffb' }],
+      ['lone\udfffevent', { text: 'c\ud800' }],
+    ]);
+    expect(await ids({ name: 'lone\ud800name' })).toEqual([traceIdOf(5)]);
+    expect(await ids({ service: 'svc\udc00' })).toEqual([traceIdOf(5)]);
+  });
+
   it('pages newest first with a cursor and rejects a forged cursor', async () => {
     for (let i = 0; i < 5; i++)
       await store.ingest(spanLines({ trace: traceIdOf(10 + i), span: spanIdOf(i + 1), name: `t${i}`, startMs: i, endMs: i + 1 }).map(normalized));

@@ -7,14 +7,27 @@ export interface PgFilter {
   params: unknown[];
 }
 
-/** PostgreSQL text cannot hold U+0000: it is stored, and so compared, as U+FFFD. */
-export function pgText(value: string): string {
-  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+/** `String.prototype.isWellFormed` and `toWellFormed` (ES2024, in Node 20). */
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
 }
 
-/** User data as jsonb input: JSON text whose strings (keys too) have U+0000 replaced as `pgText` does. */
+/**
+ * PostgreSQL text cannot hold U+0000 or a lone surrogate: they are stored, and so compared, as U+FFFD (as the
+ * UTF-8 encoding of a lone surrogate already was).
+ */
+export function pgText(value: string): string {
+  const text = value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+  return (text as unknown as WellFormed).isWellFormed() ? text : (text as unknown as WellFormed).toWellFormed();
+}
+
+// An escaped surrogate in JSON text: jsonb refuses a lone one.
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+
+/** User data as jsonb input: JSON text whose strings (keys too) have U+0000 and lone surrogates replaced as `pgText` does. */
 export function pgJsonb(json: string): string {
-  if (!json.includes('\\u0000')) return json;
+  if (!json.includes('\\u0000') && !ESCAPED_SURROGATE.test(json)) return json;
   return JSON.stringify(
     JSON.parse(json, (_key, value: unknown) => (typeof value === 'string' ? pgText(value) : value)),
     (_key, value: unknown) =>
