@@ -2,7 +2,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { NormalizedRecord } from '@aitrace/format';
 import { tallyGenAi, traceSummaryOf, type SpanGenAi, type TraceTally } from '@aitrace/forest';
 import pg from 'pg';
-import { foldBatch, fromTally, groupBatch, readStoredRecord, recordColumns, spanKey, storedRecordJson, toTally, type TraceRow } from './ingestFold.js';
+import {
+  foldBatch,
+  fromTally,
+  groupBatch,
+  readStoredRecord,
+  recordColumns,
+  spanKey,
+  storedRecordJson,
+  toTally,
+  type RecordColumns,
+  type TraceRow,
+} from './ingestFold.js';
 import { PG_CHANGES_CHANNEL, PG_MIGRATION_LOCK, PG_MIGRATIONS, PG_SCHEMA, PG_SCHEMA_VERSION } from './pgSchema.js';
 import { logFacetQueries, logPageOf, logPageRequest, MAX_FACET_VALUES, statusFacet, traceFacetQueries } from './listQueryRules.js';
 import { pgJsonb, pgLogFilter, pgStatsFilter, pgText, pgTraceFilter, type PgFilter } from './pgTraceFilter.js';
@@ -96,21 +107,22 @@ function named(text: string, values: unknown[]): pg.QueryConfig {
 const SQL = {
   lock: `SELECT count(pg_advisory_xact_lock(hashtextextended(id, 0))) AS locked, nextval('aitrace_seq') AS seq
     FROM (SELECT id FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n) AS ids`,
+  // Wide rows travel as one JSON parameter: JSON.stringify escapes the records' text natively, where a text[]
+  // parameter escapes each element in JavaScript.
   insertRecords: `INSERT INTO records (record_key, trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level,
       record, attrs_json, attrs, service_version, environment, seq)
-    SELECT k, tr, sp, pa, tu, na, ev, ty, st, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $17::bigint
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-      $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[]) AS u(k, tr, sp, pa, tu, na, ev, ty, st, se, le, re, aj, ab, sv, en)
+    SELECT k, tr, sp, pa, tu, na, ev, ty, st, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $2::bigint
+    FROM json_to_recordset($1::json) AS u(k text, tr text, sp text, pa text, tu bigint, na text, ev text, ty text, st text, se text, le text,
+      re text, aj text, ab text, sv text, en text)
     ON CONFLICT (record_key) DO NOTHING RETURNING record_key`,
   selectSpans: `SELECT s.trace_id, s.span_id, s.record, s.attrs_json FROM spans s
     JOIN unnest($1::text[], $2::text[]) AS k(trace_id, span_id) ON s.trace_id = k.trace_id AND s.span_id = k.span_id`,
   selectTraces: 'SELECT * FROM traces WHERE trace_id = ANY($1::text[])',
   upsertSpans: `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, status_message,
       service, level, record, attrs_json, attrs, service_version, environment, genai, seq)
-    SELECT tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, ga::jsonb, $21::bigint
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::float8[], $8::text[], $9::text[], $10::text[],
-      $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[])
-      AS u(tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, ab, sv, en, ga)
+    SELECT tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, ga::jsonb, $2::bigint
+    FROM json_to_recordset($1::json) AS u(tr text, sp text, pa text, tu bigint, su bigint, eu bigint, dm float8, na text, ev text, ty text,
+      st text, sm text, se text, le text, re text, aj text, ab text, sv text, en text, ga text)
     ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
       start_us = excluded.start_us, end_us = excluded.end_us, duration_ms = excluded.duration_ms, name = excluded.name, event = excluded.event,
       type = excluded.type, status = excluded.status, status_message = excluded.status_message, service = excluded.service, level = excluded.level,
@@ -307,32 +319,8 @@ export class PgTraceStore implements TraceStore {
     if (ids.length > 0) firstSeq = (await client.query<{ seq: number }>(named(SQL.lock, [ids]))).rows[0]!.seq;
     const inserted = new Set<string>();
     if (batch.others.length > 0) {
-      const cols = batch.others.map(({ columns }) => columns);
-      const safeAttrs = cols.map((c) => {
-        const jsonb = pgJsonb(c.attrs);
-        return jsonb === c.attrs ? null : jsonb;
-      });
-      const result = await client.query<{ record_key: string }>(
-        named(SQL.insertRecords, [
-          batch.others.map((o) => o.key),
-          cols.map((c) => c.traceId),
-          cols.map((c) => c.spanId),
-          cols.map((c) => c.parentSpanId),
-          cols.map((c) => c.timeUs),
-          cols.map((c) => nullableText(c.name)),
-          cols.map((c) => pgText(c.event)),
-          cols.map((c) => c.type),
-          cols.map((c) => c.status),
-          cols.map((c) => nullableText(c.service)),
-          cols.map((c) => c.level),
-          cols.map((c) => c.record),
-          cols.map((c) => c.attrs),
-          safeAttrs,
-          cols.map((c) => nullableText(c.serviceVersion)),
-          cols.map((c) => nullableText(c.environment)),
-          firstSeq,
-        ]),
-      );
+      const rows = batch.others.map(({ key, columns }) => ({ k: key, ...columnsRow(columns) }));
+      const result = await client.query<{ record_key: string }>(named(SQL.insertRecords, [JSON.stringify(rows), firstSeq]));
       for (const row of result.rows) inserted.add(row.record_key);
     }
     const spanEntries = [...batch.spans.values()];
@@ -349,35 +337,15 @@ export class PgTraceStore implements TraceStore {
       inserted,
     );
     if (folded.spans.length > 0) {
-      const cols = folded.spans.map((span) => recordColumns(span.record));
-      await client.query(
-        named(SQL.upsertSpans, [
-          folded.spans.map((s) => s.traceId),
-          folded.spans.map((s) => s.spanId),
-          cols.map((c) => c.parentSpanId),
-          cols.map((c) => c.timeUs),
-          folded.spans.map((s) => s.startUs),
-          folded.spans.map((s) => s.endUs),
-          folded.spans.map((s) => s.durationMs),
-          cols.map((c) => nullableText(c.name)),
-          cols.map((c) => pgText(c.event)),
-          cols.map((c) => c.type),
-          cols.map((c) => c.status),
-          folded.spans.map((s) => nullableText(s.record.statusMessage ?? null)),
-          cols.map((c) => nullableText(c.service)),
-          cols.map((c) => c.level),
-          cols.map((c) => c.record),
-          cols.map((c) => c.attrs),
-          cols.map((c) => {
-            const jsonb = pgJsonb(c.attrs);
-            return jsonb === c.attrs ? null : jsonb;
-          }),
-          cols.map((c) => nullableText(c.serviceVersion)),
-          cols.map((c) => nullableText(c.environment)),
-          folded.spans.map((s) => (s.genAi === undefined ? null : pgJsonb(JSON.stringify(s.genAi)))),
-          firstSeq,
-        ]),
-      );
+      const rows = folded.spans.map((span) => ({
+        ...columnsRow(recordColumns(span.record)),
+        su: span.startUs,
+        eu: span.endUs,
+        dm: span.durationMs,
+        sm: nullableText(span.record.statusMessage ?? null),
+        ga: span.genAi === undefined ? null : pgJsonb(JSON.stringify(span.genAi)),
+      }));
+      await client.query(named(SQL.upsertSpans, [JSON.stringify(rows), firstSeq]));
     }
     if (folded.genAiTraces.size > 0)
       await this.rollUpGenAi(
@@ -743,4 +711,26 @@ export class PgTraceStore implements TraceStore {
 
 function nullableText(value: string | null): string | null {
   return value === null ? null : pgText(value);
+}
+
+/** A record's columns as a row of the JSON that `insertRecords` and `upsertSpans` read (`ab`: attrs when jsonb needs them changed). */
+function columnsRow(c: RecordColumns) {
+  const jsonb = pgJsonb(c.attrs);
+  return {
+    tr: nullableText(c.traceId),
+    sp: nullableText(c.spanId),
+    pa: nullableText(c.parentSpanId),
+    tu: c.timeUs,
+    na: nullableText(c.name),
+    ev: pgText(c.event),
+    ty: pgText(c.type),
+    st: nullableText(c.status),
+    se: nullableText(c.service),
+    le: nullableText(c.level),
+    re: c.record,
+    aj: c.attrs,
+    ab: jsonb === c.attrs ? null : jsonb,
+    sv: nullableText(c.serviceVersion),
+    en: nullableText(c.environment),
+  };
 }
