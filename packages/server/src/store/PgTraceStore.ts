@@ -11,7 +11,9 @@ import {
   spanKey,
   storedRecordJson,
   toTally,
+  type KeyedRecord,
   type RecordColumns,
+  type SpanWrite,
   type TraceRow,
 } from './ingestFold.js';
 import { PG_CHANGES_CHANNEL, PG_MIGRATION_LOCK, PG_MIGRATIONS, PG_SCHEMA, PG_SCHEMA_VERSION } from './pgSchema.js';
@@ -104,45 +106,131 @@ function named(text: string, values: unknown[]): pg.QueryConfig {
   return { name, text, values };
 }
 
-const SQL = {
-  lock: `SELECT count(pg_advisory_xact_lock(hashtextextended(id, 0))) AS locked, nextval('aitrace_seq') AS seq
-    FROM (SELECT id FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n) AS ids`,
-  // Wide rows travel as one JSON parameter: JSON.stringify escapes the records' text natively, where a text[]
-  // parameter escapes each element in JavaScript.
-  insertRecords: `INSERT INTO records (record_key, trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level,
-      record, attrs_json, attrs, service_version, environment, seq)
-    SELECT k, tr, sp, pa, tu, na, ev, ty, st, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $2::bigint
-    FROM json_to_recordset($1::json) AS u(k text, tr text, sp text, pa text, tu bigint, na text, ev text, ty text, st text, se text, le text,
-      re text, aj text, ab text, sv text, en text)
-    ON CONFLICT (record_key) DO NOTHING RETURNING record_key`,
-  selectSpans: `SELECT s.trace_id, s.span_id, s.record, s.attrs_json FROM spans s
-    JOIN unnest($1::text[], $2::text[]) AS k(trace_id, span_id) ON s.trace_id = k.trace_id AND s.span_id = k.span_id`,
-  selectTraces: 'SELECT * FROM traces WHERE trace_id = ANY($1::text[])',
-  upsertSpans: `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us, duration_ms, name, event, type, status, status_message,
-      service, level, record, attrs_json, attrs, service_version, environment, genai, seq)
-    SELECT tr, sp, pa, tu, su, eu, dm, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, ga::jsonb, $2::bigint
-    FROM json_to_recordset($1::json) AS u(tr text, sp text, pa text, tu bigint, su bigint, eu bigint, dm float8, na text, ev text, ty text,
-      st text, sm text, se text, le text, re text, aj text, ab text, sv text, en text, ga text)
+/** One column of the rows a wide statement writes: its alias in the SQL and how to read it from an item. */
+type JsonColumn<T> = readonly [alias: string, value: (item: T) => unknown];
+
+/**
+ * The rows of a wide statement, one JSON array per column from parameter `$first` on, zipped back into rows by
+ * `ROWS FROM`: JSON.stringify escapes the records' text natively, where a text[] parameter escapes element by
+ * element in JavaScript, and no object is built per row.
+ */
+function jsonRowsSql(columns: readonly JsonColumn<never>[], first: number): string {
+  const arrays = columns.map((_, i) => `json_array_elements_text($${first + i}::json)`).join(', ');
+  return `ROWS FROM (${arrays}) AS u(${columns.map(([alias]) => alias).join(', ')})`;
+}
+
+/** The parameters `jsonRowsSql` reads: each column of `items` as a JSON array. */
+function jsonRowsParams<T>(columns: readonly JsonColumn<T>[], items: readonly T[]): string[] {
+  return columns.map(([, value]) => JSON.stringify(items.map(value)));
+}
+
+/** A record's columns, as both `records` and `spans` rows hold them (`ab`: the attrs when jsonb needs them changed). */
+const RECORD_COLUMNS: readonly JsonColumn<RecordColumns>[] = [
+  ['tr', (c) => nullableText(c.traceId)],
+  ['sp', (c) => nullableText(c.spanId)],
+  ['pa', (c) => nullableText(c.parentSpanId)],
+  ['tu', (c) => c.timeUs],
+  ['na', (c) => nullableText(c.name)],
+  ['ev', (c) => pgText(c.event)],
+  ['ty', (c) => pgText(c.type)],
+  ['st', (c) => nullableText(c.status)],
+  ['se', (c) => nullableText(c.service)],
+  ['le', (c) => nullableText(c.level)],
+  ['re', (c) => c.record],
+  ['aj', (c) => c.attrs],
+  ['ab', (c) => pgJsonbOrNull(c.attrs)],
+  ['sv', (c) => nullableText(c.serviceVersion)],
+  ['en', (c) => nullableText(c.environment)],
+];
+
+/** A span event or log, with its key. */
+const LOOSE_RECORD_COLUMNS: readonly JsonColumn<KeyedRecord>[] = [
+  ['k', (r) => r.key],
+  ...RECORD_COLUMNS.map(([alias, value]): JsonColumn<KeyedRecord> => [alias, (r) => value(r.columns)]),
+];
+
+/** A span row: its merged record's columns, then its times, status message and GenAI facts. */
+const SPAN_COLUMNS: readonly JsonColumn<{ span: SpanWrite; columns: RecordColumns }>[] = [
+  ...RECORD_COLUMNS.map(([alias, value]): JsonColumn<{ span: SpanWrite; columns: RecordColumns }> => [alias, (s) => value(s.columns)]),
+  ['su', (s) => s.span.startUs],
+  ['eu', (s) => s.span.endUs],
+  ['dm', (s) => s.span.durationMs],
+  ['sm', (s) => nullableText(s.span.record.statusMessage ?? null)],
+  ['ga', (s) => (s.span.genAi === undefined ? null : pgJsonb(JSON.stringify(s.span.genAi)))],
+];
+
+/** A trace summary row. */
+const TRACE_COLUMNS: readonly JsonColumn<TraceRow>[] = [
+  ['tr', (r) => pgText(r.trace_id)],
+  ['rs', (r) => nullableText(r.root_span_id)],
+  ['rn', (r) => nullableText(r.root_name)],
+  ['rp', (r) => r.root_parentless],
+  ['ru', (r) => r.root_start_us],
+  ['se', (r) => nullableText(r.service)],
+  ['su', (r) => r.start_us],
+  ['eu', (r) => r.end_us],
+  ['lu', (r) => r.last_us],
+  ['sc', (r) => r.span_count],
+  ['ec', (r) => r.error_count],
+  ['rc', (r) => r.running_count],
+  ['cc', (r) => r.record_count],
+  ['it', (r) => r.input_tokens],
+  ['ot', (r) => r.output_tokens],
+  ['mo', (r) => pgJsonb(r.models)],
+  ['co', (r) => pgJsonb(r.conversations)],
+];
+
+/** The span upsert, its rows from parameter `$first` on and the batch's sequence number in `$seq`. */
+const upsertSpansSql = (first: number, seq: number): string => `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us,
+      duration_ms, name, event, type, status, status_message, service, level, record, attrs_json, attrs, service_version, environment, genai, seq)
+    SELECT tr, sp, pa, tu::bigint, su::bigint, eu::bigint, dm::float8, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, ga::jsonb,
+      $${seq}::bigint
+    FROM ${jsonRowsSql(SPAN_COLUMNS, first)}
     ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
       start_us = excluded.start_us, end_us = excluded.end_us, duration_ms = excluded.duration_ms, name = excluded.name, event = excluded.event,
       type = excluded.type, status = excluded.status, status_message = excluded.status_message, service = excluded.service, level = excluded.level,
       record = excluded.record, attrs_json = excluded.attrs_json, attrs = excluded.attrs, service_version = excluded.service_version,
-      environment = excluded.environment, genai = excluded.genai, seq = excluded.seq`,
-  upsertTraces: `INSERT INTO traces (trace_id, root_span_id, root_name, root_parentless, root_start_us, service, start_us, end_us, last_us,
-      span_count, error_count, running_count, record_count, input_tokens, output_tokens, models, conversations)
-    SELECT tr, rs, rn, rp, ru, se, su, eu, lu, sc, ec, rc, cc, it, ot, mo::jsonb, co::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::int[],
-      $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[], $11::int[], $12::int[], $13::int[], $14::float8[], $15::float8[],
-      $16::text[], $17::text[]) AS u(tr, rs, rn, rp, ru, se, su, eu, lu, sc, ec, rc, cc, it, ot, mo, co)
+      environment = excluded.environment, genai = excluded.genai, seq = excluded.seq`;
+
+/** The trace summaries' upsert, its rows from parameter `$first` on. */
+const upsertTracesSql = (first: number): string => `INSERT INTO traces (trace_id, root_span_id, root_name, root_parentless, root_start_us, service,
+      start_us, end_us, last_us, span_count, error_count, running_count, record_count, input_tokens, output_tokens, models, conversations)
+    SELECT tr, rs, rn, rp::int, ru::bigint, se, su::bigint, eu::bigint, lu::bigint, sc::int, ec::int, rc::int, cc::int, it::float8, ot::float8,
+      mo::jsonb, co::jsonb
+    FROM ${jsonRowsSql(TRACE_COLUMNS, first)}
     ON CONFLICT (trace_id) DO UPDATE SET root_span_id = excluded.root_span_id, root_name = excluded.root_name,
       root_parentless = excluded.root_parentless, root_start_us = excluded.root_start_us, service = excluded.service,
       start_us = excluded.start_us, end_us = excluded.end_us, last_us = excluded.last_us, span_count = excluded.span_count,
       error_count = excluded.error_count, running_count = excluded.running_count, record_count = excluded.record_count,
-      input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, models = excluded.models, conversations = excluded.conversations`,
+      input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, models = excluded.models, conversations = excluded.conversations`;
+
+/** The change notices (text[] in `$notices`) sent on the channel in `$channel` when the transaction commits. */
+const notifySql = (channel: number, notices: number): string => `SELECT count(pg_notify($${channel}, n)) FROM unnest($${notices}::text[]) AS n`;
+
+const SPANS_END = SPAN_COLUMNS.length;
+const TRACES_END = SPANS_END + 1 + TRACE_COLUMNS.length;
+
+const SQL = {
+  lock: `SELECT count(pg_advisory_xact_lock(hashtextextended(id, 0))) AS locked, nextval('aitrace_seq') AS seq
+    FROM (SELECT id FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n) AS ids`,
+  insertRecords: `INSERT INTO records (record_key, trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level,
+      record, attrs_json, attrs, service_version, environment, seq)
+    SELECT k, tr, sp, pa, tu::bigint, na, ev, ty, st, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $${LOOSE_RECORD_COLUMNS.length + 1}::bigint
+    FROM ${jsonRowsSql(LOOSE_RECORD_COLUMNS, 1)}
+    ON CONFLICT (record_key) DO NOTHING RETURNING record_key`,
+  selectSpans: `SELECT s.trace_id, s.span_id, s.record, s.attrs_json FROM spans s
+    JOIN unnest($1::text[], $2::text[]) AS k(trace_id, span_id) ON s.trace_id = k.trace_id AND s.span_id = k.span_id`,
+  selectTraces: 'SELECT * FROM traces WHERE trace_id = ANY($1::text[])',
+  upsertSpans: upsertSpansSql(1, SPANS_END + 1),
+  // The summaries and their notices in one round trip; the spans too when no GenAI roll-up must read them first.
+  // A data-modifying WITH runs to completion whether the final SELECT reads it or not.
+  saveTraces: `WITH saved AS (${upsertTracesSql(1)}) ${notifySql(TRACE_COLUMNS.length + 1, TRACE_COLUMNS.length + 2)}`,
+  saveSpansAndTraces: `WITH spans_saved AS (${upsertSpansSql(1, SPANS_END + 1)}), traces_saved AS (${upsertTracesSql(SPANS_END + 2)})
+    ${notifySql(TRACES_END + 1, TRACES_END + 2)}`,
   genAiSpans: 'SELECT trace_id, span_id, parent_span_id, genai FROM spans WHERE trace_id = ANY($1::text[])',
   saveSource: `INSERT INTO sources (file_id, path, "offset", line, head_hash, head_length) VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (file_id) DO UPDATE SET path = excluded.path, "offset" = excluded."offset", line = excluded.line,
       head_hash = excluded.head_hash, head_length = excluded.head_length`,
-  notify: 'SELECT pg_notify($1, $2)',
   selectTrace: 'SELECT * FROM traces WHERE trace_id = $1',
   traceRows: `SELECT record, attrs_json FROM (SELECT record, attrs_json, time_us, 0::bigint AS n FROM spans WHERE trace_id = $1
       UNION ALL SELECT record, attrs_json, time_us, id FROM records WHERE trace_id = $1) AS u ORDER BY time_us, n`,
@@ -319,8 +407,8 @@ export class PgTraceStore implements TraceStore {
     if (ids.length > 0) firstSeq = (await client.query<{ seq: number }>(named(SQL.lock, [ids]))).rows[0]!.seq;
     const inserted = new Set<string>();
     if (batch.others.length > 0) {
-      const rows = batch.others.map(({ key, columns }) => ({ k: key, ...columnsRow(columns) }));
-      const result = await client.query<{ record_key: string }>(named(SQL.insertRecords, [JSON.stringify(rows), firstSeq]));
+      const params = jsonRowsParams(LOOSE_RECORD_COLUMNS, batch.others);
+      const result = await client.query<{ record_key: string }>(named(SQL.insertRecords, [...params, firstSeq]));
       for (const row of result.rows) inserted.add(row.record_key);
     }
     const spanEntries = [...batch.spans.values()];
@@ -336,49 +424,30 @@ export class PgTraceStore implements TraceStore {
       { span: (traceId, spanId) => storedSpans.get(spanKey(traceId, spanId)), tally: (traceId) => storedTraces.get(traceId) },
       inserted,
     );
-    if (folded.spans.length > 0) {
-      const rows = folded.spans.map((span) => ({
-        ...columnsRow(recordColumns(span.record)),
-        su: span.startUs,
-        eu: span.endUs,
-        dm: span.durationMs,
-        sm: nullableText(span.record.statusMessage ?? null),
-        ga: span.genAi === undefined ? null : pgJsonb(JSON.stringify(span.genAi)),
-      }));
-      await client.query(named(SQL.upsertSpans, [JSON.stringify(rows), firstSeq]));
+    const spanRows =
+      folded.spans.length === 0
+        ? undefined
+        : jsonRowsParams(
+            SPAN_COLUMNS,
+            folded.spans.map((span) => ({ span, columns: recordColumns(span.record) })),
+          );
+    if (spanRows !== undefined && (folded.genAiTraces.size > 0 || folded.tallies.length === 0)) {
+      await client.query(named(SQL.upsertSpans, [...spanRows, firstSeq]));
+      if (folded.genAiTraces.size > 0)
+        await this.rollUpGenAi(
+          client,
+          folded.tallies.filter((tally) => folded.genAiTraces.has(tally.traceId)),
+        );
     }
-    if (folded.genAiTraces.size > 0)
-      await this.rollUpGenAi(
-        client,
-        folded.tallies.filter((tally) => folded.genAiTraces.has(tally.traceId)),
-      );
     if (folded.tallies.length > 0) {
       const rows = folded.tallies.map(fromTally);
-      await client.query(
-        named(SQL.upsertTraces, [
-          rows.map((r) => r.trace_id),
-          rows.map((r) => r.root_span_id),
-          rows.map((r) => nullableText(r.root_name)),
-          rows.map((r) => r.root_parentless),
-          rows.map((r) => r.root_start_us),
-          rows.map((r) => nullableText(r.service)),
-          rows.map((r) => r.start_us),
-          rows.map((r) => r.end_us),
-          rows.map((r) => r.last_us),
-          rows.map((r) => r.span_count),
-          rows.map((r) => r.error_count),
-          rows.map((r) => r.running_count),
-          rows.map((r) => r.record_count),
-          rows.map((r) => r.input_tokens),
-          rows.map((r) => r.output_tokens),
-          rows.map((r) => pgJsonb(r.models)),
-          rows.map((r) => pgJsonb(r.conversations)),
-        ]),
-      );
-      for (let i = 0; i < rows.length; i += NOTIFY_CHUNK) {
-        const notice: ChangeNotice = { i: this.instanceId, t: rows.slice(i, i + NOTIFY_CHUNK).map((r) => r.trace_id), s: firstSeq };
-        await client.query(named(SQL.notify, [PG_CHANGES_CHANNEL, JSON.stringify(notice)]));
-      }
+      const traceRows = jsonRowsParams(TRACE_COLUMNS, rows);
+      const notices: string[] = [];
+      for (let i = 0; i < rows.length; i += NOTIFY_CHUNK)
+        notices.push(JSON.stringify({ i: this.instanceId, t: rows.slice(i, i + NOTIFY_CHUNK).map((r) => r.trace_id), s: firstSeq } satisfies ChangeNotice));
+      if (spanRows !== undefined && folded.genAiTraces.size === 0)
+        await client.query(named(SQL.saveSpansAndTraces, [...spanRows, firstSeq, ...traceRows, PG_CHANGES_CHANNEL, notices]));
+      else await client.query(named(SQL.saveTraces, [...traceRows, PG_CHANGES_CHANNEL, notices]));
     }
     if (cursor !== undefined) {
       await client.query(named(SQL.saveSource, [cursor.fileId, cursor.path, cursor.offset, cursor.line, cursor.headHash, cursor.headLength]));
@@ -713,24 +782,8 @@ function nullableText(value: string | null): string | null {
   return value === null ? null : pgText(value);
 }
 
-/** A record's columns as a row of the JSON that `insertRecords` and `upsertSpans` read (`ab`: attrs when jsonb needs them changed). */
-function columnsRow(c: RecordColumns) {
-  const jsonb = pgJsonb(c.attrs);
-  return {
-    tr: nullableText(c.traceId),
-    sp: nullableText(c.spanId),
-    pa: nullableText(c.parentSpanId),
-    tu: c.timeUs,
-    na: nullableText(c.name),
-    ev: pgText(c.event),
-    ty: pgText(c.type),
-    st: nullableText(c.status),
-    se: nullableText(c.service),
-    le: nullableText(c.level),
-    re: c.record,
-    aj: c.attrs,
-    ab: jsonb === c.attrs ? null : jsonb,
-    sv: nullableText(c.serviceVersion),
-    en: nullableText(c.environment),
-  };
+/** `pgJsonb` of user data, or null when it is the text itself (the statements then cast `aj`). */
+function pgJsonbOrNull(attrs: string): string | null {
+  const jsonb = pgJsonb(attrs);
+  return jsonb === attrs ? null : jsonb;
 }
