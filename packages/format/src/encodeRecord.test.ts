@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRecord } from './encodeRecord.js';
+import { encodeRecord, plainRecordObject } from './encodeRecord.js';
 import { normalizeRecord } from './normalizeRecord.js';
 import { validateRecord } from './validateRecord.js';
 
@@ -93,5 +93,34 @@ describe('encodeRecord', () => {
     expect(record.huge).toMatchObject({ $type: 'truncated_string', length: 10 * 1024 * 1024 });
     expect(record.surrogate).toBe('\ud800');
     expect(validateRecord(record)).toEqual([]);
+  });
+});
+
+describe('plainRecordObject', () => {
+  const resource = { 'service.name': 'api', 'host.name': 'box-1' };
+  const plain: Array<[string, Parameters<typeof encodeRecord>[0], Record<string, unknown> | undefined]> = [
+    ['a log without data', META, undefined],
+    ['a span start', { timestamp: META.timestamp, event: 'GET.start', type: 'span_start', trace_id: 'ab', span_id: 'cd', name: 'GET', resource }, { a: 1 }],
+    ['undefined metadata left out', { ...META, service: undefined, scope: 'lib' }, { list: [1, 'two', true, null, { deep: [] }] }],
+    ['keys JSON puts first, unicode and a lone surrogate', META, { '2': 'b', '1': 'a', emoji: '😀', lone: '\ud800', quote: 'say "hi"\n' }],
+    ['a __proto__ key', META, JSON.parse('{"__proto__":{"x":1},"ok":true}') as Record<string, unknown>],
+  ];
+  it.each(plain)('reads back as the encoded line does: %s', (_name, meta, data) => {
+    const built = plainRecordObject(meta, data);
+    expect(built).toStrictEqual(JSON.parse(encodeRecord(meta, data)));
+    expect(Object.keys(built!)).toEqual(Object.keys(JSON.parse(encodeRecord(meta, data)) as object));
+    expect(roundTrip(JSON.stringify(built))).toStrictEqual(roundTrip(encodeRecord(meta, data)));
+  });
+
+  const general: Array<[string, Parameters<typeof encodeRecord>[0], Record<string, unknown>]> = [
+    ['NaN', META, { n: Number.NaN }],
+    ['a bigint', META, { n: 12n }],
+    ['a colliding key', META, { __tracer_meta__: 'mine' }],
+    ['a string past the limit', META, { s: 'x'.repeat(2_000_000) }],
+    ['a Map', META, { m: new Map([['a', 1]]) }],
+    ['metadata not led by timestamp and event', { event: 'e', timestamp: META.timestamp, type: 'log' }, {}],
+  ];
+  it.each(general)('leaves what JSON cannot hold as it is to the encoder: %s', (_name, meta, data) => {
+    expect(plainRecordObject(meta, data)).toBeUndefined();
   });
 });

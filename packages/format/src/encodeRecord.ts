@@ -1,4 +1,4 @@
-import { DEFAULT_VALUE_LIMITS, isPlainJson, stringifyValue, TYPE_TAG, type ValueLimits } from './safeJson.js';
+import { defineData, DEFAULT_VALUE_LIMITS, isPlainJson, stringifyValue, TYPE_TAG, type ValueLimits } from './safeJson.js';
 import type { TracerMeta } from './types.js';
 import { FORMAT_VERSION, META_KEY } from './version.js';
 
@@ -137,26 +137,38 @@ function readValue(data: Readonly<Record<string, unknown>>, key: string, limits:
 }
 
 /**
- * The common case, serialised natively: metadata that starts with timestamp and event and has no reserved
- * field, and user data that is plain JSON without colliding keys. Returns undefined when that does not hold.
+ * Whether a record is the common case: metadata that starts with timestamp and event and has no reserved field,
+ * and user data that is plain JSON without colliding keys. Such a record encodes natively (`encodePlain`) and
+ * reads back as `plainRecordObject` builds it.
  */
+function isPlainRecord(
+  meta: Readonly<TracerMeta>,
+  data: Readonly<Record<string, unknown>> | undefined,
+  compatMode: boolean,
+  limits: Readonly<ValueLimits>,
+): boolean {
+  let index = 0;
+  for (const key in meta) {
+    if ((index === 0 && key !== 'timestamp') || (index === 1 && key !== 'event') || LEADING_RESERVED.has(key)) return false;
+    const value = meta[key];
+    if (index++ > 1 && value !== undefined && !isPlainJson(value, limits)) return false;
+  }
+  if (index < 2 || typeof meta.timestamp !== 'string' || typeof meta.event !== 'string') return false;
+  if (data === undefined || data === null) return true;
+  if (Object.prototype.hasOwnProperty.call(data, META_KEY) || (compatMode && Object.prototype.hasOwnProperty.call(data, 'timestamp'))) return false;
+  return Object.getPrototypeOf(data) === Object.prototype && isPlainJson(data, limits);
+}
+
+/** The common case (`isPlainRecord`), serialised natively; undefined when the record is not that case. */
 function encodePlain(
   meta: Readonly<TracerMeta>,
   data: Readonly<Record<string, unknown>> | undefined,
   compatMode: boolean,
   limits: Readonly<ValueLimits>,
 ): string | undefined {
-  let index = 0;
-  for (const key in meta) {
-    if ((index === 0 && key !== 'timestamp') || (index === 1 && key !== 'event') || LEADING_RESERVED.has(key)) return undefined;
-    const value = meta[key];
-    if (index++ > 1 && value !== undefined && !isPlainJson(value, limits)) return undefined;
-  }
-  if (index < 2 || typeof meta.timestamp !== 'string' || typeof meta.event !== 'string') return undefined;
+  if (!isPlainRecord(meta, data, compatMode, limits)) return undefined;
   let user = '';
   if (data !== undefined && data !== null) {
-    if (Object.prototype.hasOwnProperty.call(data, META_KEY) || (compatMode && Object.prototype.hasOwnProperty.call(data, 'timestamp'))) return undefined;
-    if (Object.getPrototypeOf(data) !== Object.prototype || !isPlainJson(data, limits)) return undefined;
     const json = JSON.stringify(data);
     if (json.length > 2) user = `,${json.slice(1, -1)}`;
   }
@@ -165,6 +177,27 @@ function encodePlain(
     ? `{"timestamp":${jsonString(meta.timestamp)},"${META_KEY}":{"format_version":${FORMAT_VERSION},`
     : `{"${META_KEY}":{"format_version":${FORMAT_VERSION},`;
   return `${head}${metaJson}${compatMode ? ',"compat":true' : ''}}${user}}`;
+}
+
+/**
+ * What `JSON.parse(encodeRecord(meta, data))` gives, built without the text when the record is the common case
+ * (`isPlainRecord`, default options); undefined otherwise. The result shares `meta`'s and `data`'s nested values.
+ */
+export function plainRecordObject(meta: Readonly<TracerMeta>, data?: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  try {
+    if (!isPlainRecord(meta, data, false, DEFAULT_VALUE_LIMITS)) return undefined;
+  } catch {
+    // A getter that throws: encodeRecord marks it unreadable.
+    return undefined;
+  }
+  const tracerMeta: Record<string, unknown> = { format_version: FORMAT_VERSION };
+  for (const key in meta) {
+    const value = meta[key];
+    if (value !== undefined) tracerMeta[key] = value;
+  }
+  const record: Record<string, unknown> = { [META_KEY]: tracerMeta };
+  if (data !== undefined && data !== null) for (const key in data) defineData(record, key, data[key]);
+  return record;
 }
 
 const LEADING_RESERVED = new Set<string>(['format_version', 'renamed', 'compat']);

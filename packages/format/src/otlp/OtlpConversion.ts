@@ -1,4 +1,4 @@
-import { encodeRecord } from '../encodeRecord.js';
+import { encodeRecord, plainRecordObject } from '../encodeRecord.js';
 import { normalizeRecord } from '../normalizeRecord.js';
 import type { NormalizedRecord, TracerMeta } from '../types.js';
 
@@ -23,9 +23,12 @@ export class OtlpCollector implements OtlpConversion {
   rejected = 0;
   readonly errors: string[] = [];
 
-  /** Encodes metadata and user data as an aitrace record and normalizes it, as any reader of the file would. */
+  /**
+   * Normalizes metadata and user data as any reader of the file would read the record: built directly in the
+   * common case, else encoded and parsed.
+   */
   add(meta: TracerMeta, attrs: Record<string, unknown>): void {
-    const result = normalizeRecord(JSON.parse(encodeRecord(meta, attrs)));
+    const result = normalizeRecord(plainRecordObject(meta, attrs) ?? JSON.parse(encodeRecord(meta, attrs)));
     if (result.ok) this.records.push(result.record);
     else this.reject(result.problems.map((p) => `${p.field}: ${p.message}`).join('; '));
   }
