@@ -155,6 +155,19 @@ describe('OTLP protobuf requests', () => {
     );
   });
 
+  it('decodes ids that repeat across spans alike, and still refuses a span id sent again as a trace id', () => {
+    const trace = Buffer.from(TRACE_ID, 'hex');
+    const span = Buffer.from(SPAN_ID, 'hex');
+    const spans = (...items: Uint8Array[]) => field(1, field(2, Buffer.concat(items.map((item) => field(2, item)))));
+    const repeated = spans(...[1, 2, 3].map(() => Buffer.concat([field(1, trace), field(2, span), field(4, span)])));
+    const decoded = decodeTraceRequest(repeated).resourceSpans![0]!.scopeSpans![0]!.spans!;
+    expect(decoded.map((s) => [s.traceId, s.spanId, s.parentSpanId])).toEqual([1, 2, 3].map(() => [TRACE_ID, SPAN_ID, SPAN_ID]));
+    const misused = spans(Buffer.concat([field(1, trace), field(2, span)]), Buffer.concat([field(1, span), field(2, span)]));
+    expect(() => decodeTraceRequest(misused)).toThrow(
+      new OtlpDecodeError('resourceSpans[0].scopeSpans[0].spans[1].traceId is 8 bytes long; a trace id is 16 bytes'),
+    );
+  });
+
   it('refuses truncated messages, wrong wire types, lengths past the end and deep nesting with OtlpDecodeError', () => {
     const whole = encodeTraceRequest(traceRequest);
     const cases: Uint8Array[] = [

@@ -1,5 +1,5 @@
 import { OtlpDecodeError } from './OtlpDecodeError.js';
-import { idFromBase64, idToBytes, LOGS_REQUEST_IDS, mapIds, METRICS_REQUEST_IDS, TRACE_REQUEST_IDS, type IdFields } from './otlpIds.js';
+import { idsFromBase64, idToBytes, LOGS_REQUEST_IDS, mapIds, METRICS_REQUEST_IDS, TRACE_REQUEST_IDS, type IdFields } from './otlpIds.js';
 import { otlpType } from './otlpRoot.js';
 import type { OtlpRequestBySignal, OtlpResponseBySignal, OtlpSignal, RpcStatus } from './otlpTypes.js';
 
@@ -40,7 +40,7 @@ function decodeMessage(codec: MessageCodec, bytes: Uint8Array): unknown {
     if (error instanceof RangeError) throw new OtlpDecodeError(`the body is not a usable ${type.name}: its values are nested too deeply`);
     throw error;
   }
-  return mapIds(object, codec.ids, idFromBase64, false);
+  return mapIds(object, codec.ids, idsFromBase64(), false);
 }
 
 /** Bytes on an ArrayBuffer (never shared memory), so they can be a fetch body as they are. */

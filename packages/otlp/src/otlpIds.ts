@@ -59,6 +59,24 @@ export const idFromBase64: IdConverter = (value, bytes, path) => {
   return decoded.toString('hex');
 };
 
+/** Ids remembered per request: beyond this many, the rest are converted each time. */
+const REMEMBERED_IDS = 4096;
+
+/**
+ * `idFromBase64` for one request: the spans of a request share a few trace ids and parent span ids, so each id
+ * converted is remembered (a lookup costs far less than decoding base64 and writing hex again).
+ */
+export function idsFromBase64(): IdConverter {
+  const hexOf = new Map<string, string>();
+  return (value, bytes, path) => {
+    const known = hexOf.get(value as string);
+    if (known !== undefined && known.length === bytes * 2) return known;
+    const hex = idFromBase64(value, bytes, path);
+    if (typeof hex === 'string' && hexOf.size < REMEMBERED_IDS) hexOf.set(value as string, hex);
+    return hex;
+  };
+}
+
 const HEX = /^[0-9a-fA-F]*$/;
 
 /** Encoding: hex (OTLP/JSON) or bytes to bytes; an empty string means absent; anything else is refused. */
