@@ -176,6 +176,14 @@ function splitV1(value: Record<string, unknown>): { meta: Record<string, unknown
 
 /** Splits a v2 record into metadata and user data, undoing collision renames and dropping the compat timestamp. */
 function splitV2(value: Record<string, unknown>, rawMeta: Record<string, unknown>): { meta: Record<string, unknown>; attrs: Record<string, unknown> } {
+  // The common case: the metadata has its timestamp and event and renames nothing, and no compat copy sits beside
+  // it, so it is read as it is and the user data is every other top-level key.
+  if (rawMeta.timestamp !== undefined && rawMeta.event !== undefined && rawMeta.compat !== true && !Object.hasOwn(rawMeta, 'renamed')) {
+    if (value.timestamp === undefined || rawMeta.format_version !== undefined || value.timestamp !== rawMeta.timestamp) {
+      const { [META_KEY]: _meta, ...attrs } = value;
+      return { meta: rawMeta, attrs };
+    }
+  }
   const meta: Record<string, unknown> = {};
   for (const key of Object.keys(rawMeta)) if (key !== 'renamed') defineData(meta, key, rawMeta[key]);
   // Compat copy of the timestamp: flagged by our writers; older writers are recognised by an equal value.
