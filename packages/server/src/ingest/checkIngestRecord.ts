@@ -7,29 +7,31 @@ import type { NormalizedRecord } from '@aitrace/format';
  */
 export const MAX_RECORD_DEPTH = 500;
 
-/** Whether a parsed JSON value nests objects and arrays more than `max` levels deep (a value itself is level 1). */
-function nestedDeeperThan(value: unknown, max: number): boolean {
-  // An explicit stack: a recursive walk would itself overflow on the values this guards against.
-  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    if (item.value === null || typeof item.value !== 'object') continue;
-    if (item.depth > max) return true;
-    for (const child of Object.values(item.value)) if (child !== null && typeof child === 'object') stack.push({ value: child, depth: item.depth + 1 });
+/**
+ * Whether a parsed JSON value nests objects and arrays more than `max` levels deep (a value itself is level 1).
+ * The walk stops at level `max + 1`, so its own depth stays bounded however deep the value goes.
+ */
+function nestedDeeperThan(value: unknown, max: number, depth = 1): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > max) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestedDeeperThan(value[i], max, depth + 1)) return true;
+    return false;
   }
+  for (const key in value) if (nestedDeeperThan((value as Record<string, unknown>)[key], max, depth + 1)) return true;
   return false;
 }
 
 /** Why the server cannot store a normalized record, or undefined when it can: span records need their ids. */
 export function checkIngestRecord(record: NormalizedRecord): string | undefined {
-  if (record.type !== 'log') {
+  if (record.type !== 'log' && (record.traceId === undefined || record.spanId === undefined)) {
     const missing = [record.traceId === undefined ? 'trace_id' : '', record.spanId === undefined ? 'span_id' : ''].filter((f) => f !== '');
-    if (missing.length > 0)
-      return `__tracer_meta__.${missing.join(' and __tracer_meta__.')} ${missing.length > 1 ? 'are' : 'is'} required on ${record.type} records`;
+    return `__tracer_meta__.${missing.join(' and __tracer_meta__.')} ${missing.length > 1 ? 'are' : 'is'} required on ${record.type} records`;
   }
   if (nestedDeeperThan(record.meta, MAX_RECORD_DEPTH))
     return `__tracer_meta__ is nested more than ${MAX_RECORD_DEPTH} levels deep, the most the server stores; flatten it`;
-  for (const [key, value] of Object.entries(record.attrs)) {
-    if (nestedDeeperThan(value, MAX_RECORD_DEPTH))
+  for (const key in record.attrs) {
+    if (nestedDeeperThan(record.attrs[key], MAX_RECORD_DEPTH))
       return `${JSON.stringify(key)} is nested more than ${MAX_RECORD_DEPTH} levels deep, the most the server stores; flatten it`;
   }
   return undefined;
