@@ -207,7 +207,8 @@ function splitV2(value: Record<string, unknown>, rawMeta: Record<string, unknown
 /**
  * Reads any aitrace record (v2 with `__tracer_meta__`, compat mode, or the v1 top-level layout) into one shape.
  * Metadata comes from `__tracer_meta__` first, then from the top level; user data ends up in `attrs`.
- * Returns the problems instead of throwing when the value is not a usable record.
+ * Returns the problems instead of throwing when the value is not a usable record. The record shares the value's
+ * objects (its metadata and nested user data), as a freshly parsed line has no other owner.
  */
 export function normalizeRecord(value: unknown): NormalizeResult {
   if (!isObject(value)) return { ok: false, problems: [{ field: '$', message: `a record must be a JSON object, got ${describe(value)}` }] };
