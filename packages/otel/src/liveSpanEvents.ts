@@ -13,34 +13,49 @@ import { reportError } from './reportError.js';
  * event through `this.addEvent`. The prototype's `addEvent` is wrapped once per span class: the wrapper calls the
  * SDK's own method, then, for a span being watched, reports the event if a new one is now last in `events`. A span
  * class that does not fit (no prototype `addEvent`, no `events` array) is not wrapped: its events are then
- * written at the span's end, as before. Spans nobody watches pay one WeakMap lookup per event.
+ * written at the span's end, as before. Spans nobody watches pay one property read per event.
  */
 
 /** Called with each event a watched span stores while it runs, right after the SDK stored it. */
 export type SpanEventListener = (span: Span, event: TimedEvent) => void;
 
 type AddEvent = Span['addEvent'];
-// Shared through the global object, so two copies of this package in one process wrap `addEvent` once between them.
-const REGISTRY = Symbol.for('aitrace.liveSpanEvents.listeners');
+// Shared through the global registry of symbols, so two copies of this package in one process wrap `addEvent` once
+// between them and see each other's listeners.
+const LISTENER = Symbol.for('aitrace.liveSpanEvents.listener');
 const WRAPPED = Symbol.for('aitrace.liveSpanEvents.wrapped');
-const registry: WeakMap<object, SpanEventListener> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new WeakMap()) as WeakMap<
-  object,
-  SpanEventListener
->;
+// The listener lives on the span itself: a property every span of a class gets alike costs less than a WeakMap
+// entry per span, which the garbage collector must also trace as an ephemeron.
+type Watched = { [LISTENER]?: SpanEventListener | undefined };
+
+// The prototype of the last span that fitted the contract: spans of one class skip the prototype walk.
+let fittingPrototype: object | null = null;
 
 /**
  * Reports each event the span stores from now until `unwatchSpanEvents`, to `listener`. Returns false when the
  * span's class does not fit the contract above (its events must then be written at its end).
  */
 export function watchSpanEvents(span: Span, listener: SpanEventListener): boolean {
-  if (!Array.isArray((span as Partial<ReadableSpan>).events) || !wrapAddEvent(span)) return false;
-  registry.set(span, listener);
+  if (!Array.isArray((span as Partial<ReadableSpan>).events)) return false;
+  const prototype = Object.getPrototypeOf(span) as object | null;
+  if (prototype !== fittingPrototype) {
+    if (!wrapAddEvent(span)) return false;
+    fittingPrototype = prototype;
+  }
+  try {
+    (span as Watched)[LISTENER] = listener;
+  } catch {
+    // A span object that takes no new property (frozen, sealed): its events are written at its end.
+    return false;
+  }
   return true;
 }
 
 /** Stops reporting the span's events; returns whether they were being reported (then none is left to write). */
 export function unwatchSpanEvents(span: ReadableSpan): boolean {
-  return registry.delete(span);
+  if ((span as Watched)[LISTENER] === undefined) return false;
+  (span as Watched)[LISTENER] = undefined;
+  return true;
 }
 
 /** Wraps `addEvent` on the prototype that defines it for this span's class, once; false if there is none. */
@@ -58,7 +73,7 @@ function wrapAddEvent(span: Span): boolean {
     attributesOrStartTime?: Parameters<AddEvent>[1],
     time?: Parameters<AddEvent>[2],
   ): Span {
-    const listener = registry.get(this);
+    const listener = (this as Watched)[LISTENER];
     if (listener === undefined) return original.call(this, name, attributesOrStartTime, time);
     const events = this.events;
     const lastBefore = events[events.length - 1];
