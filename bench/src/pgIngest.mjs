@@ -1,7 +1,7 @@
 // PostgreSQL team server: JSONL batches of 500 records (250 spans, start and end) from 4 concurrent senders into
 // one `aitrace serve` and into two on one database, beside a floor of bare multi-row INSERTs of the very span rows
 // stored into the same schema (psql, 4 connections, one statement per batch), all in one run on one private cluster
-// (durable: fsync on). Then the trace list's latency through the API on 1,000,000 stored spans, and the delay of a
+// (durable: fsync on), in rounds on emptied tables (BENCH_PG_ROUNDS, default 5; medians and spread). Then the trace list's latency through the API on 1,000,000 stored spans, and the delay of a
 // live update from one instance to a viewer of the other.
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { encodeRecord, formatEpochMicros } from '@aitrace/format';
 import { startPostgres } from '../../scripts/postgres.mjs';
 import { get, percentile, traceListLatencies } from './apiLatency.mjs';
-import { fmt, median } from './harness.mjs';
+import { fmt, median, spreadPct } from './harness.mjs';
 import { batchBody, BATCHES, SENDERS, SPANS_PER_BATCH, startServerChild } from './server.mjs';
 
 const BIG_SPANS = Number(process.env.BENCH_PG_SPANS ?? 1_000_000);
@@ -18,6 +18,9 @@ const SPANS_PER_TRACE = 10;
 const LIST_SAMPLES = 200;
 const LIVE_SAMPLES = 50;
 const RETAINED_ROWS = 10_000;
+// Rounds of floor, one instance, two instances and retention, each on emptied tables: one 3-second ingest is at
+// the mercy of the machine's fsync latency, so rates are medians over rounds, with their spread.
+const ROUNDS = Number(process.env.BENCH_PG_ROUNDS ?? 5);
 
 function post(agent, port, body) {
   return new Promise((resolve, reject) => {
@@ -153,35 +156,46 @@ export async function pgIngest() {
     // The floor's schema is the server's own: a server creates it on start, then only psql writes there.
     const floorServer = await startServerChild(['aitrace', floorUrl]);
     floorServer.child.kill('SIGINT');
-    const oneInstance = await drive([one], bodies);
-    // The same ingest into an instance whose retention (at most RETAINED_ROWS rows) deletes old traces every
-    // 100 ms meanwhile: retention deletes in small transactions beside ingest, which should barely notice.
     const retainedUrl = await cluster.createDatabase('with_retention');
     const retaining = await startServerChild(['aitrace-retention', retainedUrl, String(RETAINED_ROWS), '100']);
     children.push(retaining.child);
-    const withRetention = await drive([retaining.port], bodies);
-    const retainedRows = Number((await cluster.psql('with_retention', ['-c', 'SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM records)'])).trim());
+    // Warm-up (JIT, connections), whose stored span rows become the floor's INSERTs.
+    await drive([one], bodies);
     // psql -At prints each row's tuple as is, one per line (JSON text holds no raw newline).
     const scripts = floorScripts(await cluster.psql('one_instance', ['-c', ROW_LITERALS])).map((script, s) => {
       const path = join(cluster.dir, `floor-${s}.sql`);
       writeFileSync(path, script, { mode: 0o644 });
       return path;
     });
+    const records = SENDERS * BATCHES * SPANS_PER_BATCH * 2;
     const floorRun = async () => {
-      await cluster.psql('bare_inserts', ['-c', 'TRUNCATE spans']);
       const started = process.hrtime.bigint();
       await Promise.all(scripts.map((path) => cluster.psql('bare_inserts', ['-f', path])));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const records = SENDERS * BATCHES * SPANS_PER_BATCH * 2;
       return { records, seconds, records_per_s: records / seconds };
     };
-    // The floor runs between and after the instance runs, so drift on a noisy machine shows.
-    const floorBefore = await floorRun();
-    const twoInstances = await drive([twoA, twoB], bodies);
-    const floorAfter = await floorRun();
     const spans = async (port) => (await get(port, '/api/stats')).spans.reduce((n, s) => n + s.count, 0);
-    const stored = { one: await spans(one), two: await spans(twoA) };
-    const floorRate = (floorBefore.records_per_s + floorAfter.records_per_s) / 2;
+    const rounds = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const db of ['one_instance', 'two_instances', 'with_retention', 'bare_inserts']) await cluster.psql(db, ['-c', 'TRUNCATE spans, records, traces']);
+      const floor = await floorRun();
+      const oneInstance = await drive([one], bodies);
+      const twoInstances = await drive([twoA, twoB], bodies);
+      // Retention (at most RETAINED_ROWS rows) deletes old traces every 100 ms meanwhile, in small transactions
+      // beside ingest, which should barely notice.
+      const withRetention = await drive([retaining.port], bodies);
+      rounds.push({
+        floor,
+        one_instance: oneInstance,
+        two_instances: twoInstances,
+        with_retention: withRetention,
+        stored: { one: await spans(one), two: await spans(twoA) },
+        one_over_floor: oneInstance.records_per_s / floor.records_per_s,
+        two_over_floor: twoInstances.records_per_s / floor.records_per_s,
+        retention_over_one: withRetention.records_per_s / oneInstance.records_per_s,
+      });
+    }
+    const retainedRows = Number((await cluster.psql('with_retention', ['-c', 'SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM records)'])).trim());
     const live = await liveDelay(twoA, twoB);
 
     const bigUrl = await cluster.createDatabase('million_spans');
@@ -192,18 +206,28 @@ export async function pgIngest() {
     await cluster.psql('million_spans', ['-f', fillPath]);
     const fillSeconds = Number(process.hrtime.bigint() - fillStarted) / 1e9;
     const list = await traceListLatencies(big, LIST_SAMPLES);
+    const of = (key) => rounds.map((r) => r[key]);
+    const rate = (key) => median(rounds.map((r) => r[key].records_per_s));
     return {
       senders: SENDERS,
       batch_records: SPANS_PER_BATCH * 2,
-      one_instance: oneInstance,
-      with_retention: { ...withRetention, max_rows: RETAINED_ROWS, rows_left: retainedRows },
-      retention_over_one: withRetention.records_per_s / oneInstance.records_per_s,
-      two_instances: twoInstances,
-      floor: { before: floorBefore, after: floorAfter },
-      one_over_floor: oneInstance.records_per_s / floorRate,
-      two_over_floor: twoInstances.records_per_s / floorRate,
+      rounds,
+      one_instance: rate('one_instance'),
+      two_instances: rate('two_instances'),
+      with_retention: rate('with_retention'),
+      floor: rate('floor'),
+      one_over_floor: median(of('one_over_floor')),
+      two_over_floor: median(of('two_over_floor')),
+      retention_over_one: median(of('retention_over_one')),
+      spread_pct: {
+        one_over_floor: spreadPct(of('one_over_floor')),
+        two_over_floor: spreadPct(of('two_over_floor')),
+        retention_over_one: spreadPct(of('retention_over_one')),
+      },
+      max_rows: RETAINED_ROWS,
+      rows_left: retainedRows,
       spans_sent: SENDERS * BATCHES * SPANS_PER_BATCH,
-      spans_stored: stored,
+      spans_stored: { one: Math.min(...rounds.map((r) => r.stored.one)), two: Math.min(...rounds.map((r) => r.stored.two)) },
       live_delay: live,
       big: { spans: BIG_SPANS, traces: BIG_SPANS / SPANS_PER_TRACE, fill_seconds: fillSeconds, list },
     };
@@ -220,24 +244,30 @@ export async function reportPgIngest(results, target) {
   );
   const r = await pgIngest();
   results.postgres = r;
-  const row = (m) => ({
-    'records/s': fmt(m.records_per_s),
-    'p50 ms': m.p50_ms === undefined ? '' : fmt(m.p50_ms, 1),
-    'p99 ms': m.p99_ms === undefined ? '' : fmt(m.p99_ms, 1),
-    s: fmt(m.seconds, 2),
-  });
-  console.table({
-    'aitrace serve, 1 instance': row(r.one_instance),
-    'aitrace serve, 2 instances, 1 database': row(r.two_instances),
-    [`aitrace serve, 1 instance, retention to ${fmt(r.with_retention.max_rows)} rows every 100 ms`]: row(r.with_retention),
-    'bare multi-row INSERT (psql, 4 connections), before': row(r.floor.before),
-    'bare multi-row INSERT, after': row(r.floor.after),
-  });
-  console.log(
-    `ratios: 1 instance / floor ${fmt(r.one_over_floor, 2)}, 2 instances / floor ${fmt(r.two_over_floor, 2)}; spans sent ${fmt(r.spans_sent)}, stored ${fmt(r.spans_stored.one)} and ${fmt(r.spans_stored.two)}`,
+  console.table(
+    Object.fromEntries(
+      r.rounds.map((round, n) => [
+        `round ${n + 1}`,
+        {
+          'floor rec/s': fmt(round.floor.records_per_s),
+          '1 instance rec/s': fmt(round.one_instance.records_per_s),
+          '2 instances rec/s': fmt(round.two_instances.records_per_s),
+          'retention rec/s': fmt(round.with_retention.records_per_s),
+          '1 / floor': fmt(round.one_over_floor, 2),
+          '2 / floor': fmt(round.two_over_floor, 2),
+          'retention / 1': fmt(round.retention_over_one, 2),
+        },
+      ]),
+    ),
   );
   console.log(
-    `retention beside ingest: ${fmt(r.retention_over_one, 2)}x the ingest rate without it; ${fmt(r.with_retention.rows_left)} rows left of ${fmt(r.with_retention.records)} records sent (at most ${fmt(r.with_retention.max_rows)} kept)`,
+    `medians over ${r.rounds.length} rounds: 1 instance ${fmt(r.one_instance)} records/s, 2 instances ${fmt(r.two_instances)}, with retention ${fmt(r.with_retention)}, floor ${fmt(r.floor)}`,
+  );
+  console.log(
+    `ratios: 1 instance / floor ${fmt(r.one_over_floor, 2)} (spread ${fmt(r.spread_pct.one_over_floor)} %), 2 instances / floor ${fmt(r.two_over_floor, 2)} (${fmt(r.spread_pct.two_over_floor)} %), retention / 1 instance ${fmt(r.retention_over_one, 2)} (${fmt(r.spread_pct.retention_over_one)} %)`,
+  );
+  console.log(
+    `spans sent per round ${fmt(r.spans_sent)}, stored (fewest of any round) ${fmt(r.spans_stored.one)} and ${fmt(r.spans_stored.two)}; retention left ${fmt(r.rows_left)} rows (at most ${fmt(r.max_rows)} kept)`,
   );
   console.table(
     Object.fromEntries(
