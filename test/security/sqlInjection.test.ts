@@ -292,6 +292,15 @@ const REVIEWED_SQL_INTERPOLATIONS = new Set([
   "ATTRS_CONTAIN('s', q, escaped)",
   "ATTRS_CONTAIN('r', q, escaped)",
   "ATTRS_CONTAIN('r', q, bind(JSON.stringify(query.q).slice(1, -1)))",
+  // PgTraceStore's wide statements: ROWS FROM over one JSON array parameter per column (aliases from constant column
+  // tables), and the numbers of the placeholders that follow them.
+  'jsonRowsSql(SPAN_COLUMNS, first)',
+  'jsonRowsSql(TRACE_COLUMNS, first)',
+  'jsonRowsSql(LOOSE_RECORD_COLUMNS, 1)',
+  'LOOSE_RECORD_COLUMNS.length + 1',
+  'seq',
+  'channel',
+  'notices',
 ]);
 const SQL_TEXT = /\b(SELECT|INSERT|UPDATE|DELETE|WHERE|EXISTS|user_version|json_each|json_tree|instr)\b/;
 const SQL_FRAGMENT = /\b(CONTAINS|ATTRS_CONTAIN|ATTR_TEXT)\b/;
