@@ -51,4 +51,27 @@ describe('live span events with the OpenTelemetry 2.x SDK', () => {
     expect(() => span.addEvent('still.stored')).not.toThrow();
     expect((span as unknown as ReadableSpan).events.map((event) => event.name)).toEqual(['still.stored']);
   });
+
+  it('still reports events live when something replaced addEvent on the span class after spans were watched', () => {
+    const watched = tracer().startSpan('first') as unknown as Span;
+    watchSpanEvents(watched, () => undefined);
+    let owner = Object.getPrototypeOf(watched) as object;
+    while (!Object.prototype.hasOwnProperty.call(owner, 'addEvent')) owner = Object.getPrototypeOf(owner) as object;
+    const ours = (owner as { addEvent: unknown }).addEvent;
+    // As a test double restoring its own copy would: a plain addEvent that knows nothing of aitrace's.
+    const plain = function addEvent(this: ReadableSpan, name: string): unknown {
+      this.events.push({ name, time: [1_700_000_000, 0], droppedAttributesCount: 0 });
+      return this;
+    };
+    Object.defineProperty(owner, 'addEvent', { value: plain, writable: true, configurable: true });
+    try {
+      const seen: string[] = [];
+      const span = tracer().startSpan('second') as unknown as Span;
+      expect(watchSpanEvents(span, (_s, event) => seen.push(event.name))).toBe(true);
+      span.addEvent('after.replace');
+      expect(seen).toEqual(['after.replace']);
+    } finally {
+      Object.defineProperty(owner, 'addEvent', { value: ours, writable: true, configurable: true });
+    }
+  });
 });

@@ -28,8 +28,10 @@ const WRAPPED = Symbol.for('aitrace.liveSpanEvents.wrapped');
 // entry per span, which the garbage collector must also trace as an ephemeron.
 type Watched = { [LISTENER]?: SpanEventListener | undefined };
 
-// The prototype of the last span that fitted the contract: spans of one class skip the prototype walk.
+// The prototype of the last span that fitted the contract and the wrapper it reached: spans of one class skip the
+// prototype walk while their `addEvent` is still that wrapper (something that replaces it is wrapped in turn).
 let fittingPrototype: object | null = null;
+let fittingAddEvent: AddEvent | undefined;
 
 /**
  * Reports each event the span stores from now until `unwatchSpanEvents`, to `listener`. Returns false when the
@@ -38,9 +40,11 @@ let fittingPrototype: object | null = null;
 export function watchSpanEvents(span: Span, listener: SpanEventListener): boolean {
   if (!Array.isArray((span as Partial<ReadableSpan>).events)) return false;
   const prototype = Object.getPrototypeOf(span) as object | null;
-  if (prototype !== fittingPrototype) {
-    if (!wrapAddEvent(span)) return false;
+  if (prototype !== fittingPrototype || span.addEvent !== fittingAddEvent) {
+    const wrapped = wrapAddEvent(span);
+    if (wrapped === undefined) return false;
     fittingPrototype = prototype;
+    fittingAddEvent = wrapped;
   }
   try {
     (span as Watched)[LISTENER] = listener;
@@ -58,15 +62,15 @@ export function unwatchSpanEvents(span: ReadableSpan): boolean {
   return true;
 }
 
-/** Wraps `addEvent` on the prototype that defines it for this span's class, once; false if there is none. */
-function wrapAddEvent(span: Span): boolean {
+/** Wraps `addEvent` on the prototype that defines it for this span's class, once; the wrapper, or undefined if there is none. */
+function wrapAddEvent(span: Span): AddEvent | undefined {
   let owner: object | null = Object.getPrototypeOf(span) as object | null;
   while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, 'addEvent')) owner = Object.getPrototypeOf(owner) as object | null;
-  if (owner === null || owner === Object.prototype) return false;
+  if (owner === null || owner === Object.prototype) return undefined;
   const holder = owner as { addEvent: AddEvent & { [WRAPPED]?: true } };
   const original = holder.addEvent;
-  if (typeof original !== 'function') return false;
-  if (original[WRAPPED] === true) return true;
+  if (typeof original !== 'function') return undefined;
+  if (original[WRAPPED] === true) return original;
   const wrapped = function addEvent(
     this: Span & ReadableSpan,
     name: string,
@@ -90,5 +94,5 @@ function wrapAddEvent(span: Span): boolean {
   } as AddEvent & { [WRAPPED]?: true };
   wrapped[WRAPPED] = true;
   Object.defineProperty(owner, 'addEvent', { value: wrapped, writable: true, configurable: true, enumerable: false });
-  return true;
+  return wrapped;
 }
