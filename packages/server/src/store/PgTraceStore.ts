@@ -143,15 +143,17 @@ const RECORD_COLUMNS: readonly JsonColumn<RecordColumns>[] = [
   ['en', (c) => nullableText(c.environment)],
 ];
 
+/** `RECORD_COLUMNS` of items that hold their record's columns. */
+function recordColumnsOf<T>(columnsOf: (item: T) => RecordColumns): JsonColumn<T>[] {
+  return RECORD_COLUMNS.map(([alias, value]) => [alias, (item: T) => value(columnsOf(item))]);
+}
+
 /** A span event or log, with its key. */
-const LOOSE_RECORD_COLUMNS: readonly JsonColumn<KeyedRecord>[] = [
-  ['k', (r) => r.key],
-  ...RECORD_COLUMNS.map(([alias, value]): JsonColumn<KeyedRecord> => [alias, (r) => value(r.columns)]),
-];
+const LOOSE_RECORD_COLUMNS: readonly JsonColumn<KeyedRecord>[] = [['k', (r) => r.key], ...recordColumnsOf<KeyedRecord>((r) => r.columns)];
 
 /** A span row: its merged record's columns, then its times, status message and GenAI facts. */
 const SPAN_COLUMNS: readonly JsonColumn<{ span: SpanWrite; columns: RecordColumns }>[] = [
-  ...RECORD_COLUMNS.map(([alias, value]): JsonColumn<{ span: SpanWrite; columns: RecordColumns }> => [alias, (s) => value(s.columns)]),
+  ...recordColumnsOf<{ span: SpanWrite; columns: RecordColumns }>((s) => s.columns),
   ['su', (s) => s.span.startUs],
   ['eu', (s) => s.span.endUs],
   ['dm', (s) => s.span.durationMs],
