@@ -1,8 +1,8 @@
 /**
  * Turns NDJSON text that arrives in chunks (a streamed response) into parsed values, handed on in batches: a first
  * batch once `first` values are in, then batches of `later`, and what is left at the end (an empty batch when the
- * text held none), marked as the last, so the receiver learns the text is complete. Only each new chunk is searched for line ends, so a long
- * line that arrives in many chunks is not rescanned.
+ * text held none), marked as the last, so the receiver learns the text is complete. Only each new chunk is searched
+ * for line ends, so a long line that arrives in many chunks is not rescanned.
  */
 export class NdjsonBatcher<T> {
   private rest = '';
