@@ -220,8 +220,10 @@ const SQL = {
     SELECT k, tr, sp, pa, tu::bigint, na, ev, ty, st, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $${LOOSE_RECORD_COLUMNS.length + 1}::bigint
     FROM ${jsonRowsSql(LOOSE_RECORD_COLUMNS, 1)}
     ON CONFLICT (record_key) DO NOTHING RETURNING record_key`,
-  selectSpans: `SELECT s.trace_id, s.span_id, s.record, s.attrs_json FROM spans s
-    JOIN unnest($1::text[], $2::text[]) AS k(trace_id, span_id) ON s.trace_id = k.trace_id AND s.span_id = k.span_id`,
+  // One primary-key probe per span, whatever the planner believes of the table's size: on a table that grew since it
+  // was last analysed (after a TRUNCATE, say), a plain join became a hash join over every stored span.
+  selectSpans: `SELECT s.trace_id, s.span_id, s.record, s.attrs_json FROM unnest($1::text[], $2::text[]) AS k(trace_id, span_id)
+    CROSS JOIN LATERAL (SELECT trace_id, span_id, record, attrs_json FROM spans WHERE trace_id = k.trace_id AND span_id = k.span_id LIMIT 1) AS s`,
   selectTraces: 'SELECT * FROM traces WHERE trace_id = ANY($1::text[])',
   upsertSpans: upsertSpansSql(1, SPANS_END + 1),
   // The summaries and their notices in one round trip; the spans too when no GenAI roll-up must read them first.
