@@ -106,22 +106,26 @@ function named(text: string, values: unknown[]): pg.QueryConfig {
   return { name, text, values };
 }
 
-/** One column of the rows a wide statement writes: its alias in the SQL and how to read it from an item. */
-type JsonColumn<T> = readonly [alias: string, value: (item: T) => unknown];
+/**
+ * One column of the rows a wide statement writes: its alias in the SQL and how to read it from an item; a `json`
+ * column's values are JSON texts (never null), sent as the array's elements themselves and read as `json`.
+ */
+type JsonColumn<T> = readonly [alias: string, value: (item: T) => unknown, kind?: 'json' | undefined];
 
 /**
  * The rows of a wide statement, one JSON array per column from parameter `$first` on, zipped back into rows by
  * `ROWS FROM`: JSON.stringify escapes the records' text natively, where a text[] parameter escapes element by
- * element in JavaScript, and no object is built per row.
+ * element in JavaScript, and no object is built per row. Columns of JSON text (the records, the user data) go in
+ * as they are, not escaped again as strings.
  */
 function jsonRowsSql(columns: readonly JsonColumn<never>[], first: number): string {
-  const arrays = columns.map((_, i) => `json_array_elements_text($${first + i}::json)`).join(', ');
+  const arrays = columns.map(([, , kind], i) => `json_array_elements${kind === 'json' ? '' : '_text'}($${first + i}::json)`).join(', ');
   return `ROWS FROM (${arrays}) AS u(${columns.map(([alias]) => alias).join(', ')})`;
 }
 
 /** The parameters `jsonRowsSql` reads: each column of `items` as a JSON array. */
 function jsonRowsParams<T>(columns: readonly JsonColumn<T>[], items: readonly T[]): string[] {
-  return columns.map(([, value]) => JSON.stringify(items.map(value)));
+  return columns.map(([, value, kind]) => (kind === 'json' ? `[${items.map(value).join(',')}]` : JSON.stringify(items.map(value))));
 }
 
 /** A record's columns, as both `records` and `spans` rows hold them (`ab`: the attrs when jsonb needs them changed). */
@@ -136,8 +140,8 @@ const RECORD_COLUMNS: readonly JsonColumn<RecordColumns>[] = [
   ['st', (c) => nullableText(c.status)],
   ['se', (c) => nullableText(c.service)],
   ['le', (c) => nullableText(c.level)],
-  ['re', (c) => c.record],
-  ['aj', (c) => c.attrs],
+  ['re', (c) => c.record, 'json'],
+  ['aj', (c) => c.attrs, 'json'],
   ['ab', (c) => pgJsonbOrNull(c.attrs)],
   ['sv', (c) => nullableText(c.serviceVersion)],
   ['en', (c) => nullableText(c.environment)],
@@ -145,7 +149,7 @@ const RECORD_COLUMNS: readonly JsonColumn<RecordColumns>[] = [
 
 /** `RECORD_COLUMNS` of items that hold their record's columns. */
 function recordColumnsOf<T>(columnsOf: (item: T) => RecordColumns): JsonColumn<T>[] {
-  return RECORD_COLUMNS.map(([alias, value]) => [alias, (item: T) => value(columnsOf(item))]);
+  return RECORD_COLUMNS.map(([alias, value, kind]) => [alias, (item: T) => value(columnsOf(item)), kind]);
 }
 
 /** A span event or log, with its key. */
@@ -185,7 +189,7 @@ const TRACE_COLUMNS: readonly JsonColumn<TraceRow>[] = [
 /** The span upsert, its rows from parameter `$first` on and the batch's sequence number in `$seq`. */
 const upsertSpansSql = (first: number, seq: number): string => `INSERT INTO spans (trace_id, span_id, parent_span_id, time_us, start_us, end_us,
       duration_ms, name, event, type, status, status_message, service, level, record, attrs_json, attrs, service_version, environment, genai, seq)
-    SELECT tr, sp, pa, tu::bigint, su::bigint, eu::bigint, dm::float8, na, ev, ty, st, sm, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, ga::jsonb,
+    SELECT tr, sp, pa, tu::bigint, su::bigint, eu::bigint, dm::float8, na, ev, ty, st, sm, se, le, re::text, aj::text, coalesce(ab::jsonb, aj::jsonb), sv, en, ga::jsonb,
       $${seq}::bigint
     FROM ${jsonRowsSql(SPAN_COLUMNS, first)}
     ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, time_us = excluded.time_us,
@@ -217,7 +221,7 @@ const SQL = {
     FROM (SELECT id FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n) AS ids`,
   insertRecords: `INSERT INTO records (record_key, trace_id, span_id, parent_span_id, time_us, name, event, type, status, service, level,
       record, attrs_json, attrs, service_version, environment, seq)
-    SELECT k, tr, sp, pa, tu::bigint, na, ev, ty, st, se, le, re, aj, coalesce(ab, aj)::jsonb, sv, en, $${LOOSE_RECORD_COLUMNS.length + 1}::bigint
+    SELECT k, tr, sp, pa, tu::bigint, na, ev, ty, st, se, le, re::text, aj::text, coalesce(ab::jsonb, aj::jsonb), sv, en, $${LOOSE_RECORD_COLUMNS.length + 1}::bigint
     FROM ${jsonRowsSql(LOOSE_RECORD_COLUMNS, 1)}
     ON CONFLICT (record_key) DO NOTHING RETURNING record_key`,
   // One primary-key probe per span, whatever the planner believes of the table's size: on a table that grew since it
